@@ -1,0 +1,1 @@
+"""Importers of outside data. Each module reads one kind of source on a shared base."""

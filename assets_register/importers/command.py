@@ -1,0 +1,60 @@
+"""The management-command side of every importer: arguments, progress bars, the report."""
+
+import sys
+
+from tqdm import tqdm
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from .base import ImportFileError
+
+MAX_PROBLEMS_SHOWN = 200
+
+
+class ImportCommand(BaseCommand):
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="the file to import")
+        parser.add_argument(
+            "--dry-run", action="store_true",
+            help="validate and report what would change, writing nothing",
+        )
+        parser.add_argument(
+            "--strict", action="store_true",
+            help="write nothing if any row is rejected",
+        )
+
+    def make_importer(self, path, options, **kwargs):
+        raise NotImplementedError
+
+    def handle(self, *args, **options):
+        show_progress = options["verbosity"] > 0 and sys.stderr.isatty()
+
+        def progress(iterable, **kwargs):
+            return tqdm(iterable, disable=not show_progress, leave=False, **kwargs)
+
+        report = self.run_import(options, progress)
+        self.print_report(report)
+
+    def run_import(self, options, progress):
+        try:
+            with transaction.atomic():
+                importer = self.make_importer(
+                    options["path"], options, dry_run=options["dry_run"], progress=progress
+                )
+                report = importer.run()
+                if options["strict"] and report.rejected:
+                    transaction.set_rollback(True)
+                    report.notices.append("--strict: rows were rejected, so nothing was written")
+        except ImportFileError as error:
+            raise CommandError(str(error)) from None
+        return report
+
+    def print_report(self, report):
+        for notice in report.notices:
+            self.stderr.write(self.style.WARNING(notice))
+        for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
+            self.stderr.write(f"  rejected {problem}")
+        if len(report.problems) > MAX_PROBLEMS_SHOWN:
+            self.stderr.write(f"  … and {len(report.problems) - MAX_PROBLEMS_SHOWN} more")
+        self.stdout.write(self.style.SUCCESS(report.summary()))

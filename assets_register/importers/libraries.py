@@ -1,0 +1,84 @@
+"""Arts Council England / DCMS 'Public libraries in England' basic dataset (2023 edition,
+as published by Libraries Hacked: github.com/LibrariesHacked/librarydata-db,
+data/libraries_england_2023.csv). OGL v3.
+
+Each library becomes an asset keyed on its authority and name. The dataset's
+`opened`/`closed` years and its yearly operating model (operation_16 … _23:
+LA council-run, CL community-led, CR commissioned, ICL independent) become
+dated events.
+"""
+
+import datetime
+
+from ..models import Category, DatePrecision, EventKind, Ownership
+from .assets import AssetImporter, postcode_field
+from .base import RowError, text
+
+OPERATION_YEARS = (2016, 2019, 2021, 2022, 2023)
+OPERATING_MODELS = {
+    "LA": ("run by the council", Ownership.PUBLIC),
+    "CR": ("commissioned by the council", Ownership.PUBLIC),
+    "CL": ("community-led", Ownership.COMMUNITY_MANAGED),
+    "ICL": ("an independent community library", Ownership.COMMUNITY_OWNED),
+}
+
+
+def _year(value, column):
+    if not value:
+        return None
+    try:
+        year = int(float(value))
+    except ValueError:
+        raise RowError(column, f"{value!r} is not a year") from None
+    if not 1800 <= year <= datetime.date.today().year + 1:
+        raise RowError(column, f"{year} is not a plausible year")
+    return datetime.date(year, 1, 1)
+
+
+class PublicLibrariesImporter(AssetImporter):
+    source_name = "ace-libraries-2023"
+    required_columns = ("authority", "name", "address1", "postcode", "closed", "opened")
+
+    def parse_row(self, row):
+        name, authority = text(row, "name"), text(row, "authority")
+        address = ", ".join(
+            part for part in (text(row, f"address{n}") for n in (1, 2, 3)) if part
+        )
+        models = [text(row, f"operation_{year % 100}") for year in OPERATION_YEARS]
+        ownership = Ownership.UNKNOWN
+        for code in models:
+            if code in OPERATING_MODELS:
+                ownership = OPERATING_MODELS[code][1]
+        operator = text(row, "operating_organisation")
+        record = self.base_record(
+            row,
+            source_ref=f"{authority}/{name}"[:100],
+            name=name[:255],
+            category=Category.LIBRARY,
+            address=address,
+            postcode=postcode_field(row),
+            uprn=text(row, "uprn").split(".")[0][:12],
+            ownership=ownership,
+            operator="" if operator in ("", "-") else operator[:255],
+        )
+        events = []
+        opened = _year(text(row, "opened"), "opened")
+        if opened:
+            events.append((EventKind.OPENED, opened, DatePrecision.YEAR, ""))
+        closed = _year(text(row, "closed"), "closed")
+        if closed:
+            events.append((EventKind.CLOSED, closed, DatePrecision.YEAR, ""))
+        previous = None
+        for year, code in zip(OPERATION_YEARS, models, strict=True):
+            if code in OPERATING_MODELS and previous in OPERATING_MODELS and code != previous:
+                note = (
+                    f"Was {OPERATING_MODELS[previous][0]}; {OPERATING_MODELS[code][0]} "
+                    f"by {year} (DCMS basic dataset)."
+                )
+                events.append(
+                    (EventKind.OWNERSHIP_CHANGED, datetime.date(year, 1, 1),
+                     DatePrecision.YEAR, note)
+                )
+            previous = code or previous
+        record["events"] = events
+        return record

@@ -1,0 +1,36 @@
+from .areas import Area, AreaKind
+from .assets import (
+    CLOSURE_KINDS,
+    OPEN_STATUSES,
+    PLACES_TO_MEET,
+    UK_LATITUDE_RANGE,
+    UK_LONGITUDE_RANGE,
+    Asset,
+    AssetEvent,
+    Category,
+    DatePrecision,
+    EventKind,
+    LocationSource,
+    Ownership,
+    Status,
+)
+from .postcodes import PostcodeLocation
+
+__all__ = [
+    "CLOSURE_KINDS",
+    "OPEN_STATUSES",
+    "PLACES_TO_MEET",
+    "Area",
+    "AreaKind",
+    "Asset",
+    "AssetEvent",
+    "Category",
+    "DatePrecision",
+    "EventKind",
+    "LocationSource",
+    "Ownership",
+    "PostcodeLocation",
+    "Status",
+    "UK_LATITUDE_RANGE",
+    "UK_LONGITUDE_RANGE",
+]

@@ -1,0 +1,92 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class AreaKind(models.TextChoices):
+    COUNCIL = "council", "Council"
+    WARD = "ward", "Ward"
+    LSOA = "lsoa", "Neighbourhood (LSOA)"
+
+
+class AreaQuerySet(models.QuerySet):
+    def current(self, on=None):
+        """Areas whose boundary generation is in force on a date (today by default)."""
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=on),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on),
+        )
+
+    def councils(self):
+        return self.filter(kind=AreaKind.COUNCIL)
+
+    def wards(self):
+        return self.filter(kind=AreaKind.WARD)
+
+
+class Area(models.Model):
+    """A council, ward or LSOA. Boundary generations coexist through valid_from/valid_to."""
+
+    gss_code = models.CharField("GSS code", max_length=9, db_index=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=AreaKind.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    boundary = models.JSONField(null=True, blank=True, help_text="GeoJSON geometry (WGS84)")
+    boundary_display = models.JSONField(
+        null=True, blank=True, help_text="Simplified copy of the boundary for maps"
+    )
+    min_longitude = models.FloatField(null=True, blank=True)
+    min_latitude = models.FloatField(null=True, blank=True)
+    max_longitude = models.FloatField(null=True, blank=True)
+    max_latitude = models.FloatField(null=True, blank=True)
+    population = models.PositiveIntegerField(null=True, blank=True)
+    imd_rank = models.PositiveIntegerField(
+        "IMD 2019 rank", null=True, blank=True, help_text="1 is the most deprived"
+    )
+    imd_decile = models.PositiveSmallIntegerField(
+        "IMD 2019 decile", null=True, blank=True, help_text="1 is the most deprived 10%"
+    )
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gss_code", "valid_from"], name="area_unique_code_generation"
+            ),
+            models.UniqueConstraint(
+                fields=["gss_code"],
+                condition=Q(valid_from__isnull=True),
+                name="area_unique_code_undated",
+            ),
+            models.CheckConstraint(
+                condition=Q(imd_decile__isnull=True) | Q(imd_decile__gte=1, imd_decile__lte=10),
+                name="area_imd_decile_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="area_valid_period_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_kind_display().lower()})"
+
+    def get_absolute_url(self):
+        return reverse("area_detail", args=[self.gss_code])
+
+    @property
+    def bbox(self):
+        if self.min_longitude is None:
+            return None
+        return (self.min_longitude, self.min_latitude, self.max_longitude, self.max_latitude)

@@ -1,0 +1,363 @@
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.models import DraftStateMixin, RevisionMixin
+from wagtail.search import index
+
+from ..postcodes import InvalidPostcode, Postcode
+
+# A generous box around the UK and its islands; anything outside is a data error.
+UK_LATITUDE_RANGE = (Decimal("49.8"), Decimal("60.9"))
+UK_LONGITUDE_RANGE = (Decimal("-8.7"), Decimal("1.8"))
+
+
+class Category(models.TextChoices):
+    PUB = "pub", "Pub"
+    LIBRARY = "library", "Library"
+    COMMUNITY_CENTRE = "community_centre", "Community centre or village hall"
+    COMMUNITY_HUB = "community_hub", "Community hub"
+    POLICE_STATION = "police_station", "Police station"
+    POST_OFFICE = "post_office", "Post office"
+    PLACE_OF_WORSHIP = "place_of_worship", "Place of worship"
+    SPORTS_LEISURE = "sports_leisure", "Sports or leisure centre"
+    PARK = "park", "Park or green space"
+    CAFE = "cafe", "Cafe"
+    SHOP = "shop", "Shop"
+    YOUTH_CLUB = "youth_club", "Youth club"
+    OTHER = "other", "Other"
+
+
+# Where people meet each other, as opposed to services they visit alone. The
+# 'losing places to meet' indicator counts these.
+PLACES_TO_MEET = frozenset(
+    {
+        Category.PUB,
+        Category.LIBRARY,
+        Category.COMMUNITY_CENTRE,
+        Category.COMMUNITY_HUB,
+        Category.PLACE_OF_WORSHIP,
+        Category.SPORTS_LEISURE,
+        Category.PARK,
+        Category.CAFE,
+        Category.YOUTH_CLUB,
+    }
+)
+
+
+class Ownership(models.TextChoices):
+    PUBLIC = "public", "Council or other public body"
+    PRIVATE = "private", "Private"
+    COMMUNITY_OWNED = "community_owned", "Community-owned"
+    COMMUNITY_MANAGED = "community_managed", "Community-managed or leased"
+    CHARITY_FAITH = "charity_faith", "Charity or faith group"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class LocationSource(models.TextChoices):
+    POSTCODE = "postcode", "Postcode centroid"
+    ADDRESS = "address", "Address geocode"
+    SOURCE_DATA = "source_data", "Coordinates in the source data"
+    MAP_PIN = "map_pin", "Pin placed on the map"
+    NONE = "none", "Not located"
+
+
+class Status(models.TextChoices):
+    OPEN = "open", "Open"
+    AT_RISK = "at_risk", "Open, at risk"
+    FOR_SALE = "for_sale", "For sale"
+    TEMPORARILY_CLOSED = "temporarily_closed", "Temporarily closed"
+    CLOSED = "closed", "Closed"
+    DEMOLISHED = "demolished", "Demolished"
+    CONVERTED = "converted", "Converted to other use"
+
+
+OPEN_STATUSES = frozenset({Status.OPEN, Status.AT_RISK, Status.FOR_SALE})
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class EventKind(models.TextChoices):
+    OPENED = "opened", "Opened"
+    AT_RISK = "at_risk", "At risk"
+    LISTED_FOR_SALE = "listed_for_sale", "Listed for sale"
+    TEMPORARILY_CLOSED = "temporarily_closed", "Temporarily closed"
+    CLOSED = "closed", "Closed"
+    REOPENED = "reopened", "Reopened"
+    DEMOLISHED = "demolished", "Demolished"
+    CONVERTED = "converted", "Converted to other use"
+    BOUGHT_BY_COMMUNITY = "bought_by_community", "Bought by the community"
+    OWNERSHIP_CHANGED = "ownership_changed", "Ownership or management changed"
+    NOTE = "note", "Other news"
+
+
+STATUS_AFTER_EVENT = {
+    EventKind.OPENED: Status.OPEN,
+    EventKind.AT_RISK: Status.AT_RISK,
+    EventKind.LISTED_FOR_SALE: Status.FOR_SALE,
+    EventKind.TEMPORARILY_CLOSED: Status.TEMPORARILY_CLOSED,
+    EventKind.CLOSED: Status.CLOSED,
+    EventKind.REOPENED: Status.OPEN,
+    EventKind.DEMOLISHED: Status.DEMOLISHED,
+    EventKind.CONVERTED: Status.CONVERTED,
+    EventKind.BOUGHT_BY_COMMUNITY: Status.OPEN,
+}
+CLOSURE_KINDS = frozenset({EventKind.CLOSED, EventKind.DEMOLISHED, EventKind.CONVERTED})
+# A threat to a place that has already shut does not make it open again.
+THREAT_KINDS = frozenset({EventKind.AT_RISK, EventKind.LISTED_FOR_SALE})
+
+
+def derive_status(events) -> str:
+    """The status after a sequence of (date, kind) pairs, read in date order.
+
+    The latest status-bearing event wins, except that a threat (at risk, for
+    sale) to a place that is not open leaves it as it was. An asset with no
+    such event is taken to be open.
+    """
+    status = Status.OPEN
+    for _date, kind in sorted(events, key=lambda pair: pair[0]):
+        new_status = STATUS_AFTER_EVENT.get(kind)
+        if new_status is None:
+            continue
+        if kind in THREAT_KINDS and status not in OPEN_STATUSES:
+            continue
+        status = new_status
+    return status
+
+
+class AssetQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(live=True)
+
+    def places_to_meet(self):
+        return self.filter(category__in=PLACES_TO_MEET)
+
+    def open_now(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def located(self):
+        return self.filter(latitude__isnull=False, longitude__isnull=False)
+
+    def in_area(self, area):
+        return self.filter(**{area.kind: area})
+
+    def in_bbox(self, min_lon, min_lat, max_lon, max_lat):
+        return self.filter(
+            longitude__gte=min_lon,
+            longitude__lte=max_lon,
+            latitude__gte=min_lat,
+            latitude__lte=max_lat,
+        )
+
+    def refresh_statuses(self):
+        """Re-derive the stored status of these assets from their events."""
+        ids = list(self.values_list("pk", flat=True))
+        history = {pk: [] for pk in ids}
+        for asset_id, date, kind in AssetEvent.objects.filter(asset_id__in=ids).values_list(
+            "asset_id", "date", "kind"
+        ):
+            history[asset_id].append((date, kind))
+        by_status = {}
+        for pk, events in history.items():
+            by_status.setdefault(derive_status(events), []).append(pk)
+        changed = 0
+        for status, pks in by_status.items():
+            changed += (
+                Asset.objects.filter(pk__in=pks).exclude(status=status).update(status=status)
+            )
+        return changed
+
+
+class Asset(DraftStateMixin, RevisionMixin, index.Indexed, ClusterableModel):
+    """A civic building or space. Its history lives in AssetEvent; status is derived."""
+
+    name = models.CharField(max_length=255)
+    category = models.CharField(max_length=30, choices=Category.choices, db_index=True)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=8, blank=True, db_index=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    location_source = models.CharField(
+        max_length=20, choices=LocationSource.choices, default=LocationSource.NONE
+    )
+    uprn = models.CharField("UPRN", max_length=12, blank=True, db_index=True)
+    source = models.CharField(
+        max_length=50, blank=True, help_text="Dataset the record came from, e.g. libraries-2023"
+    )
+    source_ref = models.CharField(
+        max_length=100, blank=True, help_text="The record's id in that dataset"
+    )
+    osm_id = models.CharField("OpenStreetMap id", max_length=30, blank=True)
+    ownership = models.CharField(
+        max_length=30, choices=Ownership.choices, default=Ownership.UNKNOWN
+    )
+    operator = models.CharField(max_length=255, blank=True)
+    council = models.ForeignKey(
+        "Area", null=True, blank=True, editable=False, on_delete=models.SET_NULL,
+        related_name="council_assets",
+    )
+    ward = models.ForeignKey(
+        "Area", null=True, blank=True, editable=False, on_delete=models.SET_NULL,
+        related_name="ward_assets",
+    )
+    lsoa = models.ForeignKey(
+        "Area", null=True, blank=True, editable=False, on_delete=models.SET_NULL,
+        related_name="lsoa_assets", verbose_name="LSOA",
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.OPEN, editable=False,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="asset")
+
+    objects = AssetQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("address"),
+        index.AutocompleteField("name"),
+        index.FilterField("category"),
+        index.FilterField("status"),
+        index.FilterField("council"),
+        index.FilterField("ward"),
+        index.FilterField("live"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_ref"],
+                condition=~Q(source_ref=""),
+                name="asset_unique_source_ref",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__gte=UK_LATITUDE_RANGE[0],
+                    latitude__lte=UK_LATITUDE_RANGE[1],
+                    longitude__gte=UK_LONGITUDE_RANGE[0],
+                    longitude__lte=UK_LONGITUDE_RANGE[1],
+                ),
+                name="asset_location_in_uk",
+            ),
+        ]
+        indexes = [models.Index(fields=["longitude", "latitude"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def revisions(self):
+        return self._revisions
+
+    def get_absolute_url(self):
+        return reverse("asset_detail", args=[self.pk])
+
+    @property
+    def is_place_to_meet(self) -> bool:
+        return self.category in PLACES_TO_MEET
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    def clean(self):
+        errors = {}
+        if self.postcode:
+            try:
+                self.postcode = Postcode.parse(self.postcode).with_space
+            except InvalidPostcode as error:
+                errors["postcode"] = str(error)
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude"] = "Give both latitude and longitude, or neither."
+        elif self.is_located:
+            if not UK_LATITUDE_RANGE[0] <= Decimal(self.latitude) <= UK_LATITUDE_RANGE[1]:
+                errors["latitude"] = "This latitude is outside the United Kingdom."
+            if not UK_LONGITUDE_RANGE[0] <= Decimal(self.longitude) <= UK_LONGITUDE_RANGE[1]:
+                errors["longitude"] = "This longitude is outside the United Kingdom."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Child events are committed by ClusterableModel.save(); status follows them.
+        status = derive_status(self.events.values_list("date", "kind"))
+        if status != self.status:
+            self.status = status
+            Asset.objects.filter(pk=self.pk).update(status=status)
+
+    def timeline(self):
+        return self.events.order_by("-date", "-pk")
+
+
+class AssetEvent(models.Model):
+    """One dated fact in an asset's history: the single source of truth for its status."""
+
+    asset = ParentalKey(Asset, on_delete=models.CASCADE, related_name="events")
+    date = models.DateField(help_text="For a month or a year, give its first day.")
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    kind = models.CharField(max_length=30, choices=EventKind.choices, db_index=True)
+    note = models.TextField(blank=True)
+    source_url = models.URLField("source link", blank=True, max_length=500)
+    source_document = models.ForeignKey(
+        "wagtaildocs.Document", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    source = models.CharField(
+        max_length=50, blank=True, help_text="Dataset the event was imported from"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["date", "pk"]
+        indexes = [models.Index(fields=["kind", "date"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.display_date})"
+
+    def clean(self):
+        if self.date and self.date_precision == DatePrecision.YEAR:
+            self.date = self.date.replace(month=1, day=1)
+        elif self.date and self.date_precision == DatePrecision.MONTH:
+            self.date = self.date.replace(day=1)
+        if self.date and self.date > timezone.localdate() + datetime.timedelta(days=366):
+            raise ValidationError({"date": "This date is more than a year in the future."})
+
+    @property
+    def display_date(self) -> str:
+        if self.date_precision == DatePrecision.YEAR:
+            return str(self.date.year)
+        if self.date_precision == DatePrecision.MONTH:
+            return self.date.strftime("%B %Y")
+        return f"{self.date.day} {self.date:%B %Y}"
+
+    @property
+    def is_closure(self) -> bool:
+        return self.kind in CLOSURE_KINDS

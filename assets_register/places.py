@@ -1,0 +1,101 @@
+"""Finding places: postcodes to areas, nearest assets, and the public search."""
+
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from .models import Area, AreaKind, Asset, PostcodeLocation
+from .postcodes import Postcode
+from .spatial import AreaIndex
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def distance_km(lat1, lon1, lat2, lon2):
+    lat1, lon1, lat2, lon2 = map(math.radians, (lat1, lon1, lat2, lon2))
+    a = (math.sin((lat2 - lat1) / 2) ** 2
+         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def nearest_assets(latitude, longitude, limit=10, queryset=None):
+    """The nearest live, located assets as (asset, km), widening the search box as needed."""
+    queryset = queryset if queryset is not None else Asset.objects.live().located()
+    for radius_km in (2, 10, 50, 200):
+        lat_delta = radius_km / 111.0
+        lon_delta = radius_km / (111.0 * max(math.cos(math.radians(latitude)), 0.1))
+        candidates = list(
+            queryset.in_bbox(longitude - lon_delta, latitude - lat_delta,
+                             longitude + lon_delta, latitude + lat_delta)
+            .select_related("ward", "council")[:2000]
+        )
+        ranked = sorted(
+            ((a, distance_km(latitude, longitude, float(a.latitude), float(a.longitude)))
+             for a in candidates),
+            key=lambda pair: pair[1],
+        )
+        ranked = [pair for pair in ranked if pair[1] <= radius_km]
+        if len(ranked) >= limit:
+            break
+    return ranked[:limit]
+
+
+@dataclass
+class PostcodePlace:
+    postcode: str
+    latitude: float
+    longitude: float
+    council: Area | None
+    ward: Area | None
+    lsoa: Area | None
+
+
+def locate_postcode(postcode: Postcode):
+    row = PostcodeLocation.objects.filter(postcode=postcode.with_space).first()
+    if row is None:
+        return None
+    lat, lon = float(row.latitude), float(row.longitude)
+    found = AreaIndex().locate(lon, lat)
+    areas = Area.objects.in_bulk([pk for pk in found.values() if pk])
+    return PostcodePlace(
+        postcode.with_space, lat, lon,
+        council=areas.get(found[AreaKind.COUNCIL]),
+        ward=areas.get(found[AreaKind.WARD]),
+        lsoa=areas.get(found[AreaKind.LSOA]),
+    )
+
+
+@dataclass
+class SearchResults:
+    query: str
+    postcode: str = ""
+    postcode_not_found: bool = False
+    areas: list = field(default_factory=list)
+    assets: list = field(default_factory=list)
+
+
+def search(query, limit=50):
+    """Assets and areas whose names match; a valid postcode is reported for redirecting."""
+    query = (query or "").strip()[:100]
+    results = SearchResults(query)
+    if not query:
+        return results
+    postcode = Postcode.parse_or_none(query)
+    if postcode:
+        results.postcode = postcode.with_space
+        return results
+    words = query.split()
+    area_filter, asset_filter = Q(), Q()
+    for word in words:
+        area_filter &= Q(name__icontains=word)
+        asset_filter &= Q(name__icontains=word) | Q(address__icontains=word)
+    results.areas = list(
+        Area.objects.current().filter(area_filter).exclude(kind=AreaKind.LSOA)
+        .select_related("parent").order_by("kind", "name")[:20]
+    )
+    results.assets = list(
+        Asset.objects.live().filter(asset_filter).select_related("ward", "council")
+        .order_by("name")[:limit]
+    )
+    return results

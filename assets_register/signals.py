@@ -1,0 +1,22 @@
+"""Keep derived data in step with single-object edits (bulk imports do this themselves)."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .map_index import bump_map_version
+from .models import Area, Asset, AssetEvent
+
+
+@receiver([post_save, post_delete], sender=AssetEvent)
+def event_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    Asset.objects.filter(pk=instance.asset_id).refresh_statuses()
+    bump_map_version()
+
+
+@receiver([post_save, post_delete], sender=Asset)
+@receiver([post_save, post_delete], sender=Area)
+def register_changed(sender, raw=False, **kwargs):
+    if not raw:
+        bump_map_version()

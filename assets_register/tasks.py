@@ -1,0 +1,44 @@
+"""Background work, run by `manage.py db_worker` (immediately in tests)."""
+
+from django_tasks import task
+
+from .geocoding import Located, default_chain
+from .models import Asset, LocationSource
+from .spatial import assign_areas
+
+
+@task()
+def locate_asset(asset_id):
+    """Geocode an asset that has no coordinates, then set its council, ward and LSOA."""
+    asset = Asset.objects.filter(pk=asset_id).first()
+    if asset is None:
+        return "gone"
+    outcome = "kept"
+    if not asset.is_located:
+        query = ", ".join(part for part in (asset.address, asset.postcode) if part)
+        result = default_chain().locate(query)
+        if not isinstance(result, Located):
+            return result.reason
+        Asset.objects.filter(pk=asset_id).update(
+            latitude=round(result.latitude, 6), longitude=round(result.longitude, 6),
+            location_source=result.source,
+        )
+        outcome = f"located by {result.found_by}"
+    elif asset.location_source == LocationSource.NONE:
+        Asset.objects.filter(pk=asset_id).update(location_source=LocationSource.MAP_PIN)
+    assign_areas(Asset.objects.filter(pk=asset_id))
+    from .map_index import bump_map_version
+
+    bump_map_version()
+    return outcome
+
+
+@task()
+def update_search_index(asset_ids):
+    """Index imported assets for the admin search (bulk writes skip Wagtail's signals)."""
+    from wagtail.search.backends import get_search_backends
+
+    assets = list(Asset.objects.filter(pk__in=asset_ids))
+    for backend in get_search_backends():
+        backend.add_bulk(Asset, assets)
+    return len(assets)

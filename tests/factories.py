@@ -1,0 +1,91 @@
+import datetime
+from decimal import Decimal
+
+import factory
+
+from assets_register.models import (
+    Area,
+    AreaKind,
+    Asset,
+    AssetEvent,
+    Category,
+    DatePrecision,
+    EventKind,
+    LocationSource,
+    PostcodeLocation,
+)
+
+
+def square(min_lon, min_lat, max_lon, max_lat):
+    """A GeoJSON polygon for a lon/lat box."""
+    return {
+        "type": "Polygon",
+        "coordinates": [[
+            [min_lon, min_lat], [max_lon, min_lat], [max_lon, max_lat],
+            [min_lon, max_lat], [min_lon, min_lat],
+        ]],
+    }
+
+
+class AreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Area
+
+    gss_code = factory.Sequence(lambda n: f"E05{n:06d}")
+    name = factory.Sequence(lambda n: f"Ward {n}")
+    kind = AreaKind.WARD
+    boundary = None
+
+    @factory.post_generation
+    def bbox(self, create, extracted, **kwargs):
+        if self.boundary and self.min_longitude is None:
+            xs = [p[0] for p in self.boundary["coordinates"][0]]
+            ys = [p[1] for p in self.boundary["coordinates"][0]]
+            self.min_longitude, self.max_longitude = min(xs), max(xs)
+            self.min_latitude, self.max_latitude = min(ys), max(ys)
+            self.boundary_display = self.boundary
+            if create:
+                self.save()
+
+
+class CouncilFactory(AreaFactory):
+    gss_code = factory.Sequence(lambda n: f"E06{n:06d}")
+    name = factory.Sequence(lambda n: f"Council {n}")
+    kind = AreaKind.COUNCIL
+
+
+class AssetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Asset
+
+    name = factory.Sequence(lambda n: f"The Red Lion {n}")
+    category = Category.PUB
+    address = "1 Front Street"
+    postcode = "DH7 6LQ"
+    latitude = Decimal("54.816000")
+    longitude = Decimal("-1.626000")
+    location_source = LocationSource.SOURCE_DATA
+    live = True
+
+
+class AssetEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AssetEvent
+
+    asset = factory.SubFactory(AssetFactory)
+    date = datetime.date(2020, 3, 1)
+    date_precision = DatePrecision.DAY
+    kind = EventKind.CLOSED
+
+
+class PostcodeLocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PostcodeLocation
+        django_get_or_create = ("postcode",)
+
+    postcode = "DH7 6LQ"
+    latitude = Decimal("54.816000")
+    longitude = Decimal("-1.626000")
+    positional_quality = 10
+    council_code = "E06000047"
+    ward_code = "E05016190"
