@@ -30,6 +30,7 @@ def square(min_lon, min_lat, max_lon, max_lat):
 class AreaFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Area
+        skip_postgeneration_save = True
 
     gss_code = factory.Sequence(lambda n: f"E05{n:06d}")
     name = factory.Sequence(lambda n: f"Ward {n}")

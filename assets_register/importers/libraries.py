@@ -17,10 +17,12 @@ from .base import RowError, text
 OPERATION_YEARS = (2016, 2019, 2021, 2022, 2023)
 OPERATING_MODELS = {
     "LA": ("run by the council", Ownership.PUBLIC),
+    "LAU": ("run by the council, unstaffed", Ownership.PUBLIC),
     "CR": ("commissioned by the council", Ownership.PUBLIC),
     "CL": ("community-led", Ownership.COMMUNITY_MANAGED),
     "ICL": ("an independent community library", Ownership.COMMUNITY_OWNED),
 }
+CLOSED, TEMPORARILY_CLOSED, NOT_YET_OPEN = "Closed", "Temporary Closure", "Facility Not Open"
 
 
 def _year(value, column):
@@ -33,6 +35,10 @@ def _year(value, column):
     if not 1800 <= year <= datetime.date.today().year + 1:
         raise RowError(column, f"{year} is not a plausible year")
     return datetime.date(year, 1, 1)
+
+
+def _event(kind, year, note):
+    return (kind, datetime.date(year, 1, 1), DatePrecision.YEAR, note)
 
 
 class PublicLibrariesImporter(AssetImporter):
@@ -61,24 +67,41 @@ class PublicLibrariesImporter(AssetImporter):
             ownership=ownership,
             operator="" if operator in ("", "-") else operator[:255],
         )
-        events = []
         opened = _year(text(row, "opened"), "opened")
+        closed = _year(text(row, "closed"), "closed")
+        events = []
         if opened:
             events.append((EventKind.OPENED, opened, DatePrecision.YEAR, ""))
-        closed = _year(text(row, "closed"), "closed")
         if closed:
             events.append((EventKind.CLOSED, closed, DatePrecision.YEAR, ""))
-        previous = None
-        for year, code in zip(OPERATION_YEARS, models, strict=True):
-            if code in OPERATING_MODELS and previous in OPERATING_MODELS and code != previous:
-                note = (
-                    f"Was {OPERATING_MODELS[previous][0]}; {OPERATING_MODELS[code][0]} "
-                    f"by {year} (DCMS basic dataset)."
-                )
-                events.append(
-                    (EventKind.OWNERSHIP_CHANGED, datetime.date(year, 1, 1),
-                     DatePrecision.YEAR, note)
-                )
-            previous = code or previous
+        events += self.changes_between_returns(models, known_opening=bool(opened),
+                                               known_closure=bool(closed))
         record["events"] = events
         return record
+
+    @staticmethod
+    def changes_between_returns(models, known_opening, known_closure):
+        """Events read from the yearly operating model: a change between two returns is
+        dated to the later return's year, and its note says so."""
+        events, previous, previous_year = [], None, None
+        for year, code in zip(OPERATION_YEARS, models, strict=True):
+            since = f"(DCMS returns for {previous_year} and {year})"
+            if code in OPERATING_MODELS:
+                if previous in OPERATING_MODELS and code != previous:
+                    events.append(_event(EventKind.OWNERSHIP_CHANGED, year,
+                                         f"Was {OPERATING_MODELS[previous][0]}; "
+                                         f"{OPERATING_MODELS[code][0]} by {year} {since}."))
+                elif previous == NOT_YET_OPEN and not known_opening:
+                    events.append(_event(EventKind.OPENED, year, f"Open by {year} {since}."))
+                elif previous in (CLOSED, TEMPORARILY_CLOSED):
+                    note = f"Open again by {year} {since}."
+                    events.append(_event(EventKind.REOPENED, year, note))
+            elif code == CLOSED and previous in (*OPERATING_MODELS, TEMPORARILY_CLOSED):
+                if not known_closure:
+                    events.append(_event(EventKind.CLOSED, year, f"Closed by {year} {since}."))
+            elif code == TEMPORARILY_CLOSED and previous in OPERATING_MODELS:
+                events.append(_event(EventKind.TEMPORARILY_CLOSED, year,
+                                     f"Temporarily closed in the {year} return {since}."))
+            if code:
+                previous, previous_year = code, year
+        return events

@@ -1,0 +1,112 @@
+"""Headless Chromium (Debian's, never a downloaded one) against pytest-django's live server.
+
+Every test here gets the real demo dataset through ``demo_site``. The live server
+needs transactional_db, which empties the database after each test, so the demo
+data is loaded once per session into the in-memory SQLite test database, kept as an
+SQLite snapshot, and copied back in (a fraction of a second) before each test.
+"""
+
+import os
+import sqlite3
+from urllib.parse import urlsplit
+
+# Playwright's sync API runs an asyncio loop in this thread; Django's ORM would
+# otherwise refuse to run beside it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from playwright.sync_api import expect, sync_playwright
+
+from assets_register import map_index
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+# Leaflet maps are made by django-leaflet with NO_GLOBALS, so the page offers no handle
+# on them. This keeps one per container id, from the 'map:init' event it fires.
+CAPTURE_MAPS = """
+window.__maps = {};
+window.addEventListener("map:init", function (event) {
+  window.__maps[event.detail.id] = event.detail.map;
+});
+"""
+expect.set_options(timeout=10_000)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context per test. Requests may only go to the live server: any
+    other address is refused (and recorded), so nothing can touch the network. Uncaught
+    JavaScript errors fail the test."""
+    origin = urlsplit(live_server.url).netloc
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-GB"
+    )
+    context.add_init_script(CAPTURE_MAPS)
+    external = []
+
+    def guard(route):
+        if urlsplit(route.request.url).netloc == origin or route.request.url.startswith(
+            ("data:", "blob:", "about:")
+        ):
+            route.continue_()
+        else:
+            external.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.external_requests = external
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def _sqlite_connection():
+    connection.ensure_connection()
+    raw = connection.connection
+    assert isinstance(raw, sqlite3.Connection), "browser tests expect the SQLite test database"
+    return raw
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    """The demo dataset, loaded once, as an in-memory SQLite copy of the test database."""
+    with django_db_blocker.unblock():
+        database = _sqlite_connection()
+        pristine = sqlite3.connect(":memory:", check_same_thread=False)
+        database.backup(pristine)
+        call_command("load_demo_data", "--no-admin", verbosity=0)
+        snapshot = sqlite3.connect(":memory:", check_same_thread=False)
+        database.backup(snapshot)
+        # Leave the database as migrations made it for whatever test runs next.
+        pristine.backup(database)
+        pristine.close()
+    yield snapshot
+    snapshot.close()
+
+
+@pytest.fixture
+def demo_site(live_server, demo_snapshot):
+    """The live server, serving the demo dataset. Restored from the snapshot rather than
+    re-imported; transactional_db (pulled in by live_server) empties it afterwards."""
+    demo_snapshot.backup(_sqlite_connection())
+    cache.clear()
+    map_index._state.update(index=None, version=None, built_at=0.0)
+    return live_server

@@ -1,0 +1,69 @@
+"""The import commands as a person runs them."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from assets_register.models import Area, Asset, AssetEvent, PostcodeLocation
+
+from ..conftest import DATA
+
+pytestmark = pytest.mark.django_db
+
+
+def call(*args):
+    out, err = StringIO(), StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_import_assets_prints_counts_and_each_rejected_row(sacriston):
+    out, err = call("import_assets", str(DATA / "assets_bad_postcode.csv"), "--format", "generic")
+    assert "1 created, 0 updated, 0 unchanged, 1 rejected" in out
+    assert "rejected row 3, postcode: 'DH7 XXX' is not a valid UK postcode" in err
+    assert Asset.objects.get().source == "assets_bad_postcode"  # the file name by default
+
+
+def test_strict_writes_nothing_when_a_row_is_rejected(sacriston):
+    out, err = call("import_assets", str(DATA / "assets_bad_postcode.csv"), "--format",
+                    "generic", "--strict")
+    assert "--strict" in err
+    assert not Asset.objects.exists()
+
+
+def test_dry_run_command_writes_nothing(sacriston):
+    out, _ = call("import_assets", str(DATA / "assets_ok.csv"), "--format", "generic",
+                  "--dry-run")
+    assert "3 created" in out and "dry run" in out
+    assert not Asset.objects.exists()
+
+
+def test_missing_file_and_missing_column_are_command_errors(sacriston):
+    with pytest.raises(CommandError, match="no file"):
+        call("import_assets", str(DATA / "nope.csv"), "--format", "generic")
+    with pytest.raises(CommandError, match="Missing column"):
+        call("import_assets", str(DATA / "assets_missing_column.csv"), "--format", "generic")
+
+
+def test_the_demo_data_loads_and_a_second_run_changes_nothing(demo_data):
+    counts = (Area.objects.count(), Asset.objects.count(), AssetEvent.objects.count(),
+              PostcodeLocation.objects.count())
+    assert counts[0] == 3 + 125 + 568 and counts[1] > 400 and counts[3] > 25000
+    out, _ = call("load_demo_data", "--no-admin")
+    assert " created" in out and "0 updated" in out
+    assert "1 created" not in out and all(
+        line.startswith("0 created, 0 updated") for line in out.splitlines() if "created" in line
+    )
+    after = (Area.objects.count(), Asset.objects.count(), AssetEvent.objects.count(),
+             PostcodeLocation.objects.count())
+    assert after == counts
+    sacriston = Area.objects.get(gss_code="E05009076")
+    assert sacriston.name == "Sacriston" and sacriston.parent.name == "County Durham"
+    assert Asset.objects.filter(ward=sacriston).exists()
+    assert Asset.objects.filter(status="closed", council__name="Stoke-on-Trent").count() >= 10
+
+
+def test_load_demo_data_prints_an_admin_login(db):
+    out, _ = call("load_demo_data")
+    assert "user: admin  password: " in out
