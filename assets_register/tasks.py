@@ -31,14 +31,3 @@ def locate_asset(asset_id):
 
     bump_map_version()
     return outcome
-
-
-@task()
-def update_search_index(asset_ids):
-    """Index imported assets for the admin search (bulk writes skip Wagtail's signals)."""
-    from wagtail.search.backends import get_search_backends
-
-    assets = list(Asset.objects.filter(pk__in=asset_ids))
-    for backend in get_search_backends():
-        backend.add_bulk(Asset, assets)
-    return len(assets)

@@ -33,8 +33,10 @@ class AssetViewSet(SnippetViewSet):
     menu_label = "Assets"
     add_to_admin_menu = False
     list_display = ["name", "category", "status", "ward", "council", "updated_at"]
-    list_filter = AssetFilterSet
-    search_fields = ["name", "address"]
+    filterset_class = AssetFilterSet
+    # Plain database search: bulk imports need no search index to stay in step.
+    search_backend_name = None
+    search_fields = ["name", "address", "postcode"]
     ordering = ["name"]
     list_per_page = 50
     panels = [
@@ -69,6 +71,7 @@ class AreaViewSet(SnippetViewSet):
     menu_label = "Areas"
     list_display = ["name", "kind", "gss_code", "parent", "imd_decile", "valid_from", "valid_to"]
     list_filter = ["kind"]
+    search_backend_name = None
     search_fields = ["name", "gss_code"]
     panels = [
         FieldPanel("name"),

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+
 from django.core.cache import cache
 from django.core.management import call_command
 

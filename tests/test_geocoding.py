@@ -50,7 +50,8 @@ def test_find_postcode_in_free_text():
 
 
 def test_local_geocoder_answers_from_the_postcode_table():
-    PostcodeLocationFactory(postcode="DH7 6LQ", latitude=Decimal("54.81"), longitude=Decimal("-1.62"))
+    PostcodeLocationFactory(postcode="DH7 6LQ", latitude=Decimal("54.81"),
+                            longitude=Decimal("-1.62"))
     location = LocalPostcodeGeocoder().geocode("Front Street, Sacriston DH76LQ")
     assert (location.latitude, location.longitude) == (54.81, -1.62)
     assert LocalPostcodeGeocoder().geocode("Front Street, Sacriston") is None

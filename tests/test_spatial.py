@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from assets_register.models import Asset, AreaKind
+from assets_register.models import AreaKind, Asset
 from assets_register.spatial import AreaIndex, assign_areas
 
 from .factories import AreaFactory, AssetFactory, CouncilFactory, square

@@ -171,7 +171,6 @@ class AssetImporter(BaseImporter):
         self.report.unchanged -= len(newly_touched)
         ids = [a.pk for a in assets_by_ref.values()]
         Asset.objects.filter(pk__in=ids).refresh_statuses()
-        self.changed_ids = [a.pk for a in to_create + to_update]
 
     def write_events(self, records, assets_by_ref):
         asset_ids = [a.pk for a in assets_by_ref.values()]
@@ -199,11 +198,6 @@ class AssetImporter(BaseImporter):
 
     def after_commit(self):
         bump_map_version()
-        changed = getattr(self, "changed_ids", [])
-        if changed:
-            from ..tasks import update_search_index
-
-            update_search_index.enqueue(changed)
 
 
 def _same(current, new):

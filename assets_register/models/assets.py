@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import DraftStateMixin, RevisionMixin
-from wagtail.search import index
 
 from ..postcodes import InvalidPostcode, Postcode
 
@@ -181,7 +181,7 @@ class AssetQuerySet(models.QuerySet):
         return changed
 
 
-class Asset(DraftStateMixin, RevisionMixin, index.Indexed, ClusterableModel):
+class Asset(DraftStateMixin, RevisionMixin, ClusterableModel):
     """A civic building or space. Its history lives in AssetEvent; status is derived."""
 
     name = models.CharField(max_length=255)
@@ -227,17 +227,6 @@ class Asset(DraftStateMixin, RevisionMixin, index.Indexed, ClusterableModel):
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="asset")
 
     objects = AssetQuerySet.as_manager()
-
-    search_fields = [
-        index.SearchField("name"),
-        index.SearchField("address"),
-        index.AutocompleteField("name"),
-        index.FilterField("category"),
-        index.FilterField("status"),
-        index.FilterField("council"),
-        index.FilterField("ward"),
-        index.FilterField("live"),
-    ]
 
     class Meta:
         ordering = ["name"]
@@ -334,6 +323,13 @@ class AssetEvent(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    # The fields an editor fills in on the asset's inline timeline.
+    panels = [
+        FieldRowPanel([FieldPanel("date"), FieldPanel("date_precision"), FieldPanel("kind")]),
+        FieldPanel("note"),
+        FieldRowPanel([FieldPanel("source_url"), FieldPanel("source_document")]),
+    ]
 
     class Meta:
         ordering = ["date", "pk"]

@@ -3,6 +3,7 @@
 from io import StringIO
 
 import pytest
+
 from django.core.management import CommandError, call_command
 
 from assets_register.models import Area, Asset, AssetEvent, PostcodeLocation

@@ -122,7 +122,8 @@ def test_unknown_postcode_is_imported_without_a_location_and_reported(sacriston,
 cells = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(cells, cells, cells, cells, cells, cells), max_size=6))
 def test_arbitrary_cells_never_crash_the_importer(sacriston, rows):
     """Every row is either imported or rejected with a named field; nothing raises."""

@@ -1,0 +1,31 @@
+"""Production settings are safe: check --deploy is clean and they refuse to start unset."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items()
+                   if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")}
+    environment.update(DJANGO_SETTINGS_MODULE="settings.production", **env)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING",
+                    SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="assets.example.org")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key_or_hosts():
+    no_key = manage("check", ALLOWED_HOSTS="assets.example.org")
+    assert no_key.returncode != 0 and "Set SECRET_KEY" in no_key.stderr
+    no_hosts = manage("check", SECRET_KEY=secrets.token_urlsafe(60))
+    assert no_hosts.returncode != 0 and "Set ALLOWED_HOSTS" in no_hosts.stderr
