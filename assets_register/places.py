@@ -3,7 +3,7 @@
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Avg, Count, Q
 
 from .models import Area, AreaKind, Asset, PostcodeLocation
 from .postcodes import Postcode
@@ -66,10 +66,23 @@ def locate_postcode(postcode: Postcode):
     )
 
 
+def locate_postcode_district(outward):
+    """The centre of a postcode district ('DH7') from the postcodes in it, or None."""
+    centre = PostcodeLocation.objects.filter(postcode__startswith=f"{outward} ").aggregate(
+        latitude=Avg("latitude"), longitude=Avg("longitude"), postcodes=Count("pk")
+    )
+    if not centre["postcodes"]:
+        return None
+    return float(centre["latitude"]), float(centre["longitude"])
+
+
 @dataclass
 class SearchResults:
     query: str
     postcode: str = ""
+    district: str = ""
+    district_centre: tuple | None = None
+    nearest: list = field(default_factory=list)
     postcode_not_found: bool = False
     areas: list = field(default_factory=list)
     assets: list = field(default_factory=list)
@@ -85,6 +98,11 @@ def search(query, limit=50):
     if postcode:
         results.postcode = postcode.with_space
         return results
+    if Postcode.is_outward_code(query):
+        results.district = query.upper()
+        results.district_centre = locate_postcode_district(results.district)
+        if results.district_centre:
+            results.nearest = nearest_assets(*results.district_centre)
     words = query.split()
     area_filter, asset_filter = Q(), Q()
     for word in words:

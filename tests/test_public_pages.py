@@ -92,6 +92,13 @@ def test_postcode_outside_loaded_boundaries_still_gives_nearest_places(client, p
     assert "its ward is not known" in page and "The Robin Hood" in page
 
 
+def test_postcode_district_search_lists_nearest_places(client, place):
+    page = client.get(reverse("search"), {"q": "dh7"}).content.decode()
+    assert "Postcode district DH7" in page and "The Robin Hood" in page
+    page = client.get(reverse("search"), {"q": "ZZ9"}).content.decode()
+    assert "We have no postcodes in ZZ9" in page
+
+
 def test_unknown_postcode_says_so(client, place):
     page = client.get(reverse("search"), {"q": "ZZ9 9ZZ"}).content.decode()
     assert "could not find the postcode ZZ9 9ZZ" in page
