@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.urls import include, path
 
-from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -11,7 +10,6 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include(register_urls)),
-    path("pages/", include(wagtail_urls)),
 ]
 
 if settings.DEBUG:

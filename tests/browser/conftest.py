@@ -6,6 +6,7 @@ data is loaded once per session into the in-memory SQLite test database, kept as
 SQLite snapshot, and copied back in (a fraction of a second) before each test.
 """
 
+import io
 import os
 import sqlite3
 from urllib.parse import urlsplit
@@ -92,7 +93,9 @@ def demo_snapshot(django_db_setup, django_db_blocker):
         database = _sqlite_connection()
         pristine = sqlite3.connect(":memory:", check_same_thread=False)
         database.backup(pristine)
-        call_command("load_demo_data", "--no-admin", verbosity=0)
+        call_command(
+            "load_demo_data", "--no-admin", verbosity=0, stdout=io.StringIO(), stderr=io.StringIO()
+        )
         snapshot = sqlite3.connect(":memory:", check_same_thread=False)
         database.backup(snapshot)
         # Leave the database as migrations made it for whatever test runs next.
