@@ -6,12 +6,24 @@ from django.db import transaction
 
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+)
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .admin_forms import AssetAdminForm
 from .admin_widgets import LocationPickerWidget
-from .models import Area, Asset, AssetEvent, Category, Status
+from .models import Area, Asset, AssetEvent, Category, CouncilStaff, Status
+from .permissions import CouncilPermissionPolicy, council_scoped
+
+register_permission_policy(Asset, CouncilPermissionPolicy(Asset))
 
 
 class AssetFilterSet(WagtailFilterSet):
@@ -39,7 +51,20 @@ class AssetViewSet(SnippetViewSet):
     search_fields = ["name", "address", "postcode"]
     ordering = ["name"]
     list_per_page = 50
-    panels = [
+    # Every view of a single record checks the record's council, not just the model.
+    edit_view_class = council_scoped(snippet_views.EditView)
+    delete_view_class = council_scoped(snippet_views.DeleteView)
+    copy_view_class = council_scoped(snippet_views.CopyView)
+    unpublish_view_class = council_scoped(snippet_views.UnpublishView)
+    history_view_class = council_scoped(snippet_views.HistoryView)
+    usage_view_class = council_scoped(snippet_views.UsageView)
+    inspect_view_class = council_scoped(snippet_views.InspectView)
+    lock_view_class = council_scoped(snippet_views.LockView)
+    unlock_view_class = council_scoped(snippet_views.UnlockView)
+    revisions_view_class = council_scoped(snippet_views.PreviewRevisionView)
+    revisions_compare_view_class = council_scoped(snippet_views.RevisionsCompareView)
+    revisions_unschedule_view_class = council_scoped(snippet_views.RevisionsUnscheduleView)
+    edit_handler = ObjectList([
         FieldPanel("name"),
         FieldRowPanel([FieldPanel("category"), FieldPanel("ownership")]),
         FieldPanel("operator"),
@@ -59,10 +84,12 @@ class AssetViewSet(SnippetViewSet):
             heading="References",
         ),
         InlinePanel("events", heading="Timeline", label="Event"),
-    ]
+    ], base_form_class=AssetAdminForm)
 
     def get_queryset(self, request):
-        return Asset.objects.select_related("ward", "council")
+        return self.permission_policy.instances_user_has_any_permission_for(
+            request.user, ["view", "change", "delete", "publish"]
+        ).select_related("ward", "council")
 
 
 class AreaViewSet(SnippetViewSet):
@@ -85,11 +112,19 @@ class AreaViewSet(SnippetViewSet):
         return Area.objects.select_related("parent")
 
 
+class CouncilStaffViewSet(SnippetViewSet):
+    model = CouncilStaff
+    icon = "group"
+    menu_label = "Council staff"
+    list_display = ["user", "council"]
+    panels = [FieldPanel("user"), FieldPanel("council")]
+
+
 class RegisterGroup(SnippetViewSetGroup):
     menu_label = "Register"
     menu_icon = "site"
     menu_order = 200
-    items = (AssetViewSet, AreaViewSet)
+    items = (AssetViewSet, AreaViewSet, CouncilStaffViewSet)
 
 
 register_snippet(RegisterGroup)

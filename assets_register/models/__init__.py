@@ -15,6 +15,7 @@ from .assets import (
     Status,
 )
 from .postcodes import PostcodeLocation
+from .staff import CouncilStaff
 
 __all__ = [
     "CLOSURE_KINDS",
@@ -25,6 +26,7 @@ __all__ = [
     "Asset",
     "AssetEvent",
     "Category",
+    "CouncilStaff",
     "DatePrecision",
     "EventKind",
     "LocationSource",

@@ -248,6 +248,7 @@ class Asset(DraftStateMixin, RevisionMixin, ClusterableModel):
             ),
         ]
         indexes = [models.Index(fields=["longitude", "latitude"])]
+        permissions = [("edit_every_council", "Can edit the records of every council")]
 
     def __str__(self):
         return self.name

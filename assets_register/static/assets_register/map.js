@@ -2,6 +2,8 @@
 (function () {
   "use strict";
 
+  function words(code) { return code.replace(/_/g, " "); }
+
   function assetMarker(feature, latlng) {
     var p = feature.properties;
     var marker = L.circleMarker(latlng, {
@@ -13,11 +15,39 @@
     link.href = p.url;
     link.textContent = p.name;
     var meta = document.createElement("div");
-    meta.textContent = p.category.replace(/_/g, " ") + " · " + p.status.replace(/_/g, " ");
+    meta.textContent = words(p.category) + " · " + words(p.status);
     popup.appendChild(link);
     popup.appendChild(meta);
     marker.bindPopup(popup);
     marker.bindTooltip(p.name);
+    marker.link = link;
+
+    // Keyboard and screen reader users reach each place as a named button: Enter
+    // (handled by Leaflet) or Space opens its popup, focus moves to the link in it,
+    // and Escape closes it again, returning focus to the marker.
+    marker.on("add", function () {
+      var element = marker.getElement();
+      element.setAttribute("tabindex", "0");
+      element.setAttribute("role", "button");
+      element.setAttribute("aria-label", p.name + " (" + words(p.category) + ", " + words(p.status) + ")");
+      element.addEventListener("keydown", function (event) {
+        if (event.key === " ") { event.preventDefault(); marker.openPopup(); }
+      });
+    });
+    marker.on("popupopen", function () {
+      if (document.activeElement === marker.getElement()) link.focus();
+    });
+    popup.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { marker.closePopup(); }
+    });
+    marker.on("popupclose", function () {
+      var element = marker.getElement();
+      var active = document.activeElement;
+      if (element && marker.isReplacing !== true &&
+          (active === document.body || popup.contains(active))) {
+        element.focus();
+      }
+    });
     return marker;
   }
 
@@ -31,6 +61,9 @@
       }),
       title: count + " places: zoom in", keyboard: true,
     });
+    marker.on("add", function () {
+      marker.getElement().setAttribute("aria-label", count + " places: zoom in");
+    });
     marker.on("click", function () { map.setView(latlng, Math.min(map.getZoom() + 2, 18)); });
     return marker;
   }
@@ -40,7 +73,49 @@
     var form = container.dataset.filters && document.getElementById(container.dataset.filters);
     var status = document.getElementById("map-status");
     var layer = L.layerGroup().addTo(map);
+    var markers = {};  // asset id -> marker currently drawn
     var controller = null;
+
+    // Markers are redrawn whenever the map moves, including when Leaflet pans to fit
+    // an opening popup. Note which place had its popup open or held the focus, so the
+    // redrawn marker can carry on where the old one left off.
+    function interaction() {
+      var active = document.activeElement;
+      var state = { id: null, popup: false, focus: null, focusWasInMap: container.contains(active) };
+      Object.keys(markers).forEach(function (id) {
+        var marker = markers[id];
+        var popup = marker.getPopup();
+        var popupElement = popup && popup.isOpen() && popup.getElement();
+        if (popupElement) { state.id = id; state.popup = true; }
+        if (popupElement && popupElement.contains(active)) { state.id = id; state.focus = "popup"; }
+        if (marker.getElement() === active) { state.id = id; state.focus = "marker"; }
+      });
+      return state;
+    }
+
+    function restore(state) {
+      var marker = state.id !== null && markers[state.id];
+      if (marker && state.popup) marker.openPopup();
+      if (marker && state.focus === "popup") marker.link.focus();
+      else if (marker && state.focus === "marker") marker.getElement().focus();
+      else if (state.focusWasInMap && !container.contains(document.activeElement)) container.focus();
+    }
+
+    function draw(data) {
+      var state = interaction();
+      Object.keys(markers).forEach(function (id) { markers[id].isReplacing = true; });
+      layer.clearLayers();
+      markers = {};
+      L.geoJSON(data, {
+        pointToLayer: function (f, latlng) {
+          if (f.properties.cluster) return clusterMarker(f, latlng, map);
+          var marker = assetMarker(f, latlng);
+          markers[f.properties.id] = marker;
+          return marker;
+        },
+      }).addTo(layer);
+      restore(state);
+    }
 
     function refresh() {
       var b = map.getBounds();
@@ -52,14 +127,12 @@
       if (controller) controller.abort();
       controller = new AbortController();
       fetch(api + "?" + params.toString(), { signal: controller.signal })
-        .then(function (response) { return response.json(); })
+        .then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.json();
+        })
         .then(function (data) {
-          layer.clearLayers();
-          L.geoJSON(data, {
-            pointToLayer: function (f, latlng) {
-              return f.properties.cluster ? clusterMarker(f, latlng, map) : assetMarker(f, latlng);
-            },
-          }).addTo(layer);
+          draw(data);
           container.dataset.loaded = String(data.total);
           if (status) {
             status.textContent = data.total + (data.total === 1 ? " place" : " places") +
@@ -80,7 +153,9 @@
     var boundary = document.getElementById("area-boundary");
     var data = boundary && JSON.parse(boundary.textContent);
     if (data) {
-      var outline = L.geoJSON(data, { style: { color: "#005ea5", weight: 2, fillOpacity: 0.05 } });
+      var outline = L.geoJSON(data, {
+        style: { color: "#005ea5", weight: 2, fillOpacity: 0.05 }, interactive: false,
+      });
       outline.addTo(map);
       map.fitBounds(outline.getBounds());
     } else if (container.dataset.lat) {

@@ -1,0 +1,36 @@
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from .models import Area, AreaKind, PostcodeLocation
+from .permissions import councils_of
+from .postcodes import Postcode
+from .spatial import AreaIndex
+
+
+class AssetAdminForm(WagtailAdminModelForm):
+    """Stops council staff from placing a record in another council's area."""
+
+    def clean(self):
+        cleaned = super().clean()
+        user = getattr(self, "for_user", None)
+        councils = councils_of(user) if user else None
+        if councils is None or self.errors:
+            return cleaned
+        council_id = self._council_of(cleaned)
+        if council_id not in councils:
+            names = ", ".join(Area.objects.filter(pk__in=councils).values_list("name", flat=True))
+            self.add_error(
+                None,
+                f"You can add and edit places in {names or 'no council yet'} only; "
+                "this place is outside it (check the pin or the postcode).",
+            )
+        return cleaned
+
+    @staticmethod
+    def _council_of(cleaned):
+        if cleaned.get("latitude") is not None and cleaned.get("longitude") is not None:
+            return AreaIndex().locate(cleaned["longitude"], cleaned["latitude"])[AreaKind.COUNCIL]
+        postcode = Postcode.parse_or_none(cleaned.get("postcode") or "")
+        row = postcode and PostcodeLocation.objects.filter(postcode=postcode.with_space).first()
+        if row:
+            return AreaIndex().locate(row.longitude, row.latitude)[AreaKind.COUNCIL]
+        return None

@@ -1,0 +1,48 @@
+"""Council staff edit only their council's records."""
+
+from django.core.exceptions import PermissionDenied
+
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import policy_registry
+
+EVERY_COUNCIL = "assets_register.edit_every_council"
+
+
+def councils_of(user):
+    """The ids of the councils a user may edit, or None for every council."""
+    if user.is_superuser or user.has_perm(EVERY_COUNCIL):
+        return None
+    return set(user.council_memberships.values_list("council_id", flat=True))
+
+
+class CouncilPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions as usual, narrowed to records in the user's councils.
+    A record with no council (not yet located) belongs to no council's staff."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if not self.user_has_permission(user, action):
+            return False
+        councils = councils_of(user)
+        return councils is None or instance.council_id in councils
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        instances = super().instances_user_has_any_permission_for(user, actions)
+        councils = councils_of(user)
+        return instances if councils is None else instances.filter(council_id__in=councils)
+
+
+class CouncilScopedObjectMixin:
+    """For admin views of one record: refuse records outside the user's councils."""
+
+    def get_object(self, *args, **kwargs):
+        instance = super().get_object(*args, **kwargs)
+        policy = policy_registry.get_by_type(type(instance))
+        if not policy.user_has_any_permission_for_instance(
+            self.request.user, ["view", "change", "delete", "publish"], instance
+        ):
+            raise PermissionDenied
+        return instance
+
+
+def council_scoped(view_class):
+    return type(f"CouncilScoped{view_class.__name__}", (CouncilScopedObjectMixin, view_class), {})
