@@ -16,3 +16,11 @@ ATTRIBUTION_LINES = [
     "Pub locations © OpenStreetMap contributors, available under the Open Database Licence "
     "(openstreetmap.org/copyright).",
 ]
+
+# What each dataset key stored on assets and events means to a reader.
+SOURCE_NAMES = {
+    "ace-libraries-2023": "Public libraries in England, 2023 (Arts Council England / DCMS, "
+    "compiled by Libraries Hacked)",
+    "open-pubs": "Open Pubs (Food Standards Agency register, via GetTheData)",
+    "osm-pubs": "OpenStreetMap",
+}

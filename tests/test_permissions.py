@@ -1,6 +1,7 @@
 """Council staff edit only their council's records."""
 
 import pytest
+
 from django.contrib.auth.models import Permission, User
 
 from assets_register.models import Asset, CouncilStaff

@@ -28,6 +28,7 @@ class ImportCommand(BaseCommand):
         raise NotImplementedError
 
     def handle(self, *args, **options):
+        self.verbosity = options["verbosity"]
         show_progress = options["verbosity"] > 0 and sys.stderr.isatty()
 
         def progress(iterable, **kwargs):
@@ -51,10 +52,11 @@ class ImportCommand(BaseCommand):
         return report
 
     def print_report(self, report):
-        for notice in report.notices:
+        for notice in report.notices if self.verbosity else []:
             self.stderr.write(self.style.WARNING(notice))
         for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
             self.stderr.write(f"  rejected {problem}")
         if len(report.problems) > MAX_PROBLEMS_SHOWN:
             self.stderr.write(f"  … and {len(report.problems) - MAX_PROBLEMS_SHOWN} more")
-        self.stdout.write(self.style.SUCCESS(report.summary()))
+        if self.verbosity or report.rejected:
+            self.stdout.write(self.style.SUCCESS(report.summary()))

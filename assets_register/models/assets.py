@@ -261,6 +261,17 @@ class Asset(DraftStateMixin, RevisionMixin, ClusterableModel):
         return reverse("asset_detail", args=[self.pk])
 
     @property
+    def source_name(self) -> str:
+        from ..attribution import SOURCE_NAMES
+
+        return SOURCE_NAMES.get(self.source, self.source)
+
+    @property
+    def osm_url(self) -> str:
+        # The OpenStreetMap extracts we import carry coordinates only for nodes.
+        return f"https://www.openstreetmap.org/node/{self.osm_id}" if self.osm_id else ""
+
+    @property
     def is_place_to_meet(self) -> bool:
         return self.category in PLACES_TO_MEET
 
@@ -354,6 +365,12 @@ class AssetEvent(models.Model):
         if self.date_precision == DatePrecision.MONTH:
             return self.date.strftime("%B %Y")
         return f"{self.date.day} {self.date:%B %Y}"
+
+    @property
+    def source_name(self) -> str:
+        from ..attribution import SOURCE_NAMES
+
+        return SOURCE_NAMES.get(self.source, self.source)
 
     @property
     def is_closure(self) -> bool:

@@ -114,6 +114,8 @@ STORAGES = {
 WAGTAIL_SITE_NAME = "Community Asset Register"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# No third-party avatar requests from the admin (they leak editors' email hashes).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "docx", "odt", "xlsx", "txt", "png", "jpg"]
 
 # Maps. Tiles are fetched by the visitor's browser, never by the server; set

@@ -11,15 +11,12 @@ import os
 import sqlite3
 from urllib.parse import urlsplit
 
-# Playwright's sync API runs an asyncio loop in this thread; Django's ORM would
-# otherwise refuse to run beside it.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 import pytest
+from playwright.sync_api import expect, sync_playwright
+
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
-from playwright.sync_api import expect, sync_playwright
 
 from assets_register import map_index
 
@@ -39,19 +36,35 @@ window.addEventListener("map:init", function (event) {
 expect.set_options(timeout=10_000)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    """Chromium, for one test module at a time.
+
+    Playwright's sync API keeps an asyncio loop running in this thread, and Django's
+    ORM refuses to run beside one unless DJANGO_ALLOW_ASYNC_UNSAFE is set. It is set
+    only while Playwright runs: left set, it would leak into later tests and their
+    subprocesses (`manage.py check --deploy` warns about it).
+    """
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
 def page(browser, live_server):
     """A fresh browser context per test. Requests may only go to the live server: any
-    other address is refused (and recorded), so nothing can touch the network. Uncaught
-    JavaScript errors fail the test."""
+    other address is refused (and recorded in page.external_requests), so nothing can
+    touch the network. Uncaught JavaScript errors and HTTP errors (a missing script,
+    stylesheet or image; a failing map API call) fail the test."""
     origin = urlsplit(live_server.url).netloc
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-GB"
@@ -73,10 +86,16 @@ def page(browser, live_server):
     page.set_default_timeout(15_000)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "response",
+        lambda response: response.status >= 400
+        and urlsplit(response.url).path != "/favicon.ico"
+        and errors.append(f"HTTP {response.status} for {response.url}"),
+    )
     page.external_requests = external
     yield page
     context.close()
-    assert not errors, f"JavaScript errors: {errors}"
+    assert not errors, f"JavaScript errors or failed requests: {errors}"
 
 
 def _sqlite_connection():

@@ -31,7 +31,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for command, filename, extra in STEPS:
-            self.stdout.write(f"{command} {filename}")
+            if options["verbosity"]:
+                self.stdout.write(f"{command} {filename}")
             call_command(command, str(DEMO / filename), stdout=self.stdout, stderr=self.stderr,
                          verbosity=options["verbosity"], **extra)
         if not options["no_admin"]:

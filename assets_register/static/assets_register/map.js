@@ -95,7 +95,13 @@
 
     function restore(state) {
       var marker = state.id !== null && markers[state.id];
-      if (marker && state.popup) marker.openPopup();
+      if (marker && state.popup) {
+        // Leave the view where it is: the person may be dragging the map.
+        var popup = marker.getPopup();
+        popup.options.autoPan = false;
+        marker.openPopup();
+        popup.options.autoPan = true;
+      }
       if (marker && state.focus === "popup") marker.link.focus();
       else if (marker && state.focus === "marker") marker.getElement().focus();
       else if (state.focusWasInMap && !container.contains(document.activeElement)) container.focus();
