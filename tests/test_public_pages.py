@@ -56,6 +56,16 @@ def test_asset_page_shows_details_and_dated_timeline(client, place, django_asser
     assert "Last orders on 1 June." in html
 
 
+def test_asset_page_names_its_source_dataset(client):
+    library = AssetFactory(source="ace-libraries-2023", source_ref="Stoke-on-Trent/Burslem")
+    AssetEventFactory(asset=library, source="ace-libraries-2023")
+    page = client.get(library.get_absolute_url()).content.decode()
+    assert page.count("Public libraries in England, 2023") == 2  # details and timeline
+    pub = AssetFactory(source="osm-pubs", source_ref="123", osm_id="123")
+    page = client.get(pub.get_absolute_url()).content.decode()
+    assert 'href="https://www.openstreetmap.org/node/123"' in page
+
+
 def test_draft_assets_are_not_public(client):
     draft = AssetFactory(live=False)
     assert client.get(draft.get_absolute_url()).status_code == 404
