@@ -20,7 +20,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .admin_forms import AssetAdminForm
 from .admin_widgets import LocationPickerWidget
-from .models import Area, Asset, AssetEvent, Category, CouncilStaff, Status
+from .models import Area, Asset, AssetEvent, Category, CouncilStaff, Status, StatutoryRegime
 from .permissions import CouncilPermissionPolicy, council_scoped
 
 register_permission_policy(Asset, CouncilPermissionPolicy(Asset))
@@ -120,11 +120,22 @@ class CouncilStaffViewSet(SnippetViewSet):
     panels = [FieldPanel("user"), FieldPanel("council")]
 
 
+class StatutoryRegimeViewSet(SnippetViewSet):
+    model = StatutoryRegime
+    icon = "date"
+    menu_label = "Statutory periods"
+    list_display = ["name", "takes_effect"]
+    panels = [
+        *StatutoryRegime.panels,
+        InlinePanel("periods", heading="Periods", label="Period", min_num=1),
+    ]
+
+
 class RegisterGroup(SnippetViewSetGroup):
     menu_label = "Register"
     menu_icon = "site"
     menu_order = 200
-    items = (AssetViewSet, AreaViewSet, CouncilStaffViewSet)
+    items = (AssetViewSet, AreaViewSet, CouncilStaffViewSet, StatutoryRegimeViewSet)
 
 
 register_snippet(RegisterGroup)

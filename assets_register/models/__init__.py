@@ -1,3 +1,4 @@
+from .acv import Clock, RegimePeriod, StatutoryRegime
 from .areas import Area, AreaKind
 from .assets import (
     CLOSURE_KINDS,
@@ -26,13 +27,16 @@ __all__ = [
     "Asset",
     "AssetEvent",
     "Category",
+    "Clock",
     "CouncilStaff",
     "DatePrecision",
     "EventKind",
     "LocationSource",
     "Ownership",
     "PostcodeLocation",
+    "RegimePeriod",
     "Status",
+    "StatutoryRegime",
     "UK_LATITUDE_RANGE",
     "UK_LONGITUDE_RANGE",
 ]
