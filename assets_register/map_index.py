@@ -1,28 +1,42 @@
 """Markers for the public map: a compact in-memory index of located assets per process.
 
-Each request filters the index by bounding box, category and status with numpy
-and clusters on a Web Mercator grid below street zoom, so a response never
-holds more than MAX_POINTS markers. The index is rebuilt when the shared map
-version changes (bumped on every asset or event change) or after MAX_AGE
-seconds, whichever comes first.
+A request picks the points in its box with a longitude-sorted slice and a latitude
+mask; category and status filters are lookup tables. Up to MAX_POINTS points are
+returned as they are. A box holding more is clustered on a Web Mercator grid
+(64 px cells): at the request's zoom, or coarser until the cells fit, so no
+response holds more than MAX_POINTS features whatever box a client asks for.
+Unfiltered clusters come from per-zoom cell tables built once per index; a cell
+cut by the box edge is returned whole, so clusters do not shift while the map pans.
+
+Each point's GeoJSON is formatted once and reused; the response body is joined
+from those fragments. The index is rebuilt when the shared map version changes
+(bumped on every asset or event change); every MAX_AGE seconds it is also
+refreshed in a background thread while requests keep using the old one, which
+covers processes whose cache does not see the bump (per-process memory cache).
 """
 
-import math
+import json
 import threading
 import time
 
 import numpy as np
 
 from django.core.cache import cache
+from django.db import connection, connections
+from django.db.models import FloatField
+from django.db.models.functions import Cast
 from django.urls import reverse
 
 from .models import Asset, Category, Status
 
 VERSION_KEY = "assets_register:map-version"
 MAX_AGE = 60
-MAX_POINTS = 500  # individual markers in one response before clustering kicks in
-STREET_ZOOM = 15  # from here on markers are never clustered
+MAX_POINTS = 500  # features in one response, at most
+MAX_CLUSTER_ZOOM = 18
 CELLS_PER_TILE = 4  # cluster cells are 64 px on a 256 px tile
+CELL_BITS = CELLS_PER_TILE.bit_length() - 1
+FINE_BITS = MAX_CLUSTER_ZOOM + CELL_BITS  # integer cell coordinates at the finest zoom
+DENSE_CELLS = 1 << 20  # above this many cells in a box, sort instead of bincount
 CATEGORY_CODES = list(Category.values)
 STATUS_CODES = list(Status.values)
 
@@ -30,9 +44,8 @@ STATUS_CODES = list(Status.values)
 def map_version():
     version = cache.get(VERSION_KEY)
     if version is None:
-        version = time.time_ns()
-        cache.add(VERSION_KEY, version, timeout=None)
-        version = cache.get(VERSION_KEY, version)
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY)
     return version
 
 
@@ -47,101 +60,164 @@ def _mercator(longitudes, latitudes):
     """Normalised Web Mercator (0..1 on both axes; y grows southwards)."""
     x = (longitudes + 180.0) / 360.0
     sin = np.sin(np.radians(latitudes))
-    y = 0.5 - np.log((1 + sin) / (1 - sin)) / (4 * math.pi)
+    y = 0.5 - np.log((1 + sin) / (1 - sin)) / (4 * np.pi)
     return x, y
 
 
 class MarkerIndex:
     def __init__(self, rows):
-        rows = list(rows)
-        self.ids = np.array([r[0] for r in rows], dtype=np.int64)
-        self.names = [r[1] for r in rows]
-        self.longitudes = np.array([float(r[2]) for r in rows], dtype=float)
-        self.latitudes = np.array([float(r[3]) for r in rows], dtype=float)
-        self.categories = np.array([CATEGORY_CODES.index(r[4]) for r in rows], dtype=np.int8)
-        self.statuses = np.array([STATUS_CODES.index(r[5]) for r in rows], dtype=np.int8)
-        self.x, self.y = _mercator(self.longitudes, self.latitudes)
+        rows = sorted(rows, key=lambda row: row[2])  # by longitude
+        self.ids = [row[0] for row in rows]
+        self.names = [row[1] for row in rows]
+        self.longitudes = np.array([row[2] for row in rows], dtype=float)
+        self.latitudes = np.array([row[3] for row in rows], dtype=float)
+        category = {code: i for i, code in enumerate(CATEGORY_CODES)}
+        status = {code: i for i, code in enumerate(STATUS_CODES)}
+        self.categories = np.array([category[row[4]] for row in rows], dtype=np.int8)
+        self.statuses = np.array([status[row[5]] for row in rows], dtype=np.int8)
+        x, y = _mercator(self.longitudes, self.latitudes)
+        self.ix = np.floor(x * 2**FINE_BITS).astype(np.int64)
+        self.iy = np.floor(y * 2**FINE_BITS).astype(np.int64)
+        self.url = reverse("asset_detail", args=[123456789]).replace("123456789", "{}")
+        self.fragments = [None] * len(rows)
+        self.levels = {}
 
     @classmethod
     def from_database(cls):
-        rows = (
-            Asset.objects.live()
-            .located()
-            .order_by("pk")
-            .values_list("pk", "name", "longitude", "latitude", "category", "status")
+        query = (
+            Asset.objects.live().located().order_by()
+            .values_list("pk", "name", Cast("longitude", FloatField()),
+                         Cast("latitude", FloatField()), "category", "status")
+            .query
         )
-        return cls(rows.iterator(chunk_size=5000))
+        with connection.cursor() as cursor:  # plain rows, no per-row ORM converters
+            cursor.execute(*query.sql_with_params())
+            return cls(cursor.fetchall())
 
     def select(self, bbox, categories=(), statuses=()):
+        """(lo, hi, mask): the points in the box are lo + flatnonzero(mask)."""
         min_lon, min_lat, max_lon, max_lat = bbox
-        mask = (
-            (self.longitudes >= min_lon) & (self.longitudes <= max_lon)
-            & (self.latitudes >= min_lat) & (self.latitudes <= max_lat)
-        )
-        if categories:
-            mask &= np.isin(self.categories, [CATEGORY_CODES.index(c) for c in categories])
-        if statuses:
-            mask &= np.isin(self.statuses, [STATUS_CODES.index(s) for s in statuses])
-        return np.flatnonzero(mask)
+        lo = int(np.searchsorted(self.longitudes, min_lon, "left"))
+        hi = int(np.searchsorted(self.longitudes, max_lon, "right"))
+        latitudes = self.latitudes[lo:hi]
+        mask = (latitudes >= min_lat) & (latitudes <= max_lat)
+        for wanted, codes, values in (
+            (categories, CATEGORY_CODES, self.categories),
+            (statuses, STATUS_CODES, self.statuses),
+        ):
+            if wanted:
+                allowed = np.zeros(len(codes), dtype=bool)
+                allowed[[codes.index(v) for v in wanted]] = True
+                mask &= allowed[values[lo:hi]]
+        return lo, hi, mask
 
-    def feature_collection(self, bbox, zoom, categories=(), statuses=()):
-        selected = self.select(bbox, categories, statuses)
-        if zoom >= STREET_ZOOM or len(selected) <= MAX_POINTS:
-            features = [self._point(i) for i in selected[: MAX_POINTS * 4]]
-            clustered = False
-        else:
-            features = self._clusters(selected, zoom)
-            clustered = True
-        return {
-            "type": "FeatureCollection",
-            "features": features,
-            "total": int(len(selected)),
-            "clustered": clustered,
-        }
+    def feature_collection_json(self, bbox, zoom, categories=(), statuses=()):
+        """The response body (bytes) for a box at a zoom."""
+        lo, hi, mask = self.select(bbox, categories, statuses)
+        total = int(np.count_nonzero(mask))
+        if total <= MAX_POINTS:
+            points = lo + np.flatnonzero(mask)
+            return self._json([self._point(i) for i in points.tolist()], total, False)
+        for level in range(min(zoom, MAX_CLUSTER_ZOOM), -1, -1):
+            if categories or statuses:
+                cells = self._cells(lo, hi, mask, total, level)
+            else:
+                cells = self._level_cells(bbox, level)
+            if len(cells[0]) <= MAX_POINTS:
+                break
+        return self._json(self._features(*cells), total, True)
+
+    @staticmethod
+    def _json(features, total, clustered):
+        return (
+            '{"type":"FeatureCollection","features":[' + ",".join(features)
+            + f'],"total":{total},"clustered":{"true" if clustered else "false"}}}'
+        ).encode()
 
     def _point(self, i):
-        category, status = CATEGORY_CODES[self.categories[i]], STATUS_CODES[self.statuses[i]]
-        return {
-            "type": "Feature",
-            "geometry": {
-                "type": "Point",
-                "coordinates": [round(self.longitudes[i], 5), round(self.latitudes[i], 5)],
-            },
-            "properties": {
-                "id": int(self.ids[i]),
-                "name": self.names[i],
-                "category": category,
-                "status": status,
-                "url": reverse("asset_detail", args=[int(self.ids[i])]),
-            },
-        }
+        fragment = self.fragments[i]
+        if fragment is None:
+            pk = self.ids[i]
+            fragment = self.fragments[i] = (
+                '{"type":"Feature","geometry":{"type":"Point","coordinates":'
+                f"[{float(round(self.longitudes[i], 5))!r},"
+                f"{float(round(self.latitudes[i], 5))!r}]}},"
+                f'"properties":{{"id":{pk},"name":{json.dumps(self.names[i])},'
+                f'"category":"{CATEGORY_CODES[self.categories[i]]}",'
+                f'"status":"{STATUS_CODES[self.statuses[i]]}","url":"{self.url.format(pk)}"}}}}'
+            )
+        return fragment
 
-    def _clusters(self, selected, zoom):
-        scale = (2 ** zoom) * CELLS_PER_TILE
-        cell_x = np.floor(self.x[selected] * scale).astype(np.int64)
-        cell_y = np.floor(self.y[selected] * scale).astype(np.int64)
-        cells = cell_x * (scale + 1) + cell_y
-        unique, inverse, counts = np.unique(cells, return_inverse=True, return_counts=True)
-        lon_sum = np.bincount(inverse, weights=self.longitudes[selected], minlength=len(unique))
-        lat_sum = np.bincount(inverse, weights=self.latitudes[selected], minlength=len(unique))
-        first = np.full(len(unique), -1, dtype=np.int64)
-        first[inverse[::-1]] = selected[::-1]  # any one member, for single-asset cells
-        features = []
-        for cell, count in enumerate(counts.tolist()):
-            if count == 1:
-                features.append(self._point(first[cell]))
-                continue
-            features.append({
-                "type": "Feature",
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [
-                        round(lon_sum[cell] / count, 5), round(lat_sum[cell] / count, 5)
-                    ],
-                },
-                "properties": {"cluster": True, "count": count},
-            })
-        return features
+    def _features(self, member, counts, mean_lon, mean_lat):
+        """A cluster per cell, or the point itself when it is alone in its cell."""
+        return [
+            self._point(m) if n == 1 else (
+                '{"type":"Feature","geometry":{"type":"Point","coordinates":'
+                f'[{x!r},{y!r}]}},"properties":{{"cluster":true,"count":{n}}}}}'
+            )
+            for m, n, x, y in zip(member.tolist(), counts.tolist(), mean_lon.tolist(),
+                                  mean_lat.tolist(), strict=True)
+        ]
+
+    def _cells(self, lo, hi, mask, total, zoom):
+        """(member, count, mean lon, mean lat) of each cell holding selected points."""
+        if total * 4 >= hi - lo:  # most of the slice: work on it whole, no gathers
+            part, keep, members = slice(lo, hi), mask, np.arange(lo, hi)
+        else:
+            members = lo + np.flatnonzero(mask)
+            part, keep = members, slice(None)
+        shift = FINE_BITS - zoom - CELL_BITS
+        cx, cy = self.ix[part] >> shift, self.iy[part] >> shift
+        longitudes, latitudes = self.longitudes[part], self.latitudes[part]
+        x0, y0 = int(cx[keep].min()), int(cy[keep].min())
+        width, height = int(cx[keep].max()) - x0 + 1, int(cy[keep].max()) - y0 + 1
+        if width * height <= DENSE_CELLS:
+            cells = width * height  # one extra slot, index `cells`, for unselected points
+            key = (cx - x0) * height + (cy - y0)
+            if keep is mask:
+                key[~mask] = cells
+            counts = np.bincount(key, minlength=cells + 1)[:cells]
+            used = np.flatnonzero(counts)
+            lon_sum = np.bincount(key, longitudes, cells + 1)[used]
+            lat_sum = np.bincount(key, latitudes, cells + 1)[used]
+            member = np.empty(cells + 1, dtype=np.int64)
+            member[key] = members
+            member, counts = member[used], counts[used]
+        else:
+            key = cx[keep] << 32 | cy[keep]
+            _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+            lon_sum = np.bincount(inverse, longitudes[keep])
+            lat_sum = np.bincount(inverse, latitudes[keep])
+            member = np.empty(len(counts), dtype=np.int64)
+            member[inverse] = members[keep]
+        return member, counts, np.round(lon_sum / counts, 5), np.round(lat_sum / counts, 5)
+
+    def _level_cells(self, bbox, zoom):
+        """The cells of the precomputed table for a zoom that touch the box."""
+        cx, cy, member, counts, mean_lon, mean_lat = self._level(zoom)
+        min_lon, min_lat, max_lon, max_lat = bbox
+        x, y = _mercator(np.array([min_lon, max_lon]), np.array([max_lat, min_lat]))
+        shift = FINE_BITS - zoom - CELL_BITS
+        (x0, x1), (y0, y1) = (
+            (np.floor(v * 2**FINE_BITS).astype(np.int64) >> shift).tolist() for v in (x, y)
+        )
+        a, b = int(np.searchsorted(cx, x0, "left")), int(np.searchsorted(cx, x1, "right"))
+        cells = a + np.flatnonzero((cy[a:b] >= y0) & (cy[a:b] <= y1))
+        return member[cells], counts[cells], mean_lon[cells], mean_lat[cells]
+
+    def _level(self, zoom):
+        if zoom not in self.levels:
+            shift = FINE_BITS - zoom - CELL_BITS
+            key = (self.ix >> shift) << 32 | (self.iy >> shift)
+            cells, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+            member = np.empty(len(cells), dtype=np.int64)
+            member[inverse] = np.arange(len(key))
+            self.levels[zoom] = (
+                cells >> 32, cells & 0xFFFFFFFF, member, counts,
+                np.round(np.bincount(inverse, self.longitudes) / counts, 5),
+                np.round(np.bincount(inverse, self.latitudes) / counts, 5),
+            )
+        return self.levels[zoom]
 
 
 _lock = threading.Lock()
@@ -149,13 +225,26 @@ _state = {"index": None, "version": None, "built_at": 0.0}
 
 
 def marker_index():
+    """The current index: rebuilt at once after an edit (a new version) so editors see
+    their change; the MAX_AGE refresh runs in a background thread instead."""
     version = map_version()
-    now = time.monotonic()
-    stale = _state["version"] != version or now - _state["built_at"] > MAX_AGE
-    if stale:
+    if _state["index"] is None or _state["version"] != version:
         with _lock:
-            if _state["version"] != version or time.monotonic() - _state["built_at"] > MAX_AGE:
-                _state["index"] = MarkerIndex.from_database()
-                _state["version"] = version
-                _state["built_at"] = time.monotonic()
+            if _state["index"] is None or _state["version"] != version:
+                _build(version)
+    elif time.monotonic() - _state["built_at"] > MAX_AGE and _lock.acquire(blocking=False):
+        threading.Thread(target=_refresh, args=(version,), daemon=True).start()
     return _state["index"]
+
+
+def _build(version):
+    _state.update(index=MarkerIndex.from_database(), version=version,
+                  built_at=time.monotonic())
+
+
+def _refresh(version):
+    try:
+        _build(version)
+    finally:
+        connections.close_all()  # this thread's own connection
+        _lock.release()

@@ -1,5 +1,5 @@
 from django.db.models import Count
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
@@ -41,10 +41,10 @@ def map_markers(request):
         query = parse_map_query(request.GET)
     except MapQueryError as error:
         return JsonResponse({"error": str(error)}, status=400)
-    collection = marker_index().feature_collection(
+    body = marker_index().feature_collection_json(
         query.bbox, query.zoom, query.categories, query.statuses
     )
-    return JsonResponse(collection, json_dumps_params={"separators": (",", ":")})
+    return HttpResponse(body, content_type="application/json")
 
 
 def search_view(request):

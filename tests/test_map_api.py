@@ -60,9 +60,25 @@ def test_many_points_at_low_zoom_are_clustered_with_counts(client, monkeypatch):
     singles = [f for f in data["features"] if not f["properties"].get("cluster")]
     assert [c["properties"]["count"] for c in clusters] == [12]
     assert len(singles) == 1  # a lone point in its cell stays a point
-    # at street zoom the same box never clusters
+    # where the box holds no more than MAX_POINTS, each place is its own marker
+    monkeypatch.setattr(map_index, "MAX_POINTS", 12)
     street = get(client, bbox="-1.63,54.79,-1.61,54.82", zoom=16).json()
-    assert not street["clustered"] and len(street["features"]) == 12
+    assert street["total"] == 12 and len(street["features"]) == 12
+    assert not any(f["properties"].get("cluster") for f in street["features"])
+
+
+def test_no_response_holds_more_than_max_points_features(client, monkeypatch):
+    """A crowded box is clustered at coarser zooms until it fits, whatever the zoom asked."""
+    monkeypatch.setattr(map_index, "MAX_POINTS", 4)
+    for i in range(40):
+        AssetFactory(latitude=54.0 + (i % 8) * 0.1, longitude=-2.0 + (i // 8) * 0.1)
+    for zoom in (6, 12, 16):
+        data = get(client, bbox="-3,53,0,56", zoom=zoom).json()
+        assert data["total"] == 40 and data["clustered"]
+        assert len(data["features"]) <= 4
+        assert sum(f["properties"].get("count", 1) for f in data["features"]) == 40
+    filtered = get(client, bbox="-3,53,0,56", zoom=16, category="pub").json()
+    assert len(filtered["features"]) <= 4 and filtered["total"] == 40
 
 
 def test_new_and_changed_assets_show_up_without_waiting(client):
