@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import factory
 
+from assets_register.eligibility import BodyType
 from assets_register.models import (
     Area,
     AreaKind,
@@ -12,6 +13,7 @@ from assets_register.models import (
     DatePrecision,
     EventKind,
     LocationSource,
+    Nomination,
     PostcodeLocation,
 )
 
@@ -90,3 +92,21 @@ class PostcodeLocationFactory(factory.django.DjangoModelFactory):
     positional_quality = 10
     council_code = "E06000047"
     ward_code = "E05016190"
+
+
+class NominationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Nomination
+
+    council = factory.SubFactory(CouncilFactory)
+    asset = factory.SubFactory(AssetFactory)
+    land_name = "The Robin Hood"
+    land_description = "The pub, its car park and beer garden, as on the plan."
+    current_use = "The only pub in the village; darts, quiz and the walking club meet there."
+    future_use = "A community benefit society is ready to buy and run it."
+    body_name = "Friends of the Robin Hood"
+    body_type = BodyType.CHARITY
+    local_connection = "All our work is in Sacriston."
+    contact_name = "Jo Bloggs"
+    contact_email = "jo@example.org"
+    received_on = datetime.date(2021, 1, 4)

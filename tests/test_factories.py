@@ -2,7 +2,13 @@ import pytest
 
 from assets_register.models import Status
 
-from .factories import AreaFactory, AssetEventFactory, AssetFactory, PostcodeLocationFactory
+from .factories import (
+    AreaFactory,
+    AssetEventFactory,
+    AssetFactory,
+    NominationFactory,
+    PostcodeLocationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +18,8 @@ def test_each_factory_builds_a_valid_saved_object():
     asset = AssetFactory()
     event = AssetEventFactory()
     postcode = PostcodeLocationFactory()
-    for obj in (area, asset, event, postcode):
+    nomination = NominationFactory()
+    for obj in (area, asset, event, postcode, nomination):
         obj.full_clean()
         assert obj.pk
     event.asset.refresh_from_db()

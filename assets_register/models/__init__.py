@@ -1,4 +1,12 @@
-from .acv import Clock, RegimePeriod, StatutoryRegime
+from .acv import (
+    BidderRequest,
+    Clock,
+    DisposalNotice,
+    ListEntry,
+    Nomination,
+    RegimePeriod,
+    StatutoryRegime,
+)
 from .areas import Area, AreaKind
 from .assets import (
     CLOSURE_KINDS,
@@ -19,6 +27,10 @@ from .postcodes import PostcodeLocation
 from .staff import CouncilStaff
 
 __all__ = [
+    "BidderRequest",
+    "DisposalNotice",
+    "ListEntry",
+    "Nomination",
     "CLOSURE_KINDS",
     "OPEN_STATUSES",
     "PLACES_TO_MEET",

@@ -9,6 +9,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
+from ..eligibility import Body, BodyType, bidder_problems, nomination_problems
 from ..statutory import Counting, Period, Unit
 
 
@@ -93,3 +94,235 @@ class RegimePeriod(models.Model):
 
     def as_period(self) -> Period:
         return Period(self.length, Unit(self.unit), Counting(self.counting))
+
+
+def _regime_last_day(clock, trigger):
+    return StatutoryRegime.objects.in_force_on(trigger).last_day(clock, trigger)
+
+
+class Nomination(models.Model):
+    """A community nomination (s.89) with what Regulation 6 requires. The nominator's
+    contact details are private: never shown on public pages, feeds or exports."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Under consideration"
+        LISTED = "listed", "Listed"
+        UNSUCCESSFUL = "unsuccessful", "Unsuccessful"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    council = models.ForeignKey("Area", on_delete=models.PROTECT, related_name="nominations",
+                                limit_choices_to={"kind": "council"})
+    asset = models.ForeignKey("Asset", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="nominations")
+    land_name = models.CharField("name of the land or building", max_length=255)
+    land_address = models.TextField("address", blank=True)
+    land_description = models.TextField(
+        "description and proposed boundary",
+        help_text="What the land is and where its boundary runs (Reg 6(a)).",
+    )
+    occupants = models.TextField("current occupants", blank=True)
+    owners = models.TextField(
+        "freeholders and leaseholders", blank=True,
+        help_text="Names and current or last-known addresses, as far as known (Reg 6(b)).",
+    )
+    current_use = models.TextField(help_text="How the land furthers the community's "
+                                             "wellbeing or interests now or recently.")
+    future_use = models.TextField(help_text="Why that use can realistically continue or resume "
+                                            "within five years.")
+    body_name = models.CharField("nominating body", max_length=255)
+    body_type = models.CharField(max_length=40, choices=BodyType.choices)
+    body_number = models.CharField("charity or company number", max_length=40, blank=True)
+    members_on_roll = models.PositiveIntegerField(null=True, blank=True)
+    distributes_surplus = models.BooleanField(default=False)
+    local_connection = models.TextField(help_text="How the body's activities relate to the area.")
+    contact_name = models.CharField(max_length=200)
+    contact_email = models.EmailField()
+    contact_phone = models.CharField(max_length=40, blank=True)
+    received_on = models.DateField()
+    decision_due = models.DateField(editable=False)
+    decided_on = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    decision_reasons = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decided_on__isnull=True)
+                | models.Q(decided_on__gte=models.F("received_on")),
+                name="nomination_decided_after_receipt",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference}: {self.land_name}"
+
+    def save(self, *args, **kwargs):
+        self.decision_due = _regime_last_day(Clock.DECISION, self.received_on)
+        super().save(*args, **kwargs)
+        if not self.reference:
+            self.reference = f"ACV-N-{self.received_on.year}-{self.pk:05d}"
+            Nomination.objects.filter(pk=self.pk).update(reference=self.reference)
+
+    def clean(self):
+        problems = nomination_problems(Body(
+            self.body_type, has_local_connection=bool(self.local_connection.strip()),
+            distributes_surplus=self.distributes_surplus, members_on_roll=self.members_on_roll,
+        ))
+        if problems:
+            raise ValidationError({"body_type": problems})
+        if self.outcome == self.Outcome.UNSUCCESSFUL and not self.decision_reasons.strip():
+            raise ValidationError(
+                {"decision_reasons": "Give the nominator written reasons (s.90)."}
+            )
+
+    def is_overdue(self, today):
+        return self.outcome == self.Outcome.PENDING and today > self.decision_due
+
+
+class ListEntry(models.Model):
+    """An entry on a council's list of assets of community value (s.87)."""
+
+    class RemovalReason(models.TextChoices):
+        DISPOSED = "disposed", "Sold (a relevant disposal)"
+        REVIEW = "review", "Removed on the owner's review"
+        APPEAL = "appeal", "Removed on appeal"
+        NO_LONGER_OF_VALUE = "no_longer_of_value", "No longer of community value"
+        OTHER = "other", "Other"
+
+    reference = models.CharField(max_length=40, help_text="The council's reference, e.g. A-CV-1")
+    council = models.ForeignKey("Area", on_delete=models.PROTECT, related_name="acv_entries",
+                                limit_choices_to={"kind": "council"})
+    asset = models.ForeignKey("Asset", on_delete=models.PROTECT, related_name="acv_entries")
+    nomination = models.OneToOneField(Nomination, null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="list_entry")
+    listed_on = models.DateField("date of the list entry")
+    expires_on = models.DateField("last day on the list", editable=False)
+    owner_notified_on = models.DateField(null=True, blank=True)
+    restriction_requested_on = models.DateField(
+        "Land Registry restriction (Form QQ) requested", null=True, blank=True)
+    removed_on = models.DateField(null=True, blank=True)
+    removal_reason = models.CharField(max_length=30, choices=RemovalReason.choices, blank=True)
+    removal_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-listed_on"]
+        verbose_name_plural = "list entries"
+        constraints = [
+            models.UniqueConstraint(fields=["council", "reference"], name="list_entry_reference"),
+            models.CheckConstraint(
+                condition=models.Q(removed_on__isnull=True) | ~models.Q(removal_reason=""),
+                name="list_entry_removal_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference}: {self.asset}"
+
+    def save(self, *args, **kwargs):
+        self.expires_on = _regime_last_day(Clock.LISTING, self.listed_on)
+        super().save(*args, **kwargs)
+
+    def is_listed_on(self, day):
+        """On the list that day: listing expiry and removal take effect by themselves."""
+        return (self.listed_on <= day <= self.expires_on
+                and (self.removed_on is None or day < self.removed_on))
+
+
+class DisposalNotice(models.Model):
+    """An owner's written notice of wish to sell (s.95 condition A) and what followed."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "No sale yet"
+        SOLD_TO_COMMUNITY = "sold_to_community", "Sold to a community group"
+        SOLD_TO_OTHER = "sold_to_other", "Sold to another buyer"
+        WITHDRAWN = "withdrawn", "Owner withdrew the sale"
+
+    entry = models.ForeignKey(ListEntry, on_delete=models.CASCADE,
+                              related_name="disposal_notices")
+    received_on = models.DateField("notice received by the council")
+    interim_last_day = models.DateField(editable=False)
+    full_last_day = models.DateField(editable=False)
+    protected_last_day = models.DateField(editable=False)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome_on = models.DateField(null=True, blank=True)
+    buyer = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-received_on"]
+
+    def __str__(self):
+        return f"Disposal notice for {self.entry.asset} received {self.received_on}"
+
+    def save(self, *args, **kwargs):
+        regime = StatutoryRegime.objects.in_force_on(self.received_on)
+        self.interim_last_day = regime.last_day(Clock.INTERIM_MORATORIUM, self.received_on)
+        self.full_last_day = regime.last_day(Clock.FULL_MORATORIUM, self.received_on)
+        self.protected_last_day = regime.last_day(Clock.PROTECTED_PERIOD, self.received_on)
+        super().save(*args, **kwargs)
+
+    @property
+    def full_moratorium(self) -> bool:
+        """A community interest group asked to bid inside the interim window."""
+        return self.bidder_requests.exists()
+
+    @property
+    def moratorium_last_day(self):
+        return self.full_last_day if self.full_moratorium else self.interim_last_day
+
+    def clean(self):
+        if not self.received_on:
+            return
+        earlier = DisposalNotice.objects.filter(
+            entry_id=self.entry_id, received_on__lte=self.received_on,
+            protected_last_day__gte=self.received_on,
+        ).exclude(pk=self.pk).first()
+        if earlier:
+            raise ValidationError({"received_on": (
+                f"The protected period from the notice of {earlier.received_on:%-d %B %Y} runs "
+                f"until {earlier.protected_last_day:%-d %B %Y}: no new moratorium can start "
+                "before then."
+            )})
+        sold_to_other = self.outcome == self.Outcome.SOLD_TO_OTHER and self.outcome_on
+        if sold_to_other and self.outcome_on > self.protected_last_day:
+            raise ValidationError({"outcome_on": (
+                f"The protected period ended on {self.protected_last_day:%-d %B %Y}: a sale "
+                "after it needs a new disposal notice."
+            )})
+        if sold_to_other and self.pk and self.outcome_on <= self.moratorium_last_day:
+            raise ValidationError({"outcome_on": (
+                "During a moratorium the owner may sell only to a community interest "
+                "group; a sale to anyone else can happen from "
+                f"{self.moratorium_last_day + datetime.timedelta(days=1):%-d %B %Y}."
+            )})
+
+
+class BidderRequest(models.Model):
+    """A community interest group's written request to be treated as a potential bidder."""
+
+    notice = models.ForeignKey(DisposalNotice, on_delete=models.CASCADE,
+                               related_name="bidder_requests")
+    group_name = models.CharField(max_length=255)
+    group_type = models.CharField(max_length=40, choices=BodyType.choices)
+    has_local_connection = models.BooleanField(default=True)
+    received_on = models.DateField()
+
+    class Meta:
+        ordering = ["received_on"]
+
+    def __str__(self):
+        return f"{self.group_name} ({self.received_on})"
+
+    def clean(self):
+        problems = bidder_problems(Body(self.group_type, self.has_local_connection))
+        if problems:
+            raise ValidationError({"group_type": problems})
+        notice = self.notice
+        if self.received_on and not (notice.received_on <= self.received_on
+                                     <= notice.interim_last_day):
+            raise ValidationError({"received_on": (
+                "A request to bid must reach the council within the six weeks beginning "
+                f"{notice.received_on:%-d %B %Y}, that is by {notice.interim_last_day:%-d %B %Y}."
+            )})

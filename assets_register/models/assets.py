@@ -102,6 +102,13 @@ class EventKind(models.TextChoices):
     BOUGHT_BY_COMMUNITY = "bought_by_community", "Bought by the community"
     OWNERSHIP_CHANGED = "ownership_changed", "Ownership or management changed"
     NOTE = "note", "Other news"
+    # The Community Right to Bid (see models/acv.py); none of these changes the status.
+    ACV_NOMINATED = "acv_nominated", "Nominated as an asset of community value"
+    ACV_LISTED = "acv_listed", "Listed as an asset of community value"
+    ACV_NOT_LISTED = "acv_not_listed", "Nomination as an asset of community value unsuccessful"
+    ACV_REMOVED = "acv_removed", "Removed from the list of assets of community value"
+    DISPOSAL_NOTICE = "disposal_notice", "Owner gave notice of intention to sell"
+    BIDDER_REQUEST = "bidder_request", "A community group asked to bid"
 
 
 STATUS_AFTER_EVENT = {

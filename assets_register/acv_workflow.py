@@ -1,0 +1,95 @@
+"""The Community Right to Bid as workflows: each step updates the ACV records and
+writes an event on the asset's timeline, so history, lists, alerts and indicators
+all read one table. Rules live on the models (clean); these functions apply them."""
+
+from django.db import transaction
+
+from .models import (
+    AssetEvent,
+    BidderRequest,
+    DisposalNotice,
+    EventKind,
+    ListEntry,
+    Nomination,
+)
+
+SOURCE = "acv"
+
+
+def _event(asset, kind, date, note, user=None):
+    if asset is not None:
+        AssetEvent.objects.create(asset=asset, kind=kind, date=date, note=note, source=SOURCE,
+                                  recorded_by=user)
+
+
+def _validated_save(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def receive_nomination(nomination: Nomination, user=None) -> Nomination:
+    _validated_save(nomination)
+    _event(nomination.asset, EventKind.ACV_NOMINATED, nomination.received_on,
+           f"Nominated by {nomination.body_name}; the council must decide by "
+           f"{nomination.decision_due:%-d %B %Y}.", user)
+    return nomination
+
+
+@transaction.atomic
+def decide_nomination(nomination: Nomination, *, listed: bool, decided_on, reasons="",
+                      reference="", user=None):
+    """List the land, or record it as unsuccessful with the written reasons."""
+    nomination.outcome = Nomination.Outcome.LISTED if listed else Nomination.Outcome.UNSUCCESSFUL
+    nomination.decided_on, nomination.decision_reasons = decided_on, reasons
+    _validated_save(nomination)
+    if not listed:
+        _event(nomination.asset, EventKind.ACV_NOT_LISTED, decided_on, reasons, user)
+        return None
+    entry = _validated_save(ListEntry(
+        reference=reference or nomination.reference, council=nomination.council,
+        asset=nomination.asset, nomination=nomination, listed_on=decided_on,
+    ))
+    _event(entry.asset, EventKind.ACV_LISTED, decided_on,
+           f"On the list until {entry.expires_on:%-d %B %Y}.", user)
+    return entry
+
+
+@transaction.atomic
+def record_disposal_notice(entry: ListEntry, received_on, user=None) -> DisposalNotice:
+    notice = DisposalNotice(entry=entry, received_on=received_on)
+    notice.full_clean()
+    notice.save()
+    _event(entry.asset, EventKind.DISPOSAL_NOTICE, received_on,
+           f"A community group can ask to be treated as a bidder until "
+           f"{notice.interim_last_day:%A %-d %B %Y}.", user)
+    return notice
+
+
+@transaction.atomic
+def record_bidder_request(notice: DisposalNotice, *, group_name, group_type, received_on,
+                          has_local_connection=True, user=None) -> BidderRequest:
+    request = _validated_save(BidderRequest(
+        notice=notice, group_name=group_name, group_type=group_type,
+        has_local_connection=has_local_connection, received_on=received_on,
+    ))
+    _event(notice.entry.asset, EventKind.BIDDER_REQUEST, received_on,
+           f"{group_name} asked to be treated as a potential bidder: the owner cannot sell "
+           f"to anyone else until after {notice.full_last_day:%-d %B %Y}.", user)
+    return request
+
+
+@transaction.atomic
+def record_sale(notice: DisposalNotice, *, to_community: bool, sold_on, buyer="", user=None):
+    """A relevant disposal: the sale ends the listing (Reg 2(b))."""
+    notice.outcome = (DisposalNotice.Outcome.SOLD_TO_COMMUNITY if to_community
+                      else DisposalNotice.Outcome.SOLD_TO_OTHER)
+    notice.outcome_on, notice.buyer = sold_on, buyer
+    _validated_save(notice)
+    entry = notice.entry
+    entry.removed_on, entry.removal_reason = sold_on, ListEntry.RemovalReason.DISPOSED
+    _validated_save(entry)
+    kind = EventKind.BOUGHT_BY_COMMUNITY if to_community else EventKind.OWNERSHIP_CHANGED
+    _event(entry.asset, kind, sold_on, f"Sold{f' to {buyer}' if buyer else ''}.", user)
+    _event(entry.asset, EventKind.ACV_REMOVED, sold_on, "Removed from the list on sale.", user)
