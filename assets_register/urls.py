@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import acv_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,4 +9,13 @@ urlpatterns = [
     path("assets/<int:pk>/", views.asset_detail, name="asset_detail"),
     path("areas/<str:gss_code>/", views.area_detail, name="area_detail"),
     path("about/data/", views.about_data, name="about_data"),
+    path("assets/<int:pk>/deadlines.ics", acv_views.asset_deadlines, name="asset_deadlines"),
+    # Stable public URLs: other sites link to them.
+    path("acv/<str:gss_code>/", acv_views.acv_list, name="acv_list"),
+    path("acv/<str:gss_code>/unsuccessful/", acv_views.acv_unsuccessful,
+         name="acv_unsuccessful"),
+    path("acv/<str:gss_code>/export.csv", acv_views.acv_export_csv, name="acv_export_csv"),
+    path("acv/<str:gss_code>/export.geojson", acv_views.acv_export_geojson,
+         name="acv_export_geojson"),
+    path("acv/<str:gss_code>/deadlines.ics", acv_views.acv_deadlines, name="acv_deadlines"),
 ]

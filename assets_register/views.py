@@ -2,9 +2,11 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from .acv_lists import asset_listing
 from .map_index import marker_index
 from .map_query import MapQueryError, parse_map_query
 from .models import (
@@ -70,6 +72,7 @@ def asset_detail(request, pk):
     return render(request, "assets_register/asset_detail.html", {
         "asset": asset,
         "timeline": asset.timeline().select_related("source_document"),
+        "acv": asset_listing(asset, timezone.localdate()),
     })
 
 

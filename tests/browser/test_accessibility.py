@@ -25,6 +25,8 @@ PAGES = {
     "ward with postcode": lambda: "/areas/E05009076/?postcode=DH7+6LQ",
     "council": lambda: "/areas/E06000021/",
     "about the data": lambda: "/about/data/",
+    "assets of community value": lambda: "/acv/E06000047/",
+    "unsuccessful nominations": lambda: "/acv/E06000047/unsuccessful/",
 }
 
 
