@@ -5,8 +5,9 @@ mask; category and status filters are lookup tables. Up to MAX_POINTS points are
 returned as they are. A box holding more is clustered on a Web Mercator grid
 (64 px cells): at the request's zoom, or coarser until the cells fit, so no
 response holds more than MAX_POINTS features whatever box a client asks for.
-Unfiltered clusters come from per-zoom cell tables built once per index; a cell
-cut by the box edge is returned whole, so clusters do not shift while the map pans.
+Clusters come from cell tables built once per index for each zoom and filter; a
+cell cut by the box edge is returned whole, so clusters do not shift while the map
+pans.
 
 Each point's GeoJSON is formatted once and reused; the response body is joined
 from those fragments. The index is rebuilt when the shared map version changes
@@ -36,7 +37,7 @@ MAX_CLUSTER_ZOOM = 18
 CELLS_PER_TILE = 4  # cluster cells are 64 px on a 256 px tile
 CELL_BITS = CELLS_PER_TILE.bit_length() - 1
 FINE_BITS = MAX_CLUSTER_ZOOM + CELL_BITS  # integer cell coordinates at the finest zoom
-DENSE_CELLS = 1 << 20  # above this many cells in a box, sort instead of bincount
+MAX_LEVEL_TABLES = 200  # cluster tables (zoom x filter) kept per index, ~1 MB each at most
 CATEGORY_CODES = list(Category.values)
 STATUS_CODES = list(Status.values)
 
@@ -119,10 +120,7 @@ class MarkerIndex:
             points = lo + np.flatnonzero(mask)
             return self._json([self._point(i) for i in points.tolist()], total, False)
         for level in range(min(zoom, MAX_CLUSTER_ZOOM), -1, -1):
-            if categories or statuses:
-                cells = self._cells(lo, hi, mask, total, level)
-            else:
-                cells = self._level_cells(bbox, level)
+            cells = self._level_cells(bbox, level, categories, statuses)
             if len(cells[0]) <= MAX_POINTS:
                 break
         return self._json(self._features(*cells), total, True)
@@ -159,42 +157,9 @@ class MarkerIndex:
                                   mean_lat.tolist(), strict=True)
         ]
 
-    def _cells(self, lo, hi, mask, total, zoom):
-        """(member, count, mean lon, mean lat) of each cell holding selected points."""
-        if total * 4 >= hi - lo:  # most of the slice: work on it whole, no gathers
-            part, keep, members = slice(lo, hi), mask, np.arange(lo, hi)
-        else:
-            members = lo + np.flatnonzero(mask)
-            part, keep = members, slice(None)
-        shift = FINE_BITS - zoom - CELL_BITS
-        cx, cy = self.ix[part] >> shift, self.iy[part] >> shift
-        longitudes, latitudes = self.longitudes[part], self.latitudes[part]
-        x0, y0 = int(cx[keep].min()), int(cy[keep].min())
-        width, height = int(cx[keep].max()) - x0 + 1, int(cy[keep].max()) - y0 + 1
-        if width * height <= DENSE_CELLS:
-            cells = width * height  # one extra slot, index `cells`, for unselected points
-            key = (cx - x0) * height + (cy - y0)
-            if keep is mask:
-                key[~mask] = cells
-            counts = np.bincount(key, minlength=cells + 1)[:cells]
-            used = np.flatnonzero(counts)
-            lon_sum = np.bincount(key, longitudes, cells + 1)[used]
-            lat_sum = np.bincount(key, latitudes, cells + 1)[used]
-            member = np.empty(cells + 1, dtype=np.int64)
-            member[key] = members
-            member, counts = member[used], counts[used]
-        else:
-            key = cx[keep] << 32 | cy[keep]
-            _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
-            lon_sum = np.bincount(inverse, longitudes[keep])
-            lat_sum = np.bincount(inverse, latitudes[keep])
-            member = np.empty(len(counts), dtype=np.int64)
-            member[inverse] = members[keep]
-        return member, counts, np.round(lon_sum / counts, 5), np.round(lat_sum / counts, 5)
-
-    def _level_cells(self, bbox, zoom):
-        """The cells of the precomputed table for a zoom that touch the box."""
-        cx, cy, member, counts, mean_lon, mean_lat = self._level(zoom)
+    def _level_cells(self, bbox, zoom, categories, statuses):
+        """The cells of the precomputed table for a zoom and filter that touch the box."""
+        cx, cy, member, counts, mean_lon, mean_lat = self._level(zoom, categories, statuses)
         min_lon, min_lat, max_lon, max_lat = bbox
         x, y = _mercator(np.array([min_lon, max_lon]), np.array([max_lat, min_lat]))
         shift = FINE_BITS - zoom - CELL_BITS
@@ -205,19 +170,26 @@ class MarkerIndex:
         cells = a + np.flatnonzero((cy[a:b] >= y0) & (cy[a:b] <= y1))
         return member[cells], counts[cells], mean_lon[cells], mean_lat[cells]
 
-    def _level(self, zoom):
-        if zoom not in self.levels:
+    def _level(self, zoom, categories=(), statuses=()):
+        """Every non-empty cell at a zoom for one filter: (x, y, a member, count, centre),
+        sorted by x. Built on first use; the least recently built go first."""
+        table_key = (zoom, categories, statuses)
+        if table_key not in self.levels:
+            if len(self.levels) >= MAX_LEVEL_TABLES:
+                del self.levels[next(iter(self.levels))]
+            _, _, mask = self.select((-180, -90, 180, 90), categories, statuses)
+            members = np.flatnonzero(mask)
             shift = FINE_BITS - zoom - CELL_BITS
-            key = (self.ix >> shift) << 32 | (self.iy >> shift)
+            key = (self.ix[members] >> shift) << 32 | (self.iy[members] >> shift)
             cells, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
             member = np.empty(len(cells), dtype=np.int64)
-            member[inverse] = np.arange(len(key))
-            self.levels[zoom] = (
+            member[inverse] = members
+            self.levels[table_key] = (
                 cells >> 32, cells & 0xFFFFFFFF, member, counts,
-                np.round(np.bincount(inverse, self.longitudes) / counts, 5),
-                np.round(np.bincount(inverse, self.latitudes) / counts, 5),
+                np.round(np.bincount(inverse, self.longitudes[members]) / counts, 5),
+                np.round(np.bincount(inverse, self.latitudes[members]) / counts, 5),
             )
-        return self.levels[zoom]
+        return self.levels[table_key]
 
 
 _lock = threading.Lock()
