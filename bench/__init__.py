@@ -1,0 +1,1 @@
+"""Benchmarks; see bench/map_api.py."""
