@@ -1,9 +1,10 @@
 """Headless Chromium (Debian's, never a downloaded one) against pytest-django's live server.
 
 Every test here gets the real demo dataset through ``demo_site``. The live server
-needs transactional_db, which empties the database after each test, so the demo
-data is loaded once per session into the in-memory SQLite test database, kept as an
-SQLite snapshot, and copied back in (a fraction of a second) before each test.
+needs transactional_db, which empties the database after each test. On SQLite the
+demo data is loaded once per session, kept as an in-memory snapshot and copied back
+in (a fraction of a second) before each test; on PostgreSQL it is imported again
+for each test, through the same command a new user runs.
 """
 
 import io
@@ -100,21 +101,27 @@ def page(browser, live_server):
 
 def _sqlite_connection():
     connection.ensure_connection()
-    raw = connection.connection
-    assert isinstance(raw, sqlite3.Connection), "browser tests expect the SQLite test database"
-    return raw
+    return connection.connection
+
+
+def _load_demo_data():
+    call_command(
+        "load_demo_data", "--no-admin", verbosity=0, stdout=io.StringIO(), stderr=io.StringIO()
+    )
 
 
 @pytest.fixture(scope="session")
 def demo_snapshot(django_db_setup, django_db_blocker):
-    """The demo dataset, loaded once, as an in-memory SQLite copy of the test database."""
+    """The demo dataset, loaded once, as an in-memory SQLite copy of the test database
+    (None on other databases)."""
+    if connection.vendor != "sqlite":
+        yield None
+        return
     with django_db_blocker.unblock():
         database = _sqlite_connection()
         pristine = sqlite3.connect(":memory:", check_same_thread=False)
         database.backup(pristine)
-        call_command(
-            "load_demo_data", "--no-admin", verbosity=0, stdout=io.StringIO(), stderr=io.StringIO()
-        )
+        _load_demo_data()
         snapshot = sqlite3.connect(":memory:", check_same_thread=False)
         database.backup(snapshot)
         # Leave the database as migrations made it for whatever test runs next.
@@ -128,7 +135,10 @@ def demo_snapshot(django_db_setup, django_db_blocker):
 def demo_site(live_server, demo_snapshot):
     """The live server, serving the demo dataset. Restored from the snapshot rather than
     re-imported; transactional_db (pulled in by live_server) empties it afterwards."""
-    demo_snapshot.backup(_sqlite_connection())
+    if demo_snapshot is None:
+        _load_demo_data()
+    else:
+        demo_snapshot.backup(_sqlite_connection())
     cache.clear()
     map_index._state.update(index=None, version=None, built_at=0.0)
     return live_server
