@@ -24,3 +24,18 @@ SOURCE_NAMES = {
     "open-pubs": "Open Pubs (Food Standards Agency register, via GetTheData)",
     "osm-pubs": "OpenStreetMap",
 }
+SOURCE_PREFIXES = {
+    "acv-import:": "The council's published list of assets of community value",
+    "acv:": "The council's published list of assets of community value",
+    "acv": "The council's Community Right to Bid records",
+}
+
+
+def source_name(key):
+    """A reader's name for a dataset key, e.g. 'acv-import:E06000047'."""
+    if key in SOURCE_NAMES:
+        return SOURCE_NAMES[key]
+    for prefix, name in SOURCE_PREFIXES.items():
+        if key.startswith(prefix):
+            return name
+    return key

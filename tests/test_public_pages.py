@@ -135,3 +135,11 @@ def test_about_the_data_page_carries_every_attribution_line(client):
     page = client.get(reverse("about_data")).content.decode()
     for line in ATTRIBUTION_LINES:
         assert line.replace("&", "&amp;") in page or line in page
+
+
+def test_source_names_for_council_registers():
+    from assets_register.attribution import source_name
+
+    assert source_name("acv-import:E06000047").startswith("The council's published list")
+    assert source_name("acv") == "The council's Community Right to Bid records"
+    assert source_name("my-halls") == "my-halls"

@@ -269,9 +269,9 @@ class Asset(DraftStateMixin, RevisionMixin, ClusterableModel):
 
     @property
     def source_name(self) -> str:
-        from ..attribution import SOURCE_NAMES
+        from ..attribution import source_name
 
-        return SOURCE_NAMES.get(self.source, self.source)
+        return source_name(self.source)
 
     @property
     def osm_url(self) -> str:
@@ -375,9 +375,9 @@ class AssetEvent(models.Model):
 
     @property
     def source_name(self) -> str:
-        from ..attribution import SOURCE_NAMES
+        from ..attribution import source_name
 
-        return SOURCE_NAMES.get(self.source, self.source)
+        return source_name(self.source)
 
     @property
     def is_closure(self) -> bool:

@@ -1,0 +1,70 @@
+"""Import a council's list of assets of community value (and its unsuccessful nominations).
+
+    manage.py import_acv_register FILE --council <GSS code> [--dry-run] [--strict]
+
+FILE is CSV, TSV or XLSX (in XLSX a title above the table is fine), one row per asset,
+in either
+
+  * the planning.data.gov.uk asset-of-community-value schema: reference, name, address-text,
+    description, point ("POINT (lon lat)"), organisation, nomination-date, nominating-group,
+    decision, decision-date, expiry-date, notification-to-sell-date, interested-group,
+    protected-period-start-date, notes, entry-date, start-date, end-date; or
+  * a council's own headings, e.g. Camden's "Property name and address", "Nominated By",
+    "Date Nomination Received", "Decision Date", "Listing Expiry Date", "Notice To Dispose
+    Received By Council Date", "Community Group Which Triggered Full Moratorium", "Reason For
+    Unsuccessful Nomination", "Location" ("(lat, lon)"), or "Asset name", "Address",
+    "Nominator", "Date listed", "Status" (assets_register/importers/acv_register.py, HEADINGS).
+
+Headings match whatever their case and punctuation. A reference column is required. Dates may
+be YYYY-MM-DD, DD/MM/YYYY, "3 March 2021", "03-Mar-21" or Excel dates. Rows are upserted on
+the council's reference, so importing a file twice changes nothing. --dry-run lists what each
+row would create or update, and every rejected row, and writes nothing.
+"""
+
+import argparse
+
+from django.core.management.base import CommandError, DjangoHelpFormatter
+
+from ...importers.acv_register import ACVRegisterImporter
+from ...importers.command import ImportCommand
+from ...models import Area
+
+
+class _HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Keeps the layout of the description above."""
+
+
+class Command(ImportCommand):
+    help = __doc__
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        return super().create_parser(prog_name, subcommand, formatter_class=_HelpFormatter,
+                                     **kwargs)
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--council", required=True, metavar="GSS_CODE",
+                            help="the council whose register this is, e.g. E09000007")
+
+    def make_importer(self, path, options, **kwargs):
+        councils = Area.objects.councils().filter(gss_code=options["council"].strip().upper())
+        # Boundary generations share a code: prefer the one in force today.
+        council = councils.current().first() or councils.order_by("-valid_from").first()
+        if council is None:
+            raise CommandError(f"There is no council with GSS code {options['council']}; "
+                               "import the council boundaries first.")
+        self.importer = ACVRegisterImporter(path, council=council, **kwargs)
+        return self.importer
+
+    def run_import(self, options, progress):
+        self.importer = None
+        report = super().run_import(options, progress)
+        self.written = not (report.dry_run or (options["strict"] and report.rejected))
+        return report
+
+    def print_report(self, report):
+        if self.importer is not None:
+            for line in self.importer.row_lines(written=self.written,
+                                                verbose=self.verbosity > 1):
+                self.stdout.write(f"  {line}")
+        super().print_report(report)
