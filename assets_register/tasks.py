@@ -31,3 +31,22 @@ def locate_asset(asset_id):
 
     bump_map_version()
     return outcome
+
+
+@task()
+def send_nomination_receipt(nomination_id):
+    """Email the nominator their reference and the date the council must decide by."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    from .models import Nomination
+
+    nomination = Nomination.objects.select_related("council").get(pk=nomination_id)
+    context = {"nomination": nomination}
+    send_mail(
+        subject=f"Nomination received: {nomination.land_name} ({nomination.reference})",
+        message=render_to_string("assets_register/email/nomination_receipt.txt", context),
+        from_email=None,
+        recipient_list=[nomination.contact_email],
+    )
+    return nomination.reference

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import acv_views, views
+from . import acv_views, nomination_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +10,11 @@ urlpatterns = [
     path("areas/<str:gss_code>/", views.area_detail, name="area_detail"),
     path("about/data/", views.about_data, name="about_data"),
     path("assets/<int:pk>/deadlines.ics", acv_views.asset_deadlines, name="asset_deadlines"),
+    path("assets/<int:pk>/nominate/", nomination_views.nominate, name="nominate_asset"),
+    path("acv/eligibility/", nomination_views.eligibility, name="nomination_eligibility"),
+    path("acv/nominations/<str:reference>/received/", nomination_views.nomination_received,
+         name="nomination_received"),
+    path("acv/<str:gss_code>/nominate/", nomination_views.nominate, name="nominate_new"),
     # Stable public URLs: other sites link to them.
     path("acv/<str:gss_code>/", acv_views.acv_list, name="acv_list"),
     path("acv/<str:gss_code>/unsuccessful/", acv_views.acv_unsuccessful,

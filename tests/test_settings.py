@@ -10,8 +10,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items()
-                   if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")}
+    ours = ("SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "REDIS_URL")
+    environment = {k: v for k, v in os.environ.items() if k not in ours}
     environment.update(DJANGO_SETTINGS_MODULE="settings.production", **env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
                           capture_output=True, text=True, timeout=120)
@@ -19,9 +19,16 @@ def manage(*args, **env):
 
 def test_check_deploy_is_clean_with_production_settings():
     result = manage("check", "--deploy", "--fail-level", "WARNING",
-                    SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="assets.example.org")
+                    SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS="assets.example.org",
+                    REDIS_URL="redis://127.0.0.1:6379/0")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_insists_on_a_shared_cache_for_rate_limits():
+    result = manage("check", "--deploy", SECRET_KEY=secrets.token_urlsafe(60),
+                    ALLOWED_HOSTS="assets.example.org")
+    assert result.returncode != 0 and "django_ratelimit.E003" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key_or_hosts():

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "leaflet",
+    "django_ratelimit",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.auth",
@@ -84,6 +85,17 @@ if os.environ.get("REDIS_URL"):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
+
+# Anonymous forms are rate-limited in the cache. Django's own RedisCache increments
+# atomically, which is what django-ratelimit needs, though it is not on its list.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+if not os.environ.get("REDIS_URL"):
+    # One process in development: the per-process memory cache counts correctly.
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
+RATELIMIT_VIEW = "assets_register.nomination_views.rate_limited"
+NOMINATION_RATE_PER_IP = os.environ.get("NOMINATION_RATE_PER_IP", "5/h")
+NOMINATION_RATE_PER_EMAIL = os.environ.get("NOMINATION_RATE_PER_EMAIL", "3/h")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "register@localhost")
 
 # Background work: a database-backed queue drained by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
