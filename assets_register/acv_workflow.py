@@ -2,6 +2,7 @@
 writes an event on the asset's timeline, so history, lists, alerts and indicators
 all read one table. Rules live on the models (clean); these functions apply them."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .models import (
@@ -44,15 +45,33 @@ def decide_nomination(nomination: Nomination, *, listed: bool, decided_on, reaso
     nomination.outcome = Nomination.Outcome.LISTED if listed else Nomination.Outcome.UNSUCCESSFUL
     nomination.decided_on, nomination.decision_reasons = decided_on, reasons
     _validated_save(nomination)
-    if not listed:
-        _event(nomination.asset, EventKind.ACV_NOT_LISTED, decided_on, reasons, user)
+    return apply_decision(nomination, reference=reference, user=user)
+
+
+@transaction.atomic
+def apply_decision(nomination: Nomination, *, reference="", user=None):
+    """Make a recorded decision take effect once: the list entry and the timeline event.
+    Officers who set the outcome in the admin come through here too."""
+    if nomination.outcome == Nomination.Outcome.UNSUCCESSFUL:
+        already = AssetEvent.objects.filter(asset=nomination.asset, source=SOURCE,
+                                            kind=EventKind.ACV_NOT_LISTED).exists()
+        if not already:
+            _event(nomination.asset, EventKind.ACV_NOT_LISTED, nomination.decided_on,
+                   nomination.decision_reasons, user)
         return None
-    entry = _validated_save(ListEntry(
-        reference=reference or nomination.reference, council=nomination.council,
-        asset=nomination.asset, nomination=nomination, listed_on=decided_on,
-    ))
-    _event(entry.asset, EventKind.ACV_LISTED, decided_on,
-           f"On the list until {entry.expires_on:%-d %B %Y}.", user)
+    if nomination.outcome != Nomination.Outcome.LISTED:
+        return None
+    entry = ListEntry.objects.filter(nomination=nomination).first()
+    if entry is None:
+        if nomination.asset is None:
+            raise ValidationError("Link the nomination to a place on the register before "
+                                  "listing it.")
+        entry = _validated_save(ListEntry(
+            reference=reference or nomination.reference, council=nomination.council,
+            asset=nomination.asset, nomination=nomination, listed_on=nomination.decided_on,
+        ))
+        _event(entry.asset, EventKind.ACV_LISTED, entry.listed_on,
+               f"On the list until {entry.expires_on:%-d %B %Y}.", user)
     return entry
 
 

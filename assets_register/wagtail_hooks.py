@@ -1,8 +1,13 @@
 """Every admin screen for the register."""
 
+import datetime
+
 import django_filters
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
@@ -13,6 +18,7 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     ObjectList,
 )
+from wagtail.admin.ui.components import Component
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
@@ -20,10 +26,21 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .admin_forms import AssetAdminForm
 from .admin_widgets import LocationPickerWidget
-from .models import Area, Asset, AssetEvent, Category, CouncilStaff, Status, StatutoryRegime
+from .models import (
+    Area,
+    Asset,
+    AssetEvent,
+    Category,
+    CouncilStaff,
+    ListEntry,
+    Nomination,
+    Status,
+    StatutoryRegime,
+)
 from .permissions import CouncilPermissionPolicy, council_scoped
 
-register_permission_policy(Asset, CouncilPermissionPolicy(Asset))
+for council_model in (Asset, Nomination, ListEntry):
+    register_permission_policy(council_model, CouncilPermissionPolicy(council_model))
 
 
 class AssetFilterSet(WagtailFilterSet):
@@ -39,18 +56,9 @@ class AssetFilterSet(WagtailFilterSet):
         fields = ["council", "ward", "category", "status"]
 
 
-class AssetViewSet(SnippetViewSet):
-    model = Asset
-    icon = "site"
-    menu_label = "Assets"
-    add_to_admin_menu = False
-    list_display = ["name", "category", "status", "ward", "council", "updated_at"]
-    filterset_class = AssetFilterSet
-    # Plain database search: bulk imports need no search index to stay in step.
-    search_backend_name = None
-    search_fields = ["name", "address", "postcode"]
-    ordering = ["name"]
-    list_per_page = 50
+class CouncilScopedViewSet(SnippetViewSet):
+    """Council staff list, open and change only their council's records."""
+
     # Every view of a single record checks the record's council, not just the model.
     edit_view_class = council_scoped(snippet_views.EditView)
     delete_view_class = council_scoped(snippet_views.DeleteView)
@@ -64,6 +72,25 @@ class AssetViewSet(SnippetViewSet):
     revisions_view_class = council_scoped(snippet_views.PreviewRevisionView)
     revisions_compare_view_class = council_scoped(snippet_views.RevisionsCompareView)
     revisions_unschedule_view_class = council_scoped(snippet_views.RevisionsUnscheduleView)
+
+    def get_queryset(self, request):
+        return self.permission_policy.instances_user_has_any_permission_for(
+            request.user, ["view", "change", "delete", "publish"]
+        ).select_related("council")
+
+
+class AssetViewSet(CouncilScopedViewSet):
+    model = Asset
+    icon = "site"
+    menu_label = "Assets"
+    add_to_admin_menu = False
+    list_display = ["name", "category", "status", "ward", "council", "updated_at"]
+    filterset_class = AssetFilterSet
+    # Plain database search: bulk imports need no search index to stay in step.
+    search_backend_name = None
+    search_fields = ["name", "address", "postcode"]
+    ordering = ["name"]
+    list_per_page = 50
     edit_handler = ObjectList([
         FieldPanel("name"),
         FieldRowPanel([FieldPanel("category"), FieldPanel("ownership")]),
@@ -87,9 +114,7 @@ class AssetViewSet(SnippetViewSet):
     ], base_form_class=AssetAdminForm)
 
     def get_queryset(self, request):
-        return self.permission_policy.instances_user_has_any_permission_for(
-            request.user, ["view", "change", "delete", "publish"]
-        ).select_related("ward", "council")
+        return super().get_queryset(request).select_related("ward")
 
 
 class AreaViewSet(SnippetViewSet):
@@ -131,14 +156,73 @@ class StatutoryRegimeViewSet(SnippetViewSet):
     ]
 
 
+class NominationViewSet(CouncilScopedViewSet):
+    model = Nomination
+    icon = "form"
+    menu_label = "Nominations"
+    list_display = ["reference", "land_name", "council", "received_on", "decision_due",
+                    "outcome"]
+    list_filter = ["outcome"]
+    search_backend_name = None
+    search_fields = ["reference", "land_name", "body_name"]
+    ordering = ["outcome", "decision_due"]
+    panels = [
+        MultiFieldPanel([FieldPanel("outcome"), FieldPanel("decided_on"),
+                         FieldPanel("decision_reasons")],
+                        heading="Decision",
+                        help_text="Listing creates the list entry and tells the timeline."),
+        MultiFieldPanel([FieldPanel("council"), FieldPanel("asset"),
+                         FieldPanel("received_on")], heading="Received"),
+        MultiFieldPanel([FieldPanel("land_name"), FieldPanel("land_address"),
+                         FieldPanel("land_description"), FieldPanel("occupants"),
+                         FieldPanel("owners"), FieldPanel("current_use"),
+                         FieldPanel("future_use")], heading="The land"),
+        MultiFieldPanel([FieldPanel("body_name"), FieldPanel("body_type"),
+                         FieldPanel("body_number"), FieldPanel("members_on_roll"),
+                         FieldPanel("distributes_surplus"), FieldPanel("local_connection")],
+                        heading="Nominating body"),
+        MultiFieldPanel([FieldPanel("contact_name"), FieldPanel("contact_email"),
+                         FieldPanel("contact_phone")],
+                        heading="Contact (private: never published)"),
+    ]
+
+
+class ListEntryViewSet(CouncilScopedViewSet):
+    model = ListEntry
+    icon = "list-ul"
+    menu_label = "List of assets of community value"
+    list_display = ["reference", "asset", "council", "listed_on", "expires_on", "removed_on"]
+    search_backend_name = None
+    search_fields = ["reference", "asset__name"]
+    panels = [
+        FieldRowPanel([FieldPanel("reference"), FieldPanel("listed_on")]),
+        FieldRowPanel([FieldPanel("council"), FieldPanel("asset")]),
+        FieldRowPanel([FieldPanel("owner_notified_on"), FieldPanel("restriction_requested_on")]),
+        FieldRowPanel([FieldPanel("removed_on"), FieldPanel("removal_reason")]),
+        FieldPanel("removal_note"),
+    ]
+
+
 class RegisterGroup(SnippetViewSetGroup):
     menu_label = "Register"
     menu_icon = "site"
     menu_order = 200
-    items = (AssetViewSet, AreaViewSet, CouncilStaffViewSet, StatutoryRegimeViewSet)
+    items = (AssetViewSet, NominationViewSet, ListEntryViewSet, AreaViewSet,
+             CouncilStaffViewSet, StatutoryRegimeViewSet)
 
 
 register_snippet(RegisterGroup)
+
+
+@hooks.register("after_edit_snippet")
+def after_nomination_decided(request, instance):
+    if isinstance(instance, Nomination):
+        from .acv_workflow import apply_decision
+
+        try:
+            apply_decision(instance, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
 
 
 @hooks.register("after_create_snippet")
@@ -154,3 +238,33 @@ def after_asset_saved(request, instance):
     # Locating (geocoding, areas) is background work, queued once the save commits.
     transaction.on_commit(lambda: locate_asset.enqueue(instance.pk))
 
+
+
+class NominationClockPanel(Component):
+    """The officer's dashboard: nominations whose 8-week decision clock is running out."""
+
+    name = "nomination_clock"
+    order = 50
+    template_name = "assets_register/admin/nomination_clock.html"
+    soon = datetime.timedelta(days=14)
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context=None):
+        today = timezone.localdate()
+        pending = CouncilPermissionPolicy(Nomination).instances_user_has_any_permission_for(
+            self.user, ["view", "change"]
+        ).filter(outcome=Nomination.Outcome.PENDING).select_related("council")
+        return {
+            "overdue": pending.filter(decision_due__lt=today).order_by("decision_due"),
+            "due_soon": pending.filter(decision_due__gte=today,
+                                       decision_due__lte=today + self.soon)
+            .order_by("decision_due"),
+            "today": today,
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_nomination_clock(request, panels):
+    panels.append(NominationClockPanel(request.user))

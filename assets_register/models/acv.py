@@ -173,6 +173,9 @@ class Nomination(models.Model):
         ))
         if problems:
             raise ValidationError({"body_type": problems})
+        decided = self.outcome in (self.Outcome.LISTED, self.Outcome.UNSUCCESSFUL)
+        if decided and not self.decided_on:
+            raise ValidationError({"decided_on": "Give the date of the decision."})
         if self.outcome == self.Outcome.UNSUCCESSFUL and not self.decision_reasons.strip():
             raise ValidationError(
                 {"decision_reasons": "Give the nominator written reasons (s.90)."}
