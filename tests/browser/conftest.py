@@ -20,6 +20,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from assets_register import map_index
+from assets_register.models import RegimePeriod, StatutoryRegime
+from assets_register.regimes import ensure_2012_regime
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -136,6 +138,8 @@ def demo_site(live_server, demo_snapshot):
     """The live server, serving the demo dataset. Restored from the snapshot rather than
     re-imported; transactional_db (pulled in by live_server) empties it afterwards."""
     if demo_snapshot is None:
+        # transactional_db truncates every table, the seeded statutory regime included.
+        ensure_2012_regime(StatutoryRegime, RegimePeriod)
         _load_demo_data()
     else:
         demo_snapshot.backup(_sqlite_connection())

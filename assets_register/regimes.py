@@ -1,0 +1,37 @@
+"""The statutory regimes the register knows from the start (the data migration seeds them)."""
+
+import datetime
+
+# The Assets of Community Value (England) Regulations 2012 (SI 2012/2421), in force
+# 21 September 2012, with the Localism Act 2011 ss.87-108 (domain.md §1.12).
+REGULATIONS_2012 = {
+    "name": "Assets of Community Value (England) Regulations 2012",
+    "takes_effect": datetime.date(2012, 9, 21),
+    "source": "https://www.legislation.gov.uk/uksi/2012/2421",
+}
+PERIODS_2012 = [
+    ("decision", 8, "weeks", "beginning_with"),
+    ("listing", 5, "years", "beginning_with"),
+    ("review_request", 8, "weeks", "beginning_with"),
+    ("review_decision", 8, "weeks", "beginning_with"),
+    ("appeal", 28, "days", "after"),
+    ("interim_moratorium", 6, "weeks", "beginning_with"),
+    ("full_moratorium", 6, "months", "beginning_with"),
+    ("protected_period", 18, "months", "beginning_with"),
+    ("compensation_claim", 13, "weeks", "after"),
+    ("compensation_review", 8, "weeks", "beginning_with"),
+]
+
+
+def ensure_2012_regime(regime_model, period_model):
+    """Create the 2012 regime if it is missing; works with migration-state models too."""
+    regime, created = regime_model.objects.get_or_create(
+        takes_effect=REGULATIONS_2012["takes_effect"],
+        defaults={k: v for k, v in REGULATIONS_2012.items() if k != "takes_effect"},
+    )
+    if created:
+        period_model.objects.bulk_create(
+            period_model(regime=regime, clock=clock, length=length, unit=unit, counting=counting)
+            for clock, length, unit, counting in PERIODS_2012
+        )
+    return regime
