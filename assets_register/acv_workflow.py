@@ -112,3 +112,34 @@ def record_sale(notice: DisposalNotice, *, to_community: bool, sold_on, buyer=""
     kind = EventKind.BOUGHT_BY_COMMUNITY if to_community else EventKind.OWNERSHIP_CHANGED
     _event(entry.asset, kind, sold_on, f"Sold{f' to {buyer}' if buyer else ''}.", user)
     _event(entry.asset, EventKind.ACV_REMOVED, sold_on, "Removed from the list on sale.", user)
+
+
+def _event_once(asset, kind, date, note, user=None):
+    if not AssetEvent.objects.filter(asset=asset, kind=kind, date=date, source=SOURCE).exists():
+        _event(asset, kind, date, note, user)
+
+
+@transaction.atomic
+def apply_notice(notice: DisposalNotice, user=None):
+    """Bring the timeline and the list entry in line with a notice an officer recorded or
+    corrected in the admin. Safe to run again: nothing is written twice."""
+    entry, asset = notice.entry, notice.entry.asset
+    _event_once(asset, EventKind.DISPOSAL_NOTICE, notice.received_on,
+                f"A community group can ask to be treated as a bidder until "
+                f"{notice.interim_last_day:%A %-d %B %Y}.", user)
+    for request in notice.bidder_requests.all():
+        _event_once(asset, EventKind.BIDDER_REQUEST, request.received_on,
+                    f"{request.group_name} asked to be treated as a potential bidder: the "
+                    f"owner cannot sell to anyone else until after "
+                    f"{notice.full_last_day:%-d %B %Y}.", user)
+    sold = notice.outcome in (DisposalNotice.Outcome.SOLD_TO_COMMUNITY,
+                              DisposalNotice.Outcome.SOLD_TO_OTHER)
+    if sold and notice.outcome_on and entry.removed_on is None:
+        entry.removed_on, entry.removal_reason = notice.outcome_on, ListEntry.RemovalReason.DISPOSED
+        _validated_save(entry)
+        to_community = notice.outcome == DisposalNotice.Outcome.SOLD_TO_COMMUNITY
+        kind = EventKind.BOUGHT_BY_COMMUNITY if to_community else EventKind.OWNERSHIP_CHANGED
+        buyer = f" to {notice.buyer}" if notice.buyer else ""
+        _event_once(asset, kind, notice.outcome_on, f"Sold{buyer}.", user)
+        _event_once(asset, EventKind.ACV_REMOVED, notice.outcome_on,
+                    "Removed from the list on sale.", user)

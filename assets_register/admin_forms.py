@@ -1,6 +1,6 @@
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .models import Area, AreaKind, PostcodeLocation
+from .models import Area, AreaKind, DisposalNotice, PostcodeLocation
 from .permissions import councils_of
 from .postcodes import Postcode
 from .spatial import AreaIndex
@@ -34,3 +34,33 @@ class AssetAdminForm(WagtailAdminModelForm):
         if row:
             return AreaIndex().locate(row.longitude, row.latitude)[AreaKind.COUNCIL]
         return None
+
+
+class DisposalNoticeAdminForm(WagtailAdminModelForm):
+    """Council staff record notices only against their own council's list entries."""
+
+    def clean(self):
+        cleaned = super().clean()
+        user = getattr(self, "for_user", None)
+        councils = councils_of(user) if user else None
+        entry = cleaned.get("entry")
+        if councils is not None and entry is not None and entry.council_id not in councils:
+            self.add_error("entry", "This place is on another council's list.")
+        return cleaned
+
+    def is_valid(self):
+        """Also check each request to bid against the notice's window, which the requests
+        cannot do themselves before the notice is saved."""
+        valid = super().is_valid()
+        received_on = self.cleaned_data.get("received_on") if valid else None
+        if received_on is None:
+            return valid
+        notice = DisposalNotice(received_on=received_on)
+        for form in self.formsets["bidder_requests"].forms:
+            data = getattr(form, "cleaned_data", {})
+            if data.get("received_on") and not data.get("DELETE"):
+                problem = notice.bid_window_problem(data["received_on"])
+                if problem:
+                    form.add_error("received_on", problem)
+                    valid = False
+        return valid

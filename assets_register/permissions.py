@@ -17,18 +17,31 @@ def councils_of(user):
 
 class CouncilPermissionPolicy(ModelPermissionPolicy):
     """Model permissions as usual, narrowed to records in the user's councils.
-    A record with no council (not yet located) belongs to no council's staff."""
+    A record with no council (not yet located) belongs to no council's staff.
+    `council_path` reaches the council from the record, e.g. "entry__council"."""
+
+    def __init__(self, model, council_path="council"):
+        super().__init__(model)
+        self.council_path = council_path
+
+    def council_id_of(self, instance):
+        *steps, last = self.council_path.split("__")
+        for step in steps:
+            instance = getattr(instance, step, None)
+        return getattr(instance, f"{last}_id", None)
 
     def user_has_permission_for_instance(self, user, action, instance):
         if not self.user_has_permission(user, action):
             return False
         councils = councils_of(user)
-        return councils is None or instance.council_id in councils
+        return councils is None or self.council_id_of(instance) in councils
 
     def instances_user_has_any_permission_for(self, user, actions):
         instances = super().instances_user_has_any_permission_for(user, actions)
         councils = councils_of(user)
-        return instances if councils is None else instances.filter(council_id__in=councils)
+        if councils is None:
+            return instances
+        return instances.filter(**{f"{self.council_path}__in": councils})
 
 
 class CouncilScopedObjectMixin:

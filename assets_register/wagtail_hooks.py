@@ -24,7 +24,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .admin_forms import AssetAdminForm
+from .admin_forms import AssetAdminForm, DisposalNoticeAdminForm
 from .admin_widgets import LocationPickerWidget
 from .models import (
     Area,
@@ -32,6 +32,7 @@ from .models import (
     AssetEvent,
     Category,
     CouncilStaff,
+    DisposalNotice,
     ListEntry,
     Nomination,
     Status,
@@ -41,6 +42,8 @@ from .permissions import CouncilPermissionPolicy, council_scoped
 
 for council_model in (Asset, Nomination, ListEntry):
     register_permission_policy(council_model, CouncilPermissionPolicy(council_model))
+register_permission_policy(DisposalNotice,
+                           CouncilPermissionPolicy(DisposalNotice, "entry__council"))
 
 
 class AssetFilterSet(WagtailFilterSet):
@@ -76,7 +79,7 @@ class CouncilScopedViewSet(SnippetViewSet):
     def get_queryset(self, request):
         return self.permission_policy.instances_user_has_any_permission_for(
             request.user, ["view", "change", "delete", "publish"]
-        ).select_related("council")
+        )
 
 
 class AssetViewSet(CouncilScopedViewSet):
@@ -114,7 +117,7 @@ class AssetViewSet(CouncilScopedViewSet):
     ], base_form_class=AssetAdminForm)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("ward")
+        return super().get_queryset(request).select_related("ward", "council")
 
 
 class AreaViewSet(SnippetViewSet):
@@ -203,15 +206,41 @@ class ListEntryViewSet(CouncilScopedViewSet):
     ]
 
 
+class DisposalNoticeViewSet(CouncilScopedViewSet):
+    model = DisposalNotice
+    icon = "warning"
+    menu_label = "Disposal notices"
+    list_display = ["entry", "received_on", "interim_last_day", "full_last_day",
+                    "protected_last_day", "outcome"]
+    list_filter = ["outcome"]
+    edit_handler = ObjectList([
+        FieldRowPanel([FieldPanel("entry"), FieldPanel("received_on")]),
+        InlinePanel("bidder_requests", heading="Requests to be treated as a bidder",
+                    label="Request", help_text="Only community interest groups, and only "
+                    "within six weeks beginning with the day the notice was received."),
+        FieldRowPanel([FieldPanel("outcome"), FieldPanel("outcome_on"), FieldPanel("buyer")]),
+    ], base_form_class=DisposalNoticeAdminForm)
+
+
 class RegisterGroup(SnippetViewSetGroup):
     menu_label = "Register"
     menu_icon = "site"
     menu_order = 200
-    items = (AssetViewSet, NominationViewSet, ListEntryViewSet, AreaViewSet,
+    items = (AssetViewSet, NominationViewSet, ListEntryViewSet, DisposalNoticeViewSet,
+             AreaViewSet,
              CouncilStaffViewSet, StatutoryRegimeViewSet)
 
 
 register_snippet(RegisterGroup)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def after_notice_recorded(request, instance):
+    if isinstance(instance, DisposalNotice):
+        from .acv_workflow import apply_notice
+
+        apply_notice(instance, user=request.user)
 
 
 @hooks.register("after_edit_snippet")

@@ -83,3 +83,69 @@ def test_deciding_in_the_admin_lists_the_place_and_writes_the_timeline(client, c
     assert ListEntry.objects.count() == 1
     assert item.asset.events.filter(kind=EventKind.ACV_LISTED).count() == 1
     assert Nomination.objects.get(pk=item.pk).outcome == "listed"
+
+
+NOTICES = "/admin/snippets/assets_register/disposalnotice/"
+
+
+@pytest.fixture
+def notice_officer(officer):
+    officer.user_permissions.add(*Permission.objects.filter(codename__in=[
+        "add_disposalnotice", "change_disposalnotice", "view_disposalnotice"]))
+    return officer
+
+
+def listed(council, reference="A-CV-1"):
+    from assets_register import acv_workflow
+
+    item = nomination(council, D(2020, 11, 2))
+    return acv_workflow.decide_nomination(item, listed=True, decided_on=D(2020, 12, 14),
+                                          reference=reference)
+
+
+def notice_form(entry, requests=(), **fields):
+    data = {"entry": entry.pk, "received_on": "2021-04-30", "outcome": "pending",
+            "outcome_on": "", "buyer": "",
+            "bidder_requests-TOTAL_FORMS": str(len(requests)),
+            "bidder_requests-INITIAL_FORMS": "0", "bidder_requests-MIN_NUM_FORMS": "0",
+            "bidder_requests-MAX_NUM_FORMS": "1000"}
+    for i, (name, kind, day) in enumerate(requests):
+        data.update({f"bidder_requests-{i}-group_name": name,
+                     f"bidder_requests-{i}-group_type": kind,
+                     f"bidder_requests-{i}-has_local_connection": "on",
+                     f"bidder_requests-{i}-received_on": day,
+                     f"bidder_requests-{i}-id": "", f"bidder_requests-{i}-DELETE": ""})
+    data.update(fields)
+    return data
+
+
+def test_an_officer_records_a_disposal_notice_and_a_bid_request(client, councils,
+                                                                notice_officer):
+    from assets_register.models import DisposalNotice
+
+    entry = listed(councils[0])
+    response = client.post(NOTICES + "add/", notice_form(
+        entry, [("Friends of the Robin Hood", "charity", "2021-05-07")]))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    notice = DisposalNotice.objects.get()
+    assert (notice.interim_last_day, notice.full_last_day, notice.protected_last_day) == (
+        D(2021, 6, 10), D(2021, 10, 29), D(2022, 10, 29))
+    assert notice.full_moratorium
+    kinds = set(entry.asset.events.values_list("kind", flat=True))
+    assert {EventKind.DISPOSAL_NOTICE, EventKind.BIDDER_REQUEST} <= kinds
+
+
+def test_the_admin_refuses_what_the_statute_refuses(client, councils, notice_officer):
+    entry = listed(councils[0])
+    late = client.post(NOTICES + "add/", notice_form(
+        entry, [("Friends", "charity", "2021-06-11")])).content.decode()
+    assert "by 10 June 2021" in late
+    forum = client.post(NOTICES + "add/", notice_form(
+        entry, [("Village forum", "neighbourhood_forum", "2021-05-01")])).content.decode()
+    assert "cannot own land" in forum
+    other = listed(councils[1], reference="S-1")
+    elsewhere = client.post(NOTICES + "add/", notice_form(other)).content.decode()
+    assert "another council" in elsewhere
+    from assets_register.models import DisposalNotice
+
+    assert not DisposalNotice.objects.exists()

@@ -234,7 +234,7 @@ class ListEntry(models.Model):
                 and (self.removed_on is None or day < self.removed_on))
 
 
-class DisposalNotice(models.Model):
+class DisposalNotice(ClusterableModel):
     """An owner's written notice of wish to sell (s.95 condition A) and what followed."""
 
     class Outcome(models.TextChoices):
@@ -259,11 +259,14 @@ class DisposalNotice(models.Model):
     def __str__(self):
         return f"Disposal notice for {self.entry.asset} received {self.received_on}"
 
-    def save(self, *args, **kwargs):
+    def compute_periods(self):
         regime = StatutoryRegime.objects.in_force_on(self.received_on)
         self.interim_last_day = regime.last_day(Clock.INTERIM_MORATORIUM, self.received_on)
         self.full_last_day = regime.last_day(Clock.FULL_MORATORIUM, self.received_on)
         self.protected_last_day = regime.last_day(Clock.PROTECTED_PERIOD, self.received_on)
+
+    def save(self, *args, **kwargs):
+        self.compute_periods()
         super().save(*args, **kwargs)
 
     @property
@@ -275,9 +278,19 @@ class DisposalNotice(models.Model):
     def moratorium_last_day(self):
         return self.full_last_day if self.full_moratorium else self.interim_last_day
 
+    def bid_window_problem(self, day):
+        """Why a request to bid received that day is out of time, or None."""
+        if self.interim_last_day is None:
+            self.compute_periods()
+        if self.received_on <= day <= self.interim_last_day:
+            return None
+        return ("A request to bid must reach the council within the six weeks beginning "
+                f"{self.received_on:%-d %B %Y}, that is by {self.interim_last_day:%-d %B %Y}.")
+
     def clean(self):
         if not self.received_on:
             return
+        self.compute_periods()
         earlier = DisposalNotice.objects.filter(
             entry_id=self.entry_id, received_on__lte=self.received_on,
             protected_last_day__gte=self.received_on,
@@ -305,8 +318,8 @@ class DisposalNotice(models.Model):
 class BidderRequest(models.Model):
     """A community interest group's written request to be treated as a potential bidder."""
 
-    notice = models.ForeignKey(DisposalNotice, on_delete=models.CASCADE,
-                               related_name="bidder_requests")
+    notice = ParentalKey(DisposalNotice, on_delete=models.CASCADE,
+                         related_name="bidder_requests")
     group_name = models.CharField(max_length=255)
     group_type = models.CharField(max_length=40, choices=BodyType.choices)
     has_local_connection = models.BooleanField(default=True)
@@ -322,10 +335,8 @@ class BidderRequest(models.Model):
         problems = bidder_problems(Body(self.group_type, self.has_local_connection))
         if problems:
             raise ValidationError({"group_type": problems})
-        notice = self.notice
-        if self.received_on and not (notice.received_on <= self.received_on
-                                     <= notice.interim_last_day):
-            raise ValidationError({"received_on": (
-                "A request to bid must reach the council within the six weeks beginning "
-                f"{notice.received_on:%-d %B %Y}, that is by {notice.interim_last_day:%-d %B %Y}."
-            )})
+        # A notice recorded in the same admin form is not attached yet; that form checks.
+        notice = getattr(self, "notice", None)
+        problem = notice and self.received_on and notice.bid_window_problem(self.received_on)
+        if problem:
+            raise ValidationError({"received_on": problem})
