@@ -203,6 +203,11 @@ class ListEntryViewSet(CouncilScopedViewSet):
         FieldRowPanel([FieldPanel("owner_notified_on"), FieldPanel("restriction_requested_on")]),
         FieldRowPanel([FieldPanel("removed_on"), FieldPanel("removal_reason")]),
         FieldPanel("removal_note"),
+        InlinePanel("reviews", heading="Owner's reviews", label="Review",
+                    help_text="The owner may ask within 8 weeks of the notice of listing; "
+                    "the council decides within 8 weeks of the request."),
+        InlinePanel("appeals", heading="Tribunal appeals", label="Appeal"),
+        InlinePanel("compensation_claims", heading="Compensation claims", label="Claim"),
     ]
 
 

@@ -1,10 +1,13 @@
 from .acv import (
+    Appeal,
     BidderRequest,
     Clock,
+    CompensationClaim,
     DisposalNotice,
     ListEntry,
     Nomination,
     RegimePeriod,
+    Review,
     StatutoryRegime,
 )
 from .areas import Area, AreaKind
@@ -27,6 +30,9 @@ from .postcodes import PostcodeLocation
 from .staff import CouncilStaff
 
 __all__ = [
+    "Appeal",
+    "CompensationClaim",
+    "Review",
     "BidderRequest",
     "DisposalNotice",
     "ListEntry",

@@ -185,7 +185,7 @@ class Nomination(models.Model):
         return self.outcome == self.Outcome.PENDING and today > self.decision_due
 
 
-class ListEntry(models.Model):
+class ListEntry(ClusterableModel):
     """An entry on a council's list of assets of community value (s.87)."""
 
     class RemovalReason(models.TextChoices):
@@ -232,6 +232,118 @@ class ListEntry(models.Model):
         """On the list that day: listing expiry and removal take effect by themselves."""
         return (self.listed_on <= day <= self.expires_on
                 and (self.removed_on is None or day < self.removed_on))
+
+    @property
+    def review_request_last_day(self):
+        """The owner may ask for a review within 8 weeks of written notice of listing."""
+        if self.owner_notified_on is None:
+            return None
+        return _regime_last_day(Clock.REVIEW_REQUEST, self.owner_notified_on)
+
+
+class Review(models.Model):
+    """The owner's request for a review of the listing (s.92, Sch 2) and its outcome."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Under review"
+        UPHELD = "upheld", "Listing upheld"
+        REMOVED = "removed", "Removed from the list"
+
+    entry = ParentalKey(ListEntry, on_delete=models.CASCADE, related_name="reviews")
+    requested_on = models.DateField("owner's request received")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    decided_on = models.DateField(null=True, blank=True)
+    decision_sent_on = models.DateField("decision sent to the owner", null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_on"]
+
+    def __str__(self):
+        return f"Review requested {self.requested_on}"
+
+    @property
+    def decision_due(self):
+        return _regime_last_day(Clock.REVIEW_DECISION, self.requested_on)
+
+    @property
+    def appeal_last_day(self):
+        """An appeal to the First-tier Tribunal must be made within 28 days after the
+        review decision is sent."""
+        if self.decision_sent_on is None:
+            return None
+        return _regime_last_day(Clock.APPEAL, self.decision_sent_on)
+
+    def clean(self):
+        entry = getattr(self, "entry", None)
+        last_day = entry and entry.review_request_last_day
+        if self.requested_on and last_day and self.requested_on > last_day:
+            raise ValidationError({"requested_on": (
+                f"The owner had to ask for a review by {last_day:%-d %B %Y}: eight weeks "
+                "beginning with the notice of listing."
+            )})
+        if self.outcome != self.Outcome.PENDING and not self.decided_on:
+            raise ValidationError({"decided_on": "Give the date of the review decision."})
+
+
+class Appeal(models.Model):
+    """An appeal to the First-tier Tribunal (General Regulatory Chamber) and its outcome."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Awaiting the tribunal"
+        DISMISSED = "dismissed", "Dismissed: stays listed"
+        ALLOWED = "allowed", "Allowed: removed from the list"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    entry = ParentalKey(ListEntry, on_delete=models.CASCADE, related_name="appeals")
+    lodged_on = models.DateField()
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    decided_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["lodged_on"]
+
+    def __str__(self):
+        return f"Appeal lodged {self.lodged_on}"
+
+
+class CompensationClaim(models.Model):
+    """An owner's claim for loss or expense caused by the listing (Regs 14-16)."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Being considered"
+        PAID = "paid", "Paid in full or in part"
+        REFUSED = "refused", "Refused"
+
+    entry = ParentalKey(ListEntry, on_delete=models.CASCADE, related_name="compensation_claims")
+    loss_incurred_on = models.DateField("loss or expense incurred (or ended)")
+    received_on = models.DateField("claim received")
+    amount_claimed = models.DecimalField(max_digits=12, decimal_places=2)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    amount_paid = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    reasons_sent_on = models.DateField("written reasons sent", null=True, blank=True)
+
+    class Meta:
+        ordering = ["received_on"]
+
+    def __str__(self):
+        return f"Compensation claim received {self.received_on}"
+
+    @property
+    def claim_last_day(self):
+        return _regime_last_day(Clock.COMPENSATION_CLAIM, self.loss_incurred_on)
+
+    @property
+    def review_request_last_day(self):
+        if self.reasons_sent_on is None:
+            return None
+        return _regime_last_day(Clock.COMPENSATION_REVIEW, self.reasons_sent_on)
+
+    def clean(self):
+        if self.loss_incurred_on and self.received_on and self.received_on > self.claim_last_day:
+            raise ValidationError({"received_on": (
+                f"A claim had to be made by {self.claim_last_day:%-d %B %Y}: 13 weeks after "
+                "the loss or expense was incurred."
+            )})
 
 
 class DisposalNotice(ClusterableModel):

@@ -1,0 +1,67 @@
+"""The owner's review, the tribunal appeal and compensation, each on its statutory clock."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+
+from assets_register import acv_workflow
+from assets_register.models import CompensationClaim, Review
+
+from .factories import AssetFactory, CouncilFactory, NominationFactory
+
+D = datetime.date
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def entry():
+    nomination = acv_workflow.receive_nomination(NominationFactory.build(
+        council=CouncilFactory(), asset=AssetFactory(), received_on=D(2024, 1, 8)))
+    entry = acv_workflow.decide_nomination(nomination, listed=True, decided_on=D(2024, 3, 1))
+    entry.owner_notified_on = D(2024, 3, 4)
+    entry.save()
+    return entry
+
+
+def test_the_owner_has_eight_weeks_to_ask_for_a_review(entry):
+    assert entry.review_request_last_day == D(2024, 4, 28)
+    Review(entry=entry, requested_on=D(2024, 4, 28)).full_clean()
+    with pytest.raises(ValidationError, match="by 28 April 2024"):
+        Review(entry=entry, requested_on=D(2024, 4, 29)).full_clean()
+
+
+def test_review_decision_and_appeal_deadlines(entry):
+    review = Review.objects.create(entry=entry, requested_on=D(2024, 4, 1))
+    assert review.decision_due == D(2024, 5, 26)
+    assert review.appeal_last_day is None
+    review.outcome, review.decided_on, review.decision_sent_on = "upheld", D(2024, 5, 20), D(
+        2024, 5, 21)
+    review.full_clean()
+    assert review.appeal_last_day == D(2024, 6, 18)  # 28 days after it was sent
+    review.decided_on = None
+    with pytest.raises(ValidationError, match="date of the review decision"):
+        review.full_clean()
+
+
+def test_compensation_claims_have_thirteen_weeks(entry):
+    claim = CompensationClaim(entry=entry, loss_incurred_on=D(2024, 6, 1),
+                              received_on=D(2024, 8, 31), amount_claimed=Decimal("1200.00"))
+    assert claim.claim_last_day == D(2024, 8, 31)
+    claim.full_clean()
+    claim.received_on = D(2024, 9, 1)
+    with pytest.raises(ValidationError, match="by 31 August 2024"):
+        claim.full_clean()
+    claim.reasons_sent_on = D(2024, 10, 1)
+    assert claim.review_request_last_day == D(2024, 11, 25)
+
+
+def test_the_list_entry_admin_holds_reviews_appeals_and_claims(client, entry):
+    client.force_login(User.objects.create_superuser("admin", "a@example.org", "pw"))
+    page = client.get(f"/admin/snippets/assets_register/listentry/edit/{entry.pk}/")
+    html = page.content.decode()
+    for prefix in ("reviews", "appeals", "compensation_claims"):
+        assert f"{prefix}-TOTAL_FORMS" in html
