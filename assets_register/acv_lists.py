@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.db.models import Prefetch, Q
 
-from .models import BidderRequest, DisposalNotice, ListEntry, Nomination
+from .models import BidderRequest, DisposalNotice, ListEntry, Nomination, Review
 from .statutory import days_left
 
 LA_CODES = Path(__file__).resolve().parent / "data" / "local_authority_codes.csv"
@@ -223,4 +223,18 @@ def deadlines(today, council=None, asset=None):
         found.append((f"protected-{notice.pk}", notice.protected_last_day,
                       f"Protected period ends: {asset_.name}",
                       "After this day a sale needs a new disposal notice.", asset_))
+    for entry in entries.select_related("asset").prefetch_related("reviews"):
+        if entry.review_request_last_day and not entry.reviews.all():
+            found.append((f"review-request-{entry.pk}", entry.review_request_last_day,
+                          f"Last day for the owner to ask for a review: {entry.asset.name}",
+                          "Eight weeks beginning with the notice of listing.", entry.asset))
+        for review in entry.reviews.all():
+            if review.outcome == Review.Outcome.PENDING:
+                found.append((f"review-{review.pk}", review.decision_due,
+                              f"Review decision due: {entry.asset.name}",
+                              "Eight weeks beginning with the owner's request.", entry.asset))
+            elif review.appeal_last_day:
+                found.append((f"appeal-{review.pk}", review.appeal_last_day,
+                              f"Last day to appeal to the tribunal: {entry.asset.name}",
+                              "28 days after the review decision was sent.", entry.asset))
     return sorted((item for item in found if item[1] >= today), key=lambda item: item[1])

@@ -143,3 +143,12 @@ def apply_notice(notice: DisposalNotice, user=None):
         _event_once(asset, kind, notice.outcome_on, f"Sold{buyer}.", user)
         _event_once(asset, EventKind.ACV_REMOVED, notice.outcome_on,
                     "Removed from the list on sale.", user)
+
+
+@transaction.atomic
+def apply_exempt_disposals(entry: ListEntry, user=None):
+    """Put each exempt disposal on the timeline once; the listing stays (Reg 2(b) is
+    about relevant disposals only)."""
+    for disposal in entry.exempt_disposals.all():
+        _event_once(entry.asset, EventKind.EXEMPT_DISPOSAL, disposal.disposed_on,
+                    f"{disposal.get_exemption_display()}. {disposal.note}".strip(), user)

@@ -208,6 +208,8 @@ class ListEntryViewSet(CouncilScopedViewSet):
                     "the council decides within 8 weeks of the request."),
         InlinePanel("appeals", heading="Tribunal appeals", label="Appeal"),
         InlinePanel("compensation_claims", heading="Compensation claims", label="Claim"),
+        InlinePanel("exempt_disposals", heading="Exempt disposals", label="Exempt disposal",
+                    help_text="Disposals the moratorium does not catch (Schedule 3)."),
     ]
 
 
@@ -242,10 +244,12 @@ register_snippet(RegisterGroup)
 @hooks.register("after_create_snippet")
 @hooks.register("after_edit_snippet")
 def after_notice_recorded(request, instance):
-    if isinstance(instance, DisposalNotice):
-        from .acv_workflow import apply_notice
+    from .acv_workflow import apply_exempt_disposals, apply_notice
 
+    if isinstance(instance, DisposalNotice):
         apply_notice(instance, user=request.user)
+    elif isinstance(instance, ListEntry):
+        apply_exempt_disposals(instance, user=request.user)
 
 
 @hooks.register("after_edit_snippet")

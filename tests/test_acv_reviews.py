@@ -65,3 +65,35 @@ def test_the_list_entry_admin_holds_reviews_appeals_and_claims(client, entry):
     html = page.content.decode()
     for prefix in ("reviews", "appeals", "compensation_claims"):
         assert f"{prefix}-TOTAL_FORMS" in html
+
+
+def test_exempt_disposals_go_on_the_timeline_once_and_leave_the_listing(entry):
+    from assets_register.models import EventKind, ExemptDisposal
+
+    disposal = ExemptDisposal(entry=entry, disposed_on=D(2024, 9, 2), exemption="going_concern")
+    disposal.full_clean()
+    disposal.save()
+    acv_workflow.apply_exempt_disposals(entry)
+    acv_workflow.apply_exempt_disposals(entry)
+    event = entry.asset.events.get(kind=EventKind.EXEMPT_DISPOSAL)
+    assert event.note.startswith("A business sold as a going concern")
+    entry.refresh_from_db()
+    assert entry.is_listed_on(D(2024, 9, 3))
+    with pytest.raises(ValidationError, match="Say which exemption"):
+        ExemptDisposal(entry=entry, disposed_on=D(2024, 9, 2), exemption="other").full_clean()
+
+
+def test_review_and_appeal_deadlines_are_in_the_calendar(entry):
+    from assets_register.acv_lists import deadlines
+
+    summaries = {item[2]: item[1] for item in deadlines(D(2024, 3, 10), asset=entry.asset)}
+    assert summaries[f"Last day for the owner to ask for a review: {entry.asset.name}"] == D(
+        2024, 4, 28)
+    review = Review.objects.create(entry=entry, requested_on=D(2024, 4, 1))
+    summaries = {item[2]: item[1] for item in deadlines(D(2024, 4, 2), asset=entry.asset)}
+    assert summaries[f"Review decision due: {entry.asset.name}"] == D(2024, 5, 26)
+    review.outcome, review.decided_on, review.decision_sent_on = "upheld", D(2024, 5, 20), D(
+        2024, 5, 21)
+    review.save()
+    summaries = {item[2]: item[1] for item in deadlines(D(2024, 5, 22), asset=entry.asset)}
+    assert summaries[f"Last day to appeal to the tribunal: {entry.asset.name}"] == D(2024, 6, 18)

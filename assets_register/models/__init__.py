@@ -4,6 +4,7 @@ from .acv import (
     Clock,
     CompensationClaim,
     DisposalNotice,
+    ExemptDisposal,
     ListEntry,
     Nomination,
     RegimePeriod,
@@ -30,6 +31,7 @@ from .postcodes import PostcodeLocation
 from .staff import CouncilStaff
 
 __all__ = [
+    "ExemptDisposal",
     "Appeal",
     "CompensationClaim",
     "Review",

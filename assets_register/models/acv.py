@@ -452,3 +452,42 @@ class BidderRequest(models.Model):
         problem = notice and self.received_on and notice.bid_window_problem(self.received_on)
         if problem:
             raise ValidationError({"received_on": problem})
+
+
+class ExemptDisposal(models.Model):
+    """A disposal the moratorium does not catch (s.95(5), Reg 13 and Sch 3)."""
+
+    class Exemption(models.TextChoices):
+        GIFT = "gift", "A gift, including to trustees"
+        ESTATE = "estate", "By personal representatives (will, intestacy, debts and taxes)"
+        FAMILY = "family", "Between members of a family"
+        COURT_ORDER = "court_order", "Under a court or tribunal order"
+        SEPARATION = "separation", "Under a separation agreement"
+        INCAPACITY = "incapacity", "Under statutory incapacity provisions"
+        PLANNING_OBLIGATION = "planning_obligation", "Under a planning obligation (s.106)"
+        PRIOR_OPTION = "prior_option", (
+            "Exercising an option or pre-emption right agreed before listing")
+        CLOSED_CHURCH = "closed_church", "A closed Church of England church"
+        HEALTH_SERVICE = "health_service", "For continuing health-service provision"
+        SCHOOL = "school", "For a school, further education or a 16-19 academy"
+        STATUTORY = "statutory", "A statutory requirement the moratorium would prevent"
+        TRUST = "trust", "Trustee changes or trust dispositions"
+        PARTNERSHIP = "partnership", "A partner joining or leaving a partnership"
+        GOING_CONCERN = "going_concern", "A business sold as a going concern with the land"
+        INSOLVENCY = "insolvency", "An insolvency or bankruptcy disposal"
+        OTHER = "other", "Another exemption (say which in the note)"
+
+    entry = ParentalKey(ListEntry, on_delete=models.CASCADE, related_name="exempt_disposals")
+    disposed_on = models.DateField()
+    exemption = models.CharField(max_length=30, choices=Exemption.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["disposed_on"]
+
+    def __str__(self):
+        return f"Exempt disposal ({self.get_exemption_display()}) on {self.disposed_on}"
+
+    def clean(self):
+        if self.exemption == self.Exemption.OTHER and not self.note.strip():
+            raise ValidationError({"note": "Say which exemption applies."})

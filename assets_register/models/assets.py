@@ -109,6 +109,7 @@ class EventKind(models.TextChoices):
     ACV_REMOVED = "acv_removed", "Removed from the list of assets of community value"
     DISPOSAL_NOTICE = "disposal_notice", "Owner gave notice of intention to sell"
     BIDDER_REQUEST = "bidder_request", "A community group asked to bid"
+    EXEMPT_DISPOSAL = "exempt_disposal", "Changed hands in a disposal exempt from the moratorium"
 
 
 STATUS_AFTER_EVENT = {
