@@ -3,7 +3,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from .models import Area, AreaKind, DisposalNotice, PostcodeLocation
 from .permissions import councils_of
 from .postcodes import Postcode
-from .spatial import AreaIndex
+from .spatial import current_area_index
 
 
 class AssetAdminForm(WagtailAdminModelForm):
@@ -27,13 +27,14 @@ class AssetAdminForm(WagtailAdminModelForm):
 
     @staticmethod
     def _council_of(cleaned):
+        point = None
         if cleaned.get("latitude") is not None and cleaned.get("longitude") is not None:
-            return AreaIndex().locate(cleaned["longitude"], cleaned["latitude"])[AreaKind.COUNCIL]
-        postcode = Postcode.parse_or_none(cleaned.get("postcode") or "")
-        row = postcode and PostcodeLocation.objects.filter(postcode=postcode.with_space).first()
-        if row:
-            return AreaIndex().locate(row.longitude, row.latitude)[AreaKind.COUNCIL]
-        return None
+            point = (cleaned["longitude"], cleaned["latitude"])
+        else:
+            postcode = Postcode.parse_or_none(cleaned.get("postcode") or "")
+            row = postcode and PostcodeLocation.objects.filter(postcode=postcode.with_space).first()
+            point = row and (row.longitude, row.latitude)
+        return current_area_index().locate(*point)[AreaKind.COUNCIL] if point else None
 
 
 class DisposalNoticeAdminForm(WagtailAdminModelForm):

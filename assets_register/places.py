@@ -7,7 +7,7 @@ from django.db.models import Avg, Count, Q
 
 from .models import Area, AreaKind, Asset, PostcodeLocation
 from .postcodes import Postcode
-from .spatial import AreaIndex
+from .spatial import current_area_index
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -56,7 +56,7 @@ def locate_postcode(postcode: Postcode):
     if row is None:
         return None
     lat, lon = float(row.latitude), float(row.longitude)
-    found = AreaIndex().locate(lon, lat)
+    found = current_area_index().locate(lon, lat)
     areas = Area.objects.in_bulk([pk for pk in found.values() if pk])
     return PostcodePlace(
         postcode.with_space, lat, lon,

@@ -66,6 +66,21 @@ class AreaIndex:
         return self.locate_many([longitude], [latitude])[0]
 
 
+_current = {"version": None, "index": None}
+
+
+def current_area_index():
+    """The index for request paths, kept per process: building one parses every boundary
+    (~0.2 s for three councils). Area changes bump the shared map version, which
+    rebuilds it; asset edits bump it too, which only costs an occasional rebuild."""
+    from .map_index import map_version
+
+    version = map_version()
+    if _current["version"] != version:
+        _current.update(index=AreaIndex(), version=version)
+    return _current["index"]
+
+
 def assign_areas(assets, index=None):
     """Set council, ward and LSOA on located assets from their points. Returns rows changed."""
     from .models import Asset
