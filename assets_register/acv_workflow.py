@@ -53,11 +53,8 @@ def apply_decision(nomination: Nomination, *, reference="", user=None):
     """Make a recorded decision take effect once: the list entry and the timeline event.
     Officers who set the outcome in the admin come through here too."""
     if nomination.outcome == Nomination.Outcome.UNSUCCESSFUL:
-        already = AssetEvent.objects.filter(asset=nomination.asset, source=SOURCE,
-                                            kind=EventKind.ACV_NOT_LISTED).exists()
-        if not already:
-            _event(nomination.asset, EventKind.ACV_NOT_LISTED, nomination.decided_on,
-                   nomination.decision_reasons, user)
+        _event_once(nomination.asset, EventKind.ACV_NOT_LISTED, nomination.decided_on,
+                    nomination.decision_reasons, user)
         return None
     if nomination.outcome != Nomination.Outcome.LISTED:
         return None
@@ -77,12 +74,8 @@ def apply_decision(nomination: Nomination, *, reference="", user=None):
 
 @transaction.atomic
 def record_disposal_notice(entry: ListEntry, received_on, user=None) -> DisposalNotice:
-    notice = DisposalNotice(entry=entry, received_on=received_on)
-    notice.full_clean()
-    notice.save()
-    _event(entry.asset, EventKind.DISPOSAL_NOTICE, received_on,
-           f"A community group can ask to be treated as a bidder until "
-           f"{notice.interim_last_day:%A %-d %B %Y}.", user)
+    notice = _validated_save(DisposalNotice(entry=entry, received_on=received_on))
+    apply_notice(notice, user)
     return notice
 
 
@@ -93,9 +86,7 @@ def record_bidder_request(notice: DisposalNotice, *, group_name, group_type, rec
         notice=notice, group_name=group_name, group_type=group_type,
         has_local_connection=has_local_connection, received_on=received_on,
     ))
-    _event(notice.entry.asset, EventKind.BIDDER_REQUEST, received_on,
-           f"{group_name} asked to be treated as a potential bidder: the owner cannot sell "
-           f"to anyone else until after {notice.full_last_day:%-d %B %Y}.", user)
+    apply_notice(notice, user)
     return request
 
 
@@ -106,15 +97,11 @@ def record_sale(notice: DisposalNotice, *, to_community: bool, sold_on, buyer=""
                       else DisposalNotice.Outcome.SOLD_TO_OTHER)
     notice.outcome_on, notice.buyer = sold_on, buyer
     _validated_save(notice)
-    entry = notice.entry
-    entry.removed_on, entry.removal_reason = sold_on, ListEntry.RemovalReason.DISPOSED
-    _validated_save(entry)
-    kind = EventKind.BOUGHT_BY_COMMUNITY if to_community else EventKind.OWNERSHIP_CHANGED
-    _event(entry.asset, kind, sold_on, f"Sold{f' to {buyer}' if buyer else ''}.", user)
-    _event(entry.asset, EventKind.ACV_REMOVED, sold_on, "Removed from the list on sale.", user)
-
+    apply_notice(notice, user)
 
 def _event_once(asset, kind, date, note, user=None):
+    if asset is None:
+        return
     if not AssetEvent.objects.filter(asset=asset, kind=kind, date=date, source=SOURCE).exists():
         _event(asset, kind, date, note, user)
 
