@@ -9,10 +9,11 @@ import datetime
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from django.db.models import Prefetch, Q
 
-from .models import BidderRequest, DisposalNotice, ListEntry, Nomination, Review
+from .models import Appeal, BidderRequest, DisposalNotice, ListEntry, Nomination, Review
 from .statutory import days_left
 
 LA_CODES = Path(__file__).resolve().parent / "data" / "local_authority_codes.csv"
@@ -23,13 +24,29 @@ NATIONAL_FIELDS = [
     "notification-to-sell-date", "interested-group", "protected-period-start-date", "notes",
     "entry-date", "start-date", "end-date",
 ]
-# Statutory dates the national schema lacks (s.97 requires the end of all three periods).
-STATUTORY_FIELDS = [
-    "reference", "listed-date", "listing-last-day", "owner-notified-date",
-    "land-registry-restriction-requested-date", "notification-to-sell-date",
-    "interim-moratorium-last-day", "bidder-request-date", "interested-group",
-    "full-moratorium-last-day", "protected-period-last-day", "removed-date", "removal-reason",
-]
+# Statutory dates the national schema lacks (s.97 requires the end of all three periods),
+# documented on /about/data/. A "last day" is the last day the period runs.
+STATUTORY_FIELD_MEANINGS = {
+    "reference": "The council's reference for the list entry, as in the national file.",
+    "listed-date": "The day the place was entered on the list.",
+    "listing-last-day": "The last day on the list: five years beginning with the listed date.",
+    "owner-notified-date": "Written notice of listing sent to the owner (s.91).",
+    "occupiers-notified-date": "Written notice of listing sent to the lawful occupiers.",
+    "land-registry-restriction-requested-date": "The council applied for the Land Registry "
+                                                "restriction (Form QQ).",
+    "notification-to-sell-date": "The council received the owner's notice of intention to "
+                                 "sell (s.95).",
+    "interim-moratorium-last-day": "Last day a community interest group can ask to be treated "
+                                   "as a potential bidder (six weeks).",
+    "bidder-request-date": "The first such request was received.",
+    "interested-group": "The group that asked to be treated as a potential bidder.",
+    "full-moratorium-last-day": "Last day of the full moratorium (six months), when a group "
+                                "asked to bid.",
+    "protected-period-last-day": "Last day of the protected period (eighteen months).",
+    "removed-date": "The day the entry was removed from the list, if it was.",
+    "removal-reason": "Why it was removed: disposed, review, appeal, no_longer_of_value, other.",
+}
+STATUTORY_FIELDS = list(STATUTORY_FIELD_MEANINGS)
 
 
 @functools.cache
@@ -48,7 +65,7 @@ def on_list(day, **filters):
         ListEntry.objects.filter(listed_on__lte=day, expires_on__gte=day, **filters)
         .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=day))
         .select_related("asset", "nomination")
-        .prefetch_related(Prefetch(
+        .prefetch_related("reviews", "appeals", Prefetch(
             "disposal_notices",
             queryset=DisposalNotice.objects.prefetch_related(
                 Prefetch("bidder_requests", queryset=BidderRequest.objects.order_by("received_on"))
@@ -98,6 +115,8 @@ class ListRow:
     bid_window: Countdown | None
     moratorium: Countdown | None
     protected: Countdown | None
+    review: Review | None = None  # the owner's review still being decided
+    appeal: Appeal | None = None  # an appeal still before the tribunal
 
 
 def list_row(entry, today):
@@ -112,6 +131,10 @@ def list_row(entry, today):
         bid_window=notice and countdown(notice.interim_last_day),
         moratorium=notice and bidder and countdown(notice.full_last_day),
         protected=notice and countdown(notice.protected_last_day),
+        review=next((r for r in entry.reviews.all() if r.outcome == Review.Outcome.PENDING),
+                    None),
+        appeal=next((a for a in entry.appeals.all() if a.outcome == Appeal.Outcome.PENDING),
+                    None),
     )
 
 
@@ -158,6 +181,7 @@ def national_rows(council, today):
             "reference": entry.reference, "listed-date": _iso(entry.listed_on),
             "listing-last-day": _iso(entry.expires_on),
             "owner-notified-date": _iso(entry.owner_notified_on),
+            "occupiers-notified-date": _iso(entry.occupiers_notified_on),
             "land-registry-restriction-requested-date": _iso(entry.restriction_requested_on),
             "notification-to-sell-date": _iso(notice and notice.received_on),
             "interim-moratorium-last-day": _iso(notice and notice.interim_last_day),
@@ -170,7 +194,7 @@ def national_rows(council, today):
     for nomination in unsuccessful(council):
         asset = nomination.asset
         national.append({
-            "reference": nomination.reference, "name": nomination.land_name,
+            "reference": nomination.public_reference, "name": nomination.land_name,
             "address-text": nomination.land_address,
             "description": nomination.land_description,
             "point": f"POINT ({asset.longitude} {asset.latitude})"
@@ -187,54 +211,90 @@ def national_rows(council, today):
     return national, statutory
 
 
-def deadlines(today, council=None, asset=None):
-    """Statutory deadlines still to come, as (uid, day, summary, description, asset)."""
+class Deadline(NamedTuple):
+    uid: str
+    day: datetime.date
+    summary: str
+    description: str
+    asset: object  # the Asset, or None for a nomination of a place not yet registered
+    record: object  # what an officer edits to meet it: Nomination, ListEntry or DisposalNotice
+
+
+def deadlines(today, council=None, asset=None, councils=None):
+    """Statutory deadlines from today on, for one council, one asset or some councils."""
+    if council is not None:
+        councils = [council]
     entries = ListEntry.objects.filter(expires_on__gte=today, removed_on__isnull=True)
     nominations = Nomination.objects.filter(outcome=Nomination.Outcome.PENDING)
     notices = DisposalNotice.objects.filter(protected_last_day__gte=today,
                                             outcome=DisposalNotice.Outcome.PENDING)
-    if council is not None:
-        entries, nominations = entries.filter(council=council), nominations.filter(council=council)
-        notices = notices.filter(entry__council=council)
+    if councils is not None:
+        entries, nominations = (entries.filter(council__in=councils),
+                                nominations.filter(council__in=councils))
+        notices = notices.filter(entry__council__in=councils)
     if asset is not None:
         entries, nominations = entries.filter(asset=asset), nominations.filter(asset=asset)
         notices = notices.filter(entry__asset=asset)
-    found = []
-    for nomination in nominations.select_related("asset"):
-        found.append((f"decision-{nomination.pk}", nomination.decision_due,
-                      f"Decision due: {nomination.land_name}",
-                      f"The council must decide nomination {nomination.reference} by this day.",
-                      nomination.asset))
-    for entry in entries.select_related("asset"):
-        found.append((f"expiry-{entry.pk}", entry.expires_on,
-                      f"Last day on the list: {entry.asset.name}",
-                      "The listing as an asset of community value ends after this day "
-                      "unless it is nominated again.", entry.asset))
-    for notice in notices.select_related("entry__asset").prefetch_related("bidder_requests"):
+    found = [
+        Deadline(f"decision-{nomination.pk}", nomination.decision_due,
+                 f"Decision due: {nomination.land_name}",
+                 f"The council must decide nomination {nomination.reference} by this day.",
+                 nomination.asset, nomination)
+        for nomination in nominations.select_related("asset")
+    ]
+    for notice in notices.select_related("entry__asset"):
         asset_ = notice.entry.asset
-        found.append((f"interim-{notice.pk}", notice.interim_last_day,
-                       f"Last day to ask to bid: {asset_.name}",
-                       "A community interest group can ask in writing to be treated as a "
-                       "potential bidder until the end of this day.", asset_))
+        found.append(Deadline(
+            f"interim-{notice.pk}", notice.interim_last_day,
+            f"Last day to ask to bid: {asset_.name}",
+            "A community interest group can ask in writing to be treated as a potential "
+            "bidder until the end of this day.", asset_, notice))
         if notice.full_moratorium:
-            found.append((f"full-{notice.pk}", notice.full_last_day,
-                          f"Full moratorium ends: {asset_.name}",
-                          "After this day the owner may sell to anyone.", asset_))
-        found.append((f"protected-{notice.pk}", notice.protected_last_day,
-                      f"Protected period ends: {asset_.name}",
-                      "After this day a sale needs a new disposal notice.", asset_))
+            found.append(Deadline(f"full-{notice.pk}", notice.full_last_day,
+                                  f"Full moratorium ends: {asset_.name}",
+                                  "After this day the owner may sell to anyone.", asset_, notice))
+        found.append(Deadline(f"protected-{notice.pk}", notice.protected_last_day,
+                              f"Protected period ends: {asset_.name}",
+                              "After this day a sale needs a new disposal notice.", asset_,
+                              notice))
     for entry in entries.select_related("asset").prefetch_related("reviews"):
-        if entry.review_request_last_day and not entry.reviews.all():
-            found.append((f"review-request-{entry.pk}", entry.review_request_last_day,
-                          f"Last day for the owner to ask for a review: {entry.asset.name}",
-                          "Eight weeks beginning with the notice of listing.", entry.asset))
-        for review in entry.reviews.all():
-            if review.outcome == Review.Outcome.PENDING:
-                found.append((f"review-{review.pk}", review.decision_due,
-                              f"Review decision due: {entry.asset.name}",
-                              "Eight weeks beginning with the owner's request.", entry.asset))
-            elif review.appeal_last_day:
-                found.append((f"appeal-{review.pk}", review.appeal_last_day,
-                              f"Last day to appeal to the tribunal: {entry.asset.name}",
-                              "28 days after the review decision was sent.", entry.asset))
-    return sorted((item for item in found if item[1] >= today), key=lambda item: item[1])
+        found.extend(_entry_deadlines(entry))
+    return sorted((item for item in found if item.day >= today), key=lambda item: item.day)
+
+
+def _entry_deadlines(entry):
+    asset = entry.asset
+    yield Deadline(f"expiry-{entry.pk}", entry.expires_on, f"Last day on the list: {asset.name}",
+                   "The listing as an asset of community value ends after this day unless it "
+                   "is nominated again.", asset, entry)
+    reviews = entry.reviews.all()
+    if entry.review_request_last_day and not reviews:
+        yield Deadline(f"review-request-{entry.pk}", entry.review_request_last_day,
+                       f"Last day for the owner to ask for a review: {asset.name}",
+                       "Eight weeks beginning with the notice of listing.", asset, entry)
+    for review in reviews:
+        if review.outcome == Review.Outcome.PENDING:
+            yield Deadline(f"review-{review.pk}", review.decision_due,
+                           f"Review decision due: {asset.name}",
+                           "Eight weeks beginning with the owner's request.", asset, entry)
+        elif review.appeal_last_day:
+            yield Deadline(f"appeal-{review.pk}", review.appeal_last_day,
+                           f"Last day to appeal to the tribunal: {asset.name}",
+                           "28 days after the review decision was sent.", asset, entry)
+
+
+def overdue(today, councils=None):
+    """Decisions the council itself owes and has missed: nominations and owners' reviews."""
+    nominations = Nomination.objects.filter(outcome=Nomination.Outcome.PENDING,
+                                            decision_due__lt=today).select_related("asset")
+    reviews = Review.objects.filter(outcome=Review.Outcome.PENDING).select_related("entry__asset")
+    if councils is not None:
+        nominations = nominations.filter(council__in=councils)
+        reviews = reviews.filter(entry__council__in=councils)
+    found = [Deadline(f"decision-{n.pk}", n.decision_due, f"Decision due: {n.land_name}",
+                      f"Nomination {n.reference}.", n.asset, n) for n in nominations]
+    found += [Deadline(f"review-{r.pk}", r.decision_due,
+                       f"Review decision due: {r.entry.asset.name}",
+                       "The owner's review request.", r.entry.asset, r.entry)
+              for r in reviews if r.decision_due < today]
+    return sorted(found, key=lambda item: item.day)

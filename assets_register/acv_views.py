@@ -61,9 +61,9 @@ def acv_export_geojson(request, gss_code):
 
 
 def _calendar(request, name, items, filename):
-    events = [(uid, day, summary, description,
-               request.build_absolute_uri(asset.get_absolute_url()) if asset else "")
-              for uid, day, summary, description, asset in items]
+    events = [(item.uid, item.day, item.summary, item.description,
+               request.build_absolute_uri(item.asset.get_absolute_url()) if item.asset else "")
+              for item in items]
     return ics_response(name, events, filename, request.get_host().split(":")[0])
 
 

@@ -1,6 +1,6 @@
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .models import Area, AreaKind, DisposalNotice, PostcodeLocation
+from .models import Area, AreaKind, DisposalNotice, ListEntry, PostcodeLocation
 from .permissions import councils_of
 from .postcodes import Postcode
 from .spatial import current_area_index
@@ -37,6 +37,41 @@ class AssetAdminForm(WagtailAdminModelForm):
         return current_area_index().locate(*point)[AreaKind.COUNCIL] if point else None
 
 
+def _add_formset_problems(formset, field, problem_of):
+    """Check each live row of an inline formset; True when all pass."""
+    valid = True
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", {})
+        if data.get(field) and not data.get("DELETE"):
+            problem = problem_of(data[field])
+            if problem:
+                form.add_error(field, problem)
+                valid = False
+    return valid
+
+
+class ListEntryAdminForm(WagtailAdminModelForm):
+    """Council staff keep entries on their own council's list; owners' reviews are checked
+    against the notice of listing typed in the same form."""
+
+    def clean(self):
+        cleaned = super().clean()
+        user = getattr(self, "for_user", None)
+        councils = councils_of(user) if user else None
+        council = cleaned.get("council")
+        if councils is not None and council is not None and council.pk not in councils:
+            self.add_error("council", "You can keep entries on your own council's list only.")
+        return cleaned
+
+    def is_valid(self):
+        valid = super().is_valid()
+        if not hasattr(self, "cleaned_data"):
+            return valid
+        entry = ListEntry(owner_notified_on=self.cleaned_data.get("owner_notified_on"))
+        return _add_formset_problems(self.formsets["reviews"], "requested_on",
+                                     entry.review_request_problem) and valid
+
+
 class DisposalNoticeAdminForm(WagtailAdminModelForm):
     """Council staff record notices only against their own council's list entries."""
 
@@ -57,11 +92,5 @@ class DisposalNoticeAdminForm(WagtailAdminModelForm):
         if received_on is None:
             return valid
         notice = DisposalNotice(received_on=received_on)
-        for form in self.formsets["bidder_requests"].forms:
-            data = getattr(form, "cleaned_data", {})
-            if data.get("received_on") and not data.get("DELETE"):
-                problem = notice.bid_window_problem(data["received_on"])
-                if problem:
-                    form.add_error("received_on", problem)
-                    valid = False
-        return valid
+        return _add_formset_problems(self.formsets["bidder_requests"], "received_on",
+                                     notice.bid_window_problem) and valid

@@ -44,6 +44,11 @@ class NominationForm(forms.ModelForm):
             "land_address", "land_description", "occupants", "owners", "current_use",
             "future_use", "local_connection")}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in Nomination.REGULATION_6_FIELDS:
+            self.fields[name].required = True
+
     @property
     def is_spam(self):
         return bool(self.cleaned_data.get("website"))

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from .acv_lists import asset_listing
+from .acv_lists import STATUTORY_FIELD_MEANINGS, asset_listing
 from .map_index import marker_index
 from .map_query import MapQueryError, parse_map_query
 from .models import (
@@ -109,4 +109,5 @@ def area_detail(request, gss_code):
 
 
 def about_data(request):
-    return render(request, "assets_register/about_data.html")
+    return render(request, "assets_register/about_data.html",
+                  {"statutory_fields": STATUTORY_FIELD_MEANINGS})

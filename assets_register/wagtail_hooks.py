@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from wagtail import hooks
+from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import (
     FieldPanel,
@@ -24,7 +25,8 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .admin_forms import AssetAdminForm, DisposalNoticeAdminForm
+from . import acv_lists
+from .admin_forms import AssetAdminForm, DisposalNoticeAdminForm, ListEntryAdminForm
 from .admin_widgets import LocationPickerWidget
 from .models import (
     Area,
@@ -38,7 +40,7 @@ from .models import (
     Status,
     StatutoryRegime,
 )
-from .permissions import CouncilPermissionPolicy, council_scoped
+from .permissions import CouncilPermissionPolicy, council_scoped, councils_of
 
 for council_model in (Asset, Nomination, ListEntry):
     register_permission_policy(council_model, CouncilPermissionPolicy(council_model))
@@ -175,7 +177,8 @@ class NominationViewSet(CouncilScopedViewSet):
                         heading="Decision",
                         help_text="Listing creates the list entry and tells the timeline."),
         MultiFieldPanel([FieldPanel("council"), FieldPanel("asset"),
-                         FieldPanel("received_on")], heading="Received"),
+                         FieldPanel("received_on"), FieldPanel("council_reference")],
+                        heading="Received"),
         MultiFieldPanel([FieldPanel("land_name"), FieldPanel("land_address"),
                          FieldPanel("land_description"), FieldPanel("occupants"),
                          FieldPanel("owners"), FieldPanel("current_use"),
@@ -197,10 +200,14 @@ class ListEntryViewSet(CouncilScopedViewSet):
     list_display = ["reference", "asset", "council", "listed_on", "expires_on", "removed_on"]
     search_backend_name = None
     search_fields = ["reference", "asset__name"]
-    panels = [
+    edit_handler = ObjectList([
         FieldRowPanel([FieldPanel("reference"), FieldPanel("listed_on")]),
         FieldRowPanel([FieldPanel("council"), FieldPanel("asset")]),
-        FieldRowPanel([FieldPanel("owner_notified_on"), FieldPanel("restriction_requested_on")]),
+        MultiFieldPanel([
+            FieldRowPanel([FieldPanel("owner_notified_on"), FieldPanel("occupiers_notified_on")]),
+            FieldPanel("restriction_requested_on"),
+        ], heading="Notices", help_text="The owner's eight weeks to ask for a review begin "
+                                        "with the written notice of listing."),
         FieldRowPanel([FieldPanel("removed_on"), FieldPanel("removal_reason")]),
         FieldPanel("removal_note"),
         InlinePanel("reviews", heading="Owner's reviews", label="Review",
@@ -210,7 +217,7 @@ class ListEntryViewSet(CouncilScopedViewSet):
         InlinePanel("compensation_claims", heading="Compensation claims", label="Claim"),
         InlinePanel("exempt_disposals", heading="Exempt disposals", label="Exempt disposal",
                     help_text="Disposals the moratorium does not catch (Schedule 3)."),
-    ]
+    ], base_form_class=ListEntryAdminForm)
 
 
 class DisposalNoticeViewSet(CouncilScopedViewSet):
@@ -278,12 +285,13 @@ def after_asset_saved(request, instance):
 
 
 
-class NominationClockPanel(Component):
-    """The officer's dashboard: nominations whose 8-week decision clock is running out."""
+class DeadlinesPanel(Component):
+    """The officer's dashboard: what their councils owe or must watch, overdue first, then
+    the next two weeks: decisions, reviews, bid windows, moratoria, listing expiries."""
 
-    name = "nomination_clock"
+    name = "statutory_deadlines"
     order = 50
-    template_name = "assets_register/admin/nomination_clock.html"
+    template_name = "assets_register/admin/deadlines_panel.html"
     soon = datetime.timedelta(days=14)
 
     def __init__(self, user):
@@ -291,18 +299,18 @@ class NominationClockPanel(Component):
 
     def get_context_data(self, parent_context=None):
         today = timezone.localdate()
-        pending = CouncilPermissionPolicy(Nomination).instances_user_has_any_permission_for(
-            self.user, ["view", "change"]
-        ).filter(outcome=Nomination.Outcome.PENDING).select_related("council")
-        return {
-            "overdue": pending.filter(decision_due__lt=today).order_by("decision_due"),
-            "due_soon": pending.filter(decision_due__gte=today,
-                                       decision_due__lte=today + self.soon)
-            .order_by("decision_due"),
-            "today": today,
-        }
+        councils = councils_of(self.user)
+        urls = AdminURLFinder(self.user)
+
+        def linked(items):
+            return [(item, urls.get_edit_url(item.record)) for item in items]
+
+        coming = [item for item in acv_lists.deadlines(today, councils=councils)
+                  if item.day <= today + self.soon]
+        return {"overdue": linked(acv_lists.overdue(today, councils)),
+                "due_soon": linked(coming), "today": today}
 
 
 @hooks.register("construct_homepage_panels")
-def add_nomination_clock(request, panels):
-    panels.append(NominationClockPanel(request.user))
+def add_deadlines_panel(request, panels):
+    panels.append(DeadlinesPanel(request.user))

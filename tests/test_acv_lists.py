@@ -138,3 +138,12 @@ def test_unknown_council_is_404(client):
 ])
 def test_spreadsheet_safe(value, safe):
     assert spreadsheet_safe(value) == safe
+
+
+def test_the_statutory_dates_file_is_documented_field_by_field(client):
+    from assets_register.acv_lists import STATUTORY_FIELDS
+
+    page = client.get(reverse("about_data")).content.decode()
+    for field in STATUTORY_FIELDS:
+        assert f"<code>{field}</code>" in page
+    assert "occupiers-notified-date" in STATUTORY_FIELDS

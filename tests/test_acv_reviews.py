@@ -97,3 +97,57 @@ def test_review_and_appeal_deadlines_are_in_the_calendar(entry):
     review.save()
     summaries = {item[2]: item[1] for item in deadlines(D(2024, 5, 22), asset=entry.asset)}
     assert summaries[f"Last day to appeal to the tribunal: {entry.asset.name}"] == D(2024, 6, 18)
+
+
+def entry_form(entry, reviews=(), **fields):
+    """The list entry's admin form as an officer submits it, with review rows."""
+    data = {"reference": entry.reference, "listed_on": entry.listed_on.isoformat(),
+            "council": entry.council_id, "asset": entry.asset_id,
+            "owner_notified_on": "", "occupiers_notified_on": "",
+            "restriction_requested_on": "", "removed_on": "", "removal_reason": "",
+            "removal_note": ""}
+    for prefix, rows in (("reviews", reviews), ("appeals", ()), ("compensation_claims", ()),
+                         ("exempt_disposals", ())):
+        data.update({f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0",
+                     f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
+        for i, row in enumerate(rows):
+            data.update({f"{prefix}-{i}-{key}": value for key, value in row.items()})
+            data.update({f"{prefix}-{i}-id": "", f"{prefix}-{i}-DELETE": "",
+                         f"{prefix}-{i}-ORDER": str(i + 1)})
+    data.update(fields)
+    return data
+
+
+def test_the_admin_refuses_a_review_asked_for_too_late(client, entry):
+    client.force_login(User.objects.create_superuser("admin", "a@example.org", "pw"))
+    url = f"/admin/snippets/assets_register/listentry/edit/{entry.pk}/"
+    late = {"requested_on": "2024-04-29", "outcome": "pending", "decided_on": "",
+            "decision_sent_on": ""}
+    # The notice date typed in the same form is the one the review is checked against.
+    page = client.post(url, entry_form(entry, [late], owner_notified_on="2024-03-04"))
+    assert page.status_code == 200
+    assert "The owner had to ask for a review by 28 April 2024" in page.content.decode()
+    assert not Review.objects.exists()
+    in_time = dict(late, requested_on="2024-04-28")
+    response = client.post(url, entry_form(entry, [in_time], owner_notified_on="2024-03-04",
+                                           occupiers_notified_on="2024-03-05"))
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.occupiers_notified_on == D(2024, 3, 5)
+    assert entry.reviews.get().decision_due == D(2024, 6, 22)
+
+
+def test_the_public_sees_a_review_or_appeal_in_progress(client, entry):
+    from assets_register.models import Appeal
+
+    Review.objects.create(entry=entry, requested_on=D(2024, 4, 1))
+    list_page = client.get(f"/acv/{entry.council.gss_code}/").content.decode()
+    asset_page = client.get(entry.asset.get_absolute_url()).content.decode()
+    for page in (list_page, asset_page):
+        assert ("The owner has asked the council to review the listing (request received "
+                "1 April 2024). The council must decide by Sunday 26 May 2024") in page
+    Review.objects.update(outcome="upheld", decided_on=D(2024, 5, 20))
+    Appeal.objects.create(entry=entry, lodged_on=D(2024, 6, 10))
+    page = client.get(entry.asset.get_absolute_url()).content.decode()
+    assert "asked the council to review" not in page
+    assert "appealed to the First-tier Tribunal (lodged 10 June 2024)" in page

@@ -384,7 +384,8 @@ class ACVRegisterImporter(BaseImporter):
         values = {
             "council_id": self.council.pk, "asset_id": asset.pk, "land_name": record["name"],
             "land_address": record["address_text"], "land_description": record["description"],
-            "body_name": record["nominating_group"], "received_on": received, **values,
+            "body_name": record["nominating_group"], "received_on": received,
+            "council_reference": record["reference"], **values,
         }
         if nomination is None:
             # A historic record: saved without clean(), the nominator's type being unknown.

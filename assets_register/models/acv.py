@@ -111,6 +111,9 @@ class Nomination(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
+    council_reference = models.CharField(
+        max_length=60, blank=True,
+        help_text="The council's own reference, if it uses one (kept from imported registers).")
     council = models.ForeignKey("Area", on_delete=models.PROTECT, related_name="nominations",
                                 limit_choices_to={"kind": "council"})
     asset = models.ForeignKey("Asset", null=True, blank=True, on_delete=models.SET_NULL,
@@ -118,7 +121,7 @@ class Nomination(models.Model):
     land_name = models.CharField("name of the land or building", max_length=255)
     land_address = models.TextField("address", blank=True)
     land_description = models.TextField(
-        "description and proposed boundary",
+        "description and proposed boundary", blank=True,
         help_text="What the land is and where its boundary runs (Reg 6(a)).",
     )
     occupants = models.TextField("current occupants", blank=True)
@@ -126,18 +129,19 @@ class Nomination(models.Model):
         "freeholders and leaseholders", blank=True,
         help_text="Names and current or last-known addresses, as far as known (Reg 6(b)).",
     )
-    current_use = models.TextField(help_text="How the land furthers the community's "
-                                             "wellbeing or interests now or recently.")
-    future_use = models.TextField(help_text="Why that use can realistically continue or resume "
-                                            "within five years.")
+    current_use = models.TextField(blank=True, help_text=(
+        "How the land furthers the community's wellbeing or interests now or recently."))
+    future_use = models.TextField(blank=True, help_text=(
+        "Why that use can realistically continue or resume within five years."))
     body_name = models.CharField("nominating body", max_length=255)
     body_type = models.CharField(max_length=40, choices=BodyType.choices)
     body_number = models.CharField("charity or company number", max_length=40, blank=True)
     members_on_roll = models.PositiveIntegerField(null=True, blank=True)
     distributes_surplus = models.BooleanField(default=False)
-    local_connection = models.TextField(help_text="How the body's activities relate to the area.")
-    contact_name = models.CharField(max_length=200)
-    contact_email = models.EmailField()
+    local_connection = models.TextField(
+        blank=True, help_text="How the body's activities relate to the area.")
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)
     received_on = models.DateField()
     decision_due = models.DateField(editable=False)
@@ -145,6 +149,10 @@ class Nomination(models.Model):
     outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
     decision_reasons = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Required of a nomination under consideration; historic imported records may lack them.
+    REGULATION_6_FIELDS = ("land_description", "current_use", "future_use",
+                           "local_connection", "contact_name", "contact_email")
 
     class Meta:
         ordering = ["-received_on", "-pk"]
@@ -167,12 +175,21 @@ class Nomination(models.Model):
             Nomination.objects.filter(pk=self.pk).update(reference=self.reference)
 
     def clean(self):
-        problems = nomination_problems(Body(
+        # A decision already made settled eligibility: historic records imported without the
+        # body's type stay editable.
+        settled = self.pk and Nomination.objects.filter(pk=self.pk).exclude(
+            outcome=self.Outcome.PENDING).exists()
+        problems = not settled and nomination_problems(Body(
             self.body_type, has_local_connection=bool(self.local_connection.strip()),
             distributes_surplus=self.distributes_surplus, members_on_roll=self.members_on_roll,
         ))
         if problems:
             raise ValidationError({"body_type": problems})
+        missing = {} if settled else {
+            name: "Regulation 6 asks for this: a nomination without it cannot be considered."
+            for name in self.REGULATION_6_FIELDS if not str(getattr(self, name)).strip()}
+        if missing:
+            raise ValidationError(missing)
         decided = self.outcome in (self.Outcome.LISTED, self.Outcome.UNSUCCESSFUL)
         if decided and not self.decided_on:
             raise ValidationError({"decided_on": "Give the date of the decision."})
@@ -180,6 +197,11 @@ class Nomination(models.Model):
             raise ValidationError(
                 {"decision_reasons": "Give the nominator written reasons (s.90)."}
             )
+
+    @property
+    def public_reference(self):
+        """The council's reference where it has one: the one people already quote."""
+        return self.council_reference or self.reference
 
     def is_overdue(self, today):
         return self.outcome == self.Outcome.PENDING and today > self.decision_due
@@ -203,7 +225,11 @@ class ListEntry(ClusterableModel):
                                       on_delete=models.SET_NULL, related_name="list_entry")
     listed_on = models.DateField("date of the list entry")
     expires_on = models.DateField("last day on the list", editable=False)
-    owner_notified_on = models.DateField(null=True, blank=True)
+    owner_notified_on = models.DateField("written notice of listing sent to the owner",
+                                         null=True, blank=True)
+    occupiers_notified_on = models.DateField(
+        "written notice sent to the lawful occupiers", null=True, blank=True,
+        help_text="s.91: also the freeholder and leaseholders, where they are not the owner.")
     restriction_requested_on = models.DateField(
         "Land Registry restriction (Form QQ) requested", null=True, blank=True)
     removed_on = models.DateField(null=True, blank=True)
@@ -240,6 +266,15 @@ class ListEntry(ClusterableModel):
             return None
         return _regime_last_day(Clock.REVIEW_REQUEST, self.owner_notified_on)
 
+    def review_request_problem(self, requested_on):
+        last_day = self.review_request_last_day
+        if last_day and requested_on > last_day:
+            return (f"The owner had to ask for a review by {last_day:%-d %B %Y}: eight weeks "
+                    "beginning with the notice of listing.")
+        if self.owner_notified_on and requested_on < self.owner_notified_on:
+            return "A review can only be asked for after the notice of listing."
+        return None
+
 
 class Review(models.Model):
     """The owner's request for a review of the listing (s.92, Sch 2) and its outcome."""
@@ -274,13 +309,11 @@ class Review(models.Model):
         return _regime_last_day(Clock.APPEAL, self.decision_sent_on)
 
     def clean(self):
+        # An entry edited in the same admin form is not attached yet; that form checks.
         entry = getattr(self, "entry", None)
-        last_day = entry and entry.review_request_last_day
-        if self.requested_on and last_day and self.requested_on > last_day:
-            raise ValidationError({"requested_on": (
-                f"The owner had to ask for a review by {last_day:%-d %B %Y}: eight weeks "
-                "beginning with the notice of listing."
-            )})
+        problem = entry and self.requested_on and entry.review_request_problem(self.requested_on)
+        if problem:
+            raise ValidationError({"requested_on": problem})
         if self.outcome != self.Outcome.PENDING and not self.decided_on:
             raise ValidationError({"decided_on": "Give the date of the review decision."})
 
@@ -370,6 +403,10 @@ class DisposalNotice(ClusterableModel):
 
     def __str__(self):
         return f"Disposal notice for {self.entry.asset} received {self.received_on}"
+
+    @property
+    def council(self):
+        return self.entry.council
 
     def compute_periods(self):
         regime = StatutoryRegime.objects.in_force_on(self.received_on)

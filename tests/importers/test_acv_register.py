@@ -90,6 +90,7 @@ def test_the_national_schema_is_imported_with_its_whole_history(sacriston):
     refused = Nomination.objects.get(land_name="Fulforth Centre")
     assert refused.outcome == Nomination.Outcome.UNSUCCESSFUL and refused.body_type == "other"
     assert refused.decision_reasons == "The use is ancillary to the school."
+    assert refused.public_reference == refused.council_reference == "A-CV-3"
     assert (refused.received_on, refused.decided_on) == (D(2021, 1, 4), D(2021, 2, 26))
     assert refused.asset.category == "community_centre"
     assert [k for k, _ in kinds(refused.asset)] == [EventKind.ACV_NOMINATED,
