@@ -50,3 +50,12 @@ def send_nomination_receipt(nomination_id):
         recipient_list=[nomination.contact_email],
     )
     return nomination.reference
+
+
+@task()
+def compute_indicators():
+    """Recompute the 'losing places to meet' snapshot (after imports, and nightly)."""
+    from .indicators import recompute
+
+    snapshot = recompute()
+    return {"snapshot": snapshot.pk, "areas": snapshot.area_count}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import acv_views, nomination_views, views
+from . import acv_views, indicator_views, nomination_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,6 +9,11 @@ urlpatterns = [
     path("assets/<int:pk>/", views.asset_detail, name="asset_detail"),
     path("areas/<str:gss_code>/", views.area_detail, name="area_detail"),
     path("about/data/", views.about_data, name="about_data"),
+    path("indicators/", indicator_views.indicators_page, name="indicators"),
+    path("indicators/compare/", indicator_views.compare, name="indicators_compare"),
+    path("indicators/<str:kind>.csv", indicator_views.indicators_csv, name="indicators_csv"),
+    path("indicators/<str:kind>.geojson", indicator_views.indicators_geojson,
+         name="indicators_geojson"),
     path("assets/<int:pk>/deadlines.ics", acv_views.asset_deadlines, name="asset_deadlines"),
     path("assets/<int:pk>/nominate/", nomination_views.nominate, name="nominate_asset"),
     path("acv/eligibility/", nomination_views.eligibility, name="nomination_eligibility"),

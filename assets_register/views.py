@@ -7,6 +7,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from .acv_lists import STATUTORY_FIELD_MEANINGS, asset_listing
+from .indicator_views import area_row
+from .indicators import closures_since, latest_snapshot, period_start
 from .map_index import marker_index
 from .map_query import MapQueryError, parse_map_query
 from .models import (
@@ -93,7 +95,15 @@ def area_detail(request, gss_code):
         if place:
             nearest = nearest_assets(place.latitude, place.longitude)
     children = area.children.current().order_by("name") if area.kind == AreaKind.COUNCIL else []
+    snapshot = latest_snapshot()
+    indicator = area_row(area, snapshot)
+    lost_since = period_start(snapshot) if indicator else None
     return render(request, "assets_register/area_detail.html", {
+        "snapshot": snapshot,
+        "indicator": indicator,
+        "lost_since": lost_since,
+        "places_lost": closures_since(assets, lost_since, snapshot.reference_date)
+        if indicator else [],
         "area": area,
         "assets": assets.order_by("category", "name")[:500],
         "asset_total": sum(status_counts.values()),

@@ -3,15 +3,19 @@ from decimal import Decimal
 
 import factory
 
+from django.utils import timezone
+
 from assets_register.eligibility import BodyType
 from assets_register.models import (
     Area,
+    AreaIndicator,
     AreaKind,
     Asset,
     AssetEvent,
     Category,
     DatePrecision,
     EventKind,
+    IndicatorSnapshot,
     LocationSource,
     Nomination,
     PostcodeLocation,
@@ -110,3 +114,32 @@ class NominationFactory(factory.django.DjangoModelFactory):
     contact_name = "Jo Bloggs"
     contact_email = "jo@example.org"
     received_on = datetime.date(2021, 1, 4)
+
+
+class IndicatorSnapshotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndicatorSnapshot
+
+    computed_at = factory.LazyFunction(timezone.now)
+    reference_date = datetime.date(2025, 3, 1)
+    period_years = 10
+    rules = factory.LazyFunction(lambda: {
+        "period_years": 10, "min_net_loss": {"council": 2, "ward": 2, "lsoa": 2},
+        "worst_percent": 10.0, "left_behind_max_decile": 1,
+    })
+
+
+class AreaIndicatorFactory(factory.django.DjangoModelFactory):
+    """A ward that lost two of its three places to meet in ten years."""
+
+    class Meta:
+        model = AreaIndicator
+
+    snapshot = factory.SubFactory(IndicatorSnapshotFactory)
+    area = factory.SubFactory(AreaFactory)
+    kind = factory.LazyAttribute(lambda row: row.area.kind)
+    open_now, open_5y_ago, open_10y_ago = 1, 2, 3
+    open_by_year = [3, 3, 3, 3, 3, 2, 2, 2, 2, 1, 1]
+    change_5y, change_10y = -1, -2
+    closures_5y, openings_5y, closures_10y, openings_10y = 1, 0, 2, 0
+    losing_places = True

@@ -49,6 +49,12 @@ class ImportCommand(BaseCommand):
                     report.notices.append("--strict: rows were rejected, so nothing was written")
         except ImportFileError as error:
             raise CommandError(str(error)) from None
+        written = not report.dry_run and not (options["strict"] and report.rejected)
+        if written and (report.created or report.updated):
+            # Changed places, events or areas change the figures; recompute off the request.
+            from ..tasks import compute_indicators
+
+            transaction.on_commit(compute_indicators.enqueue)
         return report
 
     def print_report(self, report):

@@ -27,6 +27,7 @@ from .assets import (
     Ownership,
     Status,
 )
+from .indicators import AreaIndicator, IndicatorSnapshot
 from .postcodes import PostcodeLocation
 from .staff import CouncilStaff
 
@@ -43,6 +44,7 @@ __all__ = [
     "OPEN_STATUSES",
     "PLACES_TO_MEET",
     "Area",
+    "AreaIndicator",
     "AreaKind",
     "Asset",
     "AssetEvent",
@@ -51,6 +53,7 @@ __all__ = [
     "CouncilStaff",
     "DatePrecision",
     "EventKind",
+    "IndicatorSnapshot",
     "LocationSource",
     "Ownership",
     "PostcodeLocation",

@@ -165,3 +165,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# The 'losing places to meet' indicator (assets_register/indicators.py); the rules are
+# explained on /indicators/ with these values. The period is 5 or 10 years. The net loss
+# may be one number or one per area kind, e.g. {"lsoa": 2, "ward": 2, "council": 10}.
+INDICATOR_PERIOD_YEARS = int(os.environ.get("INDICATOR_PERIOD_YEARS", "10"))
+INDICATOR_LOSING_MIN_NET_LOSS = int(os.environ.get("INDICATOR_LOSING_MIN_NET_LOSS", "2"))
+INDICATOR_LOSING_WORST_PERCENT = float(os.environ.get("INDICATOR_LOSING_WORST_PERCENT", "10"))
+INDICATOR_LEFT_BEHIND_MAX_IMD_DECILE = int(
+    os.environ.get("INDICATOR_LEFT_BEHIND_MAX_IMD_DECILE", "1")
+)

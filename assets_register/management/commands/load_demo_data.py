@@ -35,6 +35,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{command} {filename}")
             call_command(command, str(DEMO / filename), stdout=self.stdout, stderr=self.stderr,
                          verbosity=options["verbosity"], **extra)
+        # The imports queue a recompute for the worker; do it now so the pages have figures.
+        call_command("compute_indicators", stdout=self.stdout, verbosity=options["verbosity"])
         if not options["no_admin"]:
             password = secrets.token_urlsafe(12)
             user, _ = get_user_model().objects.get_or_create(

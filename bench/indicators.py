@@ -1,0 +1,230 @@
+"""Benchmark of the 'losing places to meet' computation at national scale.
+
+Run from the repository root with the project's virtualenv active:
+
+    python bench/indicators.py                       # 150,000 assets, 7,000 wards, 33,000 LSOAs
+    python bench/indicators.py --assets 20000 --wards 1000 --lsoas 5000   # a quick run
+
+What it does:
+
+1. Builds a synthetic national register (seeded) in a fresh SQLite file,
+   bench/results/indicators-<assets>.sqlite3 (migrated with `manage.py migrate`): 300
+   councils; wards and LSOAs as squares on a grid (the wards' simplified outlines are what
+   the ward deprivation step reads; real ones have more vertices), each LSOA inside one
+   ward and council, 90% with a population, every LSOA with an IMD rank; assets in the
+   mix of categories of bench/register.py, each with council, ward and LSOA; and about
+   0.7 events per asset: openings, closures (a third known only by year, a third by
+   month), reopenings, threats, demolitions.
+2. Times, in this process and best of --repeat runs, `indicators.compute()` for wards only,
+   for LSOAs only (each includes loading the places and events from the database and
+   reconstructing every place's history), and `indicators.recompute()` for every kind,
+   writes included.
+3. Measures peak memory of one full recompute: Python/numpy allocations with tracemalloc
+   (a separate, slower run) and the process's peak RSS.
+
+Goal: wards <= 10 s. Results go to bench/results/indicators-<timestamp>.json.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import resource
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+RESULTS = BENCH / "results"
+# Not bench/ itself (its settings.py would shadow the site's `settings` package).
+sys.path[:1] = [str(ROOT), str(ROOT / "site")]
+
+GOAL_WARD_SECONDS = 10.0
+ON = datetime.date(2025, 3, 1)
+
+
+def square(min_lon, min_lat, max_lon, max_lat):
+    ring = [[min_lon, min_lat], [max_lon, min_lat], [max_lon, max_lat], [min_lon, max_lat],
+            [min_lon, min_lat]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def build(args):
+    """Areas, assets and events, bulk-inserted; returns counts."""
+    from django.db import connection, transaction
+
+    from assets_register.models import Area, AreaKind, Asset, AssetEvent
+    from bench.register import CATEGORIES
+
+    rng = np.random.default_rng(args.seed)
+    side = int(np.ceil(np.sqrt(args.wards)))
+    cell = 4.0 / side  # wards tile a 4 x 4 degree box over England
+    lsoas_per_ward = np.bincount(rng.integers(0, args.wards, args.lsoas), minlength=args.wards)
+
+    def populated(n):
+        values = rng.integers(1_000, 10_000, n)
+        return [int(v) if rng.random() < 0.9 else None for v in values]
+
+    with transaction.atomic():
+        Area.objects.bulk_create(
+            Area(gss_code=f"E06{i:06d}", name=f"Council {i}", kind=AreaKind.COUNCIL,
+                 population=p) for i, p in enumerate(populated(args.councils)))
+        councils = list(Area.objects.filter(kind=AreaKind.COUNCIL).values_list("pk", flat=True))
+        ward_council = rng.choice(councils, args.wards)
+        wards = []
+        for i, population in enumerate(populated(args.wards)):
+            x, y = -3.0 + (i % side) * cell, 51.0 + (i // side) * cell
+            wards.append(Area(gss_code=f"E05{i:06d}", name=f"Ward {i}", kind=AreaKind.WARD,
+                              parent_id=int(ward_council[i]), population=population,
+                              boundary_display=square(x, y, x + cell, y + cell),
+                              min_longitude=x, min_latitude=y, max_longitude=x + cell,
+                              max_latitude=y + cell))
+        Area.objects.bulk_create(wards, batch_size=2000)
+        ward_ids = list(Area.objects.filter(kind=AreaKind.WARD).order_by("pk")
+                        .values_list("pk", flat=True))
+        lsoa_ward = np.repeat(np.arange(args.wards), lsoas_per_ward)
+        ranks = rng.permutation(args.lsoas) + 1
+        lsoas = []
+        for i, (ward, population) in enumerate(zip(lsoa_ward, populated(args.lsoas),
+                                                   strict=True)):
+            x = -3.0 + (ward % side) * cell + cell * 0.25
+            y = 51.0 + (ward // side) * cell + cell * 0.25
+            lsoas.append(Area(gss_code=f"E01{i:06d}", name=f"LSOA {i}", kind=AreaKind.LSOA,
+                              parent_id=int(ward_council[ward]), population=population,
+                              imd_rank=int(ranks[i]), imd_decile=int(np.ceil(ranks[i] * 10
+                                                                            / args.lsoas)),
+                              min_longitude=x, min_latitude=y, max_longitude=x + cell / 2,
+                              max_latitude=y + cell / 2))
+        Area.objects.bulk_create(lsoas, batch_size=2000)
+        lsoa_ids = np.array(Area.objects.filter(kind=AreaKind.LSOA).order_by("pk")
+                            .values_list("pk", flat=True))
+
+        which = rng.integers(0, args.lsoas, args.assets)
+        categories = rng.choice(list(CATEGORIES), args.assets, p=list(CATEGORIES.values()))
+        for start in range(0, args.assets, 5000):
+            Asset.objects.bulk_create(
+                Asset(name=f"Place {i}", category=categories[i], live=True, source="bench",
+                      source_ref=str(i), lsoa_id=int(lsoa_ids[which[i]]),
+                      ward_id=ward_ids[lsoa_ward[which[i]]],
+                      council_id=int(ward_council[lsoa_ward[which[i]]]))
+                for i in range(start, min(start + 5000, args.assets)))
+        asset_ids = np.array(Asset.objects.order_by("pk").values_list("pk", flat=True))
+        events = list(make_events(rng, asset_ids))
+        for start in range(0, len(events), 10000):
+            AssetEvent.objects.bulk_create(events[start:start + 10000])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {"councils": args.councils, "wards": args.wards, "lsoas": args.lsoas,
+            "assets": args.assets, "events": len(events)}
+
+
+def make_events(rng, asset_ids):
+    from assets_register.models import AssetEvent, DatePrecision, EventKind
+
+    n = len(asset_ids)
+    precisions = [DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR]
+
+    def day(low_year, high_year, size):
+        days = rng.integers(0, (high_year - low_year) * 365, size)
+        return [datetime.date(low_year, 1, 1) + datetime.timedelta(days=int(d)) for d in days]
+
+    def events(mask, kind, low_year, high_year):
+        ids = asset_ids[mask]
+        for asset_id, date, precision in zip(ids, day(low_year, high_year, len(ids)),
+                                             rng.choice(precisions, len(ids)), strict=True):
+            if precision == DatePrecision.YEAR:
+                date = date.replace(month=1, day=1)
+            elif precision == DatePrecision.MONTH:
+                date = date.replace(day=1)
+            yield AssetEvent(asset_id=int(asset_id), kind=kind, date=date,
+                             date_precision=precision)
+
+    closed = rng.random(n) < 0.18
+    yield from events(rng.random(n) < 0.30, EventKind.OPENED, 1950, 2005)
+    yield from events(closed, EventKind.CLOSED, 2005, 2020)
+    yield from events(closed & (rng.random(n) < 0.15), EventKind.REOPENED, 2020, 2025)
+    yield from events(rng.random(n) < 0.10, EventKind.AT_RISK, 2015, 2025)
+    yield from events(closed & (rng.random(n) < 0.1), EventKind.DEMOLISHED, 2021, 2025)
+    yield from events(rng.random(n) < 0.05, EventKind.OPENED, 2016, 2025)
+
+
+def best_of(repeat, function):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - start)
+    return round(min(times), 2), result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--assets", type=int, default=150_000)
+    parser.add_argument("--wards", type=int, default=7_000)
+    parser.add_argument("--lsoas", type=int, default=33_000)
+    parser.add_argument("--councils", type=int, default=300)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=20261125)
+    args = parser.parse_args()
+
+    RESULTS.mkdir(exist_ok=True)
+    database = RESULTS / f"indicators-{args.assets}.sqlite3"
+    database.unlink(missing_ok=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from assets_register import indicators
+    from assets_register.indicators import Rules
+    from assets_register.models import AreaKind
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    sizes = build(args)
+    print(f"built {sizes} in {time.perf_counter() - started:.1f} s")
+
+    rules = Rules()
+    ward_seconds, wards = best_of(args.repeat, lambda: indicators.compute(
+        ON, rules, kinds=[AreaKind.WARD]))
+    lsoa_seconds, _ = best_of(args.repeat, lambda: indicators.compute(
+        ON, rules, kinds=[AreaKind.LSOA]))
+    all_seconds, snapshot = best_of(args.repeat, lambda: indicators.recompute(ON, rules))
+    tracemalloc.start()
+    indicators.recompute(ON, rules)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    ward_frame = wards[AreaKind.WARD]
+    result = {
+        "when": datetime.datetime.now().isoformat(timespec="seconds"),
+        "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs",
+        "sizes": sizes,
+        "wards_seconds": ward_seconds,
+        "lsoas_seconds": lsoa_seconds,
+        "all_kinds_with_writes_seconds": all_seconds,
+        "rows_written": snapshot.area_count,
+        "peak_traced_mib": round(peak / 2**20, 1),
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "wards_losing": int(ward_frame.losing_places.sum()),
+        "wards_left_behind": int(ward_frame.left_behind_risk.sum()),
+        "goal_wards_seconds": GOAL_WARD_SECONDS,
+        "pass": ward_seconds <= GOAL_WARD_SECONDS,
+    }
+    out = RESULTS / f"indicators-{datetime.datetime.now():%Y%m%d-%H%M%S}.json"
+    out.write_text(json.dumps(result, indent=2))
+    width = max(map(len, result))
+    for key, value in result.items():
+        print(f"{key:<{width}}  {value}")
+    print(f"written to {out.relative_to(ROOT)}")
+    database.unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()
