@@ -13,6 +13,13 @@ def event_changed(sender, instance, raw=False, **kwargs):
         return
     Asset.objects.filter(pk=instance.asset_id).refresh_statuses()
     bump_map_version()
+    if kwargs.get("created"):
+        from django.db import transaction
+
+        from .tasks import deliver_alerts
+
+        # News goes out from the worker, after the edit commits.
+        transaction.on_commit(deliver_alerts.enqueue)
 
 
 @receiver([post_save, post_delete], sender=Asset)

@@ -53,6 +53,51 @@ def send_nomination_receipt(nomination_id):
 
 
 @task()
+def send_subscription_email(subscription_id, kind):
+    """'confirm': the double opt-in link. 'already': the manage link, to an address that is
+    subscribed already (so the web form never reveals it)."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    from .alert_emails import absolute
+    from .alert_subscriptions import confirm_token
+    from .models import Subscription
+
+    subscription = Subscription.objects.filter(pk=subscription_id).first()
+    if subscription is None:
+        return "gone"
+    context = {
+        "subscription": subscription,
+        "confirm_url": absolute(reverse("alerts_confirm", args=[confirm_token(subscription)])),
+        "manage_url": absolute(reverse("alerts_manage", args=[subscription.token])),
+    }
+    subject = {"confirm": f"Confirm your alerts for {subscription.scope_name}",
+               "already": f"You already get alerts for {subscription.scope_name}"}[kind]
+    send_mail(subject, render_to_string(f"assets_register/email/subscription_{kind}.txt",
+                                        context), None, [subscription.email])
+    return kind
+
+
+@task()
+def deliver_alerts():
+    """Match new events and due reminders to subscriptions, then send what is owed now."""
+    from . import alert_emails, alerts
+    from .models import Frequency
+
+    matched = alerts.match_new_events() + alerts.match_reminders()
+    sent = alert_emails.send_pending(Frequency.IMMEDIATELY)
+    return {"matched": matched, "sent": sent}
+
+
+@task()
+def send_digests(frequency):
+    from . import alert_emails
+
+    return alert_emails.send_pending(frequency)
+
+
+@task()
 def compute_indicators():
     """Recompute the 'losing places to meet' snapshot (after imports, and nightly)."""
     from .indicators import recompute

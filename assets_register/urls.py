@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import acv_views, indicator_views, nomination_views, views
+from . import acv_views, alert_views, feeds, indicator_views, nomination_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -28,4 +28,13 @@ urlpatterns = [
     path("acv/<str:gss_code>/export.geojson", acv_views.acv_export_geojson,
          name="acv_export_geojson"),
     path("acv/<str:gss_code>/deadlines.ics", acv_views.acv_deadlines, name="acv_deadlines"),
+    path("alerts/", alert_views.subscribe, name="alerts_subscribe"),
+    path("alerts/confirm/<str:token>/", alert_views.confirm_subscription, name="alerts_confirm"),
+    path("alerts/manage/<str:token>/", alert_views.manage, name="alerts_manage"),
+    path("alerts/unsubscribe/<str:token>/", alert_views.unsubscribe, name="alerts_unsubscribe"),
+    path("alerts/reminders/stop/<str:token>/", alert_views.stop_reminders,
+         name="alerts_stop_reminders"),
+    path("areas/<str:gss_code>/feed.atom", feeds.AreaFeed(), name="area_feed"),
+    path("assets/<int:pk>/feed.atom", feeds.AssetFeed(), name="asset_feed"),
+    path("feeds/nearby.atom", feeds.NearbyFeed(), name="nearby_feed"),
 ]

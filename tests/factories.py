@@ -19,6 +19,7 @@ from assets_register.models import (
     LocationSource,
     Nomination,
     PostcodeLocation,
+    Subscription,
 )
 
 
@@ -114,6 +115,17 @@ class NominationFactory(factory.django.DjangoModelFactory):
     contact_name = "Jo Bloggs"
     contact_email = "jo@example.org"
     received_on = datetime.date(2021, 1, 4)
+
+
+class SubscriptionFactory(factory.django.DjangoModelFactory):
+    """A confirmed subscription; pass area=, asset= or latitude/longitude/radius_km=."""
+
+    class Meta:
+        model = Subscription
+
+    email = factory.Sequence(lambda n: f"watcher{n}@example.net")
+    confirmed_at = factory.LazyFunction(lambda: datetime.datetime(2021, 1, 1,
+                                                                  tzinfo=datetime.UTC))
 
 
 class IndicatorSnapshotFactory(factory.django.DjangoModelFactory):

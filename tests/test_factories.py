@@ -8,6 +8,7 @@ from .factories import (
     AssetFactory,
     NominationFactory,
     PostcodeLocationFactory,
+    SubscriptionFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,8 @@ def test_each_factory_builds_a_valid_saved_object():
     event = AssetEventFactory()
     postcode = PostcodeLocationFactory()
     nomination = NominationFactory()
-    for obj in (area, asset, event, postcode, nomination):
+    subscription = SubscriptionFactory(area=area)
+    for obj in (area, asset, event, postcode, nomination, subscription):
         obj.full_clean()
         assert obj.pk
     event.asset.refresh_from_db()

@@ -51,10 +51,12 @@ class ImportCommand(BaseCommand):
             raise CommandError(str(error)) from None
         written = not report.dry_run and not (options["strict"] and report.rejected)
         if written and (report.created or report.updated):
-            # Changed places, events or areas change the figures; recompute off the request.
-            from ..tasks import compute_indicators
+            # Changed places, events or areas change the figures and may be news for
+            # subscribers: both are worked out by the task worker.
+            from ..tasks import compute_indicators, deliver_alerts
 
             transaction.on_commit(compute_indicators.enqueue)
+            transaction.on_commit(deliver_alerts.enqueue)
         return report
 
     def print_report(self, report):

@@ -11,6 +11,17 @@ from .acv import (
     Review,
     StatutoryRegime,
 )
+from .alerts import (
+    RADIUS_KM_RANGE,
+    TOPIC_OF_EVENT,
+    AlertCursor,
+    Delivery,
+    Frequency,
+    Subscription,
+    Topic,
+    bounding_box,
+    distance_km,
+)
 from .areas import Area, AreaKind
 from .assets import (
     CLOSURE_KINDS,
@@ -32,6 +43,15 @@ from .postcodes import PostcodeLocation
 from .staff import CouncilStaff
 
 __all__ = [
+    "RADIUS_KM_RANGE",
+    "TOPIC_OF_EVENT",
+    "AlertCursor",
+    "Delivery",
+    "Frequency",
+    "Subscription",
+    "Topic",
+    "bounding_box",
+    "distance_km",
     "ExemptDisposal",
     "Appeal",
     "CompensationClaim",

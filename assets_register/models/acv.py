@@ -143,6 +143,9 @@ class Nomination(models.Model):
     contact_name = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)
+    send_reminders = models.BooleanField(
+        default=True, help_text="Remind the nominating group before a bid window closes and "
+                                "before the listing expires.")
     received_on = models.DateField()
     decision_due = models.DateField(editable=False)
     decided_on = models.DateField(null=True, blank=True)

@@ -96,6 +96,14 @@ RATELIMIT_VIEW = "assets_register.nomination_views.rate_limited"
 NOMINATION_RATE_PER_IP = os.environ.get("NOMINATION_RATE_PER_IP", "5/h")
 NOMINATION_RATE_PER_EMAIL = os.environ.get("NOMINATION_RATE_PER_EMAIL", "3/h")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "register@localhost")
+# Alerts: reminders this many days before a bid window closes or a listing expires; news
+# older than ALERT_MAX_EVENT_AGE_DAYS (an import of history) is not sent.
+ALERT_REMINDER_DAYS = [int(days) for days in
+                       os.environ.get("ALERT_REMINDER_DAYS", "7,2").split(",")]
+ALERT_MAX_EVENT_AGE_DAYS = int(os.environ.get("ALERT_MAX_EVENT_AGE_DAYS", "30"))
+ALERT_MESSAGE_ID_DOMAIN = os.environ.get("ALERT_MESSAGE_ID_DOMAIN", "alerts.localhost")
+ALERT_RATE_PER_IP = os.environ.get("ALERT_RATE_PER_IP", "10/h")
+ALERT_RATE_PER_EMAIL = os.environ.get("ALERT_RATE_PER_EMAIL", "5/h")
 
 # Background work: a database-backed queue drained by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -124,7 +132,8 @@ STORAGES = {
 }
 
 WAGTAIL_SITE_NAME = "Community Asset Register"
-WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # No third-party avatar requests from the admin (they leak editors' email hashes).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

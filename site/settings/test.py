@@ -14,3 +14,4 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
 MAP_TILES_URL = ""
 LEAFLET_CONFIG["TILES"] = []  # noqa: F405
 GEOCODER_ONLINE = ""
+SITE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -27,6 +27,8 @@ PAGES = {
     "about the data": lambda: "/about/data/",
     "assets of community value": lambda: "/acv/E06000047/",
     "unsuccessful nominations": lambda: "/acv/E06000047/unsuccessful/",
+    "alerts for a ward": lambda: "/alerts/?area=E05009076",
+    "alerts near a postcode": lambda: "/alerts/",
 }
 
 
