@@ -1,6 +1,6 @@
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .models import Area, AreaKind, DisposalNotice, ListEntry, PostcodeLocation
+from .models import Area, AreaKind, DisposalNotice, ListEntry, PostcodeLocation, ReportStatus
 from .permissions import councils_of
 from .postcodes import Postcode
 from .spatial import current_area_index
@@ -94,3 +94,16 @@ class DisposalNoticeAdminForm(WagtailAdminModelForm):
         notice = DisposalNotice(received_on=received_on)
         return _add_formset_problems(self.formsets["bidder_requests"], "received_on",
                                      notice.bid_window_problem) and valid
+
+
+class ReportAdminForm(WagtailAdminModelForm):
+    """A moderator decides once: pending, or accept, merge or reject."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        status = self.fields["status"]
+        status.choices = [(value, label) for value, label in status.choices
+                          if value != ReportStatus.UNCONFIRMED]
+        if self.instance.moderated_at:
+            for name in ("status", "duplicate_of", "rejection_reason"):
+                self.fields[name].disabled = True

@@ -1,7 +1,10 @@
-"""The admin's map pin picker: django-leaflet's bundled Leaflet, no GDAL."""
+"""Admin pieces: the map pin picker (django-leaflet's bundled Leaflet, no GDAL) and the
+moderator's view of a report's photo."""
 
 from django import forms
 from django.conf import settings
+
+from wagtail.admin.panels import Panel
 
 
 class LocationPickerWidget(forms.NumberInput):
@@ -26,3 +29,15 @@ class LocationPickerWidget(forms.NumberInput):
     class Media:
         css = {"all": ["leaflet/leaflet.css"]}
         js = ["leaflet/leaflet.js", "assets_register/location_picker.js"]
+
+
+class ReportPhotoPanel(Panel):
+    """Shows a report's photo to its moderator through the access-checked photo view."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "assets_register/admin/report_photo_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["report"] = self.instance
+            return context

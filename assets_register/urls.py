@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import acv_views, alert_views, feeds, indicator_views, nomination_views, views
+from . import acv_views, alert_views, feeds, indicator_views, nomination_views, report_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -37,4 +37,8 @@ urlpatterns = [
     path("areas/<str:gss_code>/feed.atom", feeds.AreaFeed(), name="area_feed"),
     path("assets/<int:pk>/feed.atom", feeds.AssetFeed(), name="asset_feed"),
     path("feeds/nearby.atom", feeds.NearbyFeed(), name="nearby_feed"),
+    path("report/", report_views.report, name="report_missing"),
+    path("assets/<int:pk>/report/", report_views.report, name="report_asset"),
+    path("report/confirm/<str:token>/", report_views.confirm_report, name="report_confirm"),
+    path("reports/<int:pk>/photo/", report_views.report_photo, name="report_photo"),
 ]

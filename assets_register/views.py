@@ -73,7 +73,7 @@ def asset_detail(request, pk):
     )
     return render(request, "assets_register/asset_detail.html", {
         "asset": asset,
-        "timeline": asset.timeline().select_related("source_document"),
+        "timeline": asset.timeline().select_related("source_document", "report"),
         "acv": asset_listing(asset, timezone.localdate()),
     })
 

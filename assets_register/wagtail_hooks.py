@@ -7,11 +7,13 @@ import django_filters
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from wagtail import hooks
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -26,8 +28,13 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import acv_lists
-from .admin_forms import AssetAdminForm, DisposalNoticeAdminForm, ListEntryAdminForm
-from .admin_widgets import LocationPickerWidget
+from .admin_forms import (
+    AssetAdminForm,
+    DisposalNoticeAdminForm,
+    ListEntryAdminForm,
+    ReportAdminForm,
+)
+from .admin_widgets import LocationPickerWidget, ReportPhotoPanel
 from .models import (
     Area,
     Asset,
@@ -37,6 +44,7 @@ from .models import (
     DisposalNotice,
     ListEntry,
     Nomination,
+    Report,
     Status,
     StatutoryRegime,
 )
@@ -44,6 +52,7 @@ from .permissions import CouncilPermissionPolicy, council_scoped, councils_of
 
 for council_model in (Asset, Nomination, ListEntry):
     register_permission_policy(council_model, CouncilPermissionPolicy(council_model))
+register_permission_policy(Report, CouncilPermissionPolicy(Report))
 register_permission_policy(DisposalNotice,
                            CouncilPermissionPolicy(DisposalNotice, "entry__council"))
 
@@ -236,16 +245,74 @@ class DisposalNoticeViewSet(CouncilScopedViewSet):
     ], base_form_class=DisposalNoticeAdminForm)
 
 
+class ReportViewSet(CouncilScopedViewSet):
+    """The moderation queue: confirmed reports for the moderator's council. Residents'
+    words are read-only here; the moderator decides."""
+
+    model = Report
+    icon = "flag"
+    menu_label = "Residents' reports"
+    add_to_admin_menu = False
+    list_display = ["subject", "kind", "council", "created_at", "status"]
+    list_filter = ["status", "kind"]
+    ordering = ["status", "created_at"]
+    inspect_view_enabled = True
+    edit_handler = ObjectList([
+        MultiFieldPanel([
+            FieldPanel("status", heading="Decision"),
+            FieldPanel("duplicate_of"),
+            FieldPanel("rejection_reason"),
+        ], heading="Moderate", help_text="Accept to add it to the register, credited to a "
+                                         "resident's report; merge it with a place already "
+                                         "there; or reject it with a reason the reporter is sent."),
+        MultiFieldPanel([
+            FieldPanel("kind", read_only=True), FieldPanel("asset", read_only=True),
+            FieldPanel("place_name", read_only=True), FieldPanel("category", read_only=True),
+            FieldPanel("address", read_only=True), FieldPanel("postcode", read_only=True),
+            FieldRowPanel([FieldPanel("latitude", read_only=True),
+                           FieldPanel("longitude", read_only=True)]),
+            FieldPanel("happened_on", read_only=True), FieldPanel("details", read_only=True),
+            FieldPanel("source_url", read_only=True), ReportPhotoPanel(heading="Photo"),
+        ], heading="The report"),
+    ], base_form_class=ReportAdminForm)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).moderatable().select_related("asset", "council")
+
+
 class RegisterGroup(SnippetViewSetGroup):
     menu_label = "Register"
+    submenu_hook = "register_register_menu_item"
     menu_icon = "site"
     menu_order = 200
-    items = (AssetViewSet, NominationViewSet, ListEntryViewSet, DisposalNoticeViewSet,
-             AreaViewSet,
+    items = (AssetViewSet, ReportViewSet, NominationViewSet, ListEntryViewSet,
+             DisposalNoticeViewSet, AreaViewSet,
              CouncilStaffViewSet, StatutoryRegimeViewSet)
 
 
 register_snippet(RegisterGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_import_url():
+    from django.urls import path
+
+    from .admin_imports import import_view
+
+    return [path("register/import/", import_view, name="register_import")]
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .admin_imports import can_import
+
+        return can_import(request.user)
+
+
+@hooks.register("register_register_menu_item")
+def register_import_menu_item():
+    return ImportMenuItem("Import a spreadsheet", reverse("register_import"), icon_name="upload",
+                          order=900)
 
 
 @hooks.register("after_create_snippet")
@@ -257,6 +324,14 @@ def after_notice_recorded(request, instance):
         apply_notice(instance, user=request.user)
     elif isinstance(instance, ListEntry):
         apply_exempt_disposals(instance, user=request.user)
+
+
+@hooks.register("after_edit_snippet")
+def after_report_moderated(request, instance):
+    if isinstance(instance, Report):
+        from .reports import apply_moderation
+
+        apply_moderation(instance, request.user)
 
 
 @hooks.register("after_edit_snippet")

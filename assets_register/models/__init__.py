@@ -40,9 +40,13 @@ from .assets import (
 )
 from .indicators import AreaIndicator, IndicatorSnapshot
 from .postcodes import PostcodeLocation
+from .reports import Report, ReportKind, ReportStatus
 from .staff import CouncilStaff
 
 __all__ = [
+    "Report",
+    "ReportKind",
+    "ReportStatus",
     "RADIUS_KM_RANGE",
     "TOPIC_OF_EVENT",
     "AlertCursor",

@@ -129,7 +129,17 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
     },
+    # Residents' photos before moderation: never under MEDIA_ROOT, served only through views
+    # that check who is asking.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("PRIVATE_MEDIA_ROOT",
+                                               str(BASE_DIR / "private_media"))},
+    },
 }
+REPORT_PHOTO_MAX_BYTES = 8 * 1024 * 1024
+REPORT_RATE_PER_IP = os.environ.get("REPORT_RATE_PER_IP", "10/h")
+REPORT_RATE_PER_EMAIL = os.environ.get("REPORT_RATE_PER_EMAIL", "5/h")
 
 WAGTAIL_SITE_NAME = "Community Asset Register"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

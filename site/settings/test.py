@@ -15,3 +15,4 @@ MAP_TILES_URL = ""
 LEAFLET_CONFIG["TILES"] = []  # noqa: F405
 GEOCODER_ONLINE = ""
 SITE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"
+STORAGES["private"] = {"BACKEND": "django.core.files.storage.InMemoryStorage"}  # noqa: F405
