@@ -1,10 +1,22 @@
 from django.urls import path
 
-from . import acv_views, alert_views, feeds, indicator_views, nomination_views, report_views, views
+from . import (
+    acv_views,
+    alert_views,
+    downloads,
+    feeds,
+    indicator_views,
+    nomination_views,
+    report_views,
+    views,
+)
+from .api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("api/map/", views.map_markers, name="map_markers"),
+    path("api/", api.urls),  # after api/map/, which it leaves alone
+    path("downloads/register.<str:fmt>", downloads.register_download, name="register_download"),
     path("search/", views.search_view, name="search"),
     path("assets/<int:pk>/", views.asset_detail, name="asset_detail"),
     path("areas/<str:gss_code>/", views.area_detail, name="area_detail"),

@@ -194,3 +194,13 @@ INDICATOR_LOSING_WORST_PERCENT = float(os.environ.get("INDICATOR_LOSING_WORST_PE
 INDICATOR_LEFT_BEHIND_MAX_IMD_DECILE = int(
     os.environ.get("INDICATOR_LEFT_BEHIND_MAX_IMD_DECILE", "1")
 )
+
+# Open data out: the read-only API (/api/) and the downloads (/downloads/register.*).
+# "ninja" is an app so that /api/docs serves Swagger UI from its bundled static files,
+# not from a CDN.
+INSTALLED_APPS.append("ninja")
+API_RATE_PER_IP = os.environ.get("API_RATE_PER_IP", "120/m")
+API_CACHE_SECONDS = int(os.environ.get("API_CACHE_SECONDS", "60"))
+API_PAGE_SIZE = int(os.environ.get("API_PAGE_SIZE", "100"))
+API_MAX_PAGE_SIZE = int(os.environ.get("API_MAX_PAGE_SIZE", "500"))
+DOWNLOAD_RATE_PER_IP = os.environ.get("DOWNLOAD_RATE_PER_IP", "30/h")
