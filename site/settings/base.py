@@ -2,8 +2,10 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -18,6 +20,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 
 INSTALLED_APPS = [
     "assets_register",
+    "csp",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -48,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "urls"
@@ -168,6 +172,31 @@ LEAFLET_CONFIG = {
     else [],
     "RESET_VIEW": False,
 }
+
+# Content Security Policy (django-csp): scripts only from this site or with the request's
+# nonce (django-leaflet's map set-up), images also from the tile server. The Wagtail admin
+# keeps its own inline scripts, so it is left out; it is behind a login.
+def content_security_policy(tiles_url):
+    tiles = ["{0.scheme}://{0.netloc}".format(urlsplit(tiles_url))] if tiles_url else []
+    return {
+        "EXCLUDE_URL_PREFIXES": ["/admin/"],
+        "DIRECTIVES": {
+            "default-src": [SELF],
+            "script-src": [SELF, NONCE],
+            # Leaflet positions tiles and markers with style attributes.
+            "style-src": [SELF, UNSAFE_INLINE],
+            "img-src": [SELF, "data:", *tiles],
+            "connect-src": [SELF],
+            "font-src": [SELF],
+            "object-src": [NONE],
+            "base-uri": [SELF],
+            "form-action": [SELF],
+            "frame-ancestors": [NONE],
+        },
+    }
+
+
+CONTENT_SECURITY_POLICY = content_security_policy(MAP_TILES_URL)
 
 # Geocoding: the offline postcode table first; an online geopy geocoder only
 # when configured, e.g. GEOCODER_ONLINE=geopy.geocoders.Nominatim.

@@ -13,6 +13,7 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
 )
 MAP_TILES_URL = ""
 LEAFLET_CONFIG["TILES"] = []  # noqa: F405
+CONTENT_SECURITY_POLICY = content_security_policy(MAP_TILES_URL)  # noqa: F405
 GEOCODER_ONLINE = ""
 SITE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"
 STORAGES["private"] = {"BACKEND": "django.core.files.storage.InMemoryStorage"}  # noqa: F405
