@@ -5,7 +5,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
-from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "assets_register.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -173,16 +174,17 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
 }
 
-# Content Security Policy (django-csp): scripts only from this site or with the request's
-# nonce (django-leaflet's map set-up), images also from the tile server. The Wagtail admin
-# keeps its own inline scripts, so it is left out; it is behind a login.
+# Content Security Policy (django-csp): scripts only from this site (maps start from JSON
+# options, see templatetags/register_maps.py, so no inline script and no nonce: pages can be
+# cached whole), images also from the tile server. The Wagtail admin keeps its own inline
+# scripts, so it is left out; it is behind a login.
 def content_security_policy(tiles_url):
     tiles = ["{0.scheme}://{0.netloc}".format(urlsplit(tiles_url))] if tiles_url else []
     return {
         "EXCLUDE_URL_PREFIXES": ["/admin/"],
         "DIRECTIVES": {
             "default-src": [SELF],
-            "script-src": [SELF, NONCE],
+            "script-src": [SELF],
             # Leaflet positions tiles and markers with style attributes.
             "style-src": [SELF, UNSAFE_INLINE],
             "img-src": [SELF, "data:", *tiles],
