@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from . import acv_lists
+from .caching import cached_page
 from .exports import csv_response, geojson_response, ics_response
 from .models import Area, AreaKind, Asset
 
@@ -17,6 +18,7 @@ def _council(gss_code):
     return council
 
 
+@cached_page
 def acv_list(request, gss_code):
     council, today = _council(gss_code), timezone.localdate()
     return render(request, "assets_register/acv_list.html", {
@@ -26,6 +28,7 @@ def acv_list(request, gss_code):
     })
 
 
+@cached_page
 def acv_unsuccessful(request, gss_code):
     council = _council(gss_code)
     return render(request, "assets_register/acv_unsuccessful.html", {
@@ -33,6 +36,7 @@ def acv_unsuccessful(request, gss_code):
     })
 
 
+@cached_page
 def acv_export_csv(request, gss_code):
     council = _council(gss_code)
     national, statutory = acv_lists.national_rows(council, timezone.localdate())
@@ -42,6 +46,7 @@ def acv_export_csv(request, gss_code):
     return csv_response(national, acv_lists.NATIONAL_FIELDS, f"acv-{gss_code}.csv")
 
 
+@cached_page
 def acv_export_geojson(request, gss_code):
     council = _council(gss_code)
     national, statutory = acv_lists.national_rows(council, timezone.localdate())
@@ -67,6 +72,7 @@ def _calendar(request, name, items, filename):
     return ics_response(name, events, filename, request.get_host().split(":")[0])
 
 
+@cached_page
 def acv_deadlines(request, gss_code):
     council = _council(gss_code)
     return _calendar(request, f"Community Right to Bid deadlines: {council.name}",
@@ -74,6 +80,7 @@ def acv_deadlines(request, gss_code):
                      f"acv-{gss_code}-deadlines.ics")
 
 
+@cached_page
 def asset_deadlines(request, pk):
     asset = get_object_or_404(Asset.objects.live(), pk=pk)
     return _calendar(request, f"Community Right to Bid deadlines: {asset.name}",

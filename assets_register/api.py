@@ -4,7 +4,7 @@
 OpenAPI at /api/openapi.json, Swagger UI at /api/docs (served from ninja's own static
 files: nothing is fetched from a CDN). Every operation is rate-limited per IP address
 (a JSON 429 with Retry-After) and its response cached per full URL for a short time;
-the cache key carries the map version, which every edit of a place or an event bumps,
+the cache key carries the content version, which every edit to the register bumps,
 so an edit shows at once. Lists are paginated with limit and offset.
 
 The response schemas (api_schemas.py) are the whole of what leaves: no nominator's
@@ -42,9 +42,9 @@ from .api_schemas import (
     InvalidRequest,
 )
 from .attribution import ATTRIBUTION_LINES
+from .caching import content_version
 from .downloads import UnknownArea, filter_assets, licence_link, rate_limit_retry_after
 from .indicators import latest_snapshot
-from .map_index import map_version
 from .models import OPEN_STATUSES, Area, AreaKind, Asset, AssetEvent
 
 DESCRIPTION = f"""Read-only open data from the Community Asset Register: pubs, libraries,
@@ -97,7 +97,7 @@ class Page(PaginationBase):
 
 
 def public_endpoint(run):
-    """Rate limit per IP, then answer from the cache (per full URL and map version)."""
+    """Rate limit per IP, then answer from the cache (per full URL and content version)."""
 
     @functools.wraps(run)
     def view(request, *args, **kwargs):
@@ -108,7 +108,7 @@ def public_endpoint(run):
                            "address. Please wait and try again."},
                 status=429, headers={"Retry-After": str(retry_after)})
         url = request.build_absolute_uri()
-        key = "api:" + hashlib.sha256(f"{map_version()} {url}".encode()).hexdigest()
+        key = "api:" + hashlib.sha256(f"{content_version()} {url}".encode()).hexdigest()
         cached = cache.get(key)
         if cached is not None:
             response = HttpResponse(cached[1], content_type=cached[0])

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 
+from .caching import cached_page
 from .exports import spreadsheet_safe
 from .indicators import latest_snapshot, period_start, years_before
 from .models import PLACES_TO_MEET, Area, AreaKind, Category
@@ -200,6 +201,7 @@ def rule_context(snapshot):
     }
 
 
+@cached_page
 def indicators_page(request):
     snapshot = latest_snapshot()
     if snapshot is None:
@@ -265,6 +267,7 @@ def flag_reasons(row, snapshot):
 
 
 @cache_control(public=True, max_age=300)
+@cached_page
 def indicators_geojson(request, kind):
     snapshot = latest_snapshot()
     if snapshot is None:
@@ -315,6 +318,7 @@ CSV_FIELDS = [
 ]
 
 
+@cached_page
 def indicators_csv(request, kind):
     snapshot = latest_snapshot()
     if snapshot is None:
@@ -378,6 +382,7 @@ def _area(code):
     return Area.objects.filter(gss_code=code).order_by("-valid_from").first() if code else None
 
 
+@cached_page
 def compare(request):
     snapshot = latest_snapshot()
     areas = [_area(request.GET.get("a")), _area(request.GET.get("b"))]

@@ -355,7 +355,11 @@ def recompute(on=None, rules=None):
     on = on or timezone.localdate()
     rules = rules or Rules.from_settings()
     frames = compute(on, rules)
-    return save_snapshot(frames, on, rules, time.perf_counter() - started)
+    snapshot = save_snapshot(frames, on, rules, time.perf_counter() - started)
+    from .caching import bump_content_version
+
+    bump_content_version()  # pages and the API show the new figures at once
+    return snapshot
 
 
 def latest_snapshot():

@@ -51,6 +51,9 @@ def map_version():
 
 
 def bump_map_version():
+    from .caching import bump_content_version
+
+    bump_content_version()  # what pages show changes whenever the map does
     try:
         cache.incr(VERSION_KEY)
     except ValueError:

@@ -3,8 +3,23 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from .caching import bump_content_version
 from .map_index import bump_map_version
-from .models import Area, Asset, AssetEvent
+from .models import (
+    Appeal,
+    Area,
+    Asset,
+    AssetEvent,
+    BidderRequest,
+    CompensationClaim,
+    DisposalNotice,
+    ExemptDisposal,
+    ListEntry,
+    Nomination,
+    RegimePeriod,
+    Review,
+    StatutoryRegime,
+)
 
 
 @receiver([post_save, post_delete], sender=AssetEvent)
@@ -27,3 +42,12 @@ def event_changed(sender, instance, raw=False, **kwargs):
 def register_changed(sender, raw=False, **kwargs):
     if not raw:
         bump_map_version()
+
+
+@receiver([post_save, post_delete])
+def acv_changed(sender, raw=False, **kwargs):
+    """The ACV workflow shows on asset pages, lists, exports and feeds: cached pages go."""
+    if not raw and sender in (Nomination, ListEntry, DisposalNotice, BidderRequest, Review,
+                              Appeal, CompensationClaim, ExemptDisposal, StatutoryRegime,
+                              RegimePeriod):
+        bump_content_version()

@@ -11,6 +11,7 @@ from . import (
     views,
 )
 from .api import api
+from .caching import cached_page
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -46,9 +47,9 @@ urlpatterns = [
     path("alerts/unsubscribe/<str:token>/", alert_views.unsubscribe, name="alerts_unsubscribe"),
     path("alerts/reminders/stop/<str:token>/", alert_views.stop_reminders,
          name="alerts_stop_reminders"),
-    path("areas/<str:gss_code>/feed.atom", feeds.AreaFeed(), name="area_feed"),
-    path("assets/<int:pk>/feed.atom", feeds.AssetFeed(), name="asset_feed"),
-    path("feeds/nearby.atom", feeds.NearbyFeed(), name="nearby_feed"),
+    path("areas/<str:gss_code>/feed.atom", cached_page(feeds.AreaFeed()), name="area_feed"),
+    path("assets/<int:pk>/feed.atom", cached_page(feeds.AssetFeed()), name="asset_feed"),
+    path("feeds/nearby.atom", cached_page(feeds.NearbyFeed()), name="nearby_feed"),
     path("report/", report_views.report, name="report_missing"),
     path("assets/<int:pk>/report/", report_views.report, name="report_asset"),
     path("report/confirm/<str:token>/", report_views.confirm_report, name="report_confirm"),

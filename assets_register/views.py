@@ -7,6 +7,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from .acv_lists import STATUTORY_FIELD_MEANINGS, asset_listing
+from .caching import cached_page
 from .indicator_views import area_row
 from .indicators import closures_since, latest_snapshot, period_start
 from .map_index import marker_index
@@ -24,6 +25,7 @@ from .places import locate_postcode, nearest_assets, search
 from .postcodes import Postcode
 
 
+@cached_page
 def home(request):
     recent_closures = (
         AssetEvent.objects.filter(kind__in=CLOSURE_KINDS, asset__live=True)
@@ -51,6 +53,7 @@ def map_markers(request):
     return HttpResponse(body, content_type="application/json")
 
 
+@cached_page
 def search_view(request):
     results = search(request.GET.get("q", ""))
     if results.postcode:
@@ -67,6 +70,7 @@ def search_view(request):
     return render(request, "assets_register/search.html", {"results": results})
 
 
+@cached_page
 def asset_detail(request, pk):
     asset = get_object_or_404(
         Asset.objects.live().select_related("council", "ward", "lsoa"), pk=pk
@@ -78,6 +82,7 @@ def asset_detail(request, pk):
     })
 
 
+@cached_page
 def area_detail(request, gss_code):
     area = (
         Area.objects.filter(gss_code=gss_code).select_related("parent")
@@ -118,6 +123,7 @@ def area_detail(request, gss_code):
     })
 
 
+@cached_page
 def about_data(request):
     return render(request, "assets_register/about_data.html",
                   {"statutory_fields": STATUTORY_FIELD_MEANINGS})

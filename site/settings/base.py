@@ -146,6 +146,11 @@ REPORT_PHOTO_MAX_BYTES = 8 * 1024 * 1024
 REPORT_RATE_PER_IP = os.environ.get("REPORT_RATE_PER_IP", "10/h")
 REPORT_RATE_PER_EMAIL = os.environ.get("REPORT_RATE_PER_EMAIL", "5/h")
 
+# Public pages are cached whole (assets_register/caching.py) and invalidated by any edit;
+# browsers and shared caches may keep them for PAGE_MAX_AGE seconds.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "60"))
+
 WAGTAIL_SITE_NAME = "Community Asset Register"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_BASE_URL = SITE_URL
