@@ -79,6 +79,12 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
     )
 }
+if os.environ.get("DATABASE_REPLICA_URL"):
+    # Public pages read from a PostgreSQL replica; everything else uses the primary.
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"],
+                                                 conn_max_age=60)
+    DATABASE_ROUTERS = ["assets_register.db_routers.ReplicaRouter"]
+    MIDDLEWARE.insert(1, "assets_register.db_routers.ReplicaReadsMiddleware")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Wagtail 8's search index needs it on PostgreSQL (postgres.E005).
     INSTALLED_APPS.append("django.contrib.postgres")
@@ -128,7 +134,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static_collected"
 MEDIA_URL = "/media/"
-MEDIA_ROOT = BASE_DIR / "media"
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
