@@ -76,13 +76,16 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60,
+        # A kept connection is checked before reuse: after a database restart the first
+        # request reconnects instead of failing.
+        conn_health_checks=True,
     )
 }
 if os.environ.get("DATABASE_REPLICA_URL"):
     # Public pages read from a PostgreSQL replica; everything else uses the primary.
     DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"],
-                                                 conn_max_age=60)
+                                                 conn_max_age=60, conn_health_checks=True)
     DATABASE_ROUTERS = ["assets_register.db_routers.ReplicaRouter"]
     MIDDLEWARE.insert(1, "assets_register.db_routers.ReplicaReadsMiddleware")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

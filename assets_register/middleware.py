@@ -1,0 +1,62 @@
+"""A clear page while the database is unreachable, and recovery with no restart.
+
+A refused, lost or overloaded database connection surfaces as OperationalError or
+InterfaceError from whatever query a view makes. Instead of a 500, the visitor gets a 503
+page that says so and asks them to come back in a minute (Retry-After). The page is rendered
+from templates/503.html with no request, so no context processor or tag can touch the
+database. The failed connections are closed at once, so the next request opens a new one
+and the site comes back by itself when the database does.
+"""
+
+import contextlib
+import logging
+
+from django.conf import settings
+from django.db import Error, InterfaceError, OperationalError, connections
+from django.http import HttpResponse
+from django.template.loader import get_template
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 60
+PLAIN_MESSAGE = "The register is not available right now. Please try again in a minute.\n"
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning("Database unavailable while answering %s: %s", request.path, exception)
+        close_failed_connections()
+        return database_unavailable_response()
+
+
+def close_failed_connections():
+    """Close every open connection, as Django's request_finished handler would close an
+    unusable one; closing here does not depend on that handler (test clients skip it) and
+    spends no time probing a connection that has just failed."""
+    for connection in connections.all(initialized_only=True):
+        if connection.in_atomic_block:
+            continue  # an outer transaction (a test's) owns it
+        with contextlib.suppress(Error):
+            connection.close()
+
+
+def database_unavailable_response():
+    try:
+        body = get_template("503.html").render({"site_name": settings.WAGTAIL_SITE_NAME})
+        content_type = "text/html; charset=utf-8"
+    except Exception:
+        # The page must appear whatever else is broken (a missing static manifest, say).
+        logger.exception("Could not render 503.html")
+        body, content_type = PLAIN_MESSAGE, "text/plain; charset=utf-8"
+    response = HttpResponse(body, status=503, content_type=content_type)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
