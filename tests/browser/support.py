@@ -1,5 +1,6 @@
 """Helpers shared by the browser tests: driving the Leaflet maps and running axe."""
 
+from contextlib import contextmanager
 from urllib.parse import parse_qs, urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
@@ -58,9 +59,9 @@ def marker_names(page, markers):
     return names
 
 
-def serious_axe_violations(page):
-    """axe-core's WCAG 2.0/2.1/2.2 A and AA violations whose impact is serious or critical,
-    formatted one per line for a readable assertion message."""
+def axe_violations(page, impacts=("minor", "moderate", "serious", "critical")):
+    """axe-core's WCAG 2.0/2.1/2.2 A and AA violations of these impacts, formatted one per
+    line for a readable assertion message."""
     results = _axe.run(
         page,
         options={"runOnly": {"type": "tag", "values": WCAG_A_AA}, "resultTypes": ["violations"]},
@@ -69,5 +70,35 @@ def serious_axe_violations(page):
         f"{v['id']} ({v['impact']}): {v['help']} -> "
         + "; ".join(", ".join(map(str, node["target"])) for node in v["nodes"][:5])
         for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
+        if v["impact"] in impacts
     ]
+
+
+def serious_axe_violations(page):
+    return axe_violations(page, impacts=("serious", "critical"))
+
+
+@contextmanager
+def document_status(page, path, status):
+    """Expect the page at this path to answer with an error status (404, 429, 503, ...).
+
+    The `page` fixture fails a test on any response of 400 or more, to catch a missing
+    script or a failing API call. Here the document itself is meant to fail: its status
+    is checked, then it is handed to the browser as a 200, so that its stylesheets,
+    scripts and images are still held to that rule."""
+    statuses = []
+
+    def is_document(url):
+        return urlsplit(url).path == urlsplit(path).path
+
+    def serve(route):
+        response = route.fetch(max_redirects=0)
+        statuses.append(response.status)
+        route.fulfill(response=response, status=200)
+
+    # On the context, ahead of its guard against outside requests, and once only: a page
+    # route that comes and goes while the page loads races with the guard for its
+    # stylesheet and icon requests.
+    page.context.route(is_document, serve, times=1)
+    yield
+    assert statuses == [status], f"{path} answered {statuses}, not {status}"

@@ -2,6 +2,8 @@
 (function () {
   "use strict";
 
+  var MAX_LISTED = 100;  // more would bury the rest of the page
+
   function words(code) { return code.replace(/_/g, " "); }
 
   function assetMarker(feature, latlng) {
@@ -72,6 +74,8 @@
     var api = container.dataset.api;
     var form = container.dataset.filters && document.getElementById(container.dataset.filters);
     var status = document.getElementById("map-status");
+    var list = container.dataset.list && document.getElementById(container.dataset.list);
+    var listed = null;  // which places the list shows, to leave it alone when they stay
     var layer = L.layerGroup().addTo(map);
     var markers = {};  // asset id -> marker currently drawn
     var controller = null;
@@ -123,6 +127,40 @@
       restore(state);
     }
 
+    // The same places as a list of links, for keyboard and screen reader users: every
+    // place in view, by name, or a note when there are too many to list.
+    function listPlaces(data) {
+      if (!list) return;
+      var tooMany = data.clustered || data.total > MAX_LISTED;
+      var places = tooMany ? [] : data.features
+        .filter(function (f) { return !f.properties.cluster; })
+        .map(function (f) { return f.properties; })
+        .sort(function (a, b) { return a.name.localeCompare(b.name, "en-GB"); });
+      var key = tooMany ? "too many" : places.map(function (p) { return p.id; }).join();
+      list.hidden = false;
+      if (key === listed) return;
+      listed = key;
+      var items = list.querySelector("ul");
+      var note = list.querySelector(".map-list-note");
+      items.textContent = "";
+      places.forEach(function (p) {
+        var item = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = p.url;
+        link.textContent = p.name;
+        var meta = document.createElement("span");
+        meta.className = "meta";
+        meta.textContent = words(p.category) + ", " + words(p.status);
+        item.append(link, " ", meta);
+        items.appendChild(item);
+      });
+      items.hidden = !places.length;
+      note.textContent = tooMany
+        ? "Too many places to list here: zoom in on the map, or search by postcode or name."
+        : places.length ? "" : "No places in view.";
+      note.hidden = !note.textContent;
+    }
+
     function refresh() {
       var b = map.getBounds();
       var params = new URLSearchParams();
@@ -139,6 +177,7 @@
         })
         .then(function (data) {
           draw(data);
+          listPlaces(data);
           container.dataset.loaded = String(data.total);
           if (status) {
             status.textContent = data.total + (data.total === 1 ? " place" : " places") +
