@@ -143,3 +143,10 @@ def test_source_names_for_council_registers():
     assert source_name("acv-import:E06000047").startswith("The council's published list")
     assert source_name("acv") == "The council's Community Right to Bid records"
     assert source_name("my-halls") == "my-halls"
+
+
+def test_a_missing_page_says_so_and_offers_a_way_on(client, db):
+    response = client.get("/assets/999999/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "<h1>Page not found</h1>" in page and 'role="search"' in page

@@ -156,7 +156,7 @@ PAGES = {
     "council": go("/areas/E06000021/"),
     "LSOA": go(lambda: Asset.objects.get(name="Sacriston Library").lsoa.get_absolute_url()),
     "about the data": go("/about/data/"),
-    "page not found": go("/assets/999999999/", status=404),  # Django's own: no 404.html
+    "page not found": go("/assets/999999999/", status=404),
     # Places to meet by area
     "indicators": go("/indicators/"),
     "indicators, wards of a council on a map": go("/indicators/?kind=ward&council=E06000021"),
