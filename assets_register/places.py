@@ -20,25 +20,25 @@ def distance_km(lat1, lon1, lat2, lon2):
 
 
 def nearest_assets(latitude, longitude, limit=10, queryset=None):
-    """The nearest live, located assets as (asset, km), widening the search box as needed."""
+    """The nearest live, located assets as (asset, km), widening the search box as needed.
+    Candidates are ranked from bare coordinates; only the winners become model objects."""
     queryset = queryset if queryset is not None else Asset.objects.live().located()
+    ranked = []
     for radius_km in (2, 10, 50, 200):
         lat_delta = radius_km / 111.0
         lon_delta = radius_km / (111.0 * max(math.cos(math.radians(latitude)), 0.1))
-        candidates = list(
-            queryset.in_bbox(longitude - lon_delta, latitude - lat_delta,
-                             longitude + lon_delta, latitude + lat_delta)
-            .select_related("ward", "council")[:2000]
-        )
+        candidates = queryset.in_bbox(longitude - lon_delta, latitude - lat_delta,
+                                      longitude + lon_delta, latitude + lat_delta)
         ranked = sorted(
-            ((a, distance_km(latitude, longitude, float(a.latitude), float(a.longitude)))
-             for a in candidates),
-            key=lambda pair: pair[1],
+            (distance_km(latitude, longitude, float(lat), float(lon)), pk)
+            for pk, lat, lon in candidates.values_list("pk", "latitude", "longitude")
         )
-        ranked = [pair for pair in ranked if pair[1] <= radius_km]
+        ranked = [pair for pair in ranked if pair[0] <= radius_km]
         if len(ranked) >= limit:
             break
-    return ranked[:limit]
+    ranked = ranked[:limit]
+    assets = Asset.objects.select_related("ward", "council").in_bulk([pk for _, pk in ranked])
+    return [(assets[pk], km) for km, pk in ranked]
 
 
 @dataclass
