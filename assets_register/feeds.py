@@ -22,6 +22,7 @@ from .models import (
     Topic,
     bounding_box,
     distance_km,
+    without_geometry,
 )
 from .places import locate_postcode
 from .postcodes import Postcode
@@ -42,6 +43,7 @@ class EventFeed(Feed):
     def events(self, assets):
         return (AssetEvent.objects.filter(asset__in=assets.live(), kind__in=self.kinds)
                 .select_related("asset__ward", "asset__council")
+                .defer(*without_geometry("asset__ward", "asset__council"))
                 .order_by("-date", "-pk")[:FEED_LENGTH])
 
     def item_title(self, event):

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, Q
 
-from .models import Area, AreaKind, Asset, PostcodeLocation
+from .models import Area, AreaKind, Asset, PostcodeLocation, without_geometry
+from .models.areas import GEOMETRY_FIELDS
 from .postcodes import Postcode
 from .spatial import current_area_index
 
@@ -37,7 +38,9 @@ def nearest_assets(latitude, longitude, limit=10, queryset=None):
         if len(ranked) >= limit:
             break
     ranked = ranked[:limit]
-    assets = Asset.objects.select_related("ward", "council").in_bulk([pk for _, pk in ranked])
+    assets = (Asset.objects.select_related("ward", "council")
+              .defer(*without_geometry("ward", "council"))
+              .in_bulk([pk for _, pk in ranked]))
     return [(assets[pk], km) for km, pk in ranked]
 
 
@@ -110,10 +113,11 @@ def search(query, limit=50):
         asset_filter &= Q(name__icontains=word) | Q(address__icontains=word)
     results.areas = list(
         Area.objects.current().filter(area_filter).exclude(kind=AreaKind.LSOA)
-        .select_related("parent").order_by("kind", "name")[:20]
+        .select_related("parent").defer(*GEOMETRY_FIELDS, *without_geometry("parent"))
+        .order_by("kind", "name")[:20]
     )
     results.assets = list(
         Asset.objects.live().filter(asset_filter).select_related("ward", "council")
-        .order_by("name")[:limit]
+        .defer(*without_geometry("ward", "council")).order_by("name")[:limit]
     )
     return results

@@ -20,6 +20,7 @@ from .models import (
     AssetEvent,
     Category,
     Status,
+    without_geometry,
 )
 from .places import locate_postcode, nearest_assets, search
 from .postcodes import Postcode
@@ -30,6 +31,7 @@ def home(request):
     recent_closures = (
         AssetEvent.objects.filter(kind__in=CLOSURE_KINDS, asset__live=True)
         .select_related("asset", "asset__ward", "asset__council")
+        .defer(*without_geometry("asset__ward", "asset__council"))
         .order_by("-date", "-pk")[:8]
     )
     return render(request, "assets_register/home.html", {
@@ -90,7 +92,8 @@ def area_detail(request, gss_code):
     )
     if area is None:
         raise Http404("No such area")
-    assets = Asset.objects.live().in_area(area).select_related("ward")
+    assets = (Asset.objects.live().in_area(area).select_related("ward")
+              .defer(*without_geometry("ward")))
     status_counts = dict(assets.values_list("status").annotate(n=Count("pk")).order_by())
     place = None
     nearest = []

@@ -22,7 +22,7 @@ from .alerts import (
     bounding_box,
     distance_km,
 )
-from .areas import Area, AreaKind
+from .areas import Area, AreaKind, without_geometry
 from .assets import (
     CLOSURE_KINDS,
     OPEN_STATUSES,
@@ -44,6 +44,7 @@ from .reports import Report, ReportKind, ReportStatus
 from .staff import CouncilStaff
 
 __all__ = [
+    "without_geometry",
     "Report",
     "ReportKind",
     "ReportStatus",

@@ -2,6 +2,14 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+GEOMETRY_FIELDS = ("boundary", "boundary_display")
+
+
+def without_geometry(*paths):
+    """defer() arguments that keep related areas' boundaries (kilobytes of GeoJSON each,
+    decoded per row) out of a query that only wants their names."""
+    return [f"{path}__{name}" for path in paths for name in GEOMETRY_FIELDS]
+
 
 class AreaKind(models.TextChoices):
     COUNCIL = "council", "Council"
