@@ -17,3 +17,17 @@ GEOCODER_ONLINE = ""
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
+
+# For bench/load.py only (bench/map_api.py sets neither variable): BENCH_REDIS_URL shares
+# one Redis cache between the workers, as production does with REDIS_URL; BENCH_CACHE_PROBE
+# tags each response the page cache was asked about with X-Bench-Cache: hit or miss.
+import os  # noqa: E402
+
+if os.environ.get("BENCH_REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["BENCH_REDIS_URL"]}}
+if os.environ.get("BENCH_CACHE_PROBE"):
+    CACHES["default"]["BACKEND"] = (
+        "bench.load.Probed" + CACHES["default"]["BACKEND"].rsplit(".", 1)[1]
+    )
+    MIDDLEWARE = ["bench.load.CacheProbeMiddleware", *MIDDLEWARE]  # noqa: F405

@@ -1,0 +1,1102 @@
+"""Load test of the public site under gunicorn: a realistic mix of pages, driven by wrk.
+
+Run from the repository root with the project's virtualenv active:
+
+    python bench/load.py                             # 150,000 assets, 60 s per scenario
+    python bench/load.py --assets 5000 --wards 300 --councils 20 --postcodes 2000 \\
+        --duration 6 --warmup 3                      # a quick smoke run
+    python bench/load.py --cache redis               # pages cached in Redis (db 5), shared
+    python bench/load.py --database-url postgres://postgres@127.0.0.1:5432/bench_load
+
+What it does:
+
+1. Builds a synthetic register (seeded), or reuses it when the database already holds
+   exactly this one: the assets of bench/register.py (the same 150,000 points, names,
+   categories and statuses as bench/map_api.py); ~7,000 wards as Voronoi cells of
+   points drawn like the assets (so wards hold similar numbers of places), grouped into
+   ~300 councils (the union of their wards), with GSS codes, populations, IMD deciles and
+   boundaries with a vertex every ~100 m (~5 kB of GeoJSON a ward: pages that load an
+   Area row decode it); every asset's ward and council, found by the site's own
+   point-in-polygon index (assets_register.spatial.AreaIndex); events that lead to each
+   asset's status (openings, closures, demolitions, conversions, threats, reopenings,
+   notes), ~0.65 per asset; ~3% of places to meet on their council's list of assets of
+   community value; 30,000 postcodes in the postcode table, spread like the assets; then
+   `indicators.recompute()` so area pages have figures. It goes into
+   bench/results/load-<N>.sqlite3 (or the --database-url database, created if missing).
+2. Writes the paths of the mix (--pool lines, picked at random per request):
+     home 10%        /
+     map API 35%     /api/map/ windows of a 1280 x 800 px map at zoom 6 (15% of them),
+                     10 (25%), 13 (35%) and 16 (25%), on towns picked by population
+     asset pages 25% /assets/<id>/, ids uniform over the register
+     area pages 10%  /areas/<gss>/, 70% wards, 30% councils; a quarter of them with the
+                     ?postcode= a postcode search redirects to
+     search 10%      /search/?q=: 35% full postcodes (spelt several ways; they answer
+                     302 to the ward page), 10% postcode districts, 35% asset names,
+                     20% ward and council names, all of which exist
+     feeds 5%        /areas/<gss>/feed.atom and /assets/<id>/feed.atom, half each
+     ACV lists 5%    /acv/<council gss>/
+   Public pages are cached whole, keyed by URL (assets_register/caching.py), so the
+   number of distinct paths matters: the report gives it, and the page cache's measured
+   hit ratio (responses carry X-Bench-Cache: hit/miss from a probe in the cache backend,
+   enabled by BENCH_CACHE_PROBE; see bench/settings.py). Then times --profile requests of
+   each kind of page in this process, one at a time with the page cache off: wall and
+   CPU time, and time in the database driver (what a miss costs, and where it goes).
+3. Starts gunicorn (bench/map_api.py's Gunicorn: settings bench.settings, DEBUG off;
+   sync workers, 2 x CPUs + 1 by default; an access log with each request's status,
+   service time and cache outcome) and runs wrk with bench/load_paths.lua, which counts
+   every status code in response(). After a warm-up of the mix (every worker builds its
+   map index and area index on first use), the scenarios
+     bare   /bench/bare/, a minimal Django JsonResponse: the ceiling
+     mix    the mix above
+   run at each of --connections (16 and 64), for --duration seconds each, split into
+   --rounds rounds interleaved across scenarios so drifting background load hits all
+   alike (each round reseeds wrk's path picker). Between runs the server drains its
+   queue (wrk drops the requests still waiting) before the next starts.
+4. Reports per scenario: requests/s, p50/p95/p99/max latency (the rounds' latency
+   curves merged), status counts (5xx must be zero), socket errors, the ratio of mix to
+   bare req/s at the same concurrency, the page-cache hit ratio, the workers' CPU per
+   request and what else was using the CPUs; and per kind of page in the mix, its
+   server-side service time (the access log: excludes queueing) and share of the
+   workers' time. Writes bench/results/load-<timestamp>.json; keeps the access log
+   when there were 5xx responses (or with --keep-logs), and gunicorn's error log
+   (bench/results/gunicorn-<timestamp>.log) whenever it is not empty.
+
+--cache locmem (default) is bench.settings' per-process memory cache: each worker has its
+own, of Django's default 300 entries. --cache redis shares one Redis cache (db 5 of
+127.0.0.1:6379, flushed at the start) between the workers, as in production. --cache off
+keeps pages for 0 s (PAGE_CACHE_SECONDS=0): every page is rendered.
+
+wrk and gunicorn share the machine's cores (and other people's work), so absolute figures
+are pessimistic; the ratio to the bare view and the CPU per request are the figures to
+compare.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode
+
+import numpy as np
+
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+RESULTS = BENCH / "results"
+if __name__ == "__main__":
+    # Not bench/ itself (its settings.py would shadow the site's `settings` package).
+    sys.path[:1] = [str(ROOT), str(ROOT / "site")]
+
+BUILD_VERSION = 2  # bump when the register below changes, so old databases are rebuilt
+MIX = {  # share of requests
+    "home": 0.10, "map": 0.35, "asset": 0.25, "area": 0.10, "search": 0.10, "feed": 0.05,
+    "acv": 0.05,
+}
+MAP_ZOOMS = {6: 0.15, 10: 0.25, 13: 0.35, 16: 0.25}
+VIEWPORT_PX = (1280, 800)
+COUNCIL_PREFIXES = ["E06", "E07", "E08", "E09"]
+PLACE_START = [
+    "Ash", "Brad", "Chester", "Dun", "East", "Fair", "Glen", "Hart", "Kings", "Lang",
+    "Mar", "Nor", "Oak", "Pen", "Ravens", "Shel", "Thorn", "Up", "Wal", "West", "Brom",
+    "Stan", "Wood", "Hal",
+]
+PLACE_END = [
+    "ford", "ton", "ley", "bury", "field", "ham", "wick", "by", "worth", "mouth", "stead",
+    "bridge", "minster", "dale",
+]
+WARD_QUALIFIERS = ["", "", "", " North", " South", " East", " West", " Central", " Park",
+                   " & Riverside", " Village"]
+INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+BOUNDARY_WIGGLE_DEG = 0.0005
+DISPLAY_TOLERANCE = 0.0005  # as assets_register/importers/areas.py simplifies for maps
+
+
+# --- instrumentation loaded by the gunicorn workers (BENCH_CACHE_PROBE) -----------------
+
+_probe = threading.local()
+
+
+class CacheProbe:
+    """Records whether the page cache (keys 'page:...', assets_register/caching.py) had the
+    page this thread is answering."""
+
+    def get(self, key, default=None, version=None):
+        value = super().get(key, default, version)
+        if isinstance(key, str) and key.startswith("page:"):
+            _probe.outcome = "miss" if value is None else "hit"
+        return value
+
+
+class ProbedLocMemCache(CacheProbe, LocMemCache):
+    pass
+
+
+class ProbedRedisCache(CacheProbe, RedisCache):
+    pass
+
+
+class CacheProbeMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        _probe.outcome = None
+        response = self.get_response(request)
+        if _probe.outcome:
+            response["X-Bench-Cache"] = _probe.outcome
+        return response
+
+
+# --- the register -----------------------------------------------------------------------
+
+def nearest(points, targets):
+    """Index of the nearest target to each point (lon/lat as they are: the same metric as
+    the Voronoi cells, so a point's nearest ward seed is the cell that contains it)."""
+    import shapely
+
+    tree = shapely.STRtree(shapely.points(targets))
+    found = tree.query_nearest(shapely.points(points), all_matches=False)
+    out = np.empty(len(points), dtype=np.int64)
+    out[found[0]] = found[1]
+    return out
+
+
+def geojson(geometry):
+    import shapely
+
+    return json.loads(shapely.to_geojson(geometry))
+
+
+def wiggle(geometries):
+    """Boundaries shaped like real ones rather than straight Voronoi edges: a vertex every
+    ~100 m, moved by a smooth displacement field of the position (so an edge two areas
+    share moves identically for both: no gaps or overlaps). A ward gets ~200 vertices
+    (~5 kB of GeoJSON; the demo data's generalised 2013 wards average 2.4 kB), a
+    council the union of its wards."""
+    import shapely
+
+    def move(xy):
+        x, y = xy[:, 0], xy[:, 1]
+        dx = BOUNDARY_WIGGLE_DEG * (np.sin(600 * x + 350 * y) + 0.5 * np.sin(900 * x - 500 * y))
+        dy = BOUNDARY_WIGGLE_DEG * (np.cos(450 * x - 650 * y) + 0.5 * np.cos(800 * x + 550 * y))
+        return np.column_stack([x + dx / 1.5, y + dy / 1.5])
+
+    moved = shapely.set_precision(
+        shapely.transform(shapely.segmentize(geometries, 0.001), move), 1e-6)
+    invalid = ~shapely.is_valid(moved)
+    moved[invalid] = shapely.make_valid(moved[invalid])
+    return moved
+
+
+def place_names(rng, n):
+    names = [a + b for a in PLACE_START for b in PLACE_END]
+    rng.shuffle(names)
+    return [names[i % len(names)] + ("" if i < len(names) else f" {i // len(names) + 1}")
+            for i in range(n)]
+
+
+def area_row(shape, **fields):
+    from assets_register.models import Area
+
+    return Area(boundary=geojson(shape),
+                boundary_display=geojson(shape.simplify(DISPLAY_TOLERANCE,
+                                                        preserve_topology=True)),
+                **dict(zip(("min_longitude", "min_latitude", "max_longitude", "max_latitude"),
+                           shape.bounds, strict=True)), **fields)
+
+
+def build_areas(args, rng):
+    """Wards (Voronoi cells of seeds spread like the assets, so wards hold similar numbers
+    of places; clipped to England) grouped into councils of neighbouring wards. Returns,
+    per ward, its pk, its council's index and its rank within the council."""
+    import shapely
+
+    from assets_register.models import Area, AreaKind
+    from bench.register import ENGLAND, NAME_ROOTS, make_register
+
+    _, seeds = make_register(args.wards, args.seed + 100)
+    cells = shapely.get_parts(shapely.voronoi_polygons(
+        shapely.multipoints(seeds), extend_to=shapely.box(-7, 49, 3, 57), ordered=True))
+    if len(cells) != len(seeds) or not all(shapely.contains(cells, shapely.points(seeds))):
+        raise RuntimeError("Voronoi cells do not match their seeds (duplicate points?)")
+    cells = shapely.intersection(wiggle(cells), shapely.make_valid(shapely.Polygon(ENGLAND)))
+    council_of_ward = nearest(seeds, seeds[rng.choice(len(seeds), args.councils,
+                                                      replace=False)])
+    council_names = place_names(rng, args.councils)
+    prefixes = rng.choice(COUNCIL_PREFIXES, args.councils)
+    ward_pop = rng.integers(3_000, 15_000, args.wards)
+    councils = Area.objects.bulk_create([
+        area_row(shapely.union_all(cells[council_of_ward == c]),
+                 gss_code=f"{prefixes[c]}{c:06d}", name=council_names[c],
+                 kind=AreaKind.COUNCIL, population=int(ward_pop[council_of_ward == c].sum()),
+                 imd_decile=int(rng.integers(1, 11)))
+        for c in range(args.councils)
+    ], batch_size=200)
+    roots = rng.choice(NAME_ROOTS + [a + b for a in PLACE_START[:8] for b in PLACE_END[:6]],
+                       args.wards)
+    qualifiers = rng.choice(WARD_QUALIFIERS, args.wards)
+    wards = Area.objects.bulk_create([
+        area_row(cells[w], gss_code=f"E05{w:06d}", name=f"{roots[w]}{qualifiers[w]}",
+                 kind=AreaKind.WARD, parent_id=councils[council_of_ward[w]].pk,
+                 population=int(ward_pop[w]), imd_decile=int(rng.integers(1, 11)))
+        for w in range(args.wards)
+    ], batch_size=500)
+    rank_in_council = np.zeros(args.wards, dtype=np.int64)
+    for c in range(args.councils):
+        members = np.flatnonzero(council_of_ward == c)
+        rank_in_council[members] = np.arange(len(members))
+    return np.array([w.pk for w in wards]), council_of_ward, rank_in_council
+
+
+def locate(points):
+    """(council pk, ward pk) of each point, by the site's own point-in-polygon index."""
+    from assets_register.models import Area, AreaKind
+    from assets_register.spatial import AreaIndex
+
+    found = AreaIndex(Area.objects.all()).locate_many(points[:, 0], points[:, 1])
+    return [(f[AreaKind.COUNCIL], f[AreaKind.WARD]) for f in found]
+
+
+def assign_assets(points):
+    """Every asset's council and ward, as the importers' assign_areas would set them."""
+    from django.db import connection
+
+    from assets_register.models import Asset
+
+    pk_of_ref = dict(Asset.objects.values_list("source_ref", "pk"))
+    asset_pks = np.array([pk_of_ref[str(i)] for i in range(len(points))])
+    areas = locate(points)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Asset._meta.db_table} SET council_id = %s, ward_id = %s WHERE id = %s",
+            [(c, w, int(pk)) for (c, w), pk in zip(areas, asset_pks, strict=True)])
+    return asset_pks, np.array([c or 0 for c, _ in areas])
+
+
+def random_dates(rng, start, end, size):
+    """Dates uniform in [start, end], each with a precision; month and year dates are
+    given as their first day."""
+    from assets_register.models import DatePrecision
+
+    span = max((end - start).days, 1)
+    days = rng.integers(0, span + 1, size)
+    precision = rng.choice([DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR],
+                           size, p=[0.6, 0.25, 0.15])
+    out = []
+    for d, p in zip(days, precision, strict=True):
+        day = start + timedelta(days=int(d))
+        if p == DatePrecision.YEAR:
+            day = day.replace(month=1, day=1)
+        elif p == DatePrecision.MONTH:
+            day = day.replace(day=1)
+        out.append((max(day, start), p))
+    return out
+
+
+def build_events(rng, asset_pks, statuses, today):
+    """Events whose derived status is each asset's status (bench/register.py drew the
+    statuses), dated so that the indicators see closures over the last ten years."""
+    from assets_register.models import AssetEvent, EventKind
+
+    n = len(asset_pks)
+    events = []
+
+    def add(mask, kind, start, end, after=None):
+        idx = np.flatnonzero(mask)
+        for i, (day, precision) in zip(idx, random_dates(rng, start, end, len(idx)),
+                                       strict=True):
+            if after is not None and after.get(i) and day <= after[i]:
+                day, precision = after[i] + timedelta(days=1 + int(rng.integers(0, 400))), "day"
+                day = min(day, today)
+            events.append(AssetEvent(asset_id=int(asset_pks[i]), kind=kind, date=day,
+                                     date_precision=precision, source="bench-load"))
+            if after is not None:
+                after[i] = day
+
+    last = {}
+    add(rng.random(n) < 0.30, EventKind.OPENED, date(1950, 1, 1), date(2004, 12, 31))
+    closed_then = np.isin(statuses, ["closed", "demolished", "converted"])
+    reopened = (statuses == "open") & (rng.random(n) < 0.06)
+    before = today - timedelta(days=30)  # room for what follows a closure
+    add(closed_then | reopened, EventKind.CLOSED, date(2005, 1, 1), before, last)
+    add(reopened, EventKind.REOPENED, date(2006, 1, 1), today, last)
+    add(statuses == "demolished", EventKind.DEMOLISHED, date(2006, 1, 1), today, last)
+    add(statuses == "converted", EventKind.CONVERTED, date(2006, 1, 1), today, last)
+    recent = today - timedelta(days=3 * 365)
+    add(statuses == "at_risk", EventKind.AT_RISK, recent, today)
+    add(statuses == "for_sale", EventKind.LISTED_FOR_SALE, recent, today)
+    add(statuses == "temporarily_closed", EventKind.TEMPORARILY_CLOSED, recent, today)
+    add(rng.random(n) < 0.03, EventKind.NOTE, today - timedelta(days=5 * 365), today)
+    return events
+
+
+def build_acv(rng, asset_pks, council_pks, categories, today):
+    """About 3% of places to meet on their council's list, listed in the last 6 years."""
+    from assets_register.models import AssetEvent, EventKind
+    from assets_register.models.acv import Clock, ListEntry, _regime_last_day
+    from assets_register.models.assets import PLACES_TO_MEET
+
+    chosen = np.flatnonzero(np.isin(categories, list(PLACES_TO_MEET))
+                            & (rng.random(len(asset_pks)) < 0.03))
+    expiry, entries, events, numbers = {}, [], [], {}
+    for i, (day, _) in zip(chosen, random_dates(rng, today - timedelta(days=6 * 365), today,
+                                                len(chosen)), strict=True):
+        if day not in expiry:
+            expiry[day] = _regime_last_day(Clock.LISTING, day)
+        council = int(council_pks[i])
+        if not council:  # not inside any council (cannot happen for points in England)
+            continue
+        numbers[council] = numbers.get(council, 0) + 1
+        entries.append(ListEntry(reference=f"ACV/{numbers[council]:04d}", council_id=council,
+                                 asset_id=int(asset_pks[i]), listed_on=day,
+                                 expires_on=expiry[day], owner_notified_on=day))
+        events.append(AssetEvent(asset_id=int(asset_pks[i]), kind=EventKind.ACV_LISTED,
+                                 date=day, source="bench-load"))
+    return entries, events
+
+
+def postcode_codes(council_index, ward_rank):
+    """Unique, valid postcodes: an area per council, a district per ward in it."""
+    letters = "ABCDEFGHJKLMNOPRSTUWYZ"
+    counts, codes = {}, []
+    for c, w in zip(council_index, ward_rank, strict=True):
+        outward = f"{letters[c // len(letters) % len(letters)]}{letters[c % len(letters)]}" \
+                  f"{1 + w % 99}"
+        k = counts[outward] = counts.get(outward, -1) + 1
+        inward = (f"{k // 400 % 10}{INWARD_LETTERS[k // 20 % 20]}"
+                  f"{INWARD_LETTERS[k % 20]}")
+        codes.append(f"{outward} {inward}")
+    return codes
+
+
+def build_postcodes(args, ward_pks, council_of_ward, rank_in_council):
+    """Postcodes spread like the assets, each with the ward and council it falls in."""
+    from assets_register.models import Area, PostcodeLocation
+    from bench.register import make_register
+
+    _, points = make_register(args.postcodes, args.seed + 200)
+    areas = locate(points)
+    ward_of = {int(pk): w for w, pk in enumerate(ward_pks)}
+    code_of = dict(Area.objects.values_list("pk", "gss_code"))
+    keep = [i for i, (c, w) in enumerate(areas) if c and w]
+    wards = [ward_of[areas[i][1]] for i in keep]
+    codes = postcode_codes(council_of_ward[wards], rank_in_council[wards])
+    PostcodeLocation.objects.bulk_create([
+        PostcodeLocation(postcode=code, latitude=round(float(points[i, 1]), 6),
+                         longitude=round(float(points[i, 0]), 6), positional_quality=10,
+                         council_code=code_of[areas[i][0]], ward_code=code_of[areas[i][1]])
+        for i, code in zip(keep, codes, strict=True)
+    ], batch_size=5000)
+
+
+def boundary_sizes():
+    """Mean and largest GeoJSON size of boundaries, per kind of area."""
+    from assets_register.models import Area
+
+    sizes = {}
+    for kind, boundary, display in Area.objects.values_list(
+            "kind", "boundary", "boundary_display").iterator():
+        sizes.setdefault(kind, []).append((len(json.dumps(boundary)), len(json.dumps(display))))
+    return {kind: {"boundary_mean": int(np.mean([b for b, _ in v])),
+                   "boundary_max": max(b for b, _ in v),
+                   "display_mean": int(np.mean([d for _, d in v]))}
+            for kind, v in sizes.items()}
+
+
+def signature(args):
+    return (f"v{BUILD_VERSION} assets={args.assets} seed={args.seed} wards={args.wards} "
+            f"councils={args.councils} postcodes={args.postcodes}")
+
+
+def sidecar(args):
+    import dj_database_url
+
+    name = Path(str(dj_database_url.parse(args.database_url)["NAME"])).name
+    return RESULTS / f"load-build-{name}.json"
+
+
+def prepare_database(args, env):
+    """Build the register, or reuse it when the database holds exactly this one."""
+    from django.db import connection, transaction
+
+    from assets_register import indicators
+    from assets_register.models import (
+        Area,
+        Asset,
+        AssetEvent,
+        IndicatorSnapshot,
+        ListEntry,
+        PostcodeLocation,
+    )
+    from bench.register import insert_assets, make_register, reset_database
+
+    centres, points = make_register(args.assets, args.seed)
+    marker = sidecar(args)
+    saved = json.loads(marker.read_text()) if marker.exists() else {}
+    if saved.get("signature") == signature(args) and not args.rebuild:
+        reset_database(args.database_url, env, drop=False)  # migrates, if need be
+        counts = {
+            "assets": Asset.objects.count(), "areas": Area.objects.count(),
+            "events": AssetEvent.objects.count(), "acv_entries": ListEntry.objects.count(),
+            "postcodes": PostcodeLocation.objects.count(),
+            "snapshots": IndicatorSnapshot.objects.count(),
+        }
+        if saved.get("counts") == counts:
+            return centres, "reused", saved
+    started = time.perf_counter()
+    reset_database(args.database_url, env, drop=True)
+    marker.unlink(missing_ok=True)
+    rng = np.random.default_rng(args.seed + 300)
+    today = date.today()
+    insert_assets(args.assets, args.seed, points)
+    with transaction.atomic():
+        ward_pks, council_of_ward, rank_in_council = build_areas(args, rng)
+        asset_pks, council_pks = assign_assets(points)
+        info = {pk: (status, category) for pk, status, category in
+                Asset.objects.values_list("pk", "status", "category")}
+        statuses = np.array([info[pk][0] for pk in asset_pks])
+        categories = np.array([info[pk][1] for pk in asset_pks])
+        events = build_events(rng, asset_pks, statuses, today)
+        entries, acv_events = build_acv(rng, asset_pks, council_pks, categories, today)
+        AssetEvent.objects.bulk_create(events + acv_events, batch_size=5000)
+        ListEntry.objects.bulk_create(entries, batch_size=2000)
+        build_postcodes(args, ward_pks, council_of_ward, rank_in_council)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    t0 = time.perf_counter()
+    indicators.recompute()
+    saved = {
+        "signature": signature(args),
+        "counts": {
+            "assets": Asset.objects.count(), "areas": Area.objects.count(),
+            "events": AssetEvent.objects.count(), "acv_entries": ListEntry.objects.count(),
+            "postcodes": PostcodeLocation.objects.count(),
+            "snapshots": IndicatorSnapshot.objects.count(),
+        },
+        "indicators_recompute_s": round(time.perf_counter() - t0, 1),
+        "boundary_geojson_bytes": boundary_sizes(),
+        "build_s": round(time.perf_counter() - started, 1),
+    }
+    marker.write_text(json.dumps(saved, indent=2))
+    return centres, "built", saved
+
+
+# --- the requests -----------------------------------------------------------------------
+
+def map_path(rng, centres, zoom):
+    deg_per_px = 360 / (256 * 2**zoom)
+    if zoom <= 6:
+        lon, lat = -1.8 + rng.uniform(-0.5, 0.5), 52.9 + rng.uniform(-0.4, 0.4)
+    else:
+        c = centres[rng.choice(len(centres), p=centres[:, 2] / centres[:, 2].sum())]
+        lon = c[0] + rng.normal() * c[3] * 0.7
+        lat = c[1] + rng.normal() * c[3] * 0.45
+    w = VIEWPORT_PX[0] * deg_per_px
+    h = VIEWPORT_PX[1] * deg_per_px * np.cos(np.radians(lat))
+    return (f"/api/map/?bbox={lon - w / 2:.5f},{lat - h / 2:.5f},{lon + w / 2:.5f},"
+            f"{lat + h / 2:.5f}&zoom={zoom}")
+
+
+def postcode_spellings(rng, code):
+    outward, inward = code.split()
+    return str(rng.choice([code, code, f"{outward}{inward}", code.lower(),
+                           f"{outward.lower()}{inward.lower()}"]))
+
+
+def make_mix(args, centres, rng):
+    """--pool paths in the MIX proportions, shuffled."""
+    from assets_register.models import Area, AreaKind, Asset, PostcodeLocation
+
+    asset_pks = np.array(Asset.objects.live().values_list("pk", flat=True))
+    wards = list(Area.objects.wards().values_list("gss_code", "name"))
+    councils = list(Area.objects.councils().values_list("gss_code", "name"))
+    postcodes = list(PostcodeLocation.objects.values_list("postcode", "ward_code"))
+    names = sorted(set(Asset.objects.values_list("name", flat=True).distinct()))
+    counts = {k: round(v * args.pool) for k, v in MIX.items()}
+    paths = ["/"] * counts["home"]
+    zooms = rng.choice(list(MAP_ZOOMS), counts["map"], p=list(MAP_ZOOMS.values()))
+    paths += [map_path(rng, centres, int(z)) for z in zooms]
+    paths += [f"/assets/{pk}/" for pk in rng.choice(asset_pks, counts["asset"])]
+    for _ in range(counts["area"]):
+        if rng.random() < 0.25:  # where a postcode search sends the browser
+            code, ward = postcodes[rng.integers(len(postcodes))]
+            paths.append(f"/areas/{ward}/?{urlencode({'postcode': code})}")
+        else:
+            pool = wards if rng.random() < 0.7 else councils
+            paths.append(f"/areas/{pool[rng.integers(len(pool))][0]}/")
+    for _ in range(counts["search"]):
+        r = rng.random()
+        if r < 0.35:
+            q = postcode_spellings(rng, postcodes[rng.integers(len(postcodes))][0])
+        elif r < 0.45:
+            q = postcodes[rng.integers(len(postcodes))][0].split()[0]
+        elif r < 0.80:
+            name = names[rng.integers(len(names))]
+            words = name.split()
+            q = str(rng.choice([name, name.lower(), " ".join(words[:-1]) or name, words[0]]))
+        else:
+            pool = wards if rng.random() < 0.7 else councils
+            q = pool[rng.integers(len(pool))][1]
+        paths.append(f"/search/?{urlencode({'q': q})}")
+    for _ in range(counts["feed"]):
+        if rng.random() < 0.5:
+            pool = wards if rng.random() < 0.7 else councils
+            paths.append(f"/areas/{pool[rng.integers(len(pool))][0]}/feed.atom")
+        else:
+            paths.append(f"/assets/{int(rng.choice(asset_pks))}/feed.atom")
+    paths += [f"/acv/{councils[i][0]}/" for i in rng.integers(0, len(councils), counts["acv"])]
+    rng.shuffle(paths)
+    return paths, {AreaKind.WARD: {c for c, _ in wards},
+                   AreaKind.COUNCIL: {c for c, _ in councils}}
+
+
+def page_kind(path, query, area_kinds):
+    """The kind of page a request was for, as the report groups them."""
+    from assets_register.postcodes import Postcode
+
+    if path == "/":
+        return "home"
+    if path == "/bench/bare/":
+        return "bare"
+    if path == "/api/map/":
+        return f"map z{parse_qs(query).get('zoom', ['?'])[0]}"
+    if path == "/search/":
+        q = parse_qs(query).get("q", [""])[0]
+        if Postcode.parse_or_none(q):
+            return "search postcode"
+        return "search district" if Postcode.is_outward_code(q) else "search name"
+    if m := re.fullmatch(r"/areas/([^/]+)/(feed\.atom)?", path):
+        kind = "ward" if m[1] in area_kinds["ward"] else "council"
+        if m[2]:
+            return f"feed {kind}"
+        return f"area {kind}" + (" +postcode" if "postcode=" in query else "")
+    if re.fullmatch(r"/assets/\d+/feed\.atom", path):
+        return "feed asset"
+    if re.fullmatch(r"/assets/\d+/", path):
+        return "asset"
+    if path.startswith("/acv/"):
+        return "acv list"
+    return "other"
+
+
+def distinct_by_kind(paths, area_kinds):
+    out = {}
+    for p in set(paths):
+        path, _, query = p.partition("?")
+        kind = page_kind(path, query, area_kinds)
+        out[kind] = out.get(kind, 0) + 1
+    return dict(sorted(out.items()))
+
+
+# --- one request at a time, in this process ---------------------------------------------
+
+class DatabaseTimer:
+    """Time spent in the database driver: executing statements and fetching rows (SQLite
+    does most of a query's work while rows are fetched, after execute() returns)."""
+
+    METHODS = ("execute", "executemany", "fetchone", "fetchmany", "fetchall", "__iter__")
+
+    def __init__(self):
+        self.seconds, self.statements = 0.0, 0
+
+    def __enter__(self):
+        from django.db.backends.utils import CursorWrapper
+
+        self.saved = {name: CursorWrapper.__dict__.get(name) for name in self.METHODS}
+        for name in self.METHODS:
+            setattr(CursorWrapper, name, self._timed(name, self.saved[name]))
+        return self
+
+    def __exit__(self, *exc):
+        from django.db.backends.utils import CursorWrapper
+
+        for name, original in self.saved.items():
+            if original is None:
+                delattr(CursorWrapper, name)
+            else:
+                setattr(CursorWrapper, name, original)
+
+    def _timed(self, name, original):
+        timer = self
+
+        if name == "__iter__":
+            def method(wrapper):
+                rows = iter(original(wrapper))
+                while True:
+                    start = time.perf_counter()
+                    try:
+                        row = next(rows)
+                    except StopIteration:
+                        return
+                    finally:
+                        timer.seconds += time.perf_counter() - start
+                    yield row
+            return method
+
+        def method(wrapper, *args, **kwargs):
+            if name.startswith("execute"):
+                timer.statements += 1
+            start = time.perf_counter()
+            try:
+                if original is not None:
+                    return original(wrapper, *args, **kwargs)
+                return wrapper.db.wrap_database_errors(getattr(wrapper.cursor, name))(
+                    *args, **kwargs)
+            finally:
+                timer.seconds += time.perf_counter() - start
+        return method
+
+
+def profile_kinds(paths, area_kinds, samples):
+    """Each kind of page rendered single-threaded in this process with the page cache off
+    (every request a miss): median wall time, CPU time of this process (SQLite runs in
+    it; PostgreSQL does not) and time in the database driver, per kind."""
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    by_kind = {}
+    for path in paths:
+        kind = page_kind(*path.partition("?")[::2], area_kinds)
+        by_kind.setdefault(kind, []).append(path)
+    out = {}
+    with override_settings(PAGE_CACHE_SECONDS=0), DatabaseTimer() as db_timer:
+        for sample in by_kind.values():  # first use builds the map and area indexes
+            client.get(sample[-1])
+        for kind, sample in sorted(by_kind.items()):
+            wall, cpu, db, queries, sizes = [], [], [], [], []
+            for path in sample[:samples]:
+                db_timer.seconds, db_timer.statements = 0.0, 0
+                w0, c0 = time.perf_counter(), time.process_time()
+                response = client.get(path)
+                wall.append(time.perf_counter() - w0)
+                cpu.append(time.process_time() - c0)
+                db.append(db_timer.seconds)
+                queries.append(db_timer.statements)
+                sizes.append(len(response.content))
+            out[kind] = {
+                "n": len(wall), "wall_ms": round(float(np.median(wall)) * 1000, 1),
+                "cpu_ms": round(float(np.median(cpu)) * 1000, 1),
+                "db_ms": round(float(np.median(db)) * 1000, 1),
+                "db_share": round(sum(db) / sum(wall), 2),
+                "queries": int(np.median(queries)), "bytes": int(np.median(sizes)),
+            }
+    return out
+
+
+# --- measuring ----------------------------------------------------------------------------
+
+def cpu_ticks(pids):
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def server_pids(master):
+    pids = [master]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master:
+                pids.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return pids
+
+
+def machine_ticks():
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    return sum(fields), fields[3] + fields[4]  # total, idle + iowait
+
+
+def read_new_lines(log_path, offset):
+    with open(log_path, "rb") as f:
+        f.seek(offset)
+        data = f.read()
+    end = data.rfind(b"\n") + 1
+    return data[:end].decode(errors="replace").splitlines(), offset + end
+
+
+def drain(log_path, quiet=1.0, limit=60.0):
+    """Wait until the server has answered what wrk left queued: the access log stops
+    growing for `quiet` seconds."""
+    deadline, size, since = time.monotonic() + limit, -1, time.monotonic()
+    while time.monotonic() < deadline:
+        now = log_path.stat().st_size
+        if now != size:
+            size, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+        time.sleep(0.1)
+
+
+def run_wrk(url, paths_file, duration, connections, seed, args):
+    cmd = [
+        "wrk", f"-t{args.threads_wrk}", f"-c{connections}", f"-d{duration}s",
+        "--timeout", f"{args.wrk_timeout}s", "--latency", "-s", str(BENCH / "load_paths.lua"),
+        url + "/", "--", str(paths_file), str(seed),
+    ]
+    out = subprocess.run(
+        cmd, capture_output=True, text=True, timeout=duration + 120, check=True
+    ).stdout
+    found = {k: re.search(rf"^{k} ?(.*)$", out, re.M) for k in
+             ("BENCH_RESULT", "BENCH_STATUS", "BENCH_CACHE", "BENCH_QUANTILES")}
+    if not all(found.values()):
+        raise RuntimeError(f"missing BENCH_ lines in wrk output:\n{out}")
+    r = {k: float(v) for k, v in (kv.split("=") for kv in found["BENCH_RESULT"][1].split())}
+    statuses = {int(k): int(v) for k, v in (kv.split("=") for kv in
+                                            found["BENCH_STATUS"][1].split())}
+    cache = {k: int(v) for k, v in (kv.split("=") for kv in found["BENCH_CACHE"][1].split())}
+    return {
+        "requests": int(r["requests"]), "seconds": r["duration_us"] / 1e6,
+        "p50": r["p50"] / 1000, "p95": r["p95"] / 1000, "p99": r["p99"] / 1000,
+        "max": r["max"] / 1000, "statuses": statuses, "cache": cache,
+        "socket_errors": {k: int(r[k]) for k in ("connect", "read", "write", "timeout")},
+        "quantiles_ms": [int(v) / 1000 for v in found["BENCH_QUANTILES"][1].split()],
+        "wrk_output": "\n".join(line for line in out.splitlines()
+                                if not line.startswith("BENCH_QUANTILES")),
+    }
+
+
+def measured_run(server, log_path, log_offset, paths_file, duration, connections, seed,
+                 args):
+    """One wrk run with the CPU used meanwhile by the server, wrk and everything else."""
+    pids = server_pids(server.proc.pid)
+    load_before = os.getloadavg()[0]
+    server0, (total0, idle0) = cpu_ticks(pids), machine_ticks()
+    wrk0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = run_wrk(server.url, paths_file, duration, connections, seed, args)
+    wrk1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server1, (total1, idle1) = cpu_ticks(pids), machine_ticks()
+    drain(log_path)
+    lines, log_offset = read_new_lines(log_path, log_offset)
+    tick = os.sysconf("SC_CLK_TCK")
+    ncpu = os.cpu_count()
+    busy = ((total1 - total0) - (idle1 - idle0)) / tick / ncpu  # CPU-seconds
+    wall = (total1 - total0) / tick / ncpu
+    server_s = (server1 - server0) / tick
+    wrk_s = (wrk1.ru_utime + wrk1.ru_stime) - (wrk0.ru_utime + wrk0.ru_stime)
+    result.update(
+        access_log=lines, load_avg_1m_before=round(load_before, 2),
+        cpu={"capacity_s": round(wall * ncpu, 1), "busy_s": round(busy * ncpu, 1),
+             "server_s": round(server_s, 1), "wrk_s": round(wrk_s, 1),
+             "others_s": round(max(busy * ncpu - server_s - wrk_s, 0), 1)},
+    )
+    return result, log_offset
+
+
+def parse_access(lines, area_kinds):
+    """Access-log lines 'status|microseconds|cache|path|query' -> per kind of page."""
+    by_kind = {}
+    for line in lines:
+        parts = line.split("|", 4)
+        if len(parts) != 5 or not parts[1].isdigit():
+            continue
+        status, micros, cache, path, query = parts
+        kind = page_kind(path, query, area_kinds)
+        k = by_kind.setdefault(kind, {"us": [], "statuses": {}, "hit": 0, "miss": 0,
+                                      "paths_5xx": []})
+        k["us"].append(int(micros))
+        k["statuses"][status] = k["statuses"].get(status, 0) + 1
+        if cache in ("hit", "miss"):
+            k[cache] += 1
+        if status.startswith("5") and len(k["paths_5xx"]) < 20:
+            k["paths_5xx"].append(f"{path}?{query}" if query else path)
+    return by_kind
+
+
+def summarise_kinds(by_kind):
+    total_s = sum(sum(k["us"]) for k in by_kind.values()) / 1e6
+    n_all = sum(len(k["us"]) for k in by_kind.values())
+    rows = {}
+    for kind, k in sorted(by_kind.items()):
+        ms = np.array(k["us"]) / 1000
+        looked = k["hit"] + k["miss"]
+        rows[kind] = {
+            "requests": len(ms), "share": round(len(ms) / n_all, 3),
+            "p50_ms": round(float(np.percentile(ms, 50)), 1),
+            "p95_ms": round(float(np.percentile(ms, 95)), 1),
+            "p99_ms": round(float(np.percentile(ms, 99)), 1),
+            "mean_ms": round(float(ms.mean()), 1),
+            "worker_time_share": round(ms.sum() / 1000 / total_s, 3) if total_s else None,
+            "cache_hit_ratio": round(k["hit"] / looked, 3) if looked else None,
+            "statuses": dict(sorted(k["statuses"].items())),
+            **({"paths_5xx": k["paths_5xx"]} if k["paths_5xx"] else {}),
+        }
+    return rows
+
+
+def merged_percentiles(rounds, qs=(50, 95, 99)):
+    """Percentiles of all rounds together, from each round's 1,000-quantile curve
+    weighted by its number of requests."""
+    values = np.concatenate([r["quantiles_ms"] for r in rounds])
+    weights = np.concatenate([np.full(len(r["quantiles_ms"]),
+                                      r["requests"] / len(r["quantiles_ms"])) for r in rounds])
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(weights[order]) / weights.sum()
+    return {f"p{q}": round(float(values[order][min(np.searchsorted(cumulative, q / 100),
+                                                    len(values) - 1)]), 1) for q in qs}
+
+
+def combine(rounds, area_kinds):
+    statuses, cache, errors = {}, {"hit": 0, "miss": 0}, {}
+    for r in rounds:
+        for k, v in r["statuses"].items():
+            statuses[k] = statuses.get(k, 0) + v
+        for k, v in r["cache"].items():
+            cache[k] += v
+        for k, v in r["socket_errors"].items():
+            errors[k] = errors.get(k, 0) + v
+    requests = sum(r["requests"] for r in rounds)
+    seconds = sum(r["seconds"] for r in rounds)
+    cpu = {k: round(sum(r["cpu"][k] for r in rounds), 1) for k in rounds[0]["cpu"]}
+    looked = cache["hit"] + cache["miss"]
+    by_kind = parse_access([line for r in rounds for line in r["access_log"]], area_kinds)
+    served = sum(len(k["us"]) for k in by_kind.values())
+    server_us = sum(sum(k["us"]) for k in by_kind.values())
+    return {
+        "rps": round(requests / seconds, 1),
+        "rps_rounds": [round(r["requests"] / r["seconds"], 1) for r in rounds],
+        "requests": requests, "seconds": round(seconds, 1),
+        **merged_percentiles(rounds),
+        "max": round(max(r["max"] for r in rounds), 1),
+        "p95_rounds": [round(r["p95"], 1) for r in rounds],
+        "statuses": dict(sorted(statuses.items())),
+        "status_5xx": sum(v for k, v in statuses.items() if k >= 500),
+        "status_4xx": sum(v for k, v in statuses.items() if 400 <= k < 500),
+        "status_3xx": sum(v for k, v in statuses.items() if 300 <= k < 400),
+        "socket_errors": errors,
+        "cache": {**cache, "hit_ratio": round(cache["hit"] / looked, 3) if looked else None,
+                  "share_of_requests_looked_up": round(looked / requests, 3)
+                  if requests else None},
+        "cpu": cpu,
+        "server_cpu_ms_per_request": round(cpu["server_s"] * 1000 / requests, 2)
+        if requests else None,
+        "server_mean_service_ms": round(server_us / served / 1000, 2) if served else None,
+        "server_answered": served,
+        "load_avg_1m_before_rounds": [r["load_avg_1m_before"] for r in rounds],
+        "by_kind": summarise_kinds(by_kind),
+        "wrk_output": [r["wrk_output"] for r in rounds],
+    }
+
+
+# --- main -------------------------------------------------------------------------------
+
+def parse_args():
+    cpus = os.cpu_count() or 1
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--assets", type=int, default=150_000)
+    p.add_argument("--wards", type=int, default=7_000)
+    p.add_argument("--councils", type=int, default=300)
+    p.add_argument("--postcodes", type=int, default=30_000)
+    p.add_argument("--pool", type=int, default=20_000, help="paths in the mix's file")
+    p.add_argument("--duration", type=int, default=60, help="seconds per scenario")
+    p.add_argument("--rounds", type=int, default=3,
+                   help="split each scenario's duration into this many interleaved rounds")
+    p.add_argument("--connections", default="16,64", help="concurrent clients, comma-separated")
+    p.add_argument("--threads-wrk", type=int, default=2)
+    p.add_argument("--wrk-timeout", type=int, default=10, help="seconds")
+    p.add_argument("--workers", type=int, default=2 * cpus + 1)
+    p.add_argument("--worker-class", default="sync", help="sync or gthread")
+    p.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
+    p.add_argument("--warmup", type=int, default=20, help="seconds of the mix before measuring")
+    p.add_argument("--cache", choices=("locmem", "redis", "off"), default="locmem")
+    p.add_argument("--redis-url", default="redis://127.0.0.1:6379/5",
+                   help="for --cache redis; this db is flushed at the start")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--database-url", help="default: sqlite file in bench/results/")
+    p.add_argument("--rebuild", action="store_true", help="drop and regenerate the database")
+    p.add_argument("--profile", type=int, default=15,
+                   help="requests per kind of page timed in process first (0: none)")
+    p.add_argument("--keep-logs", action="store_true", help="keep the access log")
+    args = p.parse_args()
+    args.database_url = args.database_url or (
+        f"sqlite:///{RESULTS / f'load-{args.assets}.sqlite3'}"
+    )
+    args.connections = [int(c) for c in args.connections.split(",")]
+    return args
+
+
+def main():
+    args = parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` blocks run
+    RESULTS.mkdir(exist_ok=True)
+    from bench.map_api import Gunicorn, busy_cpu_percent, ensure_wrk
+
+    ensure_wrk()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings",
+           "DATABASE_URL": args.database_url, "LOG_LEVEL": "WARNING"}
+    env.pop("BENCH_REDIS_URL", None)
+    env.pop("BENCH_CACHE_PROBE", None)
+    os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")})
+    import django
+
+    django.setup()
+    started, busy_before, load_before = time.time(), busy_cpu_percent(), os.getloadavg()
+    centres, db_state, build = prepare_database(args, env)
+    print(f"register: {args.assets} assets, {args.wards} wards, {args.councils} councils, "
+          f"database {db_state} ({args.database_url}): {build['counts']}"
+          + (f", built in {build['build_s']} s" if db_state == "built" else ""), flush=True)
+
+    rng = np.random.default_rng(args.seed + 2)
+    mix, area_kinds = make_mix(args, centres, rng)
+    files = {"bare": RESULTS / "load-paths-bare.txt", "mix": RESULTS / "load-paths-mix.txt"}
+    files["bare"].write_text("/bench/bare/\n")
+    files["mix"].write_text("\n".join(mix) + "\n")
+    distinct = distinct_by_kind(mix, area_kinds)
+    print(f"mix: {len(mix)} paths, {len(set(mix))} distinct: {distinct}", flush=True)
+    profile = profile_kinds(mix, area_kinds, args.profile) if args.profile else {}
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    access_log = RESULTS / f"load-access-{stamp}.log"
+    server_env = {
+        **env, "BENCH_CACHE_PROBE": "1",
+        "GUNICORN_CMD_ARGS": f"--access-logfile {access_log} --access-logformat "
+                             "'%(s)s|%(D)s|%({x-bench-cache}o)s|%(U)s|%(q)s'",
+    }
+    if args.cache == "redis":
+        import redis
+
+        redis.Redis.from_url(args.redis_url).flushdb()
+        server_env["BENCH_REDIS_URL"] = args.redis_url
+    elif args.cache == "off":
+        server_env["PAGE_CACHE_SECONDS"] = "0"
+
+    scenarios = [(name, c) for c in args.connections for name in ("bare", "mix")]
+    rounds = {s: [] for s in scenarios}
+    seconds = max(1, round(args.duration / args.rounds))
+    with Gunicorn(server_env, args, RESULTS / f"gunicorn-{stamp}.log") as server:
+        offset = 0
+        print(f"warm-up: mix for {args.warmup} s, bare for 3 s", flush=True)
+        warm, offset = measured_run(server, access_log, offset, files["mix"], args.warmup,
+                                    min(args.connections), 999, args)
+        _, offset = measured_run(server, access_log, offset, files["bare"], 3,
+                                 min(args.connections), 998, args)
+        warmup = {k: warm[k] for k in ("requests", "statuses", "cache")}
+        seed = 0
+        for i in range(args.rounds):
+            for name, conns in scenarios:
+                seed += 1
+                print(f"round {i + 1}/{args.rounds}: {name} at {conns} connections for "
+                      f"{seconds} s (load average {os.getloadavg()[0]:.1f})", flush=True)
+                result, offset = measured_run(server, access_log, offset, files[name],
+                                              seconds, conns, seed, args)
+                rounds[(name, conns)].append(result)
+        rss = server.workers_peak_rss_mb()
+
+    rows = {f"{name} c{conns}": {"scenario": name, "connections": conns,
+                                 **combine(rounds[(name, conns)], area_kinds)}
+            for name, conns in scenarios}
+    for conns in args.connections:
+        bare, mixed = rows[f"bare c{conns}"], rows[f"mix c{conns}"]
+        mixed["ratio_to_bare"] = round(mixed["rps"] / bare["rps"], 3) if bare["rps"] else None
+    any_5xx = any(r["status_5xx"] for r in rows.values()) or any(
+        int(k) >= 500 for k in warmup["statuses"])
+    if not (any_5xx or args.keep_logs):
+        access_log.unlink(missing_ok=True)
+    facts = {
+        "python": platform.python_version(), "cpu_count": os.cpu_count(),
+        "busy_cpu_percent_before": busy_before,
+        "load_avg_before": [round(v, 2) for v in load_before],
+        "load_avg_after": [round(v, 2) for v in os.getloadavg()],
+        "database": db_state, "build": build, "centres": len(centres),
+        "mix_paths": len(mix), "mix_distinct_paths": len(set(mix)),
+        "mix_distinct_by_kind": distinct, "warmup": warmup, "in_process": profile,
+        "worker_peak_rss_mb": rss, "elapsed_s": round(time.time() - started, 1),
+        "server": f"gunicorn {args.workers} x {args.worker_class}"
+                  + (f" ({args.threads} threads)" if args.worker_class == "gthread" else ""),
+        "access_log": str(access_log.relative_to(ROOT)) if access_log.exists() else None,
+        "gunicorn_log": (str((RESULTS / f"gunicorn-{stamp}.log").relative_to(ROOT))
+                         if (RESULTS / f"gunicorn-{stamp}.log").exists() else None),
+    }
+    report(args, rows, facts, RESULTS / f"load-{stamp}.json")
+
+
+def report(args, rows, facts, out):
+    print(
+        f"\n{facts['server']}, cache {args.cache}, database {args.database_url.split(':')[0]}"
+        f"; {facts['cpu_count']} CPUs shared with wrk ({args.threads_wrk} threads) and "
+        f"others. Load average before {facts['load_avg_before']}, after "
+        f"{facts['load_avg_after']}; CPU busy before the run {facts['busy_cpu_percent_before']}"
+        f"%.\n{args.duration} s per scenario in {args.rounds} interleaved rounds; "
+        f"latency percentiles over all rounds (ms)."
+        + (" Server CPU counts gunicorn only: PostgreSQL's own processes are in 'others'."
+           if not args.database_url.startswith("sqlite") else "") + "\n"
+    )
+    head = (f"{'scenario':<10}{'req/s':>8}{'x bare':>7}{'p50':>8}{'p95':>8}{'p99':>8}"
+            f"{'max':>8}{'2xx':>8}{'3xx':>6}{'4xx':>5}{'5xx':>5}{'sock':>5}{'hit%':>6}"
+            f"{'cpu ms/rq':>10}{'svc ms':>8}  CPU-s server/wrk/others of capacity")
+    print(head + "\n" + "-" * len(head))
+    for name, r in rows.items():
+        ratio = f"{r['ratio_to_bare']:.3f}" if r.get("ratio_to_bare") else "-"
+        ok = sum(v for k, v in r["statuses"].items() if 200 <= k < 300)
+        hit = r["cache"]["hit_ratio"]
+        cpu = r["cpu"]
+        print(
+            f"{name:<10}{r['rps']:>8.1f}{ratio:>7}{r['p50']:>8.1f}{r['p95']:>8.1f}"
+            f"{r['p99']:>8.1f}{r['max']:>8.0f}{ok:>8}{r['status_3xx']:>6}{r['status_4xx']:>5}"
+            f"{r['status_5xx']:>5}{sum(r['socket_errors'].values()):>5}"
+            f"{'-' if hit is None else f'{hit:.0%}':>6}{r['server_cpu_ms_per_request']:>10.1f}"
+            f"{r['server_mean_service_ms'] or 0:>8.1f}  {cpu['server_s']}/{cpu['wrk_s']}/"
+            f"{cpu['others_s']} of {cpu['capacity_s']}"
+        )
+    print("req/s per round (1-min load average before it): " + "; ".join(
+        f"{name} " + ", ".join(f"{v:.0f} ({la:.1f})" for v, la in
+                               zip(r["rps_rounds"], r["load_avg_1m_before_rounds"], strict=True))
+        for name, r in rows.items()))
+    for name, r in rows.items():
+        if r["scenario"] != "mix":
+            continue
+        print(f"\n{name}: server-side service time per kind of page (access log; excludes "
+              f"queueing), share of the workers' time, page-cache hits")
+        head = (f"  {'page':<22}{'reqs':>7}{'share':>7}{'p50':>8}{'p95':>8}{'p99':>8}"
+                f"{'mean':>8}{'time%':>7}{'hit%':>6}  statuses")
+        print(head + "\n  " + "-" * (len(head) - 2))
+        for kind, k in sorted(r["by_kind"].items(), key=lambda kv: -kv[1]["worker_time_share"]):
+            hit = k["cache_hit_ratio"]
+            print(f"  {kind:<22}{k['requests']:>7}{k['share']:>7.1%}{k['p50_ms']:>8.1f}"
+                  f"{k['p95_ms']:>8.1f}{k['p99_ms']:>8.1f}{k['mean_ms']:>8.1f}"
+                  f"{k['worker_time_share']:>7.1%}{'-' if hit is None else f'{hit:.0%}':>6}"
+                  f"  {k['statuses']}")
+            for path in k.get("paths_5xx", [])[:5]:
+                print(f"      5xx: {path}")
+    if facts["in_process"]:
+        print("\nin process, one request at a time, page cache off (medians; CPU includes "
+              "SQLite's work, not PostgreSQL's; DB = in the driver: execute and fetch)")
+        head = (f"  {'page':<22}{'wall ms':>9}{'CPU ms':>8}{'DB ms':>8}{'DB share':>9}"
+                f"{'queries':>8}{'bytes':>9}")
+        print(head + "\n  " + "-" * (len(head) - 2))
+        for kind, k in sorted(facts["in_process"].items(), key=lambda kv: -kv[1]["wall_ms"]):
+            print(f"  {kind:<22}{k['wall_ms']:>9.1f}{k['cpu_ms']:>8.1f}{k['db_ms']:>8.1f}"
+                  f"{k['db_share']:>9.0%}{k['queries']:>8}{k['bytes']:>9}")
+    print(f"\nmix: {facts['mix_paths']} paths, {facts['mix_distinct_paths']} distinct "
+          f"{facts['mix_distinct_by_kind']}\nworker peak RSS (VmHWM): "
+          f"{facts['worker_peak_rss_mb']} MB")
+    total_5xx = sum(r["status_5xx"] for r in rows.values())
+    print(f"5xx responses: {total_5xx}" + (" -- see the access log and gunicorn log"
+                                           if total_5xx else ""))
+    for key in ("access_log", "gunicorn_log"):
+        if facts[key]:
+            print(f"{key.replace('_', ' ')}: {facts[key]}")
+    out.write_text(json.dumps({"args": vars(args), **facts, "scenarios": rows}, indent=2,
+                              default=str))
+    print(f"results: {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
