@@ -66,6 +66,8 @@ class SubscribeForm(SubscriptionChoicesForm):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("area") and cleaned.get("asset"):  # a subscription has one scope
+            raise forms.ValidationError("Choose a council or ward, or one place: not both.")
         if cleaned.get("area") or cleaned.get("asset"):
             return cleaned
         postcode = Postcode.parse_or_none(cleaned.get("postcode") or "")

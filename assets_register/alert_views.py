@@ -30,8 +30,9 @@ def _scope_from_query(request):
     area = (Area.objects.filter(gss_code=request.GET.get("area", "")[:9]).current().first()
             if request.GET.get("area") else None)
     asset = None
-    if request.GET.get("asset", "").isdigit():
-        asset = Asset.objects.live().filter(pk=request.GET["asset"]).first()
+    asset_id = request.GET.get("asset", "")
+    if asset_id.isdecimal() and len(asset_id) < 19:  # what int() reads and a bigint holds
+        asset = Asset.objects.live().filter(pk=asset_id).first()
     return area, asset
 
 

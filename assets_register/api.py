@@ -69,7 +69,7 @@ class Page(PaginationBase):
 
     class Input(Schema):
         limit: int = Field(settings.API_PAGE_SIZE, ge=1, le=settings.API_MAX_PAGE_SIZE)
-        offset: int = Field(0, ge=0)
+        offset: int = Field(0, ge=0, le=2**31 - 1)  # SQL's OFFSET takes no bigger number
 
     class Output(Schema):
         count: int

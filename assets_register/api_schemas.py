@@ -56,7 +56,12 @@ def _split_commas(value):
 
 def _aware(value):
     if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value)
+        value = timezone.make_aware(value)
+    if value is not None:
+        try:
+            value.astimezone(datetime.UTC)  # as the database stores it
+        except OverflowError:
+            raise ValueError("the time is out of range") from None
     return value
 
 

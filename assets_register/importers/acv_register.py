@@ -217,7 +217,10 @@ class ACVRegisterImporter(BaseImporter):
         lat_text, lon_text = cell(row, "latitude"), cell(row, "longitude")
         if not lat_text and not lon_text:
             return None, None
-        parsed = parse_point(f"{lat_text}, {lon_text}")
+        try:
+            parsed = parse_point(f"{lat_text}, {lon_text}")
+        except ValueError as error:
+            raise RowError("latitude", str(error)) from None
         if parsed is None:
             raise RowError("latitude", f"{lat_text!r}, {lon_text!r} are not coordinates")
         return parsed[:2]

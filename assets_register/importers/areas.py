@@ -42,7 +42,7 @@ class BoundaryImporter(BaseImporter):
         features = self.read_features()
         if not features:
             raise ImportFileError("The file has no features.")
-        properties = features[0].get("properties") or {}
+        properties = _properties(features[0])
         self.code_property = next((p for p in CODE_PROPERTIES if p in properties), None)
         self.name_property = next((p for p in NAME_PROPERTIES if p in properties), None)
         if not self.code_property or not self.name_property:
@@ -53,7 +53,7 @@ class BoundaryImporter(BaseImporter):
             )
         self.parent_property = next(
             (p for p in PARENT_PROPERTIES if p in properties and p != self.code_property), None
-        )
+        ) if self.kind != AreaKind.COUNCIL else None  # else a council may become its own parent
         return features
 
     def read_features(self):
@@ -63,24 +63,30 @@ class BoundaryImporter(BaseImporter):
             data = json.loads(raw)
         except FileNotFoundError:
             raise ImportFileError(f"There is no file at {self.source}.") from None
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
             raise ImportFileError(f"The file is not GeoJSON: {error}") from None
         if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
             raise ImportFileError("The file is not a GeoJSON FeatureCollection.")
-        return data.get("features") or []
+        features = data.get("features") or []
+        if not isinstance(features, list):
+            raise ImportFileError("The file's features are not a list.")
+        return features
 
     def row_key(self, record):
         return record["gss_code"]
 
     def parse_row(self, feature):
-        properties = feature.get("properties") or {}
-        code = str(properties.get(self.code_property) or "").strip()
+        properties = _properties(feature)
+        code = _text(properties.get(self.code_property) or "")
         if not code:
             raise RowError(self.code_property, "no area code")
+        if len(code) > 9:
+            raise RowError(self.code_property, f"{code[:20]!r} is not a GSS code")
         geometry = feature.get("geometry")
         try:
             shape = geometry_from_geojson(geometry)
-        except (AttributeError, TypeError, ValueError, shapely.errors.GEOSException) as error:
+        except (AttributeError, KeyError, TypeError, ValueError,
+                shapely.errors.ShapelyError) as error:  # GEOSException, GeometryTypeError
             raise RowError("geometry", f"not a usable geometry ({error})") from None
         if shape.geom_type not in ("Polygon", "MultiPolygon", "GeometryCollection"):
             raise RowError("geometry", f"a {shape.geom_type} is not an area")
@@ -90,7 +96,7 @@ class BoundaryImporter(BaseImporter):
         simplified = shape.simplify(DISPLAY_TOLERANCE, preserve_topology=True)
         return {
             "gss_code": code,
-            "name": str(properties.get(self.name_property) or code).strip()[:200],
+            "name": _text(properties.get(self.name_property) or code)[:200],
             "parent_code": str(properties.get(self.parent_property) or "").strip()
             if self.parent_property else "",
             "boundary": geometry,
@@ -146,6 +152,17 @@ class BoundaryImporter(BaseImporter):
         bump_map_version()
 
 
+def _text(value):
+    """A property as text a database stores: JSON may hold NULs and lone surrogates."""
+    return str(value).replace("\x00", "").encode("utf-8", "replace").decode().strip()
+
+
+def _properties(feature):
+    """A feature's properties; {} for anything that is not a feature with properties."""
+    properties = feature.get("properties") if isinstance(feature, dict) else None
+    return properties if isinstance(properties, dict) else {}
+
+
 def _rounded(geometry, places=5):
     def walk(value):
         if isinstance(value, float):
@@ -176,6 +193,8 @@ class PostcodeImporter(BaseImporter):
             longitude = Decimal(text(row, "longitude")).quantize(SIX_PLACES)
         except (InvalidOperation, ValueError):
             raise RowError("latitude", "no coordinates for this postcode") from None
+        if latitude.is_nan() or longitude.is_nan():  # NaN passes quantize but cannot be compared
+            raise RowError("latitude", "no coordinates for this postcode")
         if not (49 <= latitude <= 61 and -9 <= longitude <= 2):
             raise RowError("latitude", f"{latitude}, {longitude} is outside the United Kingdom")
         quality = text(row, "positional_quality")
@@ -183,7 +202,9 @@ class PostcodeImporter(BaseImporter):
             "postcode": postcode,
             "latitude": latitude,
             "longitude": longitude,
-            "positional_quality": int(quality) if quality.isdigit() else None,
+            # isdecimal, not isdigit: int() cannot read '²'; a quality is at most 2 digits
+            "positional_quality": int(quality) if quality.isdecimal() and len(quality) < 4
+            else None,
             "council_code": text(row, "admin_district_code")[:9],
             "ward_code": text(row, "admin_ward_code")[:9],
         }
@@ -233,7 +254,7 @@ class DeprivationImporter(BaseImporter):
             raise RowError("IMD_rank", "rank and decile must be whole numbers") from None
         if not 1 <= decile <= 10:
             raise RowError("IMD_decile", f"{decile} is not a decile (1 to 10)")
-        if rank < 1:
+        if not 1 <= rank < 2**31:  # an integer column
             raise RowError("IMD_rank", f"{rank} is not a rank")
         return {"code": code, "rank": rank, "decile": decile}
 

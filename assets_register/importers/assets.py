@@ -1,5 +1,6 @@
 """Shared second half of every asset import: locate, assign areas, upsert with events."""
 
+import functools
 from decimal import Decimal, InvalidOperation
 
 from ..geocoding import postcode_lookup
@@ -29,10 +30,20 @@ def choice(value, choices, field_name, default=None):
     wanted = value.strip().lower()
     if not wanted and default is not None:
         return default
+    code = _choice_lookup(choices).get(wanted)
+    if code is None:
+        raise RowError(field_name, f"{value!r} is not one of: {', '.join(choices.values)}")
+    return code
+
+
+@functools.cache
+def _choice_lookup(choices):
+    """Codes by lower-cased code and label: Django rebuilds .choices on every access."""
+    lookup = {}
     for code, label in choices.choices:
-        if wanted in (code, label.lower()):
-            return code
-    raise RowError(field_name, f"{value!r} is not one of: {', '.join(choices.values)}")
+        lookup.setdefault(code.lower(), code)
+        lookup.setdefault(str(label).lower(), code)
+    return lookup
 
 
 def postcode_field(row, column="postcode", required=False):
@@ -57,6 +68,8 @@ def coordinates(row, lat_column="latitude", lon_column="longitude"):
         lon = Decimal(lon_text).quantize(SIX_PLACES)
     except (InvalidOperation, ValueError):
         raise RowError(lat_column, f"{lat_text!r}, {lon_text!r} are not coordinates") from None
+    if lat.is_nan() or lon.is_nan():  # NaN passes quantize but cannot be compared
+        raise RowError(lat_column, f"{lat_text!r}, {lon_text!r} are not coordinates")
     if not (UK_LATITUDE_RANGE[0] <= lat <= UK_LATITUDE_RANGE[1]) or not (
         UK_LONGITUDE_RANGE[0] <= lon <= UK_LONGITUDE_RANGE[1]
     ):

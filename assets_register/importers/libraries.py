@@ -30,7 +30,7 @@ def _year(value, column):
         return None
     try:
         year = int(float(value))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: 'inf', '1e400'
         raise RowError(column, f"{value!r} is not a year") from None
     if not 1800 <= year <= datetime.date.today().year + 1:
         raise RowError(column, f"{year} is not a plausible year")

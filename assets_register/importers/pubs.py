@@ -26,7 +26,7 @@ class OpenPubsImporter(AssetImporter):
         latitude, longitude = coordinates(row)
         return self.base_record(
             row,
-            source_ref=fas_id,
+            source_ref=fas_id[:100],
             name=text(row, "name")[:255],
             category=Category.PUB,
             address=text(row, "address"),
@@ -43,7 +43,7 @@ class OsmPubsImporter(AssetImporter):
 
     def parse_row(self, row):
         osm_id = text(row, "osm_id")
-        if not osm_id.isdigit():
+        if not osm_id.isdigit() or len(osm_id) > 30:
             raise RowError("osm_id", f"{osm_id!r} is not an OpenStreetMap id")
         latitude, longitude = coordinates(row)
         if latitude is None:

@@ -114,6 +114,8 @@ class Report(models.Model):
         return self.asset.name if self.asset_id else self.place_name
 
     def clean(self):
+        if (self.latitude is None) != (self.longitude is None):  # the check constraint allows it
+            raise ValidationError({"latitude": "Drop the pin on the map again."})
         if self.kind == ReportKind.MISSING:
             if not self.place_name.strip():
                 raise ValidationError({"place_name": "Give the place's name."})
