@@ -1,6 +1,7 @@
 """Production settings are safe: check --deploy is clean and they refuse to start unset."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -36,3 +37,13 @@ def test_production_refuses_to_start_without_a_secret_key_or_hosts():
     assert no_key.returncode != 0 and "Set SECRET_KEY" in no_key.stderr
     no_hosts = manage("check", SECRET_KEY=secrets.token_urlsafe(60))
     assert no_hosts.returncode != 0 and "Set ALLOWED_HOSTS" in no_hosts.stderr
+
+
+def test_every_environment_variable_is_in_the_readme_table():
+    names = set()
+    for settings_file in (ROOT / "site" / "settings").glob("*.py"):
+        names |= set(re.findall(r'(?:os\.environ\.get|env_list)\("([A-Z_]+)"',
+                                settings_file.read_text()))
+    readme = (ROOT / "README.md").read_text()
+    missing = sorted(name for name in names if f"`{name}`" not in readme)
+    assert names and not missing, f"not documented in the README: {missing}"
