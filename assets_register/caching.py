@@ -15,19 +15,28 @@ from django.utils.cache import patch_cache_control
 CONTENT_VERSION_KEY = "register:content-version"
 
 
-def content_version():
-    version = cache.get(CONTENT_VERSION_KEY)
+def shared_version(key):
+    """A counter in the shared cache: every web process sees a bump at once."""
+    version = cache.get(key)
     if version is None:
-        cache.add(CONTENT_VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(CONTENT_VERSION_KEY)
+        cache.add(key, time.time_ns(), timeout=None)
+        version = cache.get(key)
     return version
 
 
-def bump_content_version():
+def bump_shared_version(key):
     try:
-        cache.incr(CONTENT_VERSION_KEY)
-    except ValueError:
-        cache.set(CONTENT_VERSION_KEY, time.time_ns(), timeout=None)
+        cache.incr(key)
+    except ValueError:  # evicted or never set: any fresh number will do
+        cache.set(key, time.time_ns(), timeout=None)
+
+
+def content_version():
+    return shared_version(CONTENT_VERSION_KEY)
+
+
+def bump_content_version():
+    bump_shared_version(CONTENT_VERSION_KEY)
 
 
 def page_key(request):

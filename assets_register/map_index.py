@@ -22,12 +22,12 @@ import time
 
 import numpy as np
 
-from django.core.cache import cache
 from django.db import connection, connections
 from django.db.models import FloatField
 from django.db.models.functions import Cast
 from django.urls import reverse
 
+from .caching import bump_content_version, bump_shared_version, shared_version
 from .models import Asset, Category, Status
 
 VERSION_KEY = "assets_register:map-version"
@@ -43,21 +43,12 @@ STATUS_CODES = list(Status.values)
 
 
 def map_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+    return shared_version(VERSION_KEY)
 
 
 def bump_map_version():
-    from .caching import bump_content_version
-
     bump_content_version()  # what pages show changes whenever the map does
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    bump_shared_version(VERSION_KEY)
 
 
 def _mercator(longitudes, latitudes):
