@@ -13,7 +13,7 @@ import logging
 
 from django.conf import settings
 from django.db import Error, InterfaceError, OperationalError, connections
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotFound, QueryDict
 from django.template.loader import get_template
 
 logger = logging.getLogger(__name__)
@@ -60,3 +60,32 @@ def database_unavailable_response():
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+class NulCharactersMiddleware:
+    """A NUL character is never meaningful in an address, a query or a form, and PostgreSQL
+    refuses text containing one: such a path is not found, and NULs are dropped from
+    query and form values before any view sees them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path:
+            return HttpResponseNotFound("Not found", content_type="text/plain")
+        request.GET = _without_nul(request.GET)
+        if request.method == "POST" and request.content_type in (
+                "application/x-www-form-urlencoded", "multipart/form-data"):
+            request.POST = _without_nul(request.POST)
+        return self.get_response(request)
+
+
+def _without_nul(query):
+    if not any("\x00" in key or any("\x00" in value for value in values)
+               for key, values in query.lists()):
+        return query
+    clean = QueryDict(mutable=True)
+    for key, values in query.lists():
+        clean.setlist(key.replace("\x00", ""), [value.replace("\x00", "") for value in values])
+    clean._mutable = False
+    return clean
