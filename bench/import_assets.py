@@ -87,6 +87,7 @@ DEMO = ROOT / "demo_data"
 # Not bench/ itself (its settings.py would shadow the site's `settings` package).
 sys.path[:1] = [str(ROOT), str(ROOT / "site")]
 
+from bench.measure import CommitTimer, PeakRSS, proc_status_mb  # noqa: E402
 from bench.register import CATEGORIES, NAME_ROOTS, reset_database  # noqa: E402
 
 GOAL_ROWS_PER_S, GOAL_FLOOR_RATIO, GOAL_PEAK_MB = 5_000, 4.0, 1024
@@ -118,38 +119,8 @@ COLUMNS = ["source_ref", "name", "category", "address", "postcode", "latitude", 
 
 # --- measuring --------------------------------------------------------------------------
 
-def proc_status_mb(field):
-    try:
-        text = Path("/proc/self/status").read_text()
-    except OSError:
-        return None
-    found = re.search(rf"^{field}:\s+(\d+) kB", text, re.M)
-    return round(int(found[1]) / 1024, 1) if found else None
-
-
 def ru_maxrss_mb():
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
-class PeakRSS:
-    """Peak RSS of the process during a phase: VmHWM, reset at the start (Linux >= 4.0)."""
-
-    def __enter__(self):
-        try:
-            Path("/proc/self/clear_refs").write_text("5")
-            self.reset = True
-        except OSError:
-            self.reset = False
-        self.start_mb = proc_status_mb("VmRSS")
-        return self
-
-    def __exit__(self, *exc):
-        self.peak_mb = proc_status_mb("VmHWM")
-        self.end_mb = proc_status_mb("VmRSS")
-
-    def as_dict(self):
-        return {"rss_start_mb": self.start_mb, "rss_peak_mb": self.peak_mb,
-                "rss_end_mb": self.end_mb, "peak_is_this_phase": self.reset}
 
 
 class SQLTimer:
@@ -175,30 +146,6 @@ class SQLTimer:
     @property
     def total_s(self):
         return sum(self.seconds.values())
-
-
-class CommitTimer:
-    """Counts and times the database's commits."""
-
-    def __init__(self, connection):
-        self.connection, self.count, self.seconds = connection, 0, 0.0
-
-    def __enter__(self):
-        original = self.connection._commit
-
-        def timed_commit():
-            start = time.perf_counter()
-            try:
-                return original()
-            finally:
-                self.count += 1
-                self.seconds += time.perf_counter() - start
-
-        self.connection._commit = timed_commit
-        return self
-
-    def __exit__(self, *exc):
-        del self.connection._commit  # back to the class's method
 
 
 class GCTimer:
