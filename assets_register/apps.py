@@ -7,4 +7,4 @@ class AssetsRegisterConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from assets_register.register import signals  # noqa: F401  (connects the receivers)

@@ -23,7 +23,7 @@ What it does:
    (inside lat 50.0-55.8, lon -5.5-1.7), ~5% a single asset. 70% keep the default topics,
    the rest a random non-empty subset; frequencies 60% as it happens, 30% daily, 10% weekly.
 2. Matching: --events (50) events on different assets (so different places), of kinds
-   from every alert topic, each matched with assets_register.alerts.match_event(event)
+   from every alert topic, each matched with assets_register.alerts.matching.match_event(event)
    (the query in SubscriptionQuerySet.watching, the exact distance, the bulk insert of
    Delivery rows), --rounds (3) times, after a short untimed warm-up. Each event's
    deliveries are deleted (untimed) after each call, so every call inserts afresh.
@@ -217,7 +217,8 @@ def build_assets(args, rng, ward_ids, council_of_ward_id, ward_pts):
 def build_subscriptions(args, rng, council_ids, ward_ids, asset_ids):
     from django.utils import timezone
 
-    from assets_register.models import Subscription, bounding_box
+    from assets_register.core.distance import bounding_box
+    from assets_register.models import Subscription
 
     n = args.subscriptions
     scopes = rng.choice(list(SCOPE_MIX), size=n, p=list(SCOPE_MIX.values()))
@@ -294,7 +295,7 @@ def build_register(args, rng, today):
 def bench_matching(args, events):
     from django.db import connection
 
-    from assets_register.alerts import match_event
+    from assets_register.alerts.matching import match_event
     from assets_register.models import Delivery
 
     warmup, timed = events[: args.warmup], events[args.warmup:]
@@ -403,7 +404,7 @@ def explain(sql, params):
 
 
 def profile_matching(events):
-    from assets_register.alerts import match_event
+    from assets_register.alerts.matching import match_event
     from assets_register.models import Delivery
 
     def run():
@@ -448,7 +449,7 @@ def bench_digest(args, today):
     from django.core import mail
     from django.db import connection
 
-    from assets_register.alert_emails import send_pending
+    from assets_register.alerts.emails import send_pending
     from assets_register.models import Delivery
 
     mail.outbox = []
@@ -479,7 +480,7 @@ def rerun_digest(args, today, measure):
     """Mark the digest unsent again and send it once more under `measure`."""
     from django.core import mail
 
-    from assets_register.alert_emails import send_pending
+    from assets_register.alerts.emails import send_pending
     from assets_register.models import Delivery
 
     Delivery.objects.filter(frequency="daily").update(sent_at=None)

@@ -174,11 +174,11 @@ class Phases:
     """A clock around a few of the import's methods (class attributes, restored on exit)."""
 
     def __init__(self):
+        from assets_register.geo.spatial import AreaIndex
         from assets_register.importers import assets as assets_module
         from assets_register.importers.assets import AssetImporter
         from assets_register.importers.base import BaseImporter
         from assets_register.models.assets import AssetQuerySet
-        from assets_register.spatial import AreaIndex
 
         self.targets = [
             (BaseImporter, "run", "importer.run"),

@@ -182,8 +182,8 @@ def main():
     django.setup()
     from django.core.management import call_command
 
-    from assets_register import indicators
-    from assets_register.indicators import Rules
+    from assets_register.indicators import compute as indicators
+    from assets_register.indicators.compute import Rules
     from assets_register.models import AreaKind
 
     call_command("migrate", verbosity=0)

@@ -17,7 +17,7 @@ What it does:
    ~300 councils (the union of their wards), with GSS codes, populations, IMD deciles and
    boundaries with a vertex every ~100 m (~5 kB of GeoJSON a ward: pages that load an
    Area row decode it); every asset's ward and council, found by the site's own
-   point-in-polygon index (assets_register.spatial.AreaIndex); events that lead to each
+   point-in-polygon index (assets_register.geo.spatial.AreaIndex); events that lead to each
    asset's status (openings, closures, demolitions, conversions, threats, reopenings,
    notes), ~0.65 per asset; ~3% of places to meet on their council's list of assets of
    community value; 30,000 postcodes in the postcode table, spread like the assets; then
@@ -261,8 +261,8 @@ def build_areas(args, rng):
 
 def locate(points):
     """(council pk, ward pk) of each point, by the site's own point-in-polygon index."""
+    from assets_register.geo.spatial import AreaIndex
     from assets_register.models import Area, AreaKind
-    from assets_register.spatial import AreaIndex
 
     found = AreaIndex(Area.objects.all()).locate_many(points[:, 0], points[:, 1])
     return [(f[AreaKind.COUNCIL], f[AreaKind.WARD]) for f in found]
@@ -430,7 +430,7 @@ def prepare_database(args, env):
     """Build the register, or reuse it when the database holds exactly this one."""
     from django.db import connection, transaction
 
-    from assets_register import indicators
+    from assets_register.indicators import compute as indicators
     from assets_register.models import (
         Area,
         Asset,
@@ -563,7 +563,7 @@ def make_mix(args, centres, rng):
 
 def page_kind(path, query, area_kinds):
     """The kind of page a request was for, as the report groups them."""
-    from assets_register.postcodes import Postcode
+    from assets_register.core.postcodes import Postcode
 
     if path == "/":
         return "home"

@@ -15,7 +15,7 @@ What it does:
    (or the --database-url database, created if missing) via `manage.py migrate` and
    Asset.objects.bulk_create. A database that already holds exactly this register
    is reused; --rebuild drops and recreates it.
-2. Times, in this process, the index build (assets_register.map_index.MarkerIndex
+2. Times, in this process, the index build (assets_register.geo.map_index.MarkerIndex
    .from_database()) and the map view itself (no HTTP) over a sample of the
    benchmark's requests.
 3. Starts gunicorn on 127.0.0.1 (2 sync workers by default, settings bench.settings:
@@ -101,7 +101,7 @@ def time_in_process(paths):
     """Single-threaded time of the map view alone (no HTTP, no middleware), 2nd pass."""
     from django.test import RequestFactory
 
-    from assets_register.views import map_markers
+    from assets_register.register.views import map_markers
 
     factory, times = RequestFactory(), []
     for path in paths:  # the first pass builds the index (timed separately) and any caches
@@ -318,7 +318,7 @@ def main():
     import django
 
     django.setup()
-    from assets_register.map_index import MarkerIndex
+    from assets_register.geo.map_index import MarkerIndex
 
     started, busy_before = time.time(), busy_cpu_percent()
     centres, points = make_register(args.assets, args.seed)

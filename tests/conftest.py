@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from assets_register import map_index
+from assets_register.geo import map_index
 
 DEMO = Path(__file__).resolve().parents[1] / "demo_data"
 DATA = Path(__file__).resolve().parent / "data"

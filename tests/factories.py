@@ -5,7 +5,7 @@ import factory
 
 from django.utils import timezone
 
-from assets_register.eligibility import BodyType
+from assets_register.law.eligibility import BodyType
 from assets_register.models import (
     Area,
     AreaIndicator,

@@ -96,7 +96,7 @@ def notice_officer(officer):
 
 
 def listed(council, reference="A-CV-1"):
-    from assets_register import acv_workflow
+    from assets_register.acv import workflow as acv_workflow
 
     item = nomination(council, D(2020, 11, 2))
     return acv_workflow.decide_nomination(item, listed=True, decided_on=D(2020, 12, 14),
@@ -153,7 +153,7 @@ def test_the_admin_refuses_what_the_statute_refuses(client, councils, notice_off
 
 def test_the_dashboard_warns_of_reviews_and_bid_windows_for_my_council(
         client, councils, notice_officer, monkeypatch):
-    from assets_register import acv_workflow
+    from assets_register.acv import workflow as acv_workflow
     from assets_register.models import Review
 
     durham, swale = councils

@@ -10,8 +10,8 @@ import pytest
 
 from django.urls import reverse
 
-from assets_register import acv_workflow
-from assets_register.exports import spreadsheet_safe
+from assets_register.acv import workflow as acv_workflow
+from assets_register.core.files import spreadsheet_safe
 
 from .factories import AssetFactory, CouncilFactory, NominationFactory
 
@@ -141,7 +141,7 @@ def test_spreadsheet_safe(value, safe):
 
 
 def test_the_statutory_dates_file_is_documented_field_by_field(client):
-    from assets_register.acv_lists import STATUTORY_FIELDS
+    from assets_register.acv.lists import STATUTORY_FIELDS
 
     page = client.get(reverse("about_data")).content.decode()
     for field in STATUTORY_FIELDS:

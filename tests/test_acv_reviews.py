@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
-from assets_register import acv_workflow
+from assets_register.acv import workflow as acv_workflow
 from assets_register.models import CompensationClaim, Review
 
 from .factories import AssetFactory, CouncilFactory, NominationFactory
@@ -84,7 +84,7 @@ def test_exempt_disposals_go_on_the_timeline_once_and_leave_the_listing(entry):
 
 
 def test_review_and_appeal_deadlines_are_in_the_calendar(entry):
-    from assets_register.acv_lists import deadlines
+    from assets_register.acv.lists import deadlines
 
     summaries = {item[2]: item[1] for item in deadlines(D(2024, 3, 10), asset=entry.asset)}
     assert summaries[f"Last day for the owner to ask for a review: {entry.asset.name}"] == D(

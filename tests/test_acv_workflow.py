@@ -6,8 +6,8 @@ import pytest
 
 from django.core.exceptions import ValidationError
 
-from assets_register import acv_workflow
-from assets_register.eligibility import BodyType
+from assets_register.acv import workflow as acv_workflow
+from assets_register.law.eligibility import BodyType
 from assets_register.models import AssetEvent, EventKind, ListEntry, Nomination, Status
 
 from .factories import AssetFactory, CouncilFactory, NominationFactory

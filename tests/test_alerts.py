@@ -8,7 +8,9 @@ import pytest
 
 from django.core import mail
 
-from assets_register import acv_workflow, alert_emails, alerts
+from assets_register.acv import workflow as acv_workflow
+from assets_register.alerts import emails as alert_emails
+from assets_register.alerts import matching as alerts
 from assets_register.models import Delivery, EventKind, Frequency, Subscription
 
 from .factories import (

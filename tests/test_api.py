@@ -18,8 +18,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assets_register import acv_workflow
-from assets_register.eligibility import BodyType
+from assets_register.acv import workflow as acv_workflow
+from assets_register.law.eligibility import BodyType
 from assets_register.models import AreaKind, Category, EventKind
 
 from .factories import (

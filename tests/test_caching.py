@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assets_register import acv_workflow
+from assets_register.acv import workflow as acv_workflow
 from assets_register.models import EventKind
 
 from .factories import AssetEventFactory, AssetFactory, CouncilFactory, NominationFactory

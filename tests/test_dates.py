@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assets_register.dates import InvalidDate, parse_partial_date
+from assets_register.core.dates import InvalidDate, parse_partial_date
 from assets_register.models import DatePrecision
 
 

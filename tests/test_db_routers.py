@@ -2,7 +2,7 @@
 
 from django.test import RequestFactory
 
-from assets_register.db_routers import ReplicaReadsMiddleware, ReplicaRouter
+from assets_register.core.db_routers import ReplicaReadsMiddleware, ReplicaRouter
 from assets_register.models import Asset
 
 

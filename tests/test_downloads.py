@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assets_register import downloads
+from assets_register.opendata import downloads
 
 from .factories import AssetFactory
 from .test_api import PRIVATE, build_register

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assets_register.eligibility import (
+from assets_register.law.eligibility import (
     COMMUNITY_INTEREST_GROUPS,
     Body,
     BodyType,

@@ -16,15 +16,8 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from assets_register.indicators import recompute
-from assets_register.models import (
-    Category,
-    EventKind,
-    Nomination,
-    Report,
-    Status,
-    Subscription,
-)
+from assets_register.indicators.compute import recompute
+from assets_register.models import Category, EventKind, Nomination, Report, Status, Subscription
 
 from .factories import AreaFactory, AssetFactory, CouncilFactory, PostcodeLocationFactory, square
 from .test_fuzz_importers import assert_storable, rolled_back

@@ -38,9 +38,9 @@ from django.db import models, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils.html import escape
 
-from assets_register.exports import FORMULA_STARTS
+from assets_register.core.files import FORMULA_STARTS
 from assets_register.importers.acv_fields import HEADINGS
-from assets_register.indicators import recompute
+from assets_register.indicators.compute import recompute
 from assets_register.models import (
     Area,
     AreaKind,

@@ -6,7 +6,7 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from assets_register.geocoding import (
+from assets_register.geo.geocoding import (
     GeocoderChain,
     LocalPostcodeGeocoder,
     Located,

@@ -4,13 +4,7 @@ import datetime
 
 import pytest
 
-from assets_register.models import (
-    Asset,
-    AssetEvent,
-    DatePrecision,
-    EventKind,
-    Status,
-)
+from assets_register.models import Asset, AssetEvent, DatePrecision, EventKind, Status
 from assets_register.models.assets import derive_status
 
 from .factories import AssetEventFactory, AssetFactory

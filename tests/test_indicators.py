@@ -35,8 +35,8 @@ import datetime
 
 import pytest
 
-from assets_register import indicators
-from assets_register.indicators import Rules, compute, recompute
+from assets_register.indicators import compute as indicators
+from assets_register.indicators.compute import Rules, compute, recompute
 from assets_register.models import (
     Area,
     AreaIndicator,

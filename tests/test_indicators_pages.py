@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from assets_register import indicator_views
-from assets_register.indicators import Rules, recompute
+from assets_register.indicators import views as indicator_views
+from assets_register.indicators.compute import Rules, recompute
 
 from .factories import AreaFactory, AreaIndicatorFactory, CouncilFactory, square
 from .test_indicators import ON, build_register

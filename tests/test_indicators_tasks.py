@@ -6,8 +6,8 @@ import pytest
 
 from django.core.management import call_command
 
+from assets_register.indicators.tasks import compute_indicators
 from assets_register.models import IndicatorSnapshot
-from assets_register.tasks import compute_indicators
 
 from .factories import AreaFactory, AssetEventFactory, AssetFactory
 

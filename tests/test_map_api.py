@@ -2,7 +2,7 @@ import pytest
 
 from django.urls import reverse
 
-from assets_register import map_index
+from assets_register.geo import map_index
 from assets_register.models import EventKind
 
 from .factories import AssetEventFactory, AssetFactory

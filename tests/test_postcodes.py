@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assets_register.postcodes import InvalidPostcode, Postcode
+from assets_register.core.postcodes import InvalidPostcode, Postcode
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"

@@ -7,7 +7,7 @@ import pytest
 
 from django.contrib.auth.models import User
 
-from assets_register import acv_workflow
+from assets_register.acv import workflow as acv_workflow
 from assets_register.models import EventKind
 
 from .factories import (
@@ -55,7 +55,7 @@ def register():
 
     Report.objects.create(kind="closed", asset=pub, council=durham, status="pending",
                           details="Unmoderated words", email="reporter.private@example.org")
-    from assets_register.indicators import recompute
+    from assets_register.indicators.compute import recompute
 
     recompute()
     return pub

@@ -130,7 +130,7 @@ def test_search_escapes_what_people_type(client, place):
 
 
 def test_about_the_data_page_carries_every_attribution_line(client):
-    from assets_register.attribution import ATTRIBUTION_LINES
+    from assets_register.core.licences import ATTRIBUTION_LINES
 
     page = client.get(reverse("about_data")).content.decode()
     for line in ATTRIBUTION_LINES:
@@ -138,7 +138,7 @@ def test_about_the_data_page_carries_every_attribution_line(client):
 
 
 def test_source_names_for_council_registers():
-    from assets_register.attribution import source_name
+    from assets_register.core.licences import source_name
 
     assert source_name("acv-import:E06000047").startswith("The council's published list")
     assert source_name("acv") == "The council's Community Right to Bid records"

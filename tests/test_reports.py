@@ -12,14 +12,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from assets_register.models import (
-    Asset,
-    CouncilStaff,
-    EventKind,
-    Report,
-    ReportStatus,
-    Status,
-)
+from assets_register.models import Asset, CouncilStaff, EventKind, Report, ReportStatus, Status
 
 from .factories import AreaFactory, AssetFactory, CouncilFactory, PostcodeLocationFactory, square
 

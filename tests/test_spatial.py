@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
+from assets_register.geo.spatial import AreaIndex, assign_areas
 from assets_register.models import AreaKind, Asset
-from assets_register.spatial import AreaIndex, assign_areas
 
 from .factories import AreaFactory, AssetFactory, CouncilFactory, square
 

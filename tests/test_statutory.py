@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assets_register.statutory import Counting, Period, Unit, days_left
+from assets_register.law.statutory import Counting, Period, Unit, days_left
 
 D = datetime.date
 SIX_WEEKS = Period(6, Unit.WEEKS)

@@ -1,1 +1,7 @@
+"""Open data in: one importer per source on a shared base (header check, validate every
+row, write in one transaction, idempotent upserts), and the admin's import screen.
+
+May import: core, law, models, geo, alerts, indicators, acv.
+"""
+
 """Importers of outside data. Each module reads one kind of source on a shared base."""

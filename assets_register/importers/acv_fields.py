@@ -6,8 +6,14 @@ import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
-from ..dates import InvalidDate, parse_partial_date
-from ..models import UK_LATITUDE_RANGE, UK_LONGITUDE_RANGE, Category, DatePrecision, ListEntry
+from assets_register.core.dates import InvalidDate, parse_partial_date
+from assets_register.models import (
+    UK_LATITUDE_RANGE,
+    UK_LONGITUDE_RANGE,
+    Category,
+    DatePrecision,
+    ListEntry,
+)
 
 # National field -> the other headings councils use for it. "postcode", "latitude",
 # "longitude" and "reason-unsuccessful" are ours: common in council files, absent nationally.

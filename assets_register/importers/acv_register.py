@@ -19,26 +19,12 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..dates import InvalidDate
-from ..eligibility import BodyType
-from ..geocoding import find_postcode, postcode_lookup
-from ..map_index import bump_map_version
-from ..models import (
-    AreaKind,
-    Asset,
-    AssetEvent,
-    BidderRequest,
-    Clock,
-    DisposalNotice,
-    EventKind,
-    ListEntry,
-    LocationSource,
-    Nomination,
-    StatutoryRegime,
-)
-from ..postcodes import InvalidPostcode, Postcode
-from ..spatial import AreaIndex
-from .acv_fields import (
+from assets_register.core.dates import InvalidDate
+from assets_register.core.postcodes import InvalidPostcode, Postcode
+from assets_register.geo.geocoding import find_postcode, postcode_lookup
+from assets_register.geo.map_index import bump_map_version
+from assets_register.geo.spatial import AreaIndex
+from assets_register.importers.acv_fields import (
     _COORDINATES,
     EXPIRED,
     LISTED,
@@ -52,7 +38,21 @@ from .acv_fields import (
     parse_decision,
     parse_point,
 )
-from .base import BaseImporter, ImportFileError, RowError
+from assets_register.importers.base import BaseImporter, ImportFileError, RowError
+from assets_register.law.eligibility import BodyType
+from assets_register.models import (
+    AreaKind,
+    Asset,
+    AssetEvent,
+    BidderRequest,
+    Clock,
+    DisposalNotice,
+    EventKind,
+    ListEntry,
+    LocationSource,
+    Nomination,
+    StatutoryRegime,
+)
 
 
 @dataclass

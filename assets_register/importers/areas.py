@@ -8,12 +8,12 @@ from pathlib import Path
 import shapely
 from shapely.geometry import mapping
 
-from ..map_index import bump_map_version
-from ..models import Area, AreaKind, PostcodeLocation
-from ..postcodes import InvalidPostcode, Postcode
-from ..spatial import geometry_from_geojson
-from .assets import SIX_PLACES
-from .base import BaseImporter, ImportFileError, RowError, text
+from assets_register.core.postcodes import InvalidPostcode, Postcode
+from assets_register.geo.map_index import bump_map_version
+from assets_register.geo.spatial import geometry_from_geojson
+from assets_register.importers.assets import SIX_PLACES
+from assets_register.importers.base import BaseImporter, ImportFileError, RowError, text
+from assets_register.models import Area, AreaKind, PostcodeLocation
 
 # Property names used by ONS/OS boundary files, newest first.
 CODE_PROPERTIES = ("LAD24CD", "LAD23CD", "LAD22CD", "WD24CD", "WD23CD", "WD22CD", "WD13CD",

@@ -3,9 +3,12 @@
 import functools
 from decimal import Decimal, InvalidOperation
 
-from ..geocoding import postcode_lookup
-from ..map_index import bump_map_version
-from ..models import (
+from assets_register.core.postcodes import InvalidPostcode, Postcode
+from assets_register.geo.geocoding import postcode_lookup
+from assets_register.geo.map_index import bump_map_version
+from assets_register.geo.spatial import AreaIndex
+from assets_register.importers.base import BaseImporter, RowError, text
+from assets_register.models import (
     UK_LATITUDE_RANGE,
     UK_LONGITUDE_RANGE,
     Asset,
@@ -14,9 +17,6 @@ from ..models import (
     LocationSource,
     Ownership,
 )
-from ..postcodes import InvalidPostcode, Postcode
-from ..spatial import AreaIndex
-from .base import BaseImporter, RowError, text
 
 ASSET_FIELDS = (
     "name", "category", "address", "postcode", "latitude", "longitude", "location_source",

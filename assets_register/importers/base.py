@@ -7,6 +7,7 @@ run would do.
 """
 
 import gc
+import gzip
 import io
 import zipfile
 import zlib
@@ -88,8 +89,6 @@ def read_table(source, *, sep=None):
         else:
             raw = source.read() if hasattr(source, "read") else Path(source).read_bytes()
             if name.endswith(".gz"):
-                import gzip
-
                 raw = gzip.decompress(raw)
             text, notice = decode(raw)
             if notice:

@@ -7,7 +7,9 @@ from tqdm import tqdm
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from .base import ImportFileError
+from assets_register.alerts.tasks import deliver_alerts
+from assets_register.importers.base import ImportFileError
+from assets_register.indicators.tasks import compute_indicators
 
 MAX_PROBLEMS_SHOWN = 200
 
@@ -53,8 +55,6 @@ class ImportCommand(BaseCommand):
         if written and (report.created or report.updated):
             # Changed places, events or areas change the figures and may be news for
             # subscribers: both are worked out by the task worker.
-            from ..tasks import compute_indicators, deliver_alerts
-
             transaction.on_commit(compute_indicators.enqueue)
             transaction.on_commit(deliver_alerts.enqueue)
         return report

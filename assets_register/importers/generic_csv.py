@@ -15,10 +15,10 @@ Columns (a header row is required; order does not matter):
 A row needs a postcode or coordinates to appear on the map.
 """
 
-from ..dates import InvalidDate, parse_partial_date
-from ..models import Category, EventKind, Ownership
-from .assets import AssetImporter, choice, coordinates, postcode_field
-from .base import RowError, text
+from assets_register.core.dates import InvalidDate, parse_partial_date
+from assets_register.importers.assets import AssetImporter, choice, coordinates, postcode_field
+from assets_register.importers.base import RowError, text
+from assets_register.models import Category, EventKind, Ownership
 
 
 def dated_events(row, columns):

@@ -10,9 +10,9 @@ dated events.
 
 import datetime
 
-from ..models import Category, DatePrecision, EventKind, Ownership
-from .assets import AssetImporter, postcode_field
-from .base import RowError, text
+from assets_register.importers.assets import AssetImporter, postcode_field
+from assets_register.importers.base import RowError, text
+from assets_register.models import Category, DatePrecision, EventKind, Ownership
 
 OPERATION_YEARS = (2016, 2019, 2021, 2022, 2023)
 OPERATING_MODELS = {

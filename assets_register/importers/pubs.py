@@ -10,9 +10,9 @@ normalized_name, osm_id, latitude, longitude; github.com/mlj/uk-pub-names).
 ODbL 1.0: these rows keep source 'osm-pubs' so they stay separable.
 """
 
-from ..models import Category
-from .assets import AssetImporter, coordinates, postcode_field
-from .base import RowError, text
+from assets_register.importers.assets import AssetImporter, coordinates, postcode_field
+from assets_register.importers.base import RowError, text
+from assets_register.models import Category
 
 
 class OpenPubsImporter(AssetImporter):

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from assets_register.regimes import ensure_2012_regime
+from assets_register.law.regimes import ensure_2012_regime
 
 
 def seed(apps, schema_editor):

@@ -1,4 +1,10 @@
-from .acv import (
+"""Every table of the app (one Django app, one label), a module per feature. Models own
+their data rules: choices, constraints and clean().
+
+May import: core, law.
+"""
+
+from assets_register.models.acv import (
     Appeal,
     BidderRequest,
     Clock,
@@ -11,7 +17,7 @@ from .acv import (
     Review,
     StatutoryRegime,
 )
-from .alerts import (
+from assets_register.models.alerts import (
     RADIUS_KM_RANGE,
     TOPIC_OF_EVENT,
     AlertCursor,
@@ -19,11 +25,9 @@ from .alerts import (
     Frequency,
     Subscription,
     Topic,
-    bounding_box,
-    distance_km,
 )
-from .areas import Area, AreaKind, without_geometry
-from .assets import (
+from assets_register.models.areas import Area, AreaKind, without_geometry
+from assets_register.models.assets import (
     CLOSURE_KINDS,
     OPEN_STATUSES,
     PLACES_TO_MEET,
@@ -38,10 +42,10 @@ from .assets import (
     Ownership,
     Status,
 )
-from .indicators import AreaIndicator, IndicatorSnapshot
-from .postcodes import PostcodeLocation
-from .reports import Report, ReportKind, ReportStatus
-from .staff import CouncilStaff
+from assets_register.models.indicators import AreaIndicator, IndicatorSnapshot
+from assets_register.models.postcodes import PostcodeLocation
+from assets_register.models.reports import Report, ReportKind, ReportStatus
+from assets_register.models.staff import CouncilStaff
 
 __all__ = [
     "without_geometry",
@@ -55,8 +59,6 @@ __all__ = [
     "Frequency",
     "Subscription",
     "Topic",
-    "bounding_box",
-    "distance_km",
     "ExemptDisposal",
     "Appeal",
     "CompensationClaim",

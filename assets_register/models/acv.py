@@ -9,8 +9,8 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
-from ..eligibility import Body, BodyType, bidder_problems, nomination_problems
-from ..statutory import Counting, Period, Unit
+from assets_register.law.eligibility import Body, BodyType, bidder_problems, nomination_problems
+from assets_register.law.statutory import Counting, Period, Unit
 
 
 class Clock(models.TextChoices):

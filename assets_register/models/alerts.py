@@ -1,15 +1,13 @@
 """Campaigners' alerts: who watches what, and the log of what was sent to whom."""
 
-import math
-import secrets
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from .assets import EventKind
+from assets_register.core.distance import bounding_box, distance_km
+from assets_register.core.tokens import random_token
+from assets_register.models.assets import EventKind
 
-KM_PER_DEGREE_LATITUDE = 111.32
 RADIUS_KM_RANGE = (0.5, 20)
 
 
@@ -39,8 +37,7 @@ class Frequency(models.TextChoices):
     WEEKLY = "weekly", "A weekly digest (Mondays)"
 
 
-def _new_token():
-    return secrets.token_urlsafe(24)
+_new_token = random_token  # named by migration 0011
 
 
 class SubscriptionQuerySet(models.QuerySet):
@@ -71,7 +68,7 @@ class Subscription(models.Model):
     Starts only once the address is confirmed (double opt-in). The email is private."""
 
     email = models.EmailField(db_index=True)
-    token = models.CharField(max_length=40, unique=True, default=_new_token, editable=False)
+    token = models.CharField(max_length=40, unique=True, default=random_token, editable=False)
     area = models.ForeignKey("Area", null=True, blank=True, on_delete=models.CASCADE,
                              related_name="subscriptions")
     asset = models.ForeignKey("Asset", null=True, blank=True, on_delete=models.CASCADE,
@@ -147,22 +144,6 @@ class Subscription(models.Model):
         return asset.is_located and distance_km(
             self.latitude, self.longitude, float(asset.latitude), float(asset.longitude)
         ) <= self.radius_km
-
-
-def bounding_box(latitude, longitude, radius_km):
-    """(min_lat, max_lat, min_lon, max_lon) of a box that holds the circle."""
-    lat_span = radius_km / KM_PER_DEGREE_LATITUDE
-    lon_span = lat_span / max(math.cos(math.radians(latitude)), 0.01)
-    return (latitude - lat_span, latitude + lat_span, longitude - lon_span,
-            longitude + lon_span)
-
-
-def distance_km(lat1, lon1, lat2, lon2):
-    """Great-circle distance (haversine), good to metres at these ranges."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(a))
 
 
 class Delivery(models.Model):

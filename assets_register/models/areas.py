@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 GEOMETRY_FIELDS = ("boundary", "boundary_display")
 
@@ -20,8 +21,6 @@ class AreaKind(models.TextChoices):
 class AreaQuerySet(models.QuerySet):
     def current(self, on=None):
         """Areas whose boundary generation is in force on a date (today by default)."""
-        from django.utils import timezone
-
         on = on or timezone.localdate()
         return self.filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=on),

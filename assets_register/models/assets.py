@@ -14,7 +14,9 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import DraftStateMixin, RevisionMixin
 
-from ..postcodes import InvalidPostcode, Postcode
+from assets_register.core.dates import DatePrecision
+from assets_register.core.licences import source_name
+from assets_register.core.postcodes import InvalidPostcode, Postcode
 
 # A generous box around the UK and its islands; anything outside is a data error.
 UK_LATITUDE_RANGE = (Decimal("49.8"), Decimal("60.9"))
@@ -82,12 +84,6 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = frozenset({Status.OPEN, Status.AT_RISK, Status.FOR_SALE})
-
-
-class DatePrecision(models.TextChoices):
-    DAY = "day", "Day"
-    MONTH = "month", "Month"
-    YEAR = "year", "Year"
 
 
 class EventKind(models.TextChoices):
@@ -270,8 +266,6 @@ class Asset(DraftStateMixin, RevisionMixin, ClusterableModel):
 
     @property
     def source_name(self) -> str:
-        from ..attribution import source_name
-
         return source_name(self.source)
 
     @property
@@ -376,8 +370,6 @@ class AssetEvent(models.Model):
 
     @property
     def source_name(self) -> str:
-        from ..attribution import source_name
-
         return source_name(self.source)
 
     @property

@@ -1,7 +1,7 @@
 from django.db import models
 from django.db.models import Q
 
-from .areas import AreaKind
+from assets_register.models.areas import AreaKind
 
 
 class IndicatorSnapshotQuerySet(models.QuerySet):

@@ -1,7 +1,6 @@
 """Residents' reports: news of a place, a missing place or a correction. Nothing in one is
 public until a moderator accepts it; the reporter's email never is."""
 
-import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,7 +8,8 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 
-from .assets import UK_LATITUDE_RANGE, UK_LONGITUDE_RANGE, Category, EventKind
+from assets_register.core.tokens import random_token
+from assets_register.models.assets import UK_LATITUDE_RANGE, UK_LONGITUDE_RANGE, Category, EventKind
 
 
 def private_storage():
@@ -17,8 +17,7 @@ def private_storage():
     return storages["private"]
 
 
-def new_token():
-    return secrets.token_urlsafe(24)
+new_token = random_token  # named by migration 0012
 
 
 class ReportKind(models.TextChoices):
@@ -75,7 +74,7 @@ class Report(models.Model):
     source_url = models.URLField("a link that shows it (optional)", max_length=500, blank=True)
     photo = models.FileField(upload_to="reports/%Y/%m/", storage=private_storage, blank=True)
     email = models.EmailField("your email address")
-    token = models.CharField(max_length=40, unique=True, editable=False, default=new_token)
+    token = models.CharField(max_length=40, unique=True, editable=False, default=random_token)
     status = models.CharField(max_length=12, choices=ReportStatus.choices,
                               default=ReportStatus.UNCONFIRMED, db_index=True)
     duplicate_of = models.ForeignKey(

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from .areas import AreaKind
+from assets_register.models.areas import AreaKind
 
 
 class CouncilStaff(models.Model):

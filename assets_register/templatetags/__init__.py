@@ -1,0 +1,4 @@
+"""Template tags for the public pages.
+
+May import: core, geo.
+"""

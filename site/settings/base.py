@@ -45,8 +45,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "assets_register.middleware.DatabaseUnavailableMiddleware",
-    "assets_register.middleware.NulCharactersMiddleware",
+    "assets_register.core.middleware.DatabaseUnavailableMiddleware",
+    "assets_register.core.middleware.NulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -69,7 +69,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "assets_register.context_processors.site_context",
+                "assets_register.core.context_processors.site_context",
             ],
         },
     },
@@ -87,8 +87,8 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     # Public pages read from a PostgreSQL replica; everything else uses the primary.
     DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"],
                                                  conn_max_age=60, conn_health_checks=True)
-    DATABASE_ROUTERS = ["assets_register.db_routers.ReplicaRouter"]
-    MIDDLEWARE.insert(1, "assets_register.db_routers.ReplicaReadsMiddleware")
+    DATABASE_ROUTERS = ["assets_register.core.db_routers.ReplicaRouter"]
+    MIDDLEWARE.insert(1, "assets_register.core.db_routers.ReplicaReadsMiddleware")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Wagtail 8's search index needs it on PostgreSQL (postgres.E005).
     INSTALLED_APPS.append("django.contrib.postgres")
@@ -107,7 +107,7 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 if not os.environ.get("REDIS_URL"):
     # One process in development: the per-process memory cache counts correctly.
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
-RATELIMIT_VIEW = "assets_register.nomination_views.rate_limited"
+RATELIMIT_VIEW = "assets_register.core.ratelimits.rate_limited"
 NOMINATION_RATE_PER_IP = os.environ.get("NOMINATION_RATE_PER_IP", "5/h")
 NOMINATION_RATE_PER_EMAIL = os.environ.get("NOMINATION_RATE_PER_EMAIL", "3/h")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "register@localhost")

@@ -19,9 +19,9 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
-from assets_register import map_index
+from assets_register.geo import map_index
+from assets_register.law.regimes import ensure_2012_regime
 from assets_register.models import RegimePeriod, StatutoryRegime
-from assets_register.regimes import ensure_2012_regime
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -21,9 +21,8 @@ from django.db import OperationalError
 from django.test import override_settings
 from django.utils import timezone
 
-from assets_register import acv_workflow
-from assets_register.alert_emails import NOMINATOR_SALT
-from assets_register.alert_subscriptions import confirm_token
+from assets_register.acv import workflow as acv_workflow
+from assets_register.alerts.emails import NOMINATOR_SALT, confirm_token
 from assets_register.models import Area, AreaKind, Asset, Report, Review, Subscription
 
 from ..factories import NominationFactory
@@ -112,7 +111,7 @@ def rate_limited(page):
 
 def database_unavailable(page):
     """The middleware's 503 page, for the database failing under a view."""
-    with mock.patch("assets_register.views.search",
+    with mock.patch("assets_register.register.views.search",
                     side_effect=OperationalError("unable to open database file")):
         go("/search/?q=library", status=503)(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(

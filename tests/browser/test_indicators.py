@@ -14,7 +14,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from assets_register.indicators import Rules, recompute
+from assets_register.indicators.compute import Rules, recompute
 from assets_register.models import Area, AreaKind
 
 from .support import serious_axe_violations

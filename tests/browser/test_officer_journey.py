@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from django.contrib.auth.models import Group, Permission, User
 from django.utils import timezone
 
+from assets_register.law.regimes import ensure_2012_regime
 from assets_register.models import CouncilStaff, RegimePeriod, StatutoryRegime
-from assets_register.regimes import ensure_2012_regime
 
 from ..factories import AssetFactory, CouncilFactory, NominationFactory
 

@@ -4,11 +4,7 @@ import datetime
 
 import pytest
 
-from assets_register.importers.areas import (
-    BoundaryImporter,
-    DeprivationImporter,
-    PostcodeImporter,
-)
+from assets_register.importers.areas import BoundaryImporter, DeprivationImporter, PostcodeImporter
 from assets_register.importers.base import ImportFileError
 from assets_register.models import Area, AreaKind, PostcodeLocation
 

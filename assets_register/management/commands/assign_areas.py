@@ -3,9 +3,9 @@
 
 from django.core.management.base import BaseCommand
 
-from ...map_index import bump_map_version
-from ...models import Asset
-from ...spatial import assign_areas
+from assets_register.geo.map_index import bump_map_version
+from assets_register.geo.spatial import assign_areas
+from assets_register.models import Asset
 
 
 class Command(BaseCommand):

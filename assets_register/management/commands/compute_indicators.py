@@ -12,7 +12,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...indicators import recompute
+from assets_register.indicators.compute import recompute
 
 
 class Command(BaseCommand):

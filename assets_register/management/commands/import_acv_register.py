@@ -25,9 +25,9 @@ import argparse
 
 from django.core.management.base import CommandError, DjangoHelpFormatter
 
-from ...importers.acv_register import ACVRegisterImporter
-from ...importers.command import ImportCommand
-from ...models import Area
+from assets_register.importers.acv_register import ACVRegisterImporter
+from assets_register.importers.command import ImportCommand
+from assets_register.models import Area
 
 
 class _HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):

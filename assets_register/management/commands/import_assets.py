@@ -12,10 +12,12 @@ Places without coordinates are located from their postcode (offline table).
     manage.py import_assets my_halls.csv --format generic --source my-council-halls
 """
 
-from ...importers.command import ImportCommand
-from ...importers.generic_csv import GenericAssetCsvImporter
-from ...importers.libraries import PublicLibrariesImporter
-from ...importers.pubs import OpenPubsImporter, OsmPubsImporter
+from pathlib import Path
+
+from assets_register.importers.command import ImportCommand
+from assets_register.importers.generic_csv import GenericAssetCsvImporter
+from assets_register.importers.libraries import PublicLibrariesImporter
+from assets_register.importers.pubs import OpenPubsImporter, OsmPubsImporter
 
 FORMATS = {
     "generic": GenericAssetCsvImporter,
@@ -41,7 +43,5 @@ class Command(ImportCommand):
         importer_class = FORMATS[options["format"]]
         source = options["source"]
         if source is None and importer_class is GenericAssetCsvImporter:
-            from pathlib import Path
-
             source = Path(path).stem[:50]
         return importer_class(path, source_name=source, **kwargs)

@@ -7,9 +7,9 @@ authority is at github.com/martinjc/UK-GeoJSON. The demo files are in demo_data/
     manage.py import_boundaries demo_data/wards_2013.geojson --kind ward --valid-from 2013-05-02
 """
 
-from ...importers.areas import BoundaryImporter, parse_iso_date
-from ...importers.command import ImportCommand
-from ...models import AreaKind
+from assets_register.importers.areas import BoundaryImporter, parse_iso_date
+from assets_register.importers.command import ImportCommand
+from assets_register.models import AreaKind
 
 
 class Command(ImportCommand):

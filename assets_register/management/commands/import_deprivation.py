@@ -4,8 +4,8 @@ register (lsoa11_code, IMD_rank, IMD_decile; MHCLG, OGL v3).
     manage.py import_deprivation demo_data/imd2019_lsoa.csv
 """
 
-from ...importers.areas import DeprivationImporter
-from ...importers.command import ImportCommand
+from assets_register.importers.areas import DeprivationImporter
+from assets_register.importers.command import ImportCommand
 
 
 class Command(ImportCommand):

@@ -5,8 +5,8 @@ admin_ward_code), as a .csv or .csv.gz. See demo_data/README.md for the source.
     manage.py import_postcodes demo_data/postcodes.csv.gz
 """
 
-from ...importers.areas import PostcodeImporter
-from ...importers.command import ImportCommand
+from assets_register.importers.areas import PostcodeImporter
+from assets_register.importers.command import ImportCommand
 
 
 class Command(ImportCommand):

@@ -4,8 +4,8 @@ every few minutes with no options (new events, reminders, 'as it happens' emails
 
 from django.core.management.base import BaseCommand
 
+from assets_register.alerts.tasks import deliver_alerts, send_digests
 from assets_register.models import Frequency
-from assets_register.tasks import deliver_alerts, send_digests
 
 
 class Command(BaseCommand):

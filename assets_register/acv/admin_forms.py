@@ -1,0 +1,66 @@
+"""ACV forms in the admin: entries and notices stay on the officer's council's list, and
+inline rows (reviews, requests to bid) are checked against the dates typed above them."""
+
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from assets_register.core.permissions import councils_of
+from assets_register.models import DisposalNotice, ListEntry
+
+
+def _add_formset_problems(formset, field, problem_of):
+    """Check each live row of an inline formset; True when all pass."""
+    valid = True
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", {})
+        if data.get(field) and not data.get("DELETE"):
+            problem = problem_of(data[field])
+            if problem:
+                form.add_error(field, problem)
+                valid = False
+    return valid
+
+
+class ListEntryAdminForm(WagtailAdminModelForm):
+    """Council staff keep entries on their own council's list; owners' reviews are checked
+    against the notice of listing typed in the same form."""
+
+    def clean(self):
+        cleaned = super().clean()
+        user = getattr(self, "for_user", None)
+        councils = councils_of(user) if user else None
+        council = cleaned.get("council")
+        if councils is not None and council is not None and council.pk not in councils:
+            self.add_error("council", "You can keep entries on your own council's list only.")
+        return cleaned
+
+    def is_valid(self):
+        valid = super().is_valid()
+        if not hasattr(self, "cleaned_data"):
+            return valid
+        entry = ListEntry(owner_notified_on=self.cleaned_data.get("owner_notified_on"))
+        return _add_formset_problems(self.formsets["reviews"], "requested_on",
+                                     entry.review_request_problem) and valid
+
+
+class DisposalNoticeAdminForm(WagtailAdminModelForm):
+    """Council staff record notices only against their own council's list entries."""
+
+    def clean(self):
+        cleaned = super().clean()
+        user = getattr(self, "for_user", None)
+        councils = councils_of(user) if user else None
+        entry = cleaned.get("entry")
+        if councils is not None and entry is not None and entry.council_id not in councils:
+            self.add_error("entry", "This place is on another council's list.")
+        return cleaned
+
+    def is_valid(self):
+        """Also check each request to bid against the notice's window, which the requests
+        cannot do themselves before the notice is saved."""
+        valid = super().is_valid()
+        received_on = self.cleaned_data.get("received_on") if valid else None
+        if received_on is None:
+            return valid
+        notice = DisposalNotice(received_on=received_on)
+        return _add_formset_problems(self.formsets["bidder_requests"], "received_on",
+                                     notice.bid_window_problem) and valid

@@ -1,0 +1,22 @@
+"""Background work for the ACV workflow: the nominator's emailed receipt."""
+
+from django_tasks import task
+
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+
+from assets_register.models import Nomination
+
+
+@task()
+def send_nomination_receipt(nomination_id):
+    """Email the nominator their reference and the date the council must decide by."""
+    nomination = Nomination.objects.select_related("council").get(pk=nomination_id)
+    context = {"nomination": nomination}
+    send_mail(
+        subject=f"Nomination received: {nomination.land_name} ({nomination.reference})",
+        message=render_to_string("assets_register/email/nomination_receipt.txt", context),
+        from_email=None,
+        recipient_list=[nomination.contact_email],
+    )
+    return nomination.reference

@@ -1,0 +1,140 @@
+"""Atom feeds of what happened, for a council or ward, one place, or a circle round a
+postcode: the same selections as email alerts, with no sign-up. `?topics=closures,acv`
+narrows them. Worded by alerts.describe_event; nothing personal is in them."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+
+from assets_register.alerts.matching import describe_event
+from assets_register.core.distance import bounding_box, distance_km
+from assets_register.core.postcodes import Postcode
+from assets_register.geo.lookup import locate_postcode
+from assets_register.models import (
+    RADIUS_KM_RANGE,
+    TOPIC_OF_EVENT,
+    Area,
+    Asset,
+    AssetEvent,
+    Topic,
+    without_geometry,
+)
+
+FEED_LENGTH = 50
+
+
+class EventFeed(Feed):
+    feed_type = Atom1Feed
+
+    def __call__(self, request, *args, **kwargs):
+        self.request = request
+        wanted = [t for t in request.GET.get("topics", "").split(",") if t in Topic.values]
+        self.kinds = [kind for kind, topic in TOPIC_OF_EVENT.items()
+                      if not wanted or topic in wanted]
+        return super().__call__(request, *args, **kwargs)
+
+    def events(self, assets):
+        return (AssetEvent.objects.filter(asset__in=assets.live(), kind__in=self.kinds)
+                .select_related("asset__ward", "asset__council")
+                .defer(*without_geometry("asset__ward", "asset__council"))
+                .order_by("-date", "-pk")[:FEED_LENGTH])
+
+    def item_title(self, event):
+        event.news = describe_event(event, timezone.localdate())
+        return event.news.headline
+
+    def item_description(self, event):
+        return " ".join(part for part in (event.news.action, event.note) if part)
+
+    def item_link(self, event):
+        return f"{event.asset.get_absolute_url()}#event-{event.pk}"
+
+    def item_guid(self, event):
+        return self.request.build_absolute_uri(self.item_link(event))
+
+    def item_pubdate(self, event):
+        return datetime.datetime.combine(event.date, datetime.time(),
+                                         tzinfo=datetime.UTC)
+
+    def item_updateddate(self, event):
+        return event.recorded_at
+
+
+class AreaFeed(EventFeed):
+    def get_object(self, request, gss_code):
+        area = Area.objects.filter(gss_code=gss_code).order_by("-valid_from").first()
+        if area is None:
+            raise Http404("No such area")
+        return area
+
+    def title(self, area):
+        return f"Places to meet in {area.name}: what is happening"
+
+    def link(self, area):
+        return area.get_absolute_url()
+
+    def items(self, area):
+        return self.events(Asset.objects.in_area(area))
+
+
+class AssetFeed(EventFeed):
+    def get_object(self, request, pk):
+        return get_object_or_404(Asset.objects.live(), pk=pk)
+
+    def title(self, asset):
+        return f"{asset.name}: what is happening"
+
+    def link(self, asset):
+        return asset.get_absolute_url()
+
+    def items(self, asset):
+        return self.events(Asset.objects.filter(pk=asset.pk))
+
+
+@dataclass
+class Circle:
+    postcode: str
+    latitude: float
+    longitude: float
+    radius_km: float
+
+
+class NearbyFeed(EventFeed):
+    """?postcode=DH7 6LQ&km=2: places within that distance."""
+
+    def get_object(self, request):
+        postcode = Postcode.parse_or_none(request.GET.get("postcode", ""))
+        found = postcode and locate_postcode(postcode)
+        try:
+            km = float(request.GET.get("km", "2"))
+        except ValueError:
+            km = -1
+        if not found or not RADIUS_KM_RANGE[0] <= km <= RADIUS_KM_RANGE[1]:
+            raise Http404("Give a postcode we know and km from 0.5 to 20")
+        return Circle(found.postcode, found.latitude, found.longitude, km)
+
+    def title(self, circle):
+        return f"Places to meet within {circle.radius_km:g} km of {circle.postcode}"
+
+    def link(self, circle):
+        return f"{reverse('search')}?q={circle.postcode}"
+
+    def items(self, circle):
+        return self.events(within(circle))
+
+
+def within(circle):
+    """Live assets inside the circle: bounding box in the database, exact distance after."""
+    min_lat, max_lat, min_lon, max_lon = bounding_box(circle.latitude, circle.longitude,
+                                                      circle.radius_km)
+    boxed = Asset.objects.live().in_bbox(min_lon, min_lat, max_lon, max_lat)
+    ids = [pk for pk, lat, lon in boxed.values_list("pk", "latitude", "longitude")
+           if distance_km(circle.latitude, circle.longitude, float(lat), float(lon))
+           <= circle.radius_km]
+    return Asset.objects.filter(pk__in=ids)

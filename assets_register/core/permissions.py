@@ -1,0 +1,86 @@
+"""Council staff edit only their council's records."""
+
+from django.core.exceptions import PermissionDenied
+
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import policy_registry
+from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+EVERY_COUNCIL = "assets_register.edit_every_council"
+
+
+def councils_of(user):
+    """The ids of the councils a user may edit, or None for every council."""
+    if user.is_superuser or user.has_perm(EVERY_COUNCIL):
+        return None
+    return set(user.council_memberships.values_list("council_id", flat=True))
+
+
+class CouncilPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions as usual, narrowed to records in the user's councils.
+    A record with no council (not yet located) belongs to no council's staff.
+    `council_path` reaches the council from the record, e.g. "entry__council"."""
+
+    def __init__(self, model, council_path="council"):
+        super().__init__(model)
+        self.council_path = council_path
+
+    def council_id_of(self, instance):
+        *steps, last = self.council_path.split("__")
+        for step in steps:
+            instance = getattr(instance, step, None)
+        return getattr(instance, f"{last}_id", None)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if not self.user_has_permission(user, action):
+            return False
+        councils = councils_of(user)
+        return councils is None or self.council_id_of(instance) in councils
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        instances = super().instances_user_has_any_permission_for(user, actions)
+        councils = councils_of(user)
+        if councils is None:
+            return instances
+        return instances.filter(**{f"{self.council_path}__in": councils})
+
+
+class CouncilScopedObjectMixin:
+    """For admin views of one record: refuse records outside the user's councils."""
+
+    def get_object(self, *args, **kwargs):
+        instance = super().get_object(*args, **kwargs)
+        policy = policy_registry.get_by_type(type(instance))
+        if not policy.user_has_any_permission_for_instance(
+            self.request.user, ["view", "change", "delete", "publish"], instance
+        ):
+            raise PermissionDenied
+        return instance
+
+
+def council_scoped(view_class):
+    return type(f"CouncilScoped{view_class.__name__}", (CouncilScopedObjectMixin, view_class), {})
+
+
+class CouncilScopedViewSet(SnippetViewSet):
+    """Council staff list, open and change only their council's records."""
+
+    # Every view of a single record checks the record's council, not just the model.
+    edit_view_class = council_scoped(snippet_views.EditView)
+    delete_view_class = council_scoped(snippet_views.DeleteView)
+    copy_view_class = council_scoped(snippet_views.CopyView)
+    unpublish_view_class = council_scoped(snippet_views.UnpublishView)
+    history_view_class = council_scoped(snippet_views.HistoryView)
+    usage_view_class = council_scoped(snippet_views.UsageView)
+    inspect_view_class = council_scoped(snippet_views.InspectView)
+    lock_view_class = council_scoped(snippet_views.LockView)
+    unlock_view_class = council_scoped(snippet_views.UnlockView)
+    revisions_view_class = council_scoped(snippet_views.PreviewRevisionView)
+    revisions_compare_view_class = council_scoped(snippet_views.RevisionsCompareView)
+    revisions_unschedule_view_class = council_scoped(snippet_views.RevisionsUnscheduleView)
+
+    def get_queryset(self, request):
+        return self.permission_policy.instances_user_has_any_permission_for(
+            request.user, ["view", "change", "delete", "publish"]
+        )

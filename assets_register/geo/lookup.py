@@ -1,0 +1,112 @@
+"""Finding places: postcodes to areas, nearest assets, and the public search."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, Q
+
+from assets_register.core.distance import bounding_box, distance_km
+from assets_register.core.postcodes import Postcode
+from assets_register.geo.spatial import current_area_index
+from assets_register.models import Area, AreaKind, Asset, PostcodeLocation, without_geometry
+from assets_register.models.areas import GEOMETRY_FIELDS
+
+
+def nearest_assets(latitude, longitude, limit=10, queryset=None):
+    """The nearest live, located assets as (asset, km), widening the search box as needed.
+    Candidates are ranked from bare coordinates; only the winners become model objects."""
+    queryset = queryset if queryset is not None else Asset.objects.live().located()
+    ranked = []
+    for radius_km in (2, 10, 50, 200):
+        min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_km)
+        candidates = queryset.in_bbox(min_lon, min_lat, max_lon, max_lat)
+        ranked = sorted(
+            (distance_km(latitude, longitude, float(lat), float(lon)), pk)
+            for pk, lat, lon in candidates.values_list("pk", "latitude", "longitude")
+        )
+        ranked = [pair for pair in ranked if pair[0] <= radius_km]
+        if len(ranked) >= limit:
+            break
+    ranked = ranked[:limit]
+    assets = (Asset.objects.select_related("ward", "council")
+              .defer(*without_geometry("ward", "council"))
+              .in_bulk([pk for _, pk in ranked]))
+    return [(assets[pk], km) for km, pk in ranked]
+
+
+@dataclass
+class PostcodePlace:
+    postcode: str
+    latitude: float
+    longitude: float
+    council: Area | None
+    ward: Area | None
+    lsoa: Area | None
+
+
+def locate_postcode(postcode: Postcode):
+    row = PostcodeLocation.objects.filter(postcode=postcode.with_space).first()
+    if row is None:
+        return None
+    lat, lon = float(row.latitude), float(row.longitude)
+    found = current_area_index().locate(lon, lat)
+    areas = Area.objects.in_bulk([pk for pk in found.values() if pk])
+    return PostcodePlace(
+        postcode.with_space, lat, lon,
+        council=areas.get(found[AreaKind.COUNCIL]),
+        ward=areas.get(found[AreaKind.WARD]),
+        lsoa=areas.get(found[AreaKind.LSOA]),
+    )
+
+
+def locate_postcode_district(outward):
+    """The centre of a postcode district ('DH7') from the postcodes in it, or None."""
+    centre = PostcodeLocation.objects.filter(postcode__startswith=f"{outward} ").aggregate(
+        latitude=Avg("latitude"), longitude=Avg("longitude"), postcodes=Count("pk")
+    )
+    if not centre["postcodes"]:
+        return None
+    return float(centre["latitude"]), float(centre["longitude"])
+
+
+@dataclass
+class SearchResults:
+    query: str
+    postcode: str = ""
+    district: str = ""
+    district_centre: tuple | None = None
+    nearest: list = field(default_factory=list)
+    postcode_not_found: bool = False
+    areas: list = field(default_factory=list)
+    assets: list = field(default_factory=list)
+
+
+def search(query, limit=50):
+    """Assets and areas whose names match; a valid postcode is reported for redirecting."""
+    query = (query or "").strip()[:100]
+    results = SearchResults(query)
+    if not query:
+        return results
+    postcode = Postcode.parse_or_none(query)
+    if postcode:
+        results.postcode = postcode.with_space
+        return results
+    if Postcode.is_outward_code(query):
+        results.district = query.upper()
+        results.district_centre = locate_postcode_district(results.district)
+        if results.district_centre:
+            results.nearest = nearest_assets(*results.district_centre)
+    words = query.split()
+    area_filter, asset_filter = Q(), Q()
+    for word in words:
+        area_filter &= Q(name__icontains=word)
+        asset_filter &= Q(name__icontains=word) | Q(address__icontains=word)
+    results.areas = list(
+        Area.objects.current().filter(area_filter).exclude(kind=AreaKind.LSOA)
+        .select_related("parent").defer(*GEOMETRY_FIELDS, *without_geometry("parent"))
+        .order_by("kind", "name")[:20]
+    )
+    results.assets = list(
+        Asset.objects.live().filter(asset_filter).select_related("ward", "council")
+        .defer(*without_geometry("ward", "council")).order_by("name")[:limit]
+    )
+    return results

@@ -1,0 +1,308 @@
+"""What the open data API and the downloads take and give: filters and response shapes.
+
+The asset filters are one schema for both, so a download link and an API call with the
+same query string select the same places. Nothing here has a field for a nominator's
+contact details, a subscriber, a user account or the send log: a schema is the list of
+what may leave the register.
+"""
+
+import datetime
+from typing import Any
+
+from ninja import Field, Schema
+from pydantic import field_validator
+
+from django.utils import timezone
+
+from assets_register.core.licences import row_licence
+from assets_register.models import (
+    AreaKind,
+    Category,
+    DatePrecision,
+    EventKind,
+    LocationSource,
+    Ownership,
+    Status,
+)
+
+GSS_CODE = r"^[A-Z][0-9]{8}$"
+GSS_DESCRIPTION = "GSS code of a council, ward or LSOA, e.g. E06000047 or E05009076"
+
+
+def _split_commas(value):
+    """?status=open,at_risk and ?status=open&status=at_risk mean the same."""
+    if value is None:
+        return None
+    values = value if isinstance(value, list) else [value]
+    return [part for item in values for part in str(item).split(",") if part] or None
+
+
+def _aware(value):
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if value is not None:
+        try:
+            value.astimezone(datetime.UTC)  # as the database stores it
+        except OverflowError:
+            raise ValueError("the time is out of range") from None
+    return value
+
+
+class AssetFilters(Schema):
+    area: str | None = Field(None, pattern=GSS_CODE, description=GSS_DESCRIPTION)
+    category: list[Category] | None = Field(
+        None, description="Kinds of place; repeat the parameter or separate with commas")
+    status: list[Status] | None = Field(
+        None, description="Statuses; repeat the parameter or separate with commas")
+    bbox: str | None = Field(
+        None, description="minlon,minlat,maxlon,maxlat in WGS84 degrees, e.g. "
+                          "-1.7,54.7,-1.5,54.9: located places only")
+    q: str | None = Field(
+        None, max_length=100,
+        description="Words that must all appear in the name or address, as the site search")
+    source: str | None = Field(
+        None, max_length=50, description="Dataset key, e.g. osm-pubs or open-pubs")
+    changed_since: datetime.datetime | None = Field(
+        None, description="Places edited, or given a new event, at or after this ISO 8601 "
+                          "time (local time when no offset is given)")
+
+    @field_validator("category", "status", mode="before")
+    @classmethod
+    def split_commas(cls, value):
+        return _split_commas(value)
+
+    @field_validator("bbox")
+    @classmethod
+    def check_bbox(cls, value):
+        if value is None:
+            return None
+        try:
+            numbers = [float(part) for part in value.split(",")]
+        except ValueError:
+            numbers = []
+        if len(numbers) != 4 or not all(-180 <= n <= 180 for n in numbers):
+            raise ValueError("bbox must be four numbers: minlon,minlat,maxlon,maxlat")
+        if numbers[0] > numbers[2] or numbers[1] > numbers[3]:
+            raise ValueError("bbox corners are the wrong way round")
+        return value
+
+    @field_validator("changed_since")
+    @classmethod
+    def aware_changed_since(cls, value):
+        return _aware(value)
+
+    @property
+    def bbox_numbers(self):
+        return tuple(float(part) for part in self.bbox.split(",")) if self.bbox else None
+
+
+class EventFilters(Schema):
+    kind: list[EventKind] | None = Field(
+        None, description="Kinds of event; repeat the parameter or separate with commas")
+    area: str | None = Field(None, pattern=GSS_CODE, description=GSS_DESCRIPTION)
+    asset: int | None = Field(None, description="Events of one place, by its id")
+    since: datetime.date | None = Field(None, description="Events dated on or after this day")
+    recorded_since: datetime.datetime | None = Field(
+        None, description="Events recorded on the register at or after this ISO 8601 time")
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def split_commas(cls, value):
+        return _split_commas(value)
+
+    @field_validator("recorded_since")
+    @classmethod
+    def aware_recorded_since(cls, value):
+        return _aware(value)
+
+
+class AreaFilters(Schema):
+    kind: AreaKind | None = None
+    parent: str | None = Field(None, pattern=GSS_CODE,
+                               description="Areas inside this council, by its GSS code")
+    q: str | None = Field(None, max_length=100, description="Part of the area's name")
+    current: bool = Field(True, description="Only boundaries in force today")
+
+
+class Error(Schema):
+    detail: str
+
+
+class InvalidRequest(Schema):
+    detail: list[dict[str, Any]] = Field(
+        description="One entry per problem: where (loc), what (msg) and its type")
+
+
+class AreaRef(Schema):
+    gss_code: str
+    name: str
+    kind: AreaKind
+
+
+class AssetRef(Schema):
+    id: int
+    name: str
+    url: str = Field(description="The place's page on this site")
+
+    @staticmethod
+    def resolve_url(asset, context):
+        return context["request"].build_absolute_uri(asset.get_absolute_url())
+
+
+class AssetOut(Schema):
+    id: int
+    name: str
+    category: Category
+    status: Status
+    address: str
+    postcode: str
+    latitude: float | None
+    longitude: float | None
+    location_source: LocationSource
+    uprn: str
+    osm_id: str
+    operator: str
+    ownership: Ownership
+    council: AreaRef | None
+    ward: AreaRef | None
+    lsoa: AreaRef | None
+    source: str = Field(description="Key of the dataset the record came from")
+    source_ref: str = Field(description="The record's id in that dataset")
+    source_name: str
+    licence: str = Field(description="SPDX identifier of the licence this record is under")
+    url: str = Field(description="The place's page on this site")
+    updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_licence(asset):
+        return row_licence(asset.source)
+
+    @staticmethod
+    def resolve_url(asset, context):
+        return context["request"].build_absolute_uri(asset.get_absolute_url())
+
+
+class EventOut(Schema):
+    id: int
+    asset_id: int
+    date: datetime.date = Field(description="For a month or a year, its first day")
+    date_precision: DatePrecision
+    display_date: str
+    kind: EventKind
+    kind_label: str
+    note: str
+    source_url: str
+    source_document_url: str | None
+    source: str
+    source_name: str
+    recorded_at: datetime.datetime
+
+    @staticmethod
+    def resolve_kind_label(event):
+        return event.get_kind_display()
+
+    @staticmethod
+    def resolve_source_document_url(event, context):
+        document = event.source_document
+        return context["request"].build_absolute_uri(document.url) if document else None
+
+
+class EventWithAssetOut(EventOut):
+    asset: AssetRef
+
+
+class DisposalNoticeOut(Schema):
+    received_on: datetime.date
+    interim_moratorium_last_day: datetime.date
+    bidder_request_on: datetime.date | None
+    interested_group: str | None
+    full_moratorium_last_day: datetime.date | None = Field(
+        description="Only when a community group asked to bid")
+    protected_period_last_day: datetime.date
+    outcome: str
+
+
+class AcvEntryOut(Schema):
+    reference: str
+    asset: AssetRef
+    listed_on: datetime.date
+    listing_last_day: datetime.date
+    owner_notified_on: datetime.date | None
+    occupiers_notified_on: datetime.date | None
+    land_registry_restriction_requested_on: datetime.date | None
+    nomination_reference: str | None
+    nominating_group: str | None
+    disposal_notice: DisposalNoticeOut | None
+    review_pending: bool = Field(description="The owner's review is still being decided")
+    appeal_pending: bool = Field(description="An appeal is still before the tribunal")
+
+
+class AssetDetailOut(AssetOut):
+    events: list[EventOut]
+    acv_entry: AcvEntryOut | None = Field(
+        description="Its entry on the council's list of assets of community value today")
+
+
+class AreaOut(Schema):
+    gss_code: str
+    name: str
+    kind: AreaKind
+    parent: AreaRef | None
+    valid_from: datetime.date | None
+    valid_to: datetime.date | None
+    bbox: list[float] | None = Field(description="minlon, minlat, maxlon, maxlat")
+    population: int | None
+    imd_rank: int | None
+    imd_decile: int | None
+    url: str = Field(description="The area's page on this site")
+
+    @staticmethod
+    def resolve_url(area, context):
+        return context["request"].build_absolute_uri(area.get_absolute_url())
+
+
+class SnapshotOut(Schema):
+    computed_at: datetime.datetime
+    reference_date: datetime.date
+    period_years: int
+    rules: dict[str, Any]
+
+
+class IndicatorOut(Schema):
+    """The 'losing places to meet' figures for the area in the latest snapshot."""
+
+    snapshot: SnapshotOut
+    population: int | None
+    open_now: int
+    open_5y_ago: int
+    open_10y_ago: int
+    open_by_year: list[int] = Field(description="Open places on each anniversary, oldest first")
+    per_1000_now: float | None
+    per_1000_5y_ago: float | None
+    per_1000_10y_ago: float | None
+    change_5y: int
+    change_10y: int
+    closures_5y: int
+    openings_5y: int
+    closures_10y: int
+    openings_10y: int
+    change_per_1000: float | None
+    percentile_national: float | None
+    percentile_in_council: float | None
+    imd_decile: int | None
+    losing_places: bool
+    left_behind_risk: bool
+
+
+class AreaDetailOut(AreaOut):
+    asset_count: int
+    open_count: int
+    status_counts: dict[str, int]
+    geometry: dict[str, Any] | None = Field(
+        description="Simplified boundary, GeoJSON (ONS boundaries via Martin Chorley's "
+                    "UK-GeoJSON, CC BY 4.0)")
+    indicators: IndicatorOut | None
+
+    @staticmethod
+    def resolve_indicators(area):
+        return area.latest_indicators

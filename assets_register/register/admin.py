@@ -1,0 +1,117 @@
+"""Admin screens for the register itself: places with their timelines, areas and council
+staff. Council staff see and edit only their council's places."""
+
+import django_filters
+
+from django.db import transaction
+
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+)
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from assets_register.core.permissions import CouncilPermissionPolicy, CouncilScopedViewSet
+from assets_register.geo.tasks import locate_asset
+from assets_register.geo.widgets import LocationPickerWidget
+from assets_register.models import Area, Asset, AssetEvent, Category, CouncilStaff, Status
+from assets_register.register.admin_forms import AssetAdminForm
+
+register_permission_policy(Asset, CouncilPermissionPolicy(Asset))
+
+
+class AssetFilterSet(WagtailFilterSet):
+    council = django_filters.ModelChoiceFilter(queryset=Area.objects.councils().current())
+    ward = django_filters.ModelChoiceFilter(
+        queryset=Area.objects.wards().current().order_by("name")
+    )
+    category = django_filters.ChoiceFilter(choices=Category.choices)
+    status = django_filters.ChoiceFilter(choices=Status.choices)
+
+    class Meta:
+        model = Asset
+        fields = ["council", "ward", "category", "status"]
+
+
+class AssetViewSet(CouncilScopedViewSet):
+    model = Asset
+    icon = "site"
+    menu_label = "Assets"
+    add_to_admin_menu = False
+    list_display = ["name", "category", "status", "ward", "council", "updated_at"]
+    filterset_class = AssetFilterSet
+    # Plain database search: bulk imports need no search index to stay in step.
+    search_backend_name = None
+    search_fields = ["name", "address", "postcode"]
+    ordering = ["name"]
+    list_per_page = 50
+    edit_handler = ObjectList([
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("category"), FieldPanel("ownership")]),
+        FieldPanel("operator"),
+        MultiFieldPanel(
+            [
+                FieldPanel("address"),
+                FieldPanel("postcode"),
+                FieldPanel("latitude", widget=LocationPickerWidget()),
+                FieldPanel("longitude"),
+            ],
+            heading="Location",
+            help_text="Leave the coordinates empty to locate the place from its postcode.",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("uprn"), FieldPanel("osm_id"), FieldPanel("source"),
+             FieldPanel("source_ref")],
+            heading="References",
+        ),
+        InlinePanel("events", heading="Timeline", label="Event"),
+    ], base_form_class=AssetAdminForm)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("ward", "council")
+
+
+class AreaViewSet(SnippetViewSet):
+    model = Area
+    icon = "globe"
+    menu_label = "Areas"
+    list_display = ["name", "kind", "gss_code", "parent", "imd_decile", "valid_from", "valid_to"]
+    list_filter = ["kind"]
+    search_backend_name = None
+    search_fields = ["name", "gss_code"]
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("gss_code"), FieldPanel("kind")]),
+        FieldPanel("parent"),
+        FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_to")]),
+        FieldRowPanel([FieldPanel("population"), FieldPanel("imd_rank"), FieldPanel("imd_decile")]),
+    ]
+
+    def get_queryset(self, request):
+        return Area.objects.select_related("parent")
+
+
+class CouncilStaffViewSet(SnippetViewSet):
+    model = CouncilStaff
+    icon = "group"
+    menu_label = "Council staff"
+    list_display = ["user", "council"]
+    panels = [FieldPanel("user"), FieldPanel("council")]
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def after_asset_saved(request, instance):
+    if not isinstance(instance, Asset):
+        return
+    AssetEvent.objects.filter(asset=instance, recorded_by__isnull=True, source="").update(
+        recorded_by=request.user
+    )
+    # Locating (geocoding, areas) is background work, queued once the save commits.
+    transaction.on_commit(lambda: locate_asset.enqueue(instance.pk))

@@ -1,0 +1,51 @@
+"""Keep derived data in step with single-object edits (bulk imports do this themselves)."""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from assets_register.alerts.tasks import deliver_alerts
+from assets_register.core.caching import bump_content_version
+from assets_register.geo.map_index import bump_map_version
+from assets_register.models import (
+    Appeal,
+    Area,
+    Asset,
+    AssetEvent,
+    BidderRequest,
+    CompensationClaim,
+    DisposalNotice,
+    ExemptDisposal,
+    ListEntry,
+    Nomination,
+    RegimePeriod,
+    Review,
+    StatutoryRegime,
+)
+
+
+@receiver([post_save, post_delete], sender=AssetEvent)
+def event_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    Asset.objects.filter(pk=instance.asset_id).refresh_statuses()
+    bump_map_version()
+    if kwargs.get("created"):
+        # News goes out from the worker, after the edit commits.
+        transaction.on_commit(deliver_alerts.enqueue)
+
+
+@receiver([post_save, post_delete], sender=Asset)
+@receiver([post_save, post_delete], sender=Area)
+def register_changed(sender, raw=False, **kwargs):
+    if not raw:
+        bump_map_version()
+
+
+@receiver([post_save, post_delete])
+def acv_changed(sender, raw=False, **kwargs):
+    """The ACV workflow shows on asset pages, lists, exports and feeds: cached pages go."""
+    if not raw and sender in (Nomination, ListEntry, DisposalNotice, BidderRequest, Review,
+                              Appeal, CompensationClaim, ExemptDisposal, StatutoryRegime,
+                              RegimePeriod):
+        bump_content_version()

@@ -1,0 +1,5 @@
+"""Residents' reports: the form, photo checks, confirmation by email, the moderation
+queue and what accepting a report writes to the register.
+
+May import: core, models, geo.
+"""

@@ -1,0 +1,79 @@
+"""The moderation queue in the admin: residents' reports for the moderator's council, the
+photo through its access-checked view, and one decision per report."""
+
+from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, Panel
+from wagtail.permissions import register_permission_policy
+
+from assets_register.core.permissions import CouncilPermissionPolicy, CouncilScopedViewSet
+from assets_register.models import Report, ReportStatus
+from assets_register.reports.moderation import apply_moderation
+
+register_permission_policy(Report, CouncilPermissionPolicy(Report))
+
+
+class ReportPhotoPanel(Panel):
+    """Shows a report's photo to its moderator through the access-checked photo view."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "assets_register/admin/report_photo_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["report"] = self.instance
+            return context
+
+
+class ReportAdminForm(WagtailAdminModelForm):
+    """A moderator decides once: pending, or accept, merge or reject."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        status = self.fields["status"]
+        status.choices = [(value, label) for value, label in status.choices
+                          if value != ReportStatus.UNCONFIRMED]
+        if self.instance.moderated_at:
+            for name in ("status", "duplicate_of", "rejection_reason"):
+                self.fields[name].disabled = True
+
+
+class ReportViewSet(CouncilScopedViewSet):
+    """The moderation queue: confirmed reports for the moderator's council. Residents'
+    words are read-only here; the moderator decides."""
+
+    model = Report
+    icon = "flag"
+    menu_label = "Residents' reports"
+    add_to_admin_menu = False
+    list_display = ["subject", "kind", "council", "created_at", "status"]
+    list_filter = ["status", "kind"]
+    ordering = ["status", "created_at"]
+    inspect_view_enabled = True
+    edit_handler = ObjectList([
+        MultiFieldPanel([
+            FieldPanel("status", heading="Decision"),
+            FieldPanel("duplicate_of"),
+            FieldPanel("rejection_reason"),
+        ], heading="Moderate", help_text="Accept to add it to the register, credited to a "
+                                         "resident's report; merge it with a place already "
+                                         "there; or reject it with a reason the reporter is sent."),
+        MultiFieldPanel([
+            FieldPanel("kind", read_only=True), FieldPanel("asset", read_only=True),
+            FieldPanel("place_name", read_only=True), FieldPanel("category", read_only=True),
+            FieldPanel("address", read_only=True), FieldPanel("postcode", read_only=True),
+            FieldRowPanel([FieldPanel("latitude", read_only=True),
+                           FieldPanel("longitude", read_only=True)]),
+            FieldPanel("happened_on", read_only=True), FieldPanel("details", read_only=True),
+            FieldPanel("source_url", read_only=True), ReportPhotoPanel(heading="Photo"),
+        ], heading="The report"),
+    ], base_form_class=ReportAdminForm)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).moderatable().select_related("asset", "council")
+
+
+@hooks.register("after_edit_snippet")
+def after_report_moderated(request, instance):
+    if isinstance(instance, Report):
+        apply_moderation(instance, request.user)
