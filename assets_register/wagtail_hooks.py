@@ -20,9 +20,16 @@ class RegisterGroup(SnippetViewSetGroup):
     submenu_hook = "register_register_menu_item"
     menu_icon = "site"
     menu_order = 200
-    items = (AssetViewSet, ReportViewSet, NominationViewSet, ListEntryViewSet,
-             DisposalNoticeViewSet, AreaViewSet,
-             CouncilStaffViewSet, StatutoryRegimeViewSet)
+    items = (
+        AssetViewSet,
+        ReportViewSet,
+        NominationViewSet,
+        ListEntryViewSet,
+        DisposalNoticeViewSet,
+        AreaViewSet,
+        CouncilStaffViewSet,
+        StatutoryRegimeViewSet,
+    )
 
 
 register_snippet(RegisterGroup)

@@ -89,14 +89,25 @@ BOX = ((-5.5, 50.0), (1.7, 55.8))  # (lon, lat) corners of the circles' centres
 SCOPE_MIX = {"ward": 0.40, "council": 0.20, "circle": 0.35, "asset": 0.05}
 FREQUENCY_MIX = {"immediately": 0.60, "daily": 0.30, "weekly": 0.10}
 # Event kinds for the matched events: every topic an event can have.
-EVENT_KINDS = ["closed", "at_risk", "listed_for_sale", "temporarily_closed", "acv_nominated",
-               "acv_listed", "disposal_notice", "bidder_request", "opened", "reopened"]
+EVENT_KINDS = [
+    "closed",
+    "at_risk",
+    "listed_for_sale",
+    "temporarily_closed",
+    "acv_nominated",
+    "acv_listed",
+    "disposal_notice",
+    "bidder_request",
+    "opened",
+    "reopened",
+]
 TOPICS = ["closures", "acv", "disposals", "expiries", "new_places"]
 SOURCE = "bench-alerts"
 LOAD_AT_START = [round(x, 2) for x in os.getloadavg()]
 
 
 # --- measuring --------------------------------------------------------------------------
+
 
 def percentile_ms(seconds, q):
     return round(float(np.percentile(seconds, q)) * 1000, 2) if len(seconds) else None
@@ -150,15 +161,16 @@ def profile_top(func, lines=25):
 
 # --- the synthetic register -------------------------------------------------------------
 
+
 def nearest(points, centres, chunk=250):
     """Index of the nearest centre to each point (equirectangular, fine at these scales)."""
     scale = np.array([np.cos(np.radians(53.0)), 1.0])
     p, c = points * scale, centres * scale
     out = np.empty(len(p), dtype=np.int64)
     for start in range(0, len(p), chunk):
-        block = p[start:start + chunk]
+        block = p[start : start + chunk]
         d = ((block[:, None, :] - c[None, :, :]) ** 2).sum(axis=2)
-        out[start:start + chunk] = d.argmin(axis=1)
+        out[start : start + chunk] = d.argmin(axis=1)
     return out
 
 
@@ -177,17 +189,31 @@ def build_areas(args, rng):
     _, ward_pts = make_register(args.wards, args.seed)
     seeds = rng.choice(len(ward_pts), size=args.councils, replace=False)
     council_of_ward = nearest(ward_pts, ward_pts[seeds])
-    councils = Area.objects.bulk_create([
-        Area(gss_code=f"E06{i:06d}", name=f"Council {i}", kind=AreaKind.COUNCIL,
-             population=int(rng.integers(80_000, 400_000)))
-        for i in range(args.councils)
-    ], batch_size=2000)
-    wards = Area.objects.bulk_create([
-        Area(gss_code=f"E05{i:06d}", name=f"Ward {i}", kind=AreaKind.WARD,
-             parent_id=councils[council_of_ward[i]].pk,
-             population=int(rng.integers(3_000, 15_000)))
-        for i in range(args.wards)
-    ], batch_size=2000)
+    councils = Area.objects.bulk_create(
+        [
+            Area(
+                gss_code=f"E06{i:06d}",
+                name=f"Council {i}",
+                kind=AreaKind.COUNCIL,
+                population=int(rng.integers(80_000, 400_000)),
+            )
+            for i in range(args.councils)
+        ],
+        batch_size=2000,
+    )
+    wards = Area.objects.bulk_create(
+        [
+            Area(
+                gss_code=f"E05{i:06d}",
+                name=f"Ward {i}",
+                kind=AreaKind.WARD,
+                parent_id=councils[council_of_ward[i]].pk,
+                population=int(rng.integers(3_000, 15_000)),
+            )
+            for i in range(args.wards)
+        ],
+        batch_size=2000,
+    )
     council_ids = np.array([c.pk for c in councils])
     ward_ids = np.array([w.pk for w in wards])
     return council_ids, ward_ids, council_ids[council_of_ward], ward_pts
@@ -201,15 +227,24 @@ def build_assets(args, rng, ward_ids, council_of_ward_id, ward_pts):
     categories = rng.choice(list(CATEGORIES), size=args.assets, p=list(CATEGORIES.values()))
     ids = []
     for start in range(0, args.assets, 5000):
-        created = Asset.objects.bulk_create([
-            Asset(name=f"Asset {i}", category=categories[i], status="open", live=True,
-                  source=SOURCE, source_ref=str(i), location_source="source_data",
-                  longitude=Decimal(f"{points[i, 0]:.6f}"),
-                  latitude=Decimal(f"{points[i, 1]:.6f}"),
-                  ward_id=int(ward_ids[ward_index[i]]),
-                  council_id=int(council_of_ward_id[ward_index[i]]))
-            for i in range(start, min(start + 5000, args.assets))
-        ])
+        created = Asset.objects.bulk_create(
+            [
+                Asset(
+                    name=f"Asset {i}",
+                    category=categories[i],
+                    status="open",
+                    live=True,
+                    source=SOURCE,
+                    source_ref=str(i),
+                    location_source="source_data",
+                    longitude=Decimal(f"{points[i, 0]:.6f}"),
+                    latitude=Decimal(f"{points[i, 1]:.6f}"),
+                    ward_id=int(ward_ids[ward_index[i]]),
+                    council_id=int(council_of_ward_id[ward_index[i]]),
+                )
+                for i in range(start, min(start + 5000, args.assets))
+            ]
+        )
         ids.extend(a.pk for a in created)
     return np.array(ids)
 
@@ -235,8 +270,9 @@ def build_subscriptions(args, rng, council_ids, ward_ids, asset_ids):
     for start in range(0, n, 5000):
         rows = []
         for i in range(start, min(start + 5000, n)):
-            s = Subscription(email=f"subscriber{i}@example.org", frequency=frequencies[i],
-                             confirmed_at=now)
+            s = Subscription(
+                email=f"subscriber{i}@example.org", frequency=frequencies[i], confirmed_at=now
+            )
             if scopes[i] == "ward":
                 s.area_id = int(ward_pick[i])
             elif scopes[i] == "council":
@@ -249,8 +285,9 @@ def build_subscriptions(args, rng, council_ids, ward_ids, asset_ids):
                 s.radius_km = round(float(radii[i]), 1)
                 s.postcode = "XX1 1XX"
                 # What Subscription.save() does; bulk_create does not call save().
-                (s.min_latitude, s.max_latitude, s.min_longitude,
-                 s.max_longitude) = bounding_box(s.latitude, s.longitude, s.radius_km)
+                (s.min_latitude, s.max_latitude, s.min_longitude, s.max_longitude) = bounding_box(
+                    s.latitude, s.longitude, s.radius_km
+                )
             if custom[i]:
                 wants = topic_draws[i] if topic_draws[i].any() else np.eye(len(TOPICS))[0]
                 for topic, want in zip(TOPICS, wants, strict=True):
@@ -264,10 +301,12 @@ def make_events(asset_ids, count, rng, today, kinds):
     from assets_register.models import AssetEvent
 
     assets = rng.choice(asset_ids, size=count, replace=False)
-    created = AssetEvent.objects.bulk_create([
-        AssetEvent(asset_id=int(pk), date=today, kind=kinds[i % len(kinds)], source=SOURCE)
-        for i, pk in enumerate(assets)
-    ])
+    created = AssetEvent.objects.bulk_create(
+        [
+            AssetEvent(asset_id=int(pk), date=today, kind=kinds[i % len(kinds)], source=SOURCE)
+            for i, pk in enumerate(assets)
+        ]
+    )
     pks = [e.pk for e in created]
     by_pk = AssetEvent.objects.select_related("asset").in_bulk(pks)
     return [by_pk[pk] for pk in pks]
@@ -281,16 +320,23 @@ def build_register(args, rng, today):
         council_ids, ward_ids, council_of_ward_id, ward_pts = build_areas(args, rng)
         asset_ids = build_assets(args, rng, ward_ids, council_of_ward_id, ward_pts)
         scopes = build_subscriptions(args, rng, council_ids, ward_ids, asset_ids)
-        match_events = make_events(asset_ids, args.events + args.warmup, rng, today,
-                                   EVENT_KINDS)
-    return {
-        "councils": len(council_ids), "wards": len(ward_ids), "assets": len(asset_ids),
-        "subscriptions": args.subscriptions, "subscription_scopes": scopes,
-        "build_s": round(time.perf_counter() - started, 1),
-    }, asset_ids, match_events
+        match_events = make_events(asset_ids, args.events + args.warmup, rng, today, EVENT_KINDS)
+    return (
+        {
+            "councils": len(council_ids),
+            "wards": len(ward_ids),
+            "assets": len(asset_ids),
+            "subscriptions": args.subscriptions,
+            "subscription_scopes": scopes,
+            "build_s": round(time.perf_counter() - started, 1),
+        },
+        asset_ids,
+        match_events,
+    )
 
 
 # --- 1. matching ------------------------------------------------------------------------
+
 
 def bench_matching(args, events):
     from django.db import connection
@@ -298,7 +344,7 @@ def bench_matching(args, events):
     from assets_register.alerts.matching import match_event
     from assets_register.models import Delivery
 
-    warmup, timed = events[: args.warmup], events[args.warmup:]
+    warmup, timed = events[: args.warmup], events[args.warmup :]
     for event in warmup:
         match_event(event)
         Delivery.objects.filter(event=event).delete()
@@ -318,14 +364,22 @@ def bench_matching(args, events):
             Delivery.objects.filter(event=event).delete()
     slowest = max(per_event, key=lambda pk: np.median(per_event[pk]))
     return {
-        "calls": len(seconds), "events": len(timed), "rounds": args.rounds,
-        "p50_ms": percentile_ms(seconds, 50), "p95_ms": percentile_ms(seconds, 95),
-        "max_ms": round(max(seconds) * 1000, 2), "mean_ms": round(np.mean(seconds) * 1000, 2),
-        "matched_mean": round(float(np.mean(matched)), 1), "matched_max": int(max(matched)),
+        "calls": len(seconds),
+        "events": len(timed),
+        "rounds": args.rounds,
+        "p50_ms": percentile_ms(seconds, 50),
+        "p95_ms": percentile_ms(seconds, 95),
+        "max_ms": round(max(seconds) * 1000, 2),
+        "mean_ms": round(np.mean(seconds) * 1000, 2),
+        "matched_mean": round(float(np.mean(matched)), 1),
+        "matched_max": int(max(matched)),
         "matched_min": int(min(matched)),
-        "commit_p50_ms": percentile_ms(commit_s, 50), "commit_p95_ms": percentile_ms(commit_s, 95),
-        "slowest_event": {"pk": slowest, "median_ms": round(np.median(per_event[slowest])
-                                                            * 1000, 2)},
+        "commit_p50_ms": percentile_ms(commit_s, 50),
+        "commit_p95_ms": percentile_ms(commit_s, 95),
+        "slowest_event": {
+            "pk": slowest,
+            "median_ms": round(np.median(per_event[slowest]) * 1000, 2),
+        },
         "per_event_ms": {pk: [round(t * 1000, 1) for t in ts] for pk, ts in per_event.items()},
     }
 
@@ -344,7 +398,7 @@ def diagnose_matching(args, events):
         return covers(self, asset)
 
     captured = None
-    timed = events[args.warmup:]
+    timed = events[args.warmup :]
     for event in timed:
         topic = TOPIC_OF_EVENT[event.kind]
         start = time.perf_counter()
@@ -366,12 +420,18 @@ def diagnose_matching(args, events):
             cursor.execute(sql, params)
             cursor.fetchall()
             sql_s.append(time.perf_counter() - start)
-        per_event.append({"pk": event.pk, "kind": event.kind,
-                          "lat": float(event.asset.latitude),
-                          "lon": float(event.asset.longitude),
-                          "watching_ms": round(watching_s[-1] * 1000, 2),
-                          "sql_ms": round(sql_s[-1] * 1000, 2),
-                          "candidates": candidates[-1], "matched": matched[-1]})
+        per_event.append(
+            {
+                "pk": event.pk,
+                "kind": event.kind,
+                "lat": float(event.asset.latitude),
+                "lon": float(event.asset.longitude),
+                "watching_ms": round(watching_s[-1] * 1000, 2),
+                "sql_ms": round(sql_s[-1] * 1000, 2),
+                "candidates": candidates[-1],
+                "matched": matched[-1],
+            }
+        )
     sql, params, event = captured
     return {
         "watching_p50_ms": percentile_ms(watching_s, 50),
@@ -381,13 +441,17 @@ def diagnose_matching(args, events):
         "candidates_mean": round(float(np.mean(candidates)), 1),
         "candidates_max": int(max(candidates)),
         "matched_mean": round(float(np.mean(matched)), 1),
-        "explained_event": {"pk": event.pk, "kind": event.kind,
-                            "asset": [float(event.asset.latitude),
-                                      float(event.asset.longitude)]},
-        "sql": sql, "params": [str(p) for p in params],
+        "explained_event": {
+            "pk": event.pk,
+            "kind": event.kind,
+            "asset": [float(event.asset.latitude), float(event.asset.longitude)],
+        },
+        "sql": sql,
+        "params": [str(p) for p in params],
         "plan": explain(sql, params),
-        "lon_vs_sql_ms_correlation": round(float(np.corrcoef(
-            [e["lon"] for e in per_event], sql_s)[0, 1]), 2),
+        "lon_vs_sql_ms_correlation": round(
+            float(np.corrcoef([e["lon"] for e in per_event], sql_s)[0, 1]), 2
+        ),
         "per_event": per_event,
     }
 
@@ -417,30 +481,45 @@ def profile_matching(events):
 
 # --- 2. the daily digest ----------------------------------------------------------------
 
+
 def prepare_digest(args, rng, asset_ids, today):
     from django.db import transaction
 
     from assets_register.models import Delivery, Subscription
 
-    kinds = ["closed", "at_risk", "listed_for_sale", "acv_nominated", "acv_listed",
-             "disposal_notice", "opened"]
+    kinds = [
+        "closed",
+        "at_risk",
+        "listed_for_sale",
+        "acv_nominated",
+        "acv_listed",
+        "disposal_notice",
+        "opened",
+    ]
     with transaction.atomic():
-        events = make_events(asset_ids, args.digest_events, rng, today - timedelta(days=1),
-                             kinds)
+        events = make_events(asset_ids, args.digest_events, rng, today - timedelta(days=1), kinds)
         all_ids = list(Subscription.objects.values_list("pk", "email"))
-        picks = [all_ids[i] for i in rng.choice(len(all_ids), size=args.digest_subscribers,
-                                                replace=False)]
+        picks = [
+            all_ids[i]
+            for i in rng.choice(len(all_ids), size=args.digest_subscribers, replace=False)
+        ]
         pks = [pk for pk, _ in picks]
         for start in range(0, len(pks), 500):
-            Subscription.objects.filter(pk__in=pks[start:start + 500]).update(
-                frequency="daily")
+            Subscription.objects.filter(pk__in=pks[start : start + 500]).update(frequency="daily")
         sizes = rng.integers(2, 5, size=len(picks))  # 2-4 items, mean 3
         rows = []
         for (pk, email), size in zip(picks, sizes, strict=True):
             for index in rng.choice(len(events), size=int(size), replace=False):
                 event = events[int(index)]
-                rows.append(Delivery(key=f"event:{event.pk}", email=email, subscription_id=pk,
-                                     event_id=event.pk, frequency="daily"))
+                rows.append(
+                    Delivery(
+                        key=f"event:{event.pk}",
+                        email=email,
+                        subscription_id=pk,
+                        event_id=event.pk,
+                        frequency="daily",
+                    )
+                )
         Delivery.objects.bulk_create(rows, batch_size=5000)
     return {"subscribers": len(picks), "deliveries": len(rows), "events": len(events)}
 
@@ -464,12 +543,14 @@ def bench_digest(args, today):
     sample = mail.outbox[0]
     n = args.digest_subscribers
     return {
-        "emails": sent, "total_s": round(seconds, 2),
+        "emails": sent,
+        "total_s": round(seconds, 2),
         "ms_per_subscriber": round(seconds / n * 1000, 3),
         "statements": counter.total,
         "statements_per_subscriber": round(counter.total / n, 2),
         "statements_by_kind": dict(counter.counts.most_common()),
-        "commits": commits.count, "commit_s": round(commits.seconds, 2),
+        "commits": commits.count,
+        "commit_s": round(commits.seconds, 2),
         "sample_subject": sample.subject,
         "sample_body_chars": len(sample.body),
         **rss.as_dict(),
@@ -503,6 +584,7 @@ def traced_peak(func):
 
 # --- main -------------------------------------------------------------------------------
 
+
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--subscriptions", type=int, default=100_000)
@@ -515,12 +597,18 @@ def parse_args():
     p.add_argument("--digest-subscribers", type=int, default=10_000)
     p.add_argument("--digest-events", type=int, default=300)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
-                   help="default: $DATABASE_URL, else a temporary SQLite file")
+    p.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL"),
+        help="default: $DATABASE_URL, else a temporary SQLite file",
+    )
     p.add_argument("--keep", action="store_true", help="keep the temporary SQLite file")
     p.add_argument("--profile", action="store_true", help="cProfile matching and the digest")
-    p.add_argument("--tracemalloc", action="store_true",
-                   help="send the digest again under tracemalloc for the Python-heap peak")
+    p.add_argument(
+        "--tracemalloc",
+        action="store_true",
+        help="send the digest again under tracemalloc for the Python-heap peak",
+    )
     args = p.parse_args()
     args.tmpdir = None
     if not args.database_url:
@@ -531,8 +619,9 @@ def parse_args():
 
         name = dj_database_url.parse(args.database_url)["NAME"]
         if not name.startswith("bench"):
-            p.error(f"database {name!r} would be dropped: use one named bench..., "
-                    "e.g. .../bench_alerts")
+            p.error(
+                f"database {name!r} would be dropped: use one named bench..., e.g. .../bench_alerts"
+            )
     return args
 
 
@@ -550,8 +639,12 @@ def main():
 
 def run(args):
     RESULTS.mkdir(exist_ok=True)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings",
-           "DATABASE_URL": args.database_url, "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": args.database_url,
+        "LOG_LEVEL": "WARNING",
+    }
     os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")})
     import django
 
@@ -581,20 +674,26 @@ def run(args):
         import sqlite3
 
         db_version = f"SQLite {sqlite3.sqlite_version}"
-    print(f"register ({db_version}): {register['councils']} councils, {register['wards']} "
-          f"wards, {register['assets']:,} assets, {register['subscriptions']:,} subscriptions "
-          f"{register['subscription_scopes']}; migrate {migrate_s} s, build "
-          f"{register['build_s']} s", flush=True)
+    print(
+        f"register ({db_version}): {register['councils']} councils, {register['wards']} "
+        f"wards, {register['assets']:,} assets, {register['subscriptions']:,} subscriptions "
+        f"{register['subscription_scopes']}; migrate {migrate_s} s, build "
+        f"{register['build_s']} s",
+        flush=True,
+    )
 
     with PeakRSS() as rss_match:
         matching = bench_matching(args, events)
     matching.update(rss_match.as_dict())
-    print(f"matching: p50 {matching['p50_ms']} ms, p95 {matching['p95_ms']} ms over "
-          f"{matching['calls']} calls", flush=True)
+    print(
+        f"matching: p50 {matching['p50_ms']} ms, p95 {matching['p95_ms']} ms over "
+        f"{matching['calls']} calls",
+        flush=True,
+    )
     diagnosis = diagnose_matching(args, events)
     profiles = {}
     if args.profile or matching["p95_ms"] > GOAL_MATCH_S * 1000:
-        profiles["matching"] = profile_matching(events[args.warmup:])
+        profiles["matching"] = profile_matching(events[args.warmup :])
 
     digest_setup = prepare_digest(args, rng, asset_ids, today)
     digest = bench_digest(args, today)
@@ -602,22 +701,30 @@ def run(args):
     print(f"digest: {digest['emails']:,} emails in {digest['total_s']} s", flush=True)
     maxrss_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     if args.tracemalloc:
-        (digest["tracemalloc_peak_mb"],
-         digest["tracemalloc_outbox_mb"]) = rerun_digest(args, today, traced_peak)
+        (digest["tracemalloc_peak_mb"], digest["tracemalloc_outbox_mb"]) = rerun_digest(
+            args, today, traced_peak
+        )
     if args.profile:
         profiles["digest"] = rerun_digest(args, today, profile_top)
 
     facts = {
-        "database": db, "database_version": db_version,
+        "database": db,
+        "database_version": db_version,
         "database_url": re.sub(r"//[^@/]*@", "//***@", args.database_url),
-        "python": platform.python_version(), "django": django.get_version(),
-        "cpu_count": os.cpu_count(), "load_average_at_start": LOAD_AT_START,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "cpu_count": os.cpu_count(),
+        "load_average_at_start": LOAD_AT_START,
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "register": register,
-        "memory": {"build": rss_build.as_dict(),
-                   # before the optional tracemalloc and cProfile re-runs, which add their own
-                   "ru_maxrss_mb": maxrss_mb},
-        "matching": matching, "matching_diagnosis": diagnosis, "digest": digest,
+        "memory": {
+            "build": rss_build.as_dict(),
+            # before the optional tracemalloc and cProfile re-runs, which add their own
+            "ru_maxrss_mb": maxrss_mb,
+        },
+        "matching": matching,
+        "matching_diagnosis": diagnosis,
+        "digest": digest,
         "elapsed_s": round(time.time() - started, 1),
         "args": {k: v for k, v in vars(args).items() if k not in ("database_url", "tmpdir")},
     }
@@ -640,12 +747,27 @@ def report(f, out):
         f"assets, {reg['subscriptions']:,} confirmed subscriptions\n"
     )
     rows = [
-        ("match_event: query + distance + insert", m["p50_ms"], m["p95_ms"], m["max_ms"],
-         f"<= {GOAL_MATCH_S * 1000:.0f} ms  {verdict}"),
-        ("  watching() alone (query + distance)", d["watching_p50_ms"], d["watching_p95_ms"],
-         None, ""),
-        ("  candidate SQL alone (raw cursor)", d["candidate_sql_p50_ms"],
-         d["candidate_sql_p95_ms"], None, ""),
+        (
+            "match_event: query + distance + insert",
+            m["p50_ms"],
+            m["p95_ms"],
+            m["max_ms"],
+            f"<= {GOAL_MATCH_S * 1000:.0f} ms  {verdict}",
+        ),
+        (
+            "  watching() alone (query + distance)",
+            d["watching_p50_ms"],
+            d["watching_p95_ms"],
+            None,
+            "",
+        ),
+        (
+            "  candidate SQL alone (raw cursor)",
+            d["candidate_sql_p50_ms"],
+            d["candidate_sql_p95_ms"],
+            None,
+            "",
+        ),
         ("  commit (of the insert)", m["commit_p50_ms"], m["commit_p95_ms"], None, ""),
     ]
     head = f"{'matching one event (ms)':<42}{'p50':>9}{'p95':>9}{'max':>9}  target"
@@ -666,13 +788,16 @@ def report(f, out):
         f"from {g['events']} events\n"
         f"    total {g['total_s']} s, {g['ms_per_subscriber']} ms per subscriber, "
         f"{g['statements']:,} SQL statements = {g['statements_per_subscriber']} per "
-        f"subscriber; {g['commits']:,} commits took {g['commit_s']} s\n    by kind: " + ", ".join(
-            f"{k} {v:,}" for k, v in g["statements_by_kind"].items())
+        f"subscriber; {g['commits']:,} commits took {g['commit_s']} s\n    by kind: "
+        + ", ".join(f"{k} {v:,}" for k, v in g["statements_by_kind"].items())
     )
     mem = f["memory"]
-    traced = (f"; tracemalloc (second send) peak {g['tracemalloc_peak_mb']} MB, of which "
-              f"{g['tracemalloc_outbox_mb']} MB is still held by the outbox at the end"
-              if "tracemalloc_peak_mb" in g else "")
+    traced = (
+        f"; tracemalloc (second send) peak {g['tracemalloc_peak_mb']} MB, of which "
+        f"{g['tracemalloc_outbox_mb']} MB is still held by the outbox at the end"
+        if "tracemalloc_peak_mb" in g
+        else ""
+    )
     print(
         f"\npeak RSS: build {mem['build']['rss_peak_mb']} MB, matching "
         f"{m['rss_peak_mb']} MB (from {m['rss_start_mb']}), digest {g['rss_peak_mb']} MB "

@@ -101,23 +101,78 @@ GEOGRAPHY = [
     ("import_postcodes", "postcodes.csv.gz", []),
 ]
 TOWNS = {  # council code in the postcode table -> towns for the addresses
-    "E06000047": ["Durham", "Chester-le-Street", "Consett", "Stanley", "Bishop Auckland",
-                  "Seaham", "Peterlee", "Newton Aycliffe", "Spennymoor", "Barnard Castle"],
+    "E06000047": [
+        "Durham",
+        "Chester-le-Street",
+        "Consett",
+        "Stanley",
+        "Bishop Auckland",
+        "Seaham",
+        "Peterlee",
+        "Newton Aycliffe",
+        "Spennymoor",
+        "Barnard Castle",
+    ],
     "E07000113": ["Sittingbourne", "Faversham", "Sheerness", "Minster", "Queenborough"],
     "E06000021": ["Stoke-on-Trent", "Hanley", "Burslem", "Longton", "Tunstall", "Fenton"],
 }
-STREETS = ["High Street", "Station Road", "Church Lane", "Market Place", "Front Street",
-           "Victoria Road", "Park Road", "Mill Lane", "North Road", "Queen Street",
-           "King Street", "The Green", "School Lane", "Chapel Street", "New Road"]
-OPERATORS = ["", "", "", "Parish council", "Community trust", "Diocese", "Leisure trust",
-             "Greene King", "Punch Pubs", "Friends group", "County council"]
-OWNERSHIP = {"unknown": 0.40, "public": 0.20, "private": 0.20, "community_owned": 0.06,
-             "community_managed": 0.06, "charity_faith": 0.08}
-COLUMNS = ["source_ref", "name", "category", "address", "postcode", "latitude", "longitude",
-           "uprn", "osm_id", "ownership", "operator", "opened", "closed"]
+STREETS = [
+    "High Street",
+    "Station Road",
+    "Church Lane",
+    "Market Place",
+    "Front Street",
+    "Victoria Road",
+    "Park Road",
+    "Mill Lane",
+    "North Road",
+    "Queen Street",
+    "King Street",
+    "The Green",
+    "School Lane",
+    "Chapel Street",
+    "New Road",
+]
+OPERATORS = [
+    "",
+    "",
+    "",
+    "Parish council",
+    "Community trust",
+    "Diocese",
+    "Leisure trust",
+    "Greene King",
+    "Punch Pubs",
+    "Friends group",
+    "County council",
+]
+OWNERSHIP = {
+    "unknown": 0.40,
+    "public": 0.20,
+    "private": 0.20,
+    "community_owned": 0.06,
+    "community_managed": 0.06,
+    "charity_faith": 0.08,
+}
+COLUMNS = [
+    "source_ref",
+    "name",
+    "category",
+    "address",
+    "postcode",
+    "latitude",
+    "longitude",
+    "uprn",
+    "osm_id",
+    "ownership",
+    "operator",
+    "opened",
+    "closed",
+]
 
 
 # --- measuring --------------------------------------------------------------------------
+
 
 def ru_maxrss_mb():
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -247,14 +302,26 @@ def profile_text(profiler, lines=25):
 
 # --- the geography and the file ---------------------------------------------------------
 
+
 def load_geography(env):
     """Migrate, then the demo boundaries and postcodes, each command in its own process."""
     timings = {}
     for command, filename, extra in GEOGRAPHY:
         start = time.perf_counter()
         subprocess.run(
-            [sys.executable, "manage.py", command, str(DEMO / filename), "--verbosity", "0",
-             *extra], cwd=ROOT, env=env, check=True, timeout=1200,
+            [
+                sys.executable,
+                "manage.py",
+                command,
+                str(DEMO / filename),
+                "--verbosity",
+                "0",
+                *extra,
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            timeout=1200,
         )
         timings[f"{command} {filename}"] = round(time.perf_counter() - start, 1)
     return timings
@@ -290,8 +357,11 @@ def write_csv(path, n, seed, coords_share):
     from assets_register.models import Category, PostcodeLocation
 
     rng = np.random.default_rng(seed)
-    table = list(PostcodeLocation.objects.order_by("postcode").values_list(
-        "postcode", "latitude", "longitude", "council_code"))
+    table = list(
+        PostcodeLocation.objects.order_by("postcode").values_list(
+            "postcode", "latitude", "longitude", "council_code"
+        )
+    )
     if not table:
         raise RuntimeError("the postcode table is empty")
     labels = dict(Category.choices)
@@ -314,32 +384,38 @@ def write_csv(path, n, seed, coords_share):
             postcode, lat, lon, council = table[pick[i]]
             towns = TOWNS.get(council) or ["Durham"]
             category = categories[i]
-            out.writerow([
-                f"BENCH-{i:07d}",
-                f"{roots[i]} {labels[category]}" + (f" {i % 97}" if i % 5 == 0 else ""),
-                labels[category] if use_label[i] else category,
-                f"{1 + i % 180} {STREETS[i % len(STREETS)]}, {towns[i % len(towns)]}",
-                spreadsheet_postcode(postcode, postcode_form[i]),
-                f"{float(lat) + jitter[i, 0]:.6f}" if with_coords[i] else "",
-                f"{float(lon) + jitter[i, 1] * 1.6:.6f}" if with_coords[i] else "",
-                f"{10_000_000 + i * 7:012d}" if i % 2 == 0 else "",
-                f"node/{3_000_000_000 + i}" if i % 5 == 1 else "",
-                ownership[i],
-                OPERATORS[i % len(OPERATORS)],
-                a_date(rng, int(opened_year[i])) if opened[i] else "",
-                a_date(rng, int(closed_year[i])) if closed[i] else "",
-            ])
+            out.writerow(
+                [
+                    f"BENCH-{i:07d}",
+                    f"{roots[i]} {labels[category]}" + (f" {i % 97}" if i % 5 == 0 else ""),
+                    labels[category] if use_label[i] else category,
+                    f"{1 + i % 180} {STREETS[i % len(STREETS)]}, {towns[i % len(towns)]}",
+                    spreadsheet_postcode(postcode, postcode_form[i]),
+                    f"{float(lat) + jitter[i, 0]:.6f}" if with_coords[i] else "",
+                    f"{float(lon) + jitter[i, 1] * 1.6:.6f}" if with_coords[i] else "",
+                    f"{10_000_000 + i * 7:012d}" if i % 2 == 0 else "",
+                    f"node/{3_000_000_000 + i}" if i % 5 == 1 else "",
+                    ownership[i],
+                    OPERATORS[i % len(OPERATORS)],
+                    a_date(rng, int(opened_year[i])) if opened[i] else "",
+                    a_date(rng, int(closed_year[i])) if closed[i] else "",
+                ]
+            )
     return {
-        "rows": n, "bytes": path.stat().st_size, "postcodes_in_table": len(table),
+        "rows": n,
+        "bytes": path.stat().st_size,
+        "postcodes_in_table": len(table),
         "distinct_postcodes_used": len(set(pick.tolist())),
         "rows_with_coordinates": int(with_coords.sum()),
-        "rows_opened": int(opened.sum()), "rows_closed": int(closed.sum()),
+        "rows_opened": int(opened.sum()),
+        "rows_closed": int(closed.sum()),
         "events_expected": int(opened.sum() + closed.sum()),
         "category_labels": int(use_label.sum()),
     }
 
 
 # --- the runs ---------------------------------------------------------------------------
+
 
 def empty_tables():
     """Delete every asset and event (raw SQL: the tables hold nothing else of ours)."""
@@ -360,8 +436,15 @@ def call_import(path):
 
     stdout, stderr = io.StringIO(), io.StringIO()
     with captured_report() as box:
-        call_command("import_assets", str(path), format="generic", source=SOURCE,
-                     verbosity=1, stdout=stdout, stderr=stderr)
+        call_command(
+            "import_assets",
+            str(path),
+            format="generic",
+            source=SOURCE,
+            verbosity=1,
+            stdout=stdout,
+            stderr=stderr,
+        )
     return box["report"], stdout.getvalue(), stderr.getvalue()
 
 
@@ -381,18 +464,24 @@ def timed_import(path, rows, phases=True):
         report, out, err = call_import(path)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     result = {
-        "seconds": round(seconds, 2), "rows_per_s": round(rows / seconds),
+        "seconds": round(seconds, 2),
+        "rows_per_s": round(rows / seconds),
         "cpu_s": round(cpu, 2),
-        "created": report.created, "updated": report.updated, "unchanged": report.unchanged,
-        "rejected": report.rejected, "skipped": report.skipped,
-        "notices": len(report.notices), "problems_sample": [str(p) for p in report.problems[:5]],
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "rejected": report.rejected,
+        "skipped": report.skipped,
+        "notices": len(report.notices),
+        "problems_sample": [str(p) for p in report.problems[:5]],
         "summary": out.strip().splitlines()[-1] if out.strip() else "",
-        "commits": commits.count, "commit_s": round(commits.seconds, 3),
-        **rss.as_dict(), "ru_maxrss_mb_after": ru_maxrss_mb(),
+        "commits": commits.count,
+        "commit_s": round(commits.seconds, 3),
+        **rss.as_dict(),
+        "ru_maxrss_mb_after": ru_maxrss_mb(),
     }
     if phases:
-        result["phases"] = phase_breakdown(clock.seconds, seconds, commits.seconds, sql,
-                                           gc_timer)
+        result["phases"] = phase_breakdown(clock.seconds, seconds, commits.seconds, sql, gc_timer)
     return result
 
 
@@ -414,9 +503,10 @@ def phase_breakdown(s, total, commit_s, sql, gc_timer):
         "outside_run_s": round(total - run - commit_s, 3),  # command, transaction, hooks
         "sql_s": round(sql.total_s, 3),
         "sql_statements": sum(sql.counts.values()),
-        "sql_by_kind": {k: {"n": sql.counts[k], "rows": sql.rows[k],
-                            "s": round(sql.seconds[k], 3)}
-                        for k, _ in sql.seconds.most_common()},
+        "sql_by_kind": {
+            k: {"n": sql.counts[k], "rows": sql.rows[k], "s": round(sql.seconds[k], 3)}
+            for k, _ in sql.seconds.most_common()
+        },
         "gc_s": round(sum(gc_timer.seconds.values()), 3),
         "gc_runs": {str(g): n for g, n in sorted(gc_timer.runs.items())},
         "gc_s_by_generation": {str(g): round(v, 3) for g, v in sorted(gc_timer.seconds.items())},
@@ -446,16 +536,33 @@ def floor(path):
         read_s = time.perf_counter() - start
         with transaction.atomic():
             Asset.objects.bulk_create(
-                (Asset(name=name, category=category, address=address, postcode=postcode,
-                       source=SOURCE, source_ref=ref)
-                 for name, category, address, postcode, ref in zip(
-                     *(fitted(frame, c) for c in ("name", "category", "address", "postcode",
-                                                  "source_ref")), strict=True)),
+                (
+                    Asset(
+                        name=name,
+                        category=category,
+                        address=address,
+                        postcode=postcode,
+                        source=SOURCE,
+                        source_ref=ref,
+                    )
+                    for name, category, address, postcode, ref in zip(
+                        *(
+                            fitted(frame, c)
+                            for c in ("name", "category", "address", "postcode", "source_ref")
+                        ),
+                        strict=True,
+                    )
+                ),
                 batch_size=2000,
             )
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-    return {"seconds": round(seconds, 2), "cpu_s": round(cpu, 2), "read_csv_s": round(read_s, 3),
-            "rows_per_s": round(len(frame) / seconds), **rss.as_dict()}
+    return {
+        "seconds": round(seconds, 2),
+        "cpu_s": round(cpu, 2),
+        "read_csv_s": round(read_s, 3),
+        "rows_per_s": round(len(frame) / seconds),
+        **rss.as_dict(),
+    }
 
 
 def raw_floor(path):
@@ -471,22 +578,32 @@ def raw_floor(path):
     given = ("name", "category", "address", "postcode", "source_ref")
     fields = [f for f in Asset._meta.concrete_fields if not f.primary_key]
     blank = Asset(source=SOURCE)
-    constants = {f.name: f.get_db_prep_save(f.pre_save(blank, True), connection)
-                 for f in fields if f.name not in given}
+    constants = {
+        f.name: f.get_db_prep_save(f.pre_save(blank, True), connection)
+        for f in fields
+        if f.name not in given
+    }
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    sql = (f"INSERT INTO {connection.ops.quote_name(Asset._meta.db_table)} ({columns}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(Asset._meta.db_table)} ({columns}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
     start, cpu = time.perf_counter(), time.process_time()
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     columns_in = {name: fitted(frame, name) for name in given}
-    rows = [tuple(columns_in[f.name][i] if f.name in given else constants[f.name]
-                  for f in fields) for i in range(len(frame))]
+    rows = [
+        tuple(columns_in[f.name][i] if f.name in given else constants[f.name] for f in fields)
+        for i in range(len(frame))
+    ]
     with transaction.atomic(), connection.cursor() as cursor:
         for begin in range(0, len(rows), 2000):
-            cursor.executemany(sql, rows[begin:begin + 2000])
+            cursor.executemany(sql, rows[begin : begin + 2000])
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-    return {"seconds": round(seconds, 2), "cpu_s": round(cpu, 2),
-            "rows_per_s": round(len(rows) / seconds)}
+    return {
+        "seconds": round(seconds, 2),
+        "cpu_s": round(cpu, 2),
+        "rows_per_s": round(len(rows) / seconds),
+    }
 
 
 def fresh_process_import(path, env):
@@ -495,8 +612,20 @@ def fresh_process_import(path, env):
     with open(out_path, "w+") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(
-            [sys.executable, "manage.py", "import_assets", str(path), "--format", "generic",
-             "--source", SOURCE], cwd=ROOT, env=env, stdout=out, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "manage.py",
+                "import_assets",
+                str(path),
+                "--format",
+                "generic",
+                "--source",
+                SOURCE,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.DEVNULL,
         )
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
@@ -505,10 +634,14 @@ def fresh_process_import(path, env):
         summary = out.read().strip().splitlines()
     if proc.returncode:
         raise RuntimeError(f"manage.py import_assets exited {proc.returncode}: {summary}")
-    return {"seconds": round(seconds, 2), "ru_maxrss_mb": round(usage.ru_maxrss / 1024, 1),
-            "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
-            "user_s": round(usage.ru_utime, 2), "system_s": round(usage.ru_stime, 2),
-            "summary": summary[-1] if summary else ""}
+    return {
+        "seconds": round(seconds, 2),
+        "ru_maxrss_mb": round(usage.ru_maxrss / 1024, 1),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+        "user_s": round(usage.ru_utime, 2),
+        "system_s": round(usage.ru_stime, 2),
+        "summary": summary[-1] if summary else "",
+    }
 
 
 def hotspots(path):
@@ -537,23 +670,30 @@ def hotspots(path):
     result = {
         "parse_row": clock(lambda r: records.append(importer.parse_row(r))),
         "choice(category)": clock(lambda r: choice(text(r, "category"), Category, "category")),
-        "choice(ownership)": clock(lambda r: choice(text(r, "ownership"), Ownership,
-                                                    "ownership", "unknown")),
+        "choice(ownership)": clock(
+            lambda r: choice(text(r, "ownership"), Ownership, "ownership", "unknown")
+        ),
         "x in Category.values": clock(lambda r: r["category"] in Category.values),
-        "dict lookup instead of choice()": clock(
-            lambda r: lookup.get(text(r, "category").lower())),
+        "dict lookup instead of choice()": clock(lambda r: lookup.get(text(r, "category").lower())),
         "x in frozenset instead of .values": clock(lambda r: r["category"] in codes),
         "postcode_field": clock(postcode_field),
         "coordinates": clock(coordinates),
-        "dated_events": clock(lambda r: dated_events(
-            r, [("opened", EventKind.OPENED), ("closed", EventKind.CLOSED)])),
+        "dated_events": clock(
+            lambda r: dated_events(r, [("opened", EventKind.OPENED), ("closed", EventKind.CLOSED)])
+        ),
     }
     for record in records:
         record.setdefault("council_id", None)
         record["ward_id"] = record["lsoa_id"] = record["council_id"]
-    result["Asset(...) for each row"] = clock(lambda r: Asset(
-        source=SOURCE, source_ref=r["source_ref"], live=True,
-        **{name: r[name] for name in ASSET_FIELDS}), records)
+    result["Asset(...) for each row"] = clock(
+        lambda r: Asset(
+            source=SOURCE,
+            source_ref=r["source_ref"],
+            live=True,
+            **{name: r[name] for name in ASSET_FIELDS},
+        ),
+        records,
+    )
     return result
 
 
@@ -567,8 +707,9 @@ def check_database(rows, expected_events):
     facts = {
         "assets": assets.count(),
         "events": AssetEvent.objects.filter(source=SOURCE).count(),
-        "by_location_source": dict(assets.values_list("location_source").annotate(
-            n=Count("pk")).order_by()),
+        "by_location_source": dict(
+            assets.values_list("location_source").annotate(n=Count("pk")).order_by()
+        ),
         "by_status": dict(assets.values_list("status").annotate(n=Count("pk")).order_by()),
         "with_council": assets.filter(council__isnull=False).count(),
         "with_ward": assets.filter(ward__isnull=False).count(),
@@ -596,7 +737,8 @@ def traced(func, snapshot=False):
     def write_events(self, *args, **kwargs):
         if snapshot and not sites:
             taken = tracemalloc.take_snapshot().filter_traces(
-                [tracemalloc.Filter(False, tracemalloc.__file__)])
+                [tracemalloc.Filter(False, tracemalloc.__file__)]
+            )
             held = sum(stat.size for stat in taken.statistics("filename"))
             sites.append({"total": f"{held / 2**20:.1f} MB"})
             for stat in taken.statistics("lineno")[:12]:
@@ -612,8 +754,11 @@ def traced(func, snapshot=False):
         peak = tracemalloc.get_traced_memory()[1]
         gc.collect()
         held = tracemalloc.get_traced_memory()[0]
-        return {"peak_mb": round(peak / 2**20, 1), "held_after_mb": round(held / 2**20, 1),
-                "sites_at_write_events": sites}
+        return {
+            "peak_mb": round(peak / 2**20, 1),
+            "held_after_mb": round(held / 2**20, 1),
+            "sites_at_write_events": sites,
+        }
     finally:
         tracemalloc.stop()
         AssetImporter.write_events = original
@@ -621,25 +766,43 @@ def traced(func, snapshot=False):
 
 # --- main -------------------------------------------------------------------------------
 
+
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--rows", type=int, default=100_000)
-    p.add_argument("--coords-share", type=float, default=0.20,
-                   help="share of rows with coordinates (the rest are geocoded by postcode)")
-    p.add_argument("--rounds", type=int, default=2,
-                   help="extra interleaved rounds of [floor, full import] after the first")
+    p.add_argument(
+        "--coords-share",
+        type=float,
+        default=0.20,
+        help="share of rows with coordinates (the rest are geocoded by postcode)",
+    )
+    p.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="extra interleaved rounds of [floor, full import] after the first",
+    )
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
-                   help="default: $DATABASE_URL, else a temporary SQLite file")
+    p.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL"),
+        help="default: $DATABASE_URL, else a temporary SQLite file",
+    )
     p.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    p.add_argument("--profile", action="store_true",
-                   help="cProfile a full import even if every goal is met")
-    p.add_argument("--no-tracemalloc", action="store_true",
-                   help="skip the (untimed) tracemalloc runs")
-    p.add_argument("--no-phases", action="store_true",
-                   help="time the imports without the phase wrappers")
-    p.add_argument("--what-if-gc", action="store_true",
-                   help="one more full import with the garbage collector disabled")
+    p.add_argument(
+        "--profile", action="store_true", help="cProfile a full import even if every goal is met"
+    )
+    p.add_argument(
+        "--no-tracemalloc", action="store_true", help="skip the (untimed) tracemalloc runs"
+    )
+    p.add_argument(
+        "--no-phases", action="store_true", help="time the imports without the phase wrappers"
+    )
+    p.add_argument(
+        "--what-if-gc",
+        action="store_true",
+        help="one more full import with the garbage collector disabled",
+    )
     args = p.parse_args()
     args.tmpdir = tempfile.mkdtemp(prefix="bench-import-")
     if not args.database_url:
@@ -649,8 +812,9 @@ def parse_args():
 
         name = dj_database_url.parse(args.database_url)["NAME"]
         if not name.startswith("bench"):
-            p.error(f"database {name!r} would be dropped: use one named bench..., "
-                    "e.g. .../bench_import")
+            p.error(
+                f"database {name!r} would be dropped: use one named bench..., e.g. .../bench_import"
+            )
     return args
 
 
@@ -668,8 +832,12 @@ def main():
 
 def run(args):
     RESULTS.mkdir(exist_ok=True)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings",
-           "DATABASE_URL": args.database_url, "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": args.database_url,
+        "LOG_LEVEL": "WARNING",
+    }
     os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")})
     import django
 
@@ -694,46 +862,64 @@ def run(args):
     t0 = time.perf_counter()
     data = write_csv(path, args.rows, args.seed, args.coords_share)
     setup["write_csv_s"] = round(time.perf_counter() - t0, 1)
-    print(f"{db_version}; geography loaded in {sum(setup.values()):.0f} s; {args.rows:,} rows "
-          f"({data['bytes'] / 2**20:.1f} MB, {data['rows_with_coordinates']:,} with "
-          f"coordinates, {data['distinct_postcodes_used']:,} distinct postcodes) in {path}",
-          flush=True)
+    print(
+        f"{db_version}; geography loaded in {sum(setup.values()):.0f} s; {args.rows:,} rows "
+        f"({data['bytes'] / 2**20:.1f} MB, {data['rows_with_coordinates']:,} with "
+        f"coordinates, {data['distinct_postcodes_used']:,} distinct postcodes) in {path}",
+        flush=True,
+    )
     rss_before_import = proc_status_mb("VmRSS")
     maxrss_before_import = ru_maxrss_mb()
 
     phases = not args.no_phases
     first = timed_import(path, args.rows, phases)
     first["ru_maxrss_mb"] = ru_maxrss_mb()  # nothing before it in this process used more
-    print(f"first import: {first['seconds']} s, {first['rows_per_s']:,} rows/s, peak RSS "
-          f"{first['rss_peak_mb']} MB ({first['summary']})", flush=True)
+    print(
+        f"first import: {first['seconds']} s, {first['rows_per_s']:,} rows/s, peak RSS "
+        f"{first['rss_peak_mb']} MB ({first['summary']})",
+        flush=True,
+    )
     database = check_database(args.rows, data["events_expected"])
     second = timed_import(path, args.rows, phases)
-    print(f"second import: {second['seconds']} s, {second['rows_per_s']:,} rows/s "
-          f"({second['summary']})", flush=True)
+    print(
+        f"second import: {second['seconds']} s, {second['rows_per_s']:,} rows/s "
+        f"({second['summary']})",
+        flush=True,
+    )
 
     fulls, floors = [first], []
     for i in range(args.rounds + 1):
         empty_tables()
         floors.append(floor(path))
-        print(f"floor {i + 1}: {floors[-1]['seconds']} s, {floors[-1]['rows_per_s']:,} rows/s",
-              flush=True)
+        print(
+            f"floor {i + 1}: {floors[-1]['seconds']} s, {floors[-1]['rows_per_s']:,} rows/s",
+            flush=True,
+        )
         if i < args.rounds:
             empty_tables()
             fulls.append(timed_import(path, args.rows, phases))
-            print(f"full import {i + 2}: {fulls[-1]['seconds']} s, "
-                  f"{fulls[-1]['rows_per_s']:,} rows/s", flush=True)
+            print(
+                f"full import {i + 2}: {fulls[-1]['seconds']} s, "
+                f"{fulls[-1]['rows_per_s']:,} rows/s",
+                flush=True,
+            )
 
     empty_tables()
     raw = raw_floor(path)
-    print(f"raw floor (executemany, diagnostic): {raw['seconds']} s, {raw['rows_per_s']:,} "
-          "rows/s", flush=True)
+    print(
+        f"raw floor (executemany, diagnostic): {raw['seconds']} s, {raw['rows_per_s']:,} rows/s",
+        flush=True,
+    )
 
     # The command as a person runs it: each import in a process of its own.
     empty_tables()
     fresh = {"first": fresh_process_import(path, env), "second": fresh_process_import(path, env)}
     for name, r in fresh.items():
-        print(f"manage.py import_assets, {name} run, own process: {r['seconds']} s, "
-              f"ru_maxrss {r['ru_maxrss_mb']} MB ({r['summary']})", flush=True)
+        print(
+            f"manage.py import_assets, {name} run, own process: {r['seconds']} s, "
+            f"ru_maxrss {r['ru_maxrss_mb']} MB ({r['summary']})",
+            flush=True,
+        )
 
     what_if = None
     if args.what_if_gc:
@@ -743,21 +929,28 @@ def run(args):
             what_if = timed_import(path, args.rows, phases)
         finally:
             gc.enable()
-        print(f"what if (gc disabled during the import): {what_if['seconds']} s, "
-              f"{what_if['rows_per_s']:,} rows/s, peak RSS {what_if['rss_peak_mb']} MB",
-              flush=True)
+        print(
+            f"what if (gc disabled during the import): {what_if['seconds']} s, "
+            f"{what_if['rows_per_s']:,} rows/s, peak RSS {what_if['rss_peak_mb']} MB",
+            flush=True,
+        )
 
-    memory = {"rss_before_import_mb": rss_before_import,
-              "ru_maxrss_before_import_mb": maxrss_before_import,
-              "ru_maxrss_after_first_import_mb": first["ru_maxrss_mb"],
-              "fresh_process_first_ru_maxrss_mb": fresh["first"]["ru_maxrss_mb"],
-              "fresh_process_second_ru_maxrss_mb": fresh["second"]["ru_maxrss_mb"]}
+    memory = {
+        "rss_before_import_mb": rss_before_import,
+        "ru_maxrss_before_import_mb": maxrss_before_import,
+        "ru_maxrss_after_first_import_mb": first["ru_maxrss_mb"],
+        "fresh_process_first_ru_maxrss_mb": fresh["first"]["ru_maxrss_mb"],
+        "fresh_process_second_ru_maxrss_mb": fresh["second"]["ru_maxrss_mb"],
+    }
     if not args.no_tracemalloc:
         empty_tables()
         memory["tracemalloc_first"] = traced(lambda: call_import(path), snapshot=True)
         memory["tracemalloc_second"] = traced(lambda: call_import(path))
-        print(f"tracemalloc peaks: first {memory['tracemalloc_first']['peak_mb']} MB, "
-              f"second {memory['tracemalloc_second']['peak_mb']} MB", flush=True)
+        print(
+            f"tracemalloc peaks: first {memory['tracemalloc_first']['peak_mb']} MB, "
+            f"second {memory['tracemalloc_second']['peak_mb']} MB",
+            flush=True,
+        )
     memory["ru_maxrss_end_mb"] = ru_maxrss_mb()
     hot = hotspots(path)
 
@@ -784,12 +977,14 @@ def run(args):
         "command_second_s": fresh["second"]["seconds"],
         # One import per process, as the command runs: the first in-process import (nothing
         # before it used more) and the two runs of the command in processes of their own.
-        "peak_memory_mb": max(first["ru_maxrss_mb"], fresh["first"]["ru_maxrss_mb"],
-                              fresh["second"]["ru_maxrss_mb"]),
+        "peak_memory_mb": max(
+            first["ru_maxrss_mb"], fresh["first"]["ru_maxrss_mb"], fresh["second"]["ru_maxrss_mb"]
+        ),
         # Later in-process imports start from what the allocator kept of earlier ones.
         "in_process_peak_rss_mb": max(r["rss_peak_mb"] or 0 for r in [first, second, *fulls]),
-        "idempotent": (second["unchanged"] == args.rows and not second["created"]
-                       and not second["updated"]),
+        "idempotent": (
+            second["unchanged"] == args.rows and not second["created"] and not second["updated"]
+        ),
     }
     goals = {
         "rows_per_s": summary["full_rows_per_s"] >= GOAL_ROWS_PER_S,
@@ -811,17 +1006,29 @@ def run(args):
         profile_path.write_text(profile_text(profiler))
 
     facts = {
-        "database": db, "database_version": db_version,
+        "database": db,
+        "database_version": db_version,
         "database_url": re.sub(r"//[^@/]*@", "//***@", args.database_url),
-        "python": platform.python_version(), "django": django.get_version(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
         "pandas": __import__("pandas").__version__,
-        "cpu_count": os.cpu_count(), "load_average_at_start": LOAD_AT_START,
+        "cpu_count": os.cpu_count(),
+        "load_average_at_start": LOAD_AT_START,
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "progress_bars": sys.stderr.isatty(),
-        "setup": setup, "file": data, "database_after_first_import": database,
-        "summary": summary, "first_import": first, "second_import": second,
-        "full_imports": fulls, "floors": floors, "raw_floor": raw, "command_runs": fresh,
-        "what_if_gc_disabled": what_if, "memory": memory, "hotspots_s": hot,
+        "setup": setup,
+        "file": data,
+        "database_after_first_import": database,
+        "summary": summary,
+        "first_import": first,
+        "second_import": second,
+        "full_imports": fulls,
+        "floors": floors,
+        "raw_floor": raw,
+        "command_runs": fresh,
+        "what_if_gc_disabled": what_if,
+        "memory": memory,
+        "hotspots_s": hot,
         "profile": str(profile_path.relative_to(ROOT)) if profile_path else None,
         "elapsed_s": round(time.time() - started, 1),
         "args": {k: v for k, v in vars(args).items() if k not in ("database_url", "tmpdir")},
@@ -846,21 +1053,34 @@ def report(f, out):
 
     def line(label, r, peak, note):
         rate = f"{f['file']['rows'] / r['seconds']:,.0f}"
-        print(f"{label:<46}{r['seconds']:>8.2f}{rate:>10}{r['cpu_s']:>8.2f}{peak or '-':>9}  "
-              f"{note}")
+        print(
+            f"{label:<46}{r['seconds']:>8.2f}{rate:>10}{r['cpu_s']:>8.2f}{peak or '-':>9}  {note}"
+        )
 
     for i, r in enumerate(f["full_imports"]):
         label = "full import 1 (fresh tables)" if i == 0 else f"full import {i + 1} (emptied)"
         line(label, r, r["rss_peak_mb"], r["summary"])
     line("second import of the same file", second, second["rss_peak_mb"], second["summary"])
     for i, r in enumerate(f["floors"]):
-        line(f"floor {i + 1}: read_csv + bulk_create", r, r["rss_peak_mb"],
-             f"read_csv {r['read_csv_s']} s")
-    line("raw floor: read_csv + executemany (diag.)", f["raw_floor"], None,
-         "not the issue's floor: no Django bulk_create")
+        line(
+            f"floor {i + 1}: read_csv + bulk_create",
+            r,
+            r["rss_peak_mb"],
+            f"read_csv {r['read_csv_s']} s",
+        )
+    line(
+        "raw floor: read_csv + executemany (diag.)",
+        f["raw_floor"],
+        None,
+        "not the issue's floor: no Django bulk_create",
+    )
     for name, r in f["command_runs"].items():
-        line(f"manage.py import_assets, {name}, own process", r, r["ru_maxrss_mb"],
-             f"{r['summary']} (incl. start-up)")
+        line(
+            f"manage.py import_assets, {name}, own process",
+            r,
+            r["ru_maxrss_mb"],
+            f"{r['summary']} (incl. start-up)",
+        )
     if f["what_if_gc_disabled"]:
         r = f["what_if_gc_disabled"]
         line("what if: full import, gc disabled", r, r["rss_peak_mb"], r["summary"])
@@ -879,18 +1099,23 @@ def report(f, out):
         f"peak memory, one import per process: {s['peak_memory_mb']} MB "
         f"(goal < {GOAL_PEAK_MB} MB)  {ok['peak_memory']}; RSS before the import "
         f"{mem['rss_before_import_mb']} MB"
-        + (f"; tracemalloc peak {mem['tracemalloc_first']['peak_mb']} MB (first), "
-           f"{mem['tracemalloc_second']['peak_mb']} MB (second), held after "
-           f"{mem['tracemalloc_first']['held_after_mb']} MB"
-           if "tracemalloc_first" in mem else "")
+        + (
+            f"; tracemalloc peak {mem['tracemalloc_first']['peak_mb']} MB (first), "
+            f"{mem['tracemalloc_second']['peak_mb']} MB (second), held after "
+            f"{mem['tracemalloc_first']['held_after_mb']} MB"
+            if "tracemalloc_first" in mem
+            else ""
+        )
         + f"\nsecond import: {'all unchanged' if s['idempotent'] else 'NOT IDEMPOTENT'}, "
         f"{s['ratio_second_to_floor']} x the floor"
     )
     d = f["database_after_first_import"]
-    print(f"after the first import: {d['assets']:,} assets, {d['events']:,} events, located "
-          f"by {d['by_location_source']}, {d['with_council']:,} with a council, "
-          f"{d['with_ward']:,} a ward, {d['with_lsoa']:,} an LSOA; statuses {d['by_status']}"
-          + (f"\nPROBLEMS: {d['problems']}" if d["problems"] else ""))
+    print(
+        f"after the first import: {d['assets']:,} assets, {d['events']:,} events, located "
+        f"by {d['by_location_source']}, {d['with_council']:,} with a council, "
+        f"{d['with_ward']:,} a ward, {d['with_lsoa']:,} an LSOA; statuses {d['by_status']}"
+        + (f"\nPROBLEMS: {d['problems']}" if d["problems"] else "")
+    )
     for label, r in (("first import", first), ("second import", second)):
         p = r.get("phases")
         if not p:
@@ -904,15 +1129,21 @@ def report(f, out):
             f"{p['refresh_statuses_s']:.2f}), commit {p['commit_s']:.2f}, rest "
             f"{p['outside_run_s']:.2f}\n    SQL {p['sql_s']:.2f} s in {p['sql_statements']} "
             f"statements; garbage collector {p['gc_s']:.2f} s ({p['gc_runs']} runs by "
-            f"generation)\n    SQL by kind: " + ", ".join(
-                f"{k} {v['n']}x/{v['s']:.2f}s" for k, v in list(p["sql_by_kind"].items())[:6])
+            f"generation)\n    SQL by kind: "
+            + ", ".join(
+                f"{k} {v['n']}x/{v['s']:.2f}s" for k, v in list(p["sql_by_kind"].items())[:6]
+            )
         )
-    print("\nper-row work alone over the file's rows (s): " + ", ".join(
-        f"{k} {v}" for k, v in f["hotspots_s"].items()))
+    print(
+        "\nper-row work alone over the file's rows (s): "
+        + ", ".join(f"{k} {v}" for k, v in f["hotspots_s"].items())
+    )
     sites = mem.get("tracemalloc_first", {}).get("sites_at_write_events")
     if sites:
-        print("Python memory held when write_events starts (first import), by line:\n    "
-              + "\n    ".join(f"{k}: {v}" for site in sites for k, v in site.items()))
+        print(
+            "Python memory held when write_events starts (first import), by line:\n    "
+            + "\n    ".join(f"{k}: {v}" for site in sites for k, v in site.items())
+        )
     if f["profile"]:
         print(f"\nprofile (top 25 cumulative and own time): {f['profile']}")
     print(f"results: {out.relative_to(ROOT)} (elapsed {f['elapsed_s']} s)")

@@ -49,8 +49,13 @@ ON = datetime.date(2025, 3, 1)
 
 
 def square(min_lon, min_lat, max_lon, max_lat):
-    ring = [[min_lon, min_lat], [max_lon, min_lat], [max_lon, max_lat], [min_lon, max_lat],
-            [min_lon, min_lat]]
+    ring = [
+        [min_lon, min_lat],
+        [max_lon, min_lat],
+        [max_lon, max_lat],
+        [min_lon, max_lat],
+        [min_lon, min_lat],
+    ]
     return {"type": "Polygon", "coordinates": [ring]}
 
 
@@ -72,55 +77,87 @@ def build(args):
 
     with transaction.atomic():
         Area.objects.bulk_create(
-            Area(gss_code=f"E06{i:06d}", name=f"Council {i}", kind=AreaKind.COUNCIL,
-                 population=p) for i, p in enumerate(populated(args.councils)))
+            Area(gss_code=f"E06{i:06d}", name=f"Council {i}", kind=AreaKind.COUNCIL, population=p)
+            for i, p in enumerate(populated(args.councils))
+        )
         councils = list(Area.objects.filter(kind=AreaKind.COUNCIL).values_list("pk", flat=True))
         ward_council = rng.choice(councils, args.wards)
         wards = []
         for i, population in enumerate(populated(args.wards)):
             x, y = -3.0 + (i % side) * cell, 51.0 + (i // side) * cell
-            wards.append(Area(gss_code=f"E05{i:06d}", name=f"Ward {i}", kind=AreaKind.WARD,
-                              parent_id=int(ward_council[i]), population=population,
-                              boundary_display=square(x, y, x + cell, y + cell),
-                              min_longitude=x, min_latitude=y, max_longitude=x + cell,
-                              max_latitude=y + cell))
+            wards.append(
+                Area(
+                    gss_code=f"E05{i:06d}",
+                    name=f"Ward {i}",
+                    kind=AreaKind.WARD,
+                    parent_id=int(ward_council[i]),
+                    population=population,
+                    boundary_display=square(x, y, x + cell, y + cell),
+                    min_longitude=x,
+                    min_latitude=y,
+                    max_longitude=x + cell,
+                    max_latitude=y + cell,
+                )
+            )
         Area.objects.bulk_create(wards, batch_size=2000)
-        ward_ids = list(Area.objects.filter(kind=AreaKind.WARD).order_by("pk")
-                        .values_list("pk", flat=True))
+        ward_ids = list(
+            Area.objects.filter(kind=AreaKind.WARD).order_by("pk").values_list("pk", flat=True)
+        )
         lsoa_ward = np.repeat(np.arange(args.wards), lsoas_per_ward)
         ranks = rng.permutation(args.lsoas) + 1
         lsoas = []
-        for i, (ward, population) in enumerate(zip(lsoa_ward, populated(args.lsoas),
-                                                   strict=True)):
+        for i, (ward, population) in enumerate(zip(lsoa_ward, populated(args.lsoas), strict=True)):
             x = -3.0 + (ward % side) * cell + cell * 0.25
             y = 51.0 + (ward // side) * cell + cell * 0.25
-            lsoas.append(Area(gss_code=f"E01{i:06d}", name=f"LSOA {i}", kind=AreaKind.LSOA,
-                              parent_id=int(ward_council[ward]), population=population,
-                              imd_rank=int(ranks[i]), imd_decile=int(np.ceil(ranks[i] * 10
-                                                                            / args.lsoas)),
-                              min_longitude=x, min_latitude=y, max_longitude=x + cell / 2,
-                              max_latitude=y + cell / 2))
+            lsoas.append(
+                Area(
+                    gss_code=f"E01{i:06d}",
+                    name=f"LSOA {i}",
+                    kind=AreaKind.LSOA,
+                    parent_id=int(ward_council[ward]),
+                    population=population,
+                    imd_rank=int(ranks[i]),
+                    imd_decile=int(np.ceil(ranks[i] * 10 / args.lsoas)),
+                    min_longitude=x,
+                    min_latitude=y,
+                    max_longitude=x + cell / 2,
+                    max_latitude=y + cell / 2,
+                )
+            )
         Area.objects.bulk_create(lsoas, batch_size=2000)
-        lsoa_ids = np.array(Area.objects.filter(kind=AreaKind.LSOA).order_by("pk")
-                            .values_list("pk", flat=True))
+        lsoa_ids = np.array(
+            Area.objects.filter(kind=AreaKind.LSOA).order_by("pk").values_list("pk", flat=True)
+        )
 
         which = rng.integers(0, args.lsoas, args.assets)
         categories = rng.choice(list(CATEGORIES), args.assets, p=list(CATEGORIES.values()))
         for start in range(0, args.assets, 5000):
             Asset.objects.bulk_create(
-                Asset(name=f"Place {i}", category=categories[i], live=True, source="bench",
-                      source_ref=str(i), lsoa_id=int(lsoa_ids[which[i]]),
-                      ward_id=ward_ids[lsoa_ward[which[i]]],
-                      council_id=int(ward_council[lsoa_ward[which[i]]]))
-                for i in range(start, min(start + 5000, args.assets)))
+                Asset(
+                    name=f"Place {i}",
+                    category=categories[i],
+                    live=True,
+                    source="bench",
+                    source_ref=str(i),
+                    lsoa_id=int(lsoa_ids[which[i]]),
+                    ward_id=ward_ids[lsoa_ward[which[i]]],
+                    council_id=int(ward_council[lsoa_ward[which[i]]]),
+                )
+                for i in range(start, min(start + 5000, args.assets))
+            )
         asset_ids = np.array(Asset.objects.order_by("pk").values_list("pk", flat=True))
         events = list(make_events(rng, asset_ids))
         for start in range(0, len(events), 10000):
-            AssetEvent.objects.bulk_create(events[start:start + 10000])
+            AssetEvent.objects.bulk_create(events[start : start + 10000])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return {"councils": args.councils, "wards": args.wards, "lsoas": args.lsoas,
-            "assets": args.assets, "events": len(events)}
+    return {
+        "councils": args.councils,
+        "wards": args.wards,
+        "lsoas": args.lsoas,
+        "assets": args.assets,
+        "events": len(events),
+    }
 
 
 def make_events(rng, asset_ids):
@@ -135,14 +172,14 @@ def make_events(rng, asset_ids):
 
     def events(mask, kind, low_year, high_year):
         ids = asset_ids[mask]
-        for asset_id, date, precision in zip(ids, day(low_year, high_year, len(ids)),
-                                             rng.choice(precisions, len(ids)), strict=True):
+        for asset_id, date, precision in zip(
+            ids, day(low_year, high_year, len(ids)), rng.choice(precisions, len(ids)), strict=True
+        ):
             if precision == DatePrecision.YEAR:
                 date = date.replace(month=1, day=1)
             elif precision == DatePrecision.MONTH:
                 date = date.replace(day=1)
-            yield AssetEvent(asset_id=int(asset_id), kind=kind, date=date,
-                             date_precision=precision)
+            yield AssetEvent(asset_id=int(asset_id), kind=kind, date=date, date_precision=precision)
 
     closed = rng.random(n) < 0.18
     yield from events(rng.random(n) < 0.30, EventKind.OPENED, 1950, 2005)
@@ -192,10 +229,12 @@ def main():
     print(f"built {sizes} in {time.perf_counter() - started:.1f} s")
 
     rules = Rules()
-    ward_seconds, wards = best_of(args.repeat, lambda: indicators.compute(
-        ON, rules, kinds=[AreaKind.WARD]))
-    lsoa_seconds, _ = best_of(args.repeat, lambda: indicators.compute(
-        ON, rules, kinds=[AreaKind.LSOA]))
+    ward_seconds, wards = best_of(
+        args.repeat, lambda: indicators.compute(ON, rules, kinds=[AreaKind.WARD])
+    )
+    lsoa_seconds, _ = best_of(
+        args.repeat, lambda: indicators.compute(ON, rules, kinds=[AreaKind.LSOA])
+    )
     all_seconds, snapshot = best_of(args.repeat, lambda: indicators.recompute(ON, rules))
     tracemalloc.start()
     indicators.recompute(ON, rules)

@@ -100,23 +100,72 @@ if __name__ == "__main__":
 
 BUILD_VERSION = 2  # bump when the register below changes, so old databases are rebuilt
 MIX = {  # share of requests
-    "home": 0.10, "map": 0.35, "asset": 0.25, "area": 0.10, "search": 0.10, "feed": 0.05,
+    "home": 0.10,
+    "map": 0.35,
+    "asset": 0.25,
+    "area": 0.10,
+    "search": 0.10,
+    "feed": 0.05,
     "acv": 0.05,
 }
 MAP_ZOOMS = {6: 0.15, 10: 0.25, 13: 0.35, 16: 0.25}
 VIEWPORT_PX = (1280, 800)
 COUNCIL_PREFIXES = ["E06", "E07", "E08", "E09"]
 PLACE_START = [
-    "Ash", "Brad", "Chester", "Dun", "East", "Fair", "Glen", "Hart", "Kings", "Lang",
-    "Mar", "Nor", "Oak", "Pen", "Ravens", "Shel", "Thorn", "Up", "Wal", "West", "Brom",
-    "Stan", "Wood", "Hal",
+    "Ash",
+    "Brad",
+    "Chester",
+    "Dun",
+    "East",
+    "Fair",
+    "Glen",
+    "Hart",
+    "Kings",
+    "Lang",
+    "Mar",
+    "Nor",
+    "Oak",
+    "Pen",
+    "Ravens",
+    "Shel",
+    "Thorn",
+    "Up",
+    "Wal",
+    "West",
+    "Brom",
+    "Stan",
+    "Wood",
+    "Hal",
 ]
 PLACE_END = [
-    "ford", "ton", "ley", "bury", "field", "ham", "wick", "by", "worth", "mouth", "stead",
-    "bridge", "minster", "dale",
+    "ford",
+    "ton",
+    "ley",
+    "bury",
+    "field",
+    "ham",
+    "wick",
+    "by",
+    "worth",
+    "mouth",
+    "stead",
+    "bridge",
+    "minster",
+    "dale",
 ]
-WARD_QUALIFIERS = ["", "", "", " North", " South", " East", " West", " Central", " Park",
-                   " & Riverside", " Village"]
+WARD_QUALIFIERS = [
+    "",
+    "",
+    "",
+    " North",
+    " South",
+    " East",
+    " West",
+    " Central",
+    " Park",
+    " & Riverside",
+    " Village",
+]
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 BOUNDARY_WIGGLE_DEG = 0.0005
 DISPLAY_TOLERANCE = 0.0005  # as assets_register/importers/areas.py simplifies for maps
@@ -160,6 +209,7 @@ class CacheProbeMiddleware:
 
 # --- the register -----------------------------------------------------------------------
 
+
 def nearest(points, targets):
     """Index of the nearest target to each point (lon/lat as they are: the same metric as
     the Voronoi cells, so a point's nearest ward seed is the cell that contains it)."""
@@ -193,7 +243,8 @@ def wiggle(geometries):
         return np.column_stack([x + dx / 1.5, y + dy / 1.5])
 
     moved = shapely.set_precision(
-        shapely.transform(shapely.segmentize(geometries, 0.001), move), 1e-6)
+        shapely.transform(shapely.segmentize(geometries, 0.001), move), 1e-6
+    )
     invalid = ~shapely.is_valid(moved)
     moved[invalid] = shapely.make_valid(moved[invalid])
     return moved
@@ -202,18 +253,27 @@ def wiggle(geometries):
 def place_names(rng, n):
     names = [a + b for a in PLACE_START for b in PLACE_END]
     rng.shuffle(names)
-    return [names[i % len(names)] + ("" if i < len(names) else f" {i // len(names) + 1}")
-            for i in range(n)]
+    return [
+        names[i % len(names)] + ("" if i < len(names) else f" {i // len(names) + 1}")
+        for i in range(n)
+    ]
 
 
 def area_row(shape, **fields):
     from assets_register.models import Area
 
-    return Area(boundary=geojson(shape),
-                boundary_display=geojson(shape.simplify(DISPLAY_TOLERANCE,
-                                                        preserve_topology=True)),
-                **dict(zip(("min_longitude", "min_latitude", "max_longitude", "max_latitude"),
-                           shape.bounds, strict=True)), **fields)
+    return Area(
+        boundary=geojson(shape),
+        boundary_display=geojson(shape.simplify(DISPLAY_TOLERANCE, preserve_topology=True)),
+        **dict(
+            zip(
+                ("min_longitude", "min_latitude", "max_longitude", "max_latitude"),
+                shape.bounds,
+                strict=True,
+            )
+        ),
+        **fields,
+    )
 
 
 def build_areas(args, rng):
@@ -226,32 +286,51 @@ def build_areas(args, rng):
     from bench.register import ENGLAND, NAME_ROOTS, make_register
 
     _, seeds = make_register(args.wards, args.seed + 100)
-    cells = shapely.get_parts(shapely.voronoi_polygons(
-        shapely.multipoints(seeds), extend_to=shapely.box(-7, 49, 3, 57), ordered=True))
+    cells = shapely.get_parts(
+        shapely.voronoi_polygons(
+            shapely.multipoints(seeds), extend_to=shapely.box(-7, 49, 3, 57), ordered=True
+        )
+    )
     if len(cells) != len(seeds) or not all(shapely.contains(cells, shapely.points(seeds))):
         raise RuntimeError("Voronoi cells do not match their seeds (duplicate points?)")
     cells = shapely.intersection(wiggle(cells), shapely.make_valid(shapely.Polygon(ENGLAND)))
-    council_of_ward = nearest(seeds, seeds[rng.choice(len(seeds), args.councils,
-                                                      replace=False)])
+    council_of_ward = nearest(seeds, seeds[rng.choice(len(seeds), args.councils, replace=False)])
     council_names = place_names(rng, args.councils)
     prefixes = rng.choice(COUNCIL_PREFIXES, args.councils)
     ward_pop = rng.integers(3_000, 15_000, args.wards)
-    councils = Area.objects.bulk_create([
-        area_row(shapely.union_all(cells[council_of_ward == c]),
-                 gss_code=f"{prefixes[c]}{c:06d}", name=council_names[c],
-                 kind=AreaKind.COUNCIL, population=int(ward_pop[council_of_ward == c].sum()),
-                 imd_decile=int(rng.integers(1, 11)))
-        for c in range(args.councils)
-    ], batch_size=200)
-    roots = rng.choice(NAME_ROOTS + [a + b for a in PLACE_START[:8] for b in PLACE_END[:6]],
-                       args.wards)
+    councils = Area.objects.bulk_create(
+        [
+            area_row(
+                shapely.union_all(cells[council_of_ward == c]),
+                gss_code=f"{prefixes[c]}{c:06d}",
+                name=council_names[c],
+                kind=AreaKind.COUNCIL,
+                population=int(ward_pop[council_of_ward == c].sum()),
+                imd_decile=int(rng.integers(1, 11)),
+            )
+            for c in range(args.councils)
+        ],
+        batch_size=200,
+    )
+    roots = rng.choice(
+        NAME_ROOTS + [a + b for a in PLACE_START[:8] for b in PLACE_END[:6]], args.wards
+    )
     qualifiers = rng.choice(WARD_QUALIFIERS, args.wards)
-    wards = Area.objects.bulk_create([
-        area_row(cells[w], gss_code=f"E05{w:06d}", name=f"{roots[w]}{qualifiers[w]}",
-                 kind=AreaKind.WARD, parent_id=councils[council_of_ward[w]].pk,
-                 population=int(ward_pop[w]), imd_decile=int(rng.integers(1, 11)))
-        for w in range(args.wards)
-    ], batch_size=500)
+    wards = Area.objects.bulk_create(
+        [
+            area_row(
+                cells[w],
+                gss_code=f"E05{w:06d}",
+                name=f"{roots[w]}{qualifiers[w]}",
+                kind=AreaKind.WARD,
+                parent_id=councils[council_of_ward[w]].pk,
+                population=int(ward_pop[w]),
+                imd_decile=int(rng.integers(1, 11)),
+            )
+            for w in range(args.wards)
+        ],
+        batch_size=500,
+    )
     rank_in_council = np.zeros(args.wards, dtype=np.int64)
     for c in range(args.councils):
         members = np.flatnonzero(council_of_ward == c)
@@ -280,7 +359,8 @@ def assign_assets(points):
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {Asset._meta.db_table} SET council_id = %s, ward_id = %s WHERE id = %s",
-            [(c, w, int(pk)) for (c, w), pk in zip(areas, asset_pks, strict=True)])
+            [(c, w, int(pk)) for (c, w), pk in zip(areas, asset_pks, strict=True)],
+        )
     return asset_pks, np.array([c or 0 for c, _ in areas])
 
 
@@ -291,8 +371,9 @@ def random_dates(rng, start, end, size):
 
     span = max((end - start).days, 1)
     days = rng.integers(0, span + 1, size)
-    precision = rng.choice([DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR],
-                           size, p=[0.6, 0.25, 0.15])
+    precision = rng.choice(
+        [DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR], size, p=[0.6, 0.25, 0.15]
+    )
     out = []
     for d, p in zip(days, precision, strict=True):
         day = start + timedelta(days=int(d))
@@ -314,13 +395,19 @@ def build_events(rng, asset_pks, statuses, today):
 
     def add(mask, kind, start, end, after=None):
         idx = np.flatnonzero(mask)
-        for i, (day, precision) in zip(idx, random_dates(rng, start, end, len(idx)),
-                                       strict=True):
+        for i, (day, precision) in zip(idx, random_dates(rng, start, end, len(idx)), strict=True):
             if after is not None and after.get(i) and day <= after[i]:
                 day, precision = after[i] + timedelta(days=1 + int(rng.integers(0, 400))), "day"
                 day = min(day, today)
-            events.append(AssetEvent(asset_id=int(asset_pks[i]), kind=kind, date=day,
-                                     date_precision=precision, source="bench-load"))
+            events.append(
+                AssetEvent(
+                    asset_id=int(asset_pks[i]),
+                    kind=kind,
+                    date=day,
+                    date_precision=precision,
+                    source="bench-load",
+                )
+            )
             if after is not None:
                 after[i] = day
 
@@ -347,22 +434,34 @@ def build_acv(rng, asset_pks, council_pks, categories, today):
     from assets_register.models.acv import Clock, ListEntry, _regime_last_day
     from assets_register.models.assets import PLACES_TO_MEET
 
-    chosen = np.flatnonzero(np.isin(categories, list(PLACES_TO_MEET))
-                            & (rng.random(len(asset_pks)) < 0.03))
+    chosen = np.flatnonzero(
+        np.isin(categories, list(PLACES_TO_MEET)) & (rng.random(len(asset_pks)) < 0.03)
+    )
     expiry, entries, events, numbers = {}, [], [], {}
-    for i, (day, _) in zip(chosen, random_dates(rng, today - timedelta(days=6 * 365), today,
-                                                len(chosen)), strict=True):
+    for i, (day, _) in zip(
+        chosen, random_dates(rng, today - timedelta(days=6 * 365), today, len(chosen)), strict=True
+    ):
         if day not in expiry:
             expiry[day] = _regime_last_day(Clock.LISTING, day)
         council = int(council_pks[i])
         if not council:  # not inside any council (cannot happen for points in England)
             continue
         numbers[council] = numbers.get(council, 0) + 1
-        entries.append(ListEntry(reference=f"ACV/{numbers[council]:04d}", council_id=council,
-                                 asset_id=int(asset_pks[i]), listed_on=day,
-                                 expires_on=expiry[day], owner_notified_on=day))
-        events.append(AssetEvent(asset_id=int(asset_pks[i]), kind=EventKind.ACV_LISTED,
-                                 date=day, source="bench-load"))
+        entries.append(
+            ListEntry(
+                reference=f"ACV/{numbers[council]:04d}",
+                council_id=council,
+                asset_id=int(asset_pks[i]),
+                listed_on=day,
+                expires_on=expiry[day],
+                owner_notified_on=day,
+            )
+        )
+        events.append(
+            AssetEvent(
+                asset_id=int(asset_pks[i]), kind=EventKind.ACV_LISTED, date=day, source="bench-load"
+            )
+        )
     return entries, events
 
 
@@ -371,11 +470,11 @@ def postcode_codes(council_index, ward_rank):
     letters = "ABCDEFGHJKLMNOPRSTUWYZ"
     counts, codes = {}, []
     for c, w in zip(council_index, ward_rank, strict=True):
-        outward = f"{letters[c // len(letters) % len(letters)]}{letters[c % len(letters)]}" \
-                  f"{1 + w % 99}"
+        outward = (
+            f"{letters[c // len(letters) % len(letters)]}{letters[c % len(letters)]}{1 + w % 99}"
+        )
         k = counts[outward] = counts.get(outward, -1) + 1
-        inward = (f"{k // 400 % 10}{INWARD_LETTERS[k // 20 % 20]}"
-                  f"{INWARD_LETTERS[k % 20]}")
+        inward = f"{k // 400 % 10}{INWARD_LETTERS[k // 20 % 20]}{INWARD_LETTERS[k % 20]}"
         codes.append(f"{outward} {inward}")
     return codes
 
@@ -392,12 +491,20 @@ def build_postcodes(args, ward_pks, council_of_ward, rank_in_council):
     keep = [i for i, (c, w) in enumerate(areas) if c and w]
     wards = [ward_of[areas[i][1]] for i in keep]
     codes = postcode_codes(council_of_ward[wards], rank_in_council[wards])
-    PostcodeLocation.objects.bulk_create([
-        PostcodeLocation(postcode=code, latitude=round(float(points[i, 1]), 6),
-                         longitude=round(float(points[i, 0]), 6), positional_quality=10,
-                         council_code=code_of[areas[i][0]], ward_code=code_of[areas[i][1]])
-        for i, code in zip(keep, codes, strict=True)
-    ], batch_size=5000)
+    PostcodeLocation.objects.bulk_create(
+        [
+            PostcodeLocation(
+                postcode=code,
+                latitude=round(float(points[i, 1]), 6),
+                longitude=round(float(points[i, 0]), 6),
+                positional_quality=10,
+                council_code=code_of[areas[i][0]],
+                ward_code=code_of[areas[i][1]],
+            )
+            for i, code in zip(keep, codes, strict=True)
+        ],
+        batch_size=5000,
+    )
 
 
 def boundary_sizes():
@@ -406,17 +513,24 @@ def boundary_sizes():
 
     sizes = {}
     for kind, boundary, display in Area.objects.values_list(
-            "kind", "boundary", "boundary_display").iterator():
+        "kind", "boundary", "boundary_display"
+    ).iterator():
         sizes.setdefault(kind, []).append((len(json.dumps(boundary)), len(json.dumps(display))))
-    return {kind: {"boundary_mean": int(np.mean([b for b, _ in v])),
-                   "boundary_max": max(b for b, _ in v),
-                   "display_mean": int(np.mean([d for _, d in v]))}
-            for kind, v in sizes.items()}
+    return {
+        kind: {
+            "boundary_mean": int(np.mean([b for b, _ in v])),
+            "boundary_max": max(b for b, _ in v),
+            "display_mean": int(np.mean([d for _, d in v])),
+        }
+        for kind, v in sizes.items()
+    }
 
 
 def signature(args):
-    return (f"v{BUILD_VERSION} assets={args.assets} seed={args.seed} wards={args.wards} "
-            f"councils={args.councils} postcodes={args.postcodes}")
+    return (
+        f"v{BUILD_VERSION} assets={args.assets} seed={args.seed} wards={args.wards} "
+        f"councils={args.councils} postcodes={args.postcodes}"
+    )
 
 
 def sidecar(args):
@@ -447,8 +561,10 @@ def prepare_database(args, env):
     if saved.get("signature") == signature(args) and not args.rebuild:
         reset_database(args.database_url, env, drop=False)  # migrates, if need be
         counts = {
-            "assets": Asset.objects.count(), "areas": Area.objects.count(),
-            "events": AssetEvent.objects.count(), "acv_entries": ListEntry.objects.count(),
+            "assets": Asset.objects.count(),
+            "areas": Area.objects.count(),
+            "events": AssetEvent.objects.count(),
+            "acv_entries": ListEntry.objects.count(),
             "postcodes": PostcodeLocation.objects.count(),
             "snapshots": IndicatorSnapshot.objects.count(),
         }
@@ -463,8 +579,10 @@ def prepare_database(args, env):
     with transaction.atomic():
         ward_pks, council_of_ward, rank_in_council = build_areas(args, rng)
         asset_pks, council_pks = assign_assets(points)
-        info = {pk: (status, category) for pk, status, category in
-                Asset.objects.values_list("pk", "status", "category")}
+        info = {
+            pk: (status, category)
+            for pk, status, category in Asset.objects.values_list("pk", "status", "category")
+        }
         statuses = np.array([info[pk][0] for pk in asset_pks])
         categories = np.array([info[pk][1] for pk in asset_pks])
         events = build_events(rng, asset_pks, statuses, today)
@@ -479,8 +597,10 @@ def prepare_database(args, env):
     saved = {
         "signature": signature(args),
         "counts": {
-            "assets": Asset.objects.count(), "areas": Area.objects.count(),
-            "events": AssetEvent.objects.count(), "acv_entries": ListEntry.objects.count(),
+            "assets": Asset.objects.count(),
+            "areas": Area.objects.count(),
+            "events": AssetEvent.objects.count(),
+            "acv_entries": ListEntry.objects.count(),
             "postcodes": PostcodeLocation.objects.count(),
             "snapshots": IndicatorSnapshot.objects.count(),
         },
@@ -494,6 +614,7 @@ def prepare_database(args, env):
 
 # --- the requests -----------------------------------------------------------------------
 
+
 def map_path(rng, centres, zoom):
     deg_per_px = 360 / (256 * 2**zoom)
     if zoom <= 6:
@@ -504,14 +625,19 @@ def map_path(rng, centres, zoom):
         lat = c[1] + rng.normal() * c[3] * 0.45
     w = VIEWPORT_PX[0] * deg_per_px
     h = VIEWPORT_PX[1] * deg_per_px * np.cos(np.radians(lat))
-    return (f"/api/map/?bbox={lon - w / 2:.5f},{lat - h / 2:.5f},{lon + w / 2:.5f},"
-            f"{lat + h / 2:.5f}&zoom={zoom}")
+    return (
+        f"/api/map/?bbox={lon - w / 2:.5f},{lat - h / 2:.5f},{lon + w / 2:.5f},"
+        f"{lat + h / 2:.5f}&zoom={zoom}"
+    )
 
 
 def postcode_spellings(rng, code):
     outward, inward = code.split()
-    return str(rng.choice([code, code, f"{outward}{inward}", code.lower(),
-                           f"{outward.lower()}{inward.lower()}"]))
+    return str(
+        rng.choice(
+            [code, code, f"{outward}{inward}", code.lower(), f"{outward.lower()}{inward.lower()}"]
+        )
+    )
 
 
 def make_mix(args, centres, rng):
@@ -557,8 +683,7 @@ def make_mix(args, centres, rng):
             paths.append(f"/assets/{int(rng.choice(asset_pks))}/feed.atom")
     paths += [f"/acv/{councils[i][0]}/" for i in rng.integers(0, len(councils), counts["acv"])]
     rng.shuffle(paths)
-    return paths, {AreaKind.WARD: {c for c, _ in wards},
-                   AreaKind.COUNCIL: {c for c, _ in councils}}
+    return paths, {AreaKind.WARD: {c for c, _ in wards}, AreaKind.COUNCIL: {c for c, _ in councils}}
 
 
 def page_kind(path, query, area_kinds):
@@ -601,6 +726,7 @@ def distinct_by_kind(paths, area_kinds):
 
 # --- one request at a time, in this process ---------------------------------------------
 
+
 class DatabaseTimer:
     """Time spent in the database driver: executing statements and fetching rows (SQLite
     does most of a query's work while rows are fetched, after execute() returns)."""
@@ -631,6 +757,7 @@ class DatabaseTimer:
         timer = self
 
         if name == "__iter__":
+
             def method(wrapper):
                 rows = iter(original(wrapper))
                 while True:
@@ -642,6 +769,7 @@ class DatabaseTimer:
                     finally:
                         timer.seconds += time.perf_counter() - start
                     yield row
+
             return method
 
         def method(wrapper, *args, **kwargs):
@@ -652,9 +780,11 @@ class DatabaseTimer:
                 if original is not None:
                     return original(wrapper, *args, **kwargs)
                 return wrapper.db.wrap_database_errors(getattr(wrapper.cursor, name))(
-                    *args, **kwargs)
+                    *args, **kwargs
+                )
             finally:
                 timer.seconds += time.perf_counter() - start
+
         return method
 
 
@@ -686,16 +816,19 @@ def profile_kinds(paths, area_kinds, samples):
                 queries.append(db_timer.statements)
                 sizes.append(len(response.content))
             out[kind] = {
-                "n": len(wall), "wall_ms": round(float(np.median(wall)) * 1000, 1),
+                "n": len(wall),
+                "wall_ms": round(float(np.median(wall)) * 1000, 1),
                 "cpu_ms": round(float(np.median(cpu)) * 1000, 1),
                 "db_ms": round(float(np.median(db)) * 1000, 1),
                 "db_share": round(sum(db) / sum(wall), 2),
-                "queries": int(np.median(queries)), "bytes": int(np.median(sizes)),
+                "queries": int(np.median(queries)),
+                "bytes": int(np.median(sizes)),
             }
     return out
 
 
 # --- measuring ----------------------------------------------------------------------------
+
 
 def cpu_ticks(pids):
     total = 0
@@ -747,34 +880,52 @@ def drain(log_path, quiet=1.0, limit=60.0):
 
 def run_wrk(url, paths_file, duration, connections, seed, args):
     cmd = [
-        "wrk", f"-t{args.threads_wrk}", f"-c{connections}", f"-d{duration}s",
-        "--timeout", f"{args.wrk_timeout}s", "--latency", "-s", str(BENCH / "load_paths.lua"),
-        url + "/", "--", str(paths_file), str(seed),
+        "wrk",
+        f"-t{args.threads_wrk}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        f"{args.wrk_timeout}s",
+        "--latency",
+        "-s",
+        str(BENCH / "load_paths.lua"),
+        url + "/",
+        "--",
+        str(paths_file),
+        str(seed),
     ]
     out = subprocess.run(
         cmd, capture_output=True, text=True, timeout=duration + 120, check=True
     ).stdout
-    found = {k: re.search(rf"^{k} ?(.*)$", out, re.M) for k in
-             ("BENCH_RESULT", "BENCH_STATUS", "BENCH_CACHE", "BENCH_QUANTILES")}
+    found = {
+        k: re.search(rf"^{k} ?(.*)$", out, re.M)
+        for k in ("BENCH_RESULT", "BENCH_STATUS", "BENCH_CACHE", "BENCH_QUANTILES")
+    }
     if not all(found.values()):
         raise RuntimeError(f"missing BENCH_ lines in wrk output:\n{out}")
     r = {k: float(v) for k, v in (kv.split("=") for kv in found["BENCH_RESULT"][1].split())}
-    statuses = {int(k): int(v) for k, v in (kv.split("=") for kv in
-                                            found["BENCH_STATUS"][1].split())}
+    statuses = {
+        int(k): int(v) for k, v in (kv.split("=") for kv in found["BENCH_STATUS"][1].split())
+    }
     cache = {k: int(v) for k, v in (kv.split("=") for kv in found["BENCH_CACHE"][1].split())}
     return {
-        "requests": int(r["requests"]), "seconds": r["duration_us"] / 1e6,
-        "p50": r["p50"] / 1000, "p95": r["p95"] / 1000, "p99": r["p99"] / 1000,
-        "max": r["max"] / 1000, "statuses": statuses, "cache": cache,
+        "requests": int(r["requests"]),
+        "seconds": r["duration_us"] / 1e6,
+        "p50": r["p50"] / 1000,
+        "p95": r["p95"] / 1000,
+        "p99": r["p99"] / 1000,
+        "max": r["max"] / 1000,
+        "statuses": statuses,
+        "cache": cache,
         "socket_errors": {k: int(r[k]) for k in ("connect", "read", "write", "timeout")},
         "quantiles_ms": [int(v) / 1000 for v in found["BENCH_QUANTILES"][1].split()],
-        "wrk_output": "\n".join(line for line in out.splitlines()
-                                if not line.startswith("BENCH_QUANTILES")),
+        "wrk_output": "\n".join(
+            line for line in out.splitlines() if not line.startswith("BENCH_QUANTILES")
+        ),
     }
 
 
-def measured_run(server, log_path, log_offset, paths_file, duration, connections, seed,
-                 args):
+def measured_run(server, log_path, log_offset, paths_file, duration, connections, seed, args):
     """One wrk run with the CPU used meanwhile by the server, wrk and everything else."""
     pids = server_pids(server.proc.pid)
     load_before = os.getloadavg()[0]
@@ -792,10 +943,15 @@ def measured_run(server, log_path, log_offset, paths_file, duration, connections
     server_s = (server1 - server0) / tick
     wrk_s = (wrk1.ru_utime + wrk1.ru_stime) - (wrk0.ru_utime + wrk0.ru_stime)
     result.update(
-        access_log=lines, load_avg_1m_before=round(load_before, 2),
-        cpu={"capacity_s": round(wall * ncpu, 1), "busy_s": round(busy * ncpu, 1),
-             "server_s": round(server_s, 1), "wrk_s": round(wrk_s, 1),
-             "others_s": round(max(busy * ncpu - server_s - wrk_s, 0), 1)},
+        access_log=lines,
+        load_avg_1m_before=round(load_before, 2),
+        cpu={
+            "capacity_s": round(wall * ncpu, 1),
+            "busy_s": round(busy * ncpu, 1),
+            "server_s": round(server_s, 1),
+            "wrk_s": round(wrk_s, 1),
+            "others_s": round(max(busy * ncpu - server_s - wrk_s, 0), 1),
+        },
     )
     return result, log_offset
 
@@ -809,8 +965,9 @@ def parse_access(lines, area_kinds):
             continue
         status, micros, cache, path, query = parts
         kind = page_kind(path, query, area_kinds)
-        k = by_kind.setdefault(kind, {"us": [], "statuses": {}, "hit": 0, "miss": 0,
-                                      "paths_5xx": []})
+        k = by_kind.setdefault(
+            kind, {"us": [], "statuses": {}, "hit": 0, "miss": 0, "paths_5xx": []}
+        )
         k["us"].append(int(micros))
         k["statuses"][status] = k["statuses"].get(status, 0) + 1
         if cache in ("hit", "miss"):
@@ -828,7 +985,8 @@ def summarise_kinds(by_kind):
         ms = np.array(k["us"]) / 1000
         looked = k["hit"] + k["miss"]
         rows[kind] = {
-            "requests": len(ms), "share": round(len(ms) / n_all, 3),
+            "requests": len(ms),
+            "share": round(len(ms) / n_all, 3),
             "p50_ms": round(float(np.percentile(ms, 50)), 1),
             "p95_ms": round(float(np.percentile(ms, 95)), 1),
             "p99_ms": round(float(np.percentile(ms, 99)), 1),
@@ -845,12 +1003,17 @@ def merged_percentiles(rounds, qs=(50, 95, 99)):
     """Percentiles of all rounds together, from each round's 1,000-quantile curve
     weighted by its number of requests."""
     values = np.concatenate([r["quantiles_ms"] for r in rounds])
-    weights = np.concatenate([np.full(len(r["quantiles_ms"]),
-                                      r["requests"] / len(r["quantiles_ms"])) for r in rounds])
+    weights = np.concatenate(
+        [np.full(len(r["quantiles_ms"]), r["requests"] / len(r["quantiles_ms"])) for r in rounds]
+    )
     order = np.argsort(values, kind="stable")
     cumulative = np.cumsum(weights[order]) / weights.sum()
-    return {f"p{q}": round(float(values[order][min(np.searchsorted(cumulative, q / 100),
-                                                    len(values) - 1)]), 1) for q in qs}
+    return {
+        f"p{q}": round(
+            float(values[order][min(np.searchsorted(cumulative, q / 100), len(values) - 1)]), 1
+        )
+        for q in qs
+    }
 
 
 def combine(rounds, area_kinds):
@@ -872,7 +1035,8 @@ def combine(rounds, area_kinds):
     return {
         "rps": round(requests / seconds, 1),
         "rps_rounds": [round(r["requests"] / r["seconds"], 1) for r in rounds],
-        "requests": requests, "seconds": round(seconds, 1),
+        "requests": requests,
+        "seconds": round(seconds, 1),
         **merged_percentiles(rounds),
         "max": round(max(r["max"] for r in rounds), 1),
         "p95_rounds": [round(r["p95"], 1) for r in rounds],
@@ -881,12 +1045,15 @@ def combine(rounds, area_kinds):
         "status_4xx": sum(v for k, v in statuses.items() if 400 <= k < 500),
         "status_3xx": sum(v for k, v in statuses.items() if 300 <= k < 400),
         "socket_errors": errors,
-        "cache": {**cache, "hit_ratio": round(cache["hit"] / looked, 3) if looked else None,
-                  "share_of_requests_looked_up": round(looked / requests, 3)
-                  if requests else None},
+        "cache": {
+            **cache,
+            "hit_ratio": round(cache["hit"] / looked, 3) if looked else None,
+            "share_of_requests_looked_up": round(looked / requests, 3) if requests else None,
+        },
         "cpu": cpu,
         "server_cpu_ms_per_request": round(cpu["server_s"] * 1000 / requests, 2)
-        if requests else None,
+        if requests
+        else None,
         "server_mean_service_ms": round(server_us / served / 1000, 2) if served else None,
         "server_answered": served,
         "load_avg_1m_before_rounds": [r["load_avg_1m_before"] for r in rounds],
@@ -897,6 +1064,7 @@ def combine(rounds, area_kinds):
 
 # --- main -------------------------------------------------------------------------------
 
+
 def parse_args():
     cpus = os.cpu_count() or 1
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -906,8 +1074,12 @@ def parse_args():
     p.add_argument("--postcodes", type=int, default=30_000)
     p.add_argument("--pool", type=int, default=20_000, help="paths in the mix's file")
     p.add_argument("--duration", type=int, default=60, help="seconds per scenario")
-    p.add_argument("--rounds", type=int, default=3,
-                   help="split each scenario's duration into this many interleaved rounds")
+    p.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="split each scenario's duration into this many interleaved rounds",
+    )
     p.add_argument("--connections", default="16,64", help="concurrent clients, comma-separated")
     p.add_argument("--threads-wrk", type=int, default=2)
     p.add_argument("--wrk-timeout", type=int, default=10, help="seconds")
@@ -916,13 +1088,20 @@ def parse_args():
     p.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
     p.add_argument("--warmup", type=int, default=20, help="seconds of the mix before measuring")
     p.add_argument("--cache", choices=("locmem", "redis", "off"), default="locmem")
-    p.add_argument("--redis-url", default="redis://127.0.0.1:6379/5",
-                   help="for --cache redis; this db is flushed at the start")
+    p.add_argument(
+        "--redis-url",
+        default="redis://127.0.0.1:6379/5",
+        help="for --cache redis; this db is flushed at the start",
+    )
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--database-url", help="default: sqlite file in bench/results/")
     p.add_argument("--rebuild", action="store_true", help="drop and regenerate the database")
-    p.add_argument("--profile", type=int, default=15,
-                   help="requests per kind of page timed in process first (0: none)")
+    p.add_argument(
+        "--profile",
+        type=int,
+        default=15,
+        help="requests per kind of page timed in process first (0: none)",
+    )
     p.add_argument("--keep-logs", action="store_true", help="keep the access log")
     args = p.parse_args()
     args.database_url = args.database_url or (
@@ -939,8 +1118,12 @@ def main():
     from bench.map_api import Gunicorn, busy_cpu_percent, ensure_wrk
 
     ensure_wrk()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings",
-           "DATABASE_URL": args.database_url, "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": args.database_url,
+        "LOG_LEVEL": "WARNING",
+    }
     env.pop("BENCH_REDIS_URL", None)
     env.pop("BENCH_CACHE_PROBE", None)
     os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")})
@@ -949,9 +1132,12 @@ def main():
     django.setup()
     started, busy_before, load_before = time.time(), busy_cpu_percent(), os.getloadavg()
     centres, db_state, build = prepare_database(args, env)
-    print(f"register: {args.assets} assets, {args.wards} wards, {args.councils} councils, "
-          f"database {db_state} ({args.database_url}): {build['counts']}"
-          + (f", built in {build['build_s']} s" if db_state == "built" else ""), flush=True)
+    print(
+        f"register: {args.assets} assets, {args.wards} wards, {args.councils} councils, "
+        f"database {db_state} ({args.database_url}): {build['counts']}"
+        + (f", built in {build['build_s']} s" if db_state == "built" else ""),
+        flush=True,
+    )
 
     rng = np.random.default_rng(args.seed + 2)
     mix, area_kinds = make_mix(args, centres, rng)
@@ -965,9 +1151,10 @@ def main():
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     access_log = RESULTS / f"load-access-{stamp}.log"
     server_env = {
-        **env, "BENCH_CACHE_PROBE": "1",
+        **env,
+        "BENCH_CACHE_PROBE": "1",
         "GUNICORN_CMD_ARGS": f"--access-logfile {access_log} --access-logformat "
-                             "'%(s)s|%(D)s|%({x-bench-cache}o)s|%(U)s|%(q)s'",
+        "'%(s)s|%(D)s|%({x-bench-cache}o)s|%(U)s|%(q)s'",
     }
     if args.cache == "redis":
         import redis
@@ -983,46 +1170,68 @@ def main():
     with Gunicorn(server_env, args, RESULTS / f"gunicorn-{stamp}.log") as server:
         offset = 0
         print(f"warm-up: mix for {args.warmup} s, bare for 3 s", flush=True)
-        warm, offset = measured_run(server, access_log, offset, files["mix"], args.warmup,
-                                    min(args.connections), 999, args)
-        _, offset = measured_run(server, access_log, offset, files["bare"], 3,
-                                 min(args.connections), 998, args)
+        warm, offset = measured_run(
+            server, access_log, offset, files["mix"], args.warmup, min(args.connections), 999, args
+        )
+        _, offset = measured_run(
+            server, access_log, offset, files["bare"], 3, min(args.connections), 998, args
+        )
         warmup = {k: warm[k] for k in ("requests", "statuses", "cache")}
         seed = 0
         for i in range(args.rounds):
             for name, conns in scenarios:
                 seed += 1
-                print(f"round {i + 1}/{args.rounds}: {name} at {conns} connections for "
-                      f"{seconds} s (load average {os.getloadavg()[0]:.1f})", flush=True)
-                result, offset = measured_run(server, access_log, offset, files[name],
-                                              seconds, conns, seed, args)
+                print(
+                    f"round {i + 1}/{args.rounds}: {name} at {conns} connections for "
+                    f"{seconds} s (load average {os.getloadavg()[0]:.1f})",
+                    flush=True,
+                )
+                result, offset = measured_run(
+                    server, access_log, offset, files[name], seconds, conns, seed, args
+                )
                 rounds[(name, conns)].append(result)
         rss = server.workers_peak_rss_mb()
 
-    rows = {f"{name} c{conns}": {"scenario": name, "connections": conns,
-                                 **combine(rounds[(name, conns)], area_kinds)}
-            for name, conns in scenarios}
+    rows = {
+        f"{name} c{conns}": {
+            "scenario": name,
+            "connections": conns,
+            **combine(rounds[(name, conns)], area_kinds),
+        }
+        for name, conns in scenarios
+    }
     for conns in args.connections:
         bare, mixed = rows[f"bare c{conns}"], rows[f"mix c{conns}"]
         mixed["ratio_to_bare"] = round(mixed["rps"] / bare["rps"], 3) if bare["rps"] else None
     any_5xx = any(r["status_5xx"] for r in rows.values()) or any(
-        int(k) >= 500 for k in warmup["statuses"])
+        int(k) >= 500 for k in warmup["statuses"]
+    )
     if not (any_5xx or args.keep_logs):
         access_log.unlink(missing_ok=True)
     facts = {
-        "python": platform.python_version(), "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "cpu_count": os.cpu_count(),
         "busy_cpu_percent_before": busy_before,
         "load_avg_before": [round(v, 2) for v in load_before],
         "load_avg_after": [round(v, 2) for v in os.getloadavg()],
-        "database": db_state, "build": build, "centres": len(centres),
-        "mix_paths": len(mix), "mix_distinct_paths": len(set(mix)),
-        "mix_distinct_by_kind": distinct, "warmup": warmup, "in_process": profile,
-        "worker_peak_rss_mb": rss, "elapsed_s": round(time.time() - started, 1),
+        "database": db_state,
+        "build": build,
+        "centres": len(centres),
+        "mix_paths": len(mix),
+        "mix_distinct_paths": len(set(mix)),
+        "mix_distinct_by_kind": distinct,
+        "warmup": warmup,
+        "in_process": profile,
+        "worker_peak_rss_mb": rss,
+        "elapsed_s": round(time.time() - started, 1),
         "server": f"gunicorn {args.workers} x {args.worker_class}"
-                  + (f" ({args.threads} threads)" if args.worker_class == "gthread" else ""),
+        + (f" ({args.threads} threads)" if args.worker_class == "gthread" else ""),
         "access_log": str(access_log.relative_to(ROOT)) if access_log.exists() else None,
-        "gunicorn_log": (str((RESULTS / f"gunicorn-{stamp}.log").relative_to(ROOT))
-                         if (RESULTS / f"gunicorn-{stamp}.log").exists() else None),
+        "gunicorn_log": (
+            str((RESULTS / f"gunicorn-{stamp}.log").relative_to(ROOT))
+            if (RESULTS / f"gunicorn-{stamp}.log").exists()
+            else None
+        ),
     }
     report(args, rows, facts, RESULTS / f"load-{stamp}.json")
 
@@ -1035,12 +1244,18 @@ def report(args, rows, facts, out):
         f"{facts['load_avg_after']}; CPU busy before the run {facts['busy_cpu_percent_before']}"
         f"%.\n{args.duration} s per scenario in {args.rounds} interleaved rounds; "
         f"latency percentiles over all rounds (ms)."
-        + (" Server CPU counts gunicorn only: PostgreSQL's own processes are in 'others'."
-           if not args.database_url.startswith("sqlite") else "") + "\n"
+        + (
+            " Server CPU counts gunicorn only: PostgreSQL's own processes are in 'others'."
+            if not args.database_url.startswith("sqlite")
+            else ""
+        )
+        + "\n"
     )
-    head = (f"{'scenario':<10}{'req/s':>8}{'x bare':>7}{'p50':>8}{'p95':>8}{'p99':>8}"
-            f"{'max':>8}{'2xx':>8}{'3xx':>6}{'4xx':>5}{'5xx':>5}{'sock':>5}{'hit%':>6}"
-            f"{'cpu ms/rq':>10}{'svc ms':>8}  CPU-s server/wrk/others of capacity")
+    head = (
+        f"{'scenario':<10}{'req/s':>8}{'x bare':>7}{'p50':>8}{'p95':>8}{'p99':>8}"
+        f"{'max':>8}{'2xx':>8}{'3xx':>6}{'4xx':>5}{'5xx':>5}{'sock':>5}{'hit%':>6}"
+        f"{'cpu ms/rq':>10}{'svc ms':>8}  CPU-s server/wrk/others of capacity"
+    )
     print(head + "\n" + "-" * len(head))
     for name, r in rows.items():
         ratio = f"{r['ratio_to_bare']:.3f}" if r.get("ratio_to_bare") else "-"
@@ -1055,46 +1270,70 @@ def report(args, rows, facts, out):
             f"{r['server_mean_service_ms'] or 0:>8.1f}  {cpu['server_s']}/{cpu['wrk_s']}/"
             f"{cpu['others_s']} of {cpu['capacity_s']}"
         )
-    print("req/s per round (1-min load average before it): " + "; ".join(
-        f"{name} " + ", ".join(f"{v:.0f} ({la:.1f})" for v, la in
-                               zip(r["rps_rounds"], r["load_avg_1m_before_rounds"], strict=True))
-        for name, r in rows.items()))
+    print(
+        "req/s per round (1-min load average before it): "
+        + "; ".join(
+            f"{name} "
+            + ", ".join(
+                f"{v:.0f} ({la:.1f})"
+                for v, la in zip(r["rps_rounds"], r["load_avg_1m_before_rounds"], strict=True)
+            )
+            for name, r in rows.items()
+        )
+    )
     for name, r in rows.items():
         if r["scenario"] != "mix":
             continue
-        print(f"\n{name}: server-side service time per kind of page (access log; excludes "
-              f"queueing), share of the workers' time, page-cache hits")
-        head = (f"  {'page':<22}{'reqs':>7}{'share':>7}{'p50':>8}{'p95':>8}{'p99':>8}"
-                f"{'mean':>8}{'time%':>7}{'hit%':>6}  statuses")
+        print(
+            f"\n{name}: server-side service time per kind of page (access log; excludes "
+            f"queueing), share of the workers' time, page-cache hits"
+        )
+        head = (
+            f"  {'page':<22}{'reqs':>7}{'share':>7}{'p50':>8}{'p95':>8}{'p99':>8}"
+            f"{'mean':>8}{'time%':>7}{'hit%':>6}  statuses"
+        )
         print(head + "\n  " + "-" * (len(head) - 2))
         for kind, k in sorted(r["by_kind"].items(), key=lambda kv: -kv[1]["worker_time_share"]):
             hit = k["cache_hit_ratio"]
-            print(f"  {kind:<22}{k['requests']:>7}{k['share']:>7.1%}{k['p50_ms']:>8.1f}"
-                  f"{k['p95_ms']:>8.1f}{k['p99_ms']:>8.1f}{k['mean_ms']:>8.1f}"
-                  f"{k['worker_time_share']:>7.1%}{'-' if hit is None else f'{hit:.0%}':>6}"
-                  f"  {k['statuses']}")
+            print(
+                f"  {kind:<22}{k['requests']:>7}{k['share']:>7.1%}{k['p50_ms']:>8.1f}"
+                f"{k['p95_ms']:>8.1f}{k['p99_ms']:>8.1f}{k['mean_ms']:>8.1f}"
+                f"{k['worker_time_share']:>7.1%}{'-' if hit is None else f'{hit:.0%}':>6}"
+                f"  {k['statuses']}"
+            )
             for path in k.get("paths_5xx", [])[:5]:
                 print(f"      5xx: {path}")
     if facts["in_process"]:
-        print("\nin process, one request at a time, page cache off (medians; CPU includes "
-              "SQLite's work, not PostgreSQL's; DB = in the driver: execute and fetch)")
-        head = (f"  {'page':<22}{'wall ms':>9}{'CPU ms':>8}{'DB ms':>8}{'DB share':>9}"
-                f"{'queries':>8}{'bytes':>9}")
+        print(
+            "\nin process, one request at a time, page cache off (medians; CPU includes "
+            "SQLite's work, not PostgreSQL's; DB = in the driver: execute and fetch)"
+        )
+        head = (
+            f"  {'page':<22}{'wall ms':>9}{'CPU ms':>8}{'DB ms':>8}{'DB share':>9}"
+            f"{'queries':>8}{'bytes':>9}"
+        )
         print(head + "\n  " + "-" * (len(head) - 2))
         for kind, k in sorted(facts["in_process"].items(), key=lambda kv: -kv[1]["wall_ms"]):
-            print(f"  {kind:<22}{k['wall_ms']:>9.1f}{k['cpu_ms']:>8.1f}{k['db_ms']:>8.1f}"
-                  f"{k['db_share']:>9.0%}{k['queries']:>8}{k['bytes']:>9}")
-    print(f"\nmix: {facts['mix_paths']} paths, {facts['mix_distinct_paths']} distinct "
-          f"{facts['mix_distinct_by_kind']}\nworker peak RSS (VmHWM): "
-          f"{facts['worker_peak_rss_mb']} MB")
+            print(
+                f"  {kind:<22}{k['wall_ms']:>9.1f}{k['cpu_ms']:>8.1f}{k['db_ms']:>8.1f}"
+                f"{k['db_share']:>9.0%}{k['queries']:>8}{k['bytes']:>9}"
+            )
+    print(
+        f"\nmix: {facts['mix_paths']} paths, {facts['mix_distinct_paths']} distinct "
+        f"{facts['mix_distinct_by_kind']}\nworker peak RSS (VmHWM): "
+        f"{facts['worker_peak_rss_mb']} MB"
+    )
     total_5xx = sum(r["status_5xx"] for r in rows.values())
-    print(f"5xx responses: {total_5xx}" + (" -- see the access log and gunicorn log"
-                                           if total_5xx else ""))
+    print(
+        f"5xx responses: {total_5xx}"
+        + (" -- see the access log and gunicorn log" if total_5xx else "")
+    )
     for key in ("access_log", "gunicorn_log"):
         if facts[key]:
             print(f"{key.replace('_', ' ')}: {facts[key]}")
-    out.write_text(json.dumps({"args": vars(args), **facts, "scenarios": rows}, indent=2,
-                              default=str))
+    out.write_text(
+        json.dumps({"args": vars(args), **facts, "scenarios": rows}, indent=2, default=str)
+    )
     print(f"results: {out.relative_to(ROOT)}")
 
 

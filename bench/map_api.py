@@ -70,6 +70,7 @@ SCENARIOS = ("bare", "city", "national", "national+filter")
 
 # --- the requests -----------------------------------------------------------------------
 
+
 def make_paths(scenario, centres, rng, count=2000):
     if scenario == "bare":
         return ["/bench/bare/"] * count
@@ -126,8 +127,10 @@ def payload_sizes(base_url, paths):
             features.append(len(data["features"]))
             clustered += data["clustered"]
     return {
-        "bytes_mean": round(float(np.mean(raw))), "bytes_max": max(raw),
-        "gzip_mean": round(float(np.mean(packed))), "gzip_max": max(packed),
+        "bytes_mean": round(float(np.mean(raw))),
+        "bytes_max": max(raw),
+        "gzip_mean": round(float(np.mean(packed))),
+        "gzip_max": max(packed),
         "features_mean": round(float(np.mean(features)), 1) if features else None,
         "features_max": max(features) if features else None,
         "clustered_share": round(clustered / len(paths), 2) if features else None,
@@ -135,6 +138,7 @@ def payload_sizes(base_url, paths):
 
 
 # --- the server and the load generator --------------------------------------------------
+
 
 class Gunicorn:
     def __init__(self, env, args, log_path):
@@ -146,12 +150,32 @@ class Gunicorn:
             self.port = s.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen([
-            sys.executable, "-m", "gunicorn", "wsgi:application",
-            "--pythonpath", f"{ROOT / 'site'},{ROOT}", "--bind", f"127.0.0.1:{self.port}",
-            "--workers", str(self.args.workers), "--worker-class", self.args.worker_class,
-            "--threads", str(self.args.threads), "--timeout", "120", "--log-level", "warning",
-        ], cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "wsgi:application",
+                "--pythonpath",
+                f"{ROOT / 'site'},{ROOT}",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.args.workers),
+                "--worker-class",
+                self.args.worker_class,
+                "--threads",
+                str(self.args.threads),
+                "--timeout",
+                "120",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 60
         while self.proc.poll() is None and time.monotonic() < deadline:
             try:
@@ -189,9 +213,18 @@ class Gunicorn:
 
 def run_wrk(url, paths_file, duration, args):
     cmd = [
-        "wrk", f"-t{args.threads_wrk}", f"-c{args.connections}", f"-d{duration}s",
-        "--timeout", "10s", "--latency", "-s", str(BENCH / "paths.lua"), url + "/",
-        "--", str(paths_file),
+        "wrk",
+        f"-t{args.threads_wrk}",
+        f"-c{args.connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "10s",
+        "--latency",
+        "-s",
+        str(BENCH / "paths.lua"),
+        url + "/",
+        "--",
+        str(paths_file),
     ]
     out = subprocess.run(
         cmd, capture_output=True, text=True, timeout=duration + 60, check=True
@@ -201,7 +234,8 @@ def run_wrk(url, paths_file, duration, args):
         raise RuntimeError(f"no BENCH_RESULT in wrk output:\n{out}")
     r = {k: float(v) for k, v in (kv.split("=") for kv in line[1].split())}
     return {
-        "requests": int(r["requests"]), "seconds": r["duration_us"] / 1e6,
+        "requests": int(r["requests"]),
+        "seconds": r["duration_us"] / 1e6,
         **{k: r[k] / 1000 for k in ("p50", "p95", "p99", "max")},
         "errors": int(sum(r[k] for k in ("connect", "read", "write", "status", "timeout"))),
         "wrk_output": out,
@@ -223,6 +257,7 @@ def combine(rounds):
 
 def busy_cpu_percent(seconds=2.0):
     """Share of CPU time the machine spends busy right now (other work skews results)."""
+
     def sample():
         fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
         return sum(fields), fields[3] + fields[4]  # total, idle + iowait
@@ -250,12 +285,15 @@ def ensure_wrk():
 
 # --- main -------------------------------------------------------------------------------
 
+
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--assets", type=int, default=150_000)
     p.add_argument("--duration", type=int, default=15, help="seconds per scenario")
     p.add_argument(
-        "--rounds", type=int, default=3,
+        "--rounds",
+        type=int,
+        default=3,
         help="split each scenario's duration into this many interleaved rounds",
     )
     p.add_argument("--connections", type=int, default=16)
@@ -282,8 +320,10 @@ def verdict(row, bare_rps):
         "p95": row["p95"] <= GOAL_P95_MS,
         "payload": row["bytes_max"] <= GOAL_PAYLOAD_BYTES,
     }
-    return "PASS" if all(checks.values()) else "FAIL " + ",".join(
-        k for k, ok in checks.items() if not ok
+    return (
+        "PASS"
+        if all(checks.values())
+        else "FAIL " + ",".join(k for k, ok in checks.items() if not ok)
     )
 
 
@@ -312,8 +352,12 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` blocks run
     RESULTS.mkdir(exist_ok=True)
     ensure_wrk()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings",
-           "DATABASE_URL": args.database_url, "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": args.database_url,
+        "LOG_LEVEL": "WARNING",
+    }
     os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")})
     import django
 
@@ -323,8 +367,10 @@ def main():
     started, busy_before = time.time(), busy_cpu_percent()
     centres, points = make_register(args.assets, args.seed)
     db_state = prepare_database(args, env, points)
-    print(f"register: {args.assets} assets, {len(centres)} centres, database {db_state} "
-          f"({args.database_url})")
+    print(
+        f"register: {args.assets} assets, {len(centres)} centres, database {db_state} "
+        f"({args.database_url})"
+    )
     t0 = time.perf_counter()
     MarkerIndex.from_database()
     build_s = round(time.perf_counter() - t0, 2)
@@ -356,12 +402,22 @@ def main():
         rss = server.workers_peak_rss_mb()
         extreme = extreme_requests(server.url) if "national" in scenarios else {}
 
-    report(args, rows, {
-        "python": platform.python_version(), "cpu_count": os.cpu_count(),
-        "busy_cpu_percent_before": busy_before, "database": db_state,
-        "centres": len(centres), "index_build_s": build_s, "worker_peak_rss_mb": rss,
-        "extreme_requests": extreme, "elapsed_s": round(time.time() - started, 1),
-    }, RESULTS / f"map_api-{stamp}.json")
+    report(
+        args,
+        rows,
+        {
+            "python": platform.python_version(),
+            "cpu_count": os.cpu_count(),
+            "busy_cpu_percent_before": busy_before,
+            "database": db_state,
+            "centres": len(centres),
+            "index_build_s": build_s,
+            "worker_peak_rss_mb": rss,
+            "extreme_requests": extreme,
+            "elapsed_s": round(time.time() - started, 1),
+        },
+        RESULTS / f"map_api-{stamp}.json",
+    )
 
 
 def report(args, rows, facts, out):

@@ -31,8 +31,12 @@ class PeakRSS:
         self.end_mb = proc_status_mb("VmRSS")
 
     def as_dict(self):
-        return {"rss_start_mb": self.start_mb, "rss_peak_mb": self.peak_mb,
-                "rss_end_mb": self.end_mb, "peak_is_this_phase": self.reset}
+        return {
+            "rss_start_mb": self.start_mb,
+            "rss_peak_mb": self.peak_mb,
+            "rss_end_mb": self.end_mb,
+            "peak_is_this_phase": self.reset,
+        }
 
 
 class CommitTimer:

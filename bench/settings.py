@@ -24,8 +24,12 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
 import os  # noqa: E402
 
 if os.environ.get("BENCH_REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": os.environ["BENCH_REDIS_URL"]}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["BENCH_REDIS_URL"],
+        }
+    }
 if os.environ.get("BENCH_CACHE_PROBE"):
     CACHES["default"]["BACKEND"] = (
         "bench.load.Probed" + CACHES["default"]["BACKEND"].rsplit(".", 1)[1]

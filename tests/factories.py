@@ -27,10 +27,15 @@ def square(min_lon, min_lat, max_lon, max_lat):
     """A GeoJSON polygon for a lon/lat box."""
     return {
         "type": "Polygon",
-        "coordinates": [[
-            [min_lon, min_lat], [max_lon, min_lat], [max_lon, max_lat],
-            [min_lon, max_lat], [min_lon, min_lat],
-        ]],
+        "coordinates": [
+            [
+                [min_lon, min_lat],
+                [max_lon, min_lat],
+                [max_lon, max_lat],
+                [min_lon, max_lat],
+                [min_lon, min_lat],
+            ]
+        ],
     }
 
 
@@ -124,8 +129,7 @@ class SubscriptionFactory(factory.django.DjangoModelFactory):
         model = Subscription
 
     email = factory.Sequence(lambda n: f"watcher{n}@example.net")
-    confirmed_at = factory.LazyFunction(lambda: datetime.datetime(2021, 1, 1,
-                                                                  tzinfo=datetime.UTC))
+    confirmed_at = factory.LazyFunction(lambda: datetime.datetime(2021, 1, 1, tzinfo=datetime.UTC))
 
 
 class IndicatorSnapshotFactory(factory.django.DjangoModelFactory):
@@ -135,10 +139,14 @@ class IndicatorSnapshotFactory(factory.django.DjangoModelFactory):
     computed_at = factory.LazyFunction(timezone.now)
     reference_date = datetime.date(2025, 3, 1)
     period_years = 10
-    rules = factory.LazyFunction(lambda: {
-        "period_years": 10, "min_net_loss": {"council": 2, "ward": 2, "lsoa": 2},
-        "worst_percent": 10.0, "left_behind_max_decile": 1,
-    })
+    rules = factory.LazyFunction(
+        lambda: {
+            "period_years": 10,
+            "min_net_loss": {"council": 2, "ward": 2, "lsoa": 2},
+            "worst_percent": 10.0,
+            "left_behind_max_decile": 1,
+        }
+    )
 
 
 class AreaIndicatorFactory(factory.django.DjangoModelFactory):

@@ -23,21 +23,31 @@ def councils():
 @pytest.fixture
 def officer(client, councils):
     user = User.objects.create_user("officer", "officer@durham.example", "pw")
-    user.user_permissions.set(Permission.objects.filter(codename__in=[
-        "access_admin", "view_nomination", "change_nomination", "view_listentry",
-        "change_listentry"]))
+    user.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=[
+                "access_admin",
+                "view_nomination",
+                "change_nomination",
+                "view_listentry",
+                "change_listentry",
+            ]
+        )
+    )
     CouncilStaff.objects.create(user=user, council=councils[0])
     client.force_login(user)
     return user
 
 
 def nomination(council, received_on, **fields):
-    return NominationFactory(council=council, asset=AssetFactory(), received_on=received_on,
-                             **fields)
+    return NominationFactory(
+        council=council, asset=AssetFactory(), received_on=received_on, **fields
+    )
 
 
-def test_the_dashboard_shows_overdue_and_due_soon_for_my_council_only(client, councils, officer,
-                                                                      monkeypatch):
+def test_the_dashboard_shows_overdue_and_due_soon_for_my_council_only(
+    client, councils, officer, monkeypatch
+):
     durham, swale = councils
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: D(2024, 5, 1))
     nomination(durham, D(2024, 2, 1), land_name="Overdue Arms")  # due 27 March
@@ -60,20 +70,38 @@ def test_officers_see_only_their_councils_nominations(client, councils, officer)
     assert client.get(f"{NOMINATIONS}edit/{theirs.pk}/").status_code in (302, 403)
 
 
-def test_deciding_in_the_admin_lists_the_place_and_writes_the_timeline(client, councils,
-                                                                        officer):
+def test_deciding_in_the_admin_lists_the_place_and_writes_the_timeline(client, councils, officer):
     item = nomination(councils[0], D(2024, 3, 1))
     page = client.get(f"{NOMINATIONS}edit/{item.pk}/").content.decode()
     assert "Contact (private: never published)" in page
     data = {
-        field: getattr(item, field) for field in (
-            "land_name", "land_address", "land_description", "occupants", "owners",
-            "current_use", "future_use", "body_name", "body_type", "body_number",
-            "local_connection", "contact_name", "contact_email", "contact_phone")
+        field: getattr(item, field)
+        for field in (
+            "land_name",
+            "land_address",
+            "land_description",
+            "occupants",
+            "owners",
+            "current_use",
+            "future_use",
+            "body_name",
+            "body_type",
+            "body_number",
+            "local_connection",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+        )
     }
-    data.update(council=item.council.pk, asset=item.asset.pk, received_on="2024-03-01",
-                members_on_roll="", outcome="listed", decided_on="2024-04-15",
-                decision_reasons="Meets s.88.")
+    data.update(
+        council=item.council.pk,
+        asset=item.asset.pk,
+        received_on="2024-03-01",
+        members_on_roll="",
+        outcome="listed",
+        decided_on="2024-04-15",
+        decision_reasons="Meets s.88.",
+    )
     response = client.post(f"{NOMINATIONS}edit/{item.pk}/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     entry = ListEntry.objects.get(nomination=item)
@@ -90,8 +118,11 @@ NOTICES = "/admin/snippets/assets_register/disposalnotice/"
 
 @pytest.fixture
 def notice_officer(officer):
-    officer.user_permissions.add(*Permission.objects.filter(codename__in=[
-        "add_disposalnotice", "change_disposalnotice", "view_disposalnotice"]))
+    officer.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["add_disposalnotice", "change_disposalnotice", "view_disposalnotice"]
+        )
+    )
     return officer
 
 
@@ -99,37 +130,53 @@ def listed(council, reference="A-CV-1"):
     from assets_register.acv import workflow as acv_workflow
 
     item = nomination(council, D(2020, 11, 2))
-    return acv_workflow.decide_nomination(item, listed=True, decided_on=D(2020, 12, 14),
-                                          reference=reference)
+    return acv_workflow.decide_nomination(
+        item, listed=True, decided_on=D(2020, 12, 14), reference=reference
+    )
 
 
 def notice_form(entry, requests=(), **fields):
-    data = {"entry": entry.pk, "received_on": "2021-04-30", "outcome": "pending",
-            "outcome_on": "", "buyer": "",
-            "bidder_requests-TOTAL_FORMS": str(len(requests)),
-            "bidder_requests-INITIAL_FORMS": "0", "bidder_requests-MIN_NUM_FORMS": "0",
-            "bidder_requests-MAX_NUM_FORMS": "1000"}
+    data = {
+        "entry": entry.pk,
+        "received_on": "2021-04-30",
+        "outcome": "pending",
+        "outcome_on": "",
+        "buyer": "",
+        "bidder_requests-TOTAL_FORMS": str(len(requests)),
+        "bidder_requests-INITIAL_FORMS": "0",
+        "bidder_requests-MIN_NUM_FORMS": "0",
+        "bidder_requests-MAX_NUM_FORMS": "1000",
+    }
     for i, (name, kind, day) in enumerate(requests):
-        data.update({f"bidder_requests-{i}-group_name": name,
-                     f"bidder_requests-{i}-group_type": kind,
-                     f"bidder_requests-{i}-has_local_connection": "on",
-                     f"bidder_requests-{i}-received_on": day,
-                     f"bidder_requests-{i}-id": "", f"bidder_requests-{i}-DELETE": ""})
+        data.update(
+            {
+                f"bidder_requests-{i}-group_name": name,
+                f"bidder_requests-{i}-group_type": kind,
+                f"bidder_requests-{i}-has_local_connection": "on",
+                f"bidder_requests-{i}-received_on": day,
+                f"bidder_requests-{i}-id": "",
+                f"bidder_requests-{i}-DELETE": "",
+            }
+        )
     data.update(fields)
     return data
 
 
-def test_an_officer_records_a_disposal_notice_and_a_bid_request(client, councils,
-                                                                notice_officer):
+def test_an_officer_records_a_disposal_notice_and_a_bid_request(client, councils, notice_officer):
     from assets_register.models import DisposalNotice
 
     entry = listed(councils[0])
-    response = client.post(NOTICES + "add/", notice_form(
-        entry, [("Friends of the Robin Hood", "charity", "2021-05-07")]))
+    response = client.post(
+        NOTICES + "add/",
+        notice_form(entry, [("Friends of the Robin Hood", "charity", "2021-05-07")]),
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     notice = DisposalNotice.objects.get()
     assert (notice.interim_last_day, notice.full_last_day, notice.protected_last_day) == (
-        D(2021, 6, 10), D(2021, 10, 29), D(2022, 10, 29))
+        D(2021, 6, 10),
+        D(2021, 10, 29),
+        D(2022, 10, 29),
+    )
     assert notice.full_moratorium
     kinds = set(entry.asset.events.values_list("kind", flat=True))
     assert {EventKind.DISPOSAL_NOTICE, EventKind.BIDDER_REQUEST} <= kinds
@@ -137,11 +184,14 @@ def test_an_officer_records_a_disposal_notice_and_a_bid_request(client, councils
 
 def test_the_admin_refuses_what_the_statute_refuses(client, councils, notice_officer):
     entry = listed(councils[0])
-    late = client.post(NOTICES + "add/", notice_form(
-        entry, [("Friends", "charity", "2021-06-11")])).content.decode()
+    late = client.post(
+        NOTICES + "add/", notice_form(entry, [("Friends", "charity", "2021-06-11")])
+    ).content.decode()
     assert "by 10 June 2021" in late
-    forum = client.post(NOTICES + "add/", notice_form(
-        entry, [("Village forum", "neighbourhood_forum", "2021-05-01")])).content.decode()
+    forum = client.post(
+        NOTICES + "add/",
+        notice_form(entry, [("Village forum", "neighbourhood_forum", "2021-05-01")]),
+    ).content.decode()
     assert "cannot own land" in forum
     other = listed(councils[1], reference="S-1")
     elsewhere = client.post(NOTICES + "add/", notice_form(other)).content.decode()
@@ -152,7 +202,8 @@ def test_the_admin_refuses_what_the_statute_refuses(client, councils, notice_off
 
 
 def test_the_dashboard_warns_of_reviews_and_bid_windows_for_my_council(
-        client, councils, notice_officer, monkeypatch):
+    client, councils, notice_officer, monkeypatch
+):
     from assets_register.acv import workflow as acv_workflow
     from assets_register.models import Review
 
@@ -164,43 +215,77 @@ def test_the_dashboard_warns_of_reviews_and_bid_windows_for_my_council(
     theirs = listed(swale, reference="S-1")
     acv_workflow.record_disposal_notice(theirs, D(2021, 4, 30))
     page = client.get("/admin/").content.decode()
-    assert f"Review decision due: {entry.asset.name}</a> (County Durham) — was due 25 April 2021"\
+    assert (
+        f"Review decision due: {entry.asset.name}</a> (County Durham) — was due 25 April 2021"
         in page
-    assert f"Last day to ask to bid: {entry.asset.name}</a> (County Durham) — Thursday 10 June"\
-        in page
+    )
+    assert (
+        f"Last day to ask to bid: {entry.asset.name}</a> (County Durham) — Thursday 10 June" in page
+    )
     assert f"/admin/snippets/assets_register/listentry/edit/{entry.pk}/" in page
     assert theirs.asset.name not in page
 
 
 def nomination_form(item, **fields):
-    data = {field: getattr(item, field) for field in (
-        "land_name", "land_address", "land_description", "occupants", "owners", "current_use",
-        "future_use", "body_name", "body_type", "body_number", "local_connection",
-        "contact_name", "contact_email", "contact_phone", "decision_reasons",
-        "council_reference", "outcome")}
-    data.update(council=item.council.pk, asset=item.asset.pk if item.asset else "",
-                received_on=item.received_on.isoformat(), members_on_roll="",
-                decided_on=item.decided_on.isoformat() if item.decided_on else "")
+    data = {
+        field: getattr(item, field)
+        for field in (
+            "land_name",
+            "land_address",
+            "land_description",
+            "occupants",
+            "owners",
+            "current_use",
+            "future_use",
+            "body_name",
+            "body_type",
+            "body_number",
+            "local_connection",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "decision_reasons",
+            "council_reference",
+            "outcome",
+        )
+    }
+    data.update(
+        council=item.council.pk,
+        asset=item.asset.pk if item.asset else "",
+        received_on=item.received_on.isoformat(),
+        members_on_roll="",
+        decided_on=item.decided_on.isoformat() if item.decided_on else "",
+    )
     data.update(fields)
     return data
 
 
 def test_an_officer_can_correct_a_historic_imported_nomination(client, councils, officer):
     """Imported decisions lack the nominator's type and contact: they stay editable."""
-    item = nomination(councils[0], D(2019, 1, 7), body_type="other", contact_name="",
-                      contact_email="", current_use="", future_use="", local_connection="",
-                      outcome="unsuccessful", decided_on=D(2019, 2, 28),
-                      decision_reasons="Ancillary use.")
-    response = client.post(f"{NOMINATIONS}edit/{item.pk}/",
-                           nomination_form(item, council_reference="ACV/2019/04"))
+    item = nomination(
+        councils[0],
+        D(2019, 1, 7),
+        body_type="other",
+        contact_name="",
+        contact_email="",
+        current_use="",
+        future_use="",
+        local_connection="",
+        outcome="unsuccessful",
+        decided_on=D(2019, 2, 28),
+        decision_reasons="Ancillary use.",
+    )
+    response = client.post(
+        f"{NOMINATIONS}edit/{item.pk}/", nomination_form(item, council_reference="ACV/2019/04")
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Nomination.objects.get(pk=item.pk).public_reference == "ACV/2019/04"
 
 
-def test_a_nomination_under_consideration_needs_what_regulation_6_asks(client, councils,
-                                                                      officer):
+def test_a_nomination_under_consideration_needs_what_regulation_6_asks(client, councils, officer):
     item = nomination(councils[0], D(2024, 3, 1))
-    page = client.post(f"{NOMINATIONS}edit/{item.pk}/",
-                       nomination_form(item, future_use="  ")).content.decode()
+    page = client.post(
+        f"{NOMINATIONS}edit/{item.pk}/", nomination_form(item, future_use="  ")
+    ).content.decode()
     assert "Regulation 6 asks for this" in page
     assert Nomination.objects.get(pk=item.pk).future_use == item.future_use

@@ -34,25 +34,52 @@ def today(monkeypatch):
 @pytest.fixture
 def register(council):
     pub = AssetFactory(name="The Robin Hood", address="Front Street", postcode="DH7 6LQ")
-    nomination = acv_workflow.receive_nomination(NominationFactory.build(
-        council=council, asset=pub, received_on=D(2020, 11, 2),
-        contact_email="private.person@example.org", contact_phone="07700 900123"))
-    entry = acv_workflow.decide_nomination(nomination, listed=True, decided_on=D(2020, 12, 14),
-                                           reference="A-CV-1")
+    nomination = acv_workflow.receive_nomination(
+        NominationFactory.build(
+            council=council,
+            asset=pub,
+            received_on=D(2020, 11, 2),
+            contact_email="private.person@example.org",
+            contact_phone="07700 900123",
+        )
+    )
+    entry = acv_workflow.decide_nomination(
+        nomination, listed=True, decided_on=D(2020, 12, 14), reference="A-CV-1"
+    )
     notice = acv_workflow.record_disposal_notice(entry, D(2021, 4, 30))
-    acv_workflow.record_bidder_request(notice, group_name="Friends of the Robin Hood",
-                                       group_type="charity", received_on=D(2021, 5, 7))
+    acv_workflow.record_bidder_request(
+        notice,
+        group_name="Friends of the Robin Hood",
+        group_type="charity",
+        received_on=D(2021, 5, 7),
+    )
     old = AssetFactory(name="Old Hall")
     acv_workflow.decide_nomination(
-        acv_workflow.receive_nomination(NominationFactory.build(
-            council=council, asset=old, received_on=D(2015, 1, 5),
-            contact_email="another.private@example.org")),
-        listed=True, decided_on=D(2015, 2, 2), reference="A-CV-0")
+        acv_workflow.receive_nomination(
+            NominationFactory.build(
+                council=council,
+                asset=old,
+                received_on=D(2015, 1, 5),
+                contact_email="another.private@example.org",
+            )
+        ),
+        listed=True,
+        decided_on=D(2015, 2, 2),
+        reference="A-CV-0",
+    )
     acv_workflow.decide_nomination(
-        acv_workflow.receive_nomination(NominationFactory.build(
-            council=council, asset=AssetFactory(name="=HYPERLINK(\"http://evil\")"),
-            land_name="=HYPERLINK(\"http://evil\")", received_on=D(2021, 1, 4))),
-        listed=False, decided_on=D(2021, 2, 22), reasons="Ancillary use only.")
+        acv_workflow.receive_nomination(
+            NominationFactory.build(
+                council=council,
+                asset=AssetFactory(name='=HYPERLINK("http://evil")'),
+                land_name='=HYPERLINK("http://evil")',
+                received_on=D(2021, 1, 4),
+            )
+        ),
+        listed=False,
+        decided_on=D(2021, 2, 22),
+        reasons="Ancillary use only.",
+    )
     return entry
 
 
@@ -97,8 +124,15 @@ def test_csv_export_in_the_national_schema_is_safe_and_private(client, council, 
     refused = next(r for r in rows if r["decision"] == "unsuccessful")
     assert refused["name"].startswith("'=HYPERLINK")  # shown as text, never run
     assert "example.org" not in text and "07700" not in text
-    statutory = list(csv.DictReader(io.StringIO(client.get(
-        reverse("acv_export_csv", args=["E06000047"]), {"part": "statutory"}).content.decode())))
+    statutory = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(
+                    reverse("acv_export_csv", args=["E06000047"]), {"part": "statutory"}
+                ).content.decode()
+            )
+        )
+    )
     assert statutory[0]["interim-moratorium-last-day"] == "2021-06-10"
     assert statutory[0]["full-moratorium-last-day"] == "2021-10-29"
     assert statutory[0]["protected-period-last-day"] == "2022-10-29"
@@ -123,8 +157,9 @@ def test_deadline_calendars_parse_and_list_what_is_to_come(client, council, regi
         "Protected period ends: The Robin Hood": D(2022, 10, 29),
         "Last day on the list: The Robin Hood": D(2025, 12, 13),
     }
-    asset_calendar = icalendar.Calendar.from_ical(client.get(
-        reverse("asset_deadlines", args=[register.asset.pk])).content)
+    asset_calendar = icalendar.Calendar.from_ical(
+        client.get(reverse("asset_deadlines", args=[register.asset.pk])).content
+    )
     assert len(asset_calendar.walk("VEVENT")) == 4
 
 
@@ -132,10 +167,18 @@ def test_unknown_council_is_404(client):
     assert client.get(reverse("acv_list", args=["E06999999"])).status_code == 404
 
 
-@pytest.mark.parametrize("value, safe", [
-    ("=SUM(A1)", "'=SUM(A1)"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"),
-    ("The Red Lion", "The Red Lion"), (None, ""), (3, "3"),
-])
+@pytest.mark.parametrize(
+    "value, safe",
+    [
+        ("=SUM(A1)", "'=SUM(A1)"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@x", "'@x"),
+        ("The Red Lion", "The Red Lion"),
+        (None, ""),
+        (3, "3"),
+    ],
+)
 def test_spreadsheet_safe(value, safe):
     assert spreadsheet_safe(value) == safe
 

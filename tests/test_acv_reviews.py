@@ -19,8 +19,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def entry():
-    nomination = acv_workflow.receive_nomination(NominationFactory.build(
-        council=CouncilFactory(), asset=AssetFactory(), received_on=D(2024, 1, 8)))
+    nomination = acv_workflow.receive_nomination(
+        NominationFactory.build(
+            council=CouncilFactory(), asset=AssetFactory(), received_on=D(2024, 1, 8)
+        )
+    )
     entry = acv_workflow.decide_nomination(nomination, listed=True, decided_on=D(2024, 3, 1))
     entry.owner_notified_on = D(2024, 3, 4)
     entry.save()
@@ -38,8 +41,11 @@ def test_review_decision_and_appeal_deadlines(entry):
     review = Review.objects.create(entry=entry, requested_on=D(2024, 4, 1))
     assert review.decision_due == D(2024, 5, 26)
     assert review.appeal_last_day is None
-    review.outcome, review.decided_on, review.decision_sent_on = "upheld", D(2024, 5, 20), D(
-        2024, 5, 21)
+    review.outcome, review.decided_on, review.decision_sent_on = (
+        "upheld",
+        D(2024, 5, 20),
+        D(2024, 5, 21),
+    )
     review.full_clean()
     assert review.appeal_last_day == D(2024, 6, 18)  # 28 days after it was sent
     review.decided_on = None
@@ -48,8 +54,12 @@ def test_review_decision_and_appeal_deadlines(entry):
 
 
 def test_compensation_claims_have_thirteen_weeks(entry):
-    claim = CompensationClaim(entry=entry, loss_incurred_on=D(2024, 6, 1),
-                              received_on=D(2024, 8, 31), amount_claimed=Decimal("1200.00"))
+    claim = CompensationClaim(
+        entry=entry,
+        loss_incurred_on=D(2024, 6, 1),
+        received_on=D(2024, 8, 31),
+        amount_claimed=Decimal("1200.00"),
+    )
     assert claim.claim_last_day == D(2024, 8, 31)
     claim.full_clean()
     claim.received_on = D(2024, 9, 1)
@@ -88,12 +98,16 @@ def test_review_and_appeal_deadlines_are_in_the_calendar(entry):
 
     summaries = {item[2]: item[1] for item in deadlines(D(2024, 3, 10), asset=entry.asset)}
     assert summaries[f"Last day for the owner to ask for a review: {entry.asset.name}"] == D(
-        2024, 4, 28)
+        2024, 4, 28
+    )
     review = Review.objects.create(entry=entry, requested_on=D(2024, 4, 1))
     summaries = {item[2]: item[1] for item in deadlines(D(2024, 4, 2), asset=entry.asset)}
     assert summaries[f"Review decision due: {entry.asset.name}"] == D(2024, 5, 26)
-    review.outcome, review.decided_on, review.decision_sent_on = "upheld", D(2024, 5, 20), D(
-        2024, 5, 21)
+    review.outcome, review.decided_on, review.decision_sent_on = (
+        "upheld",
+        D(2024, 5, 20),
+        D(2024, 5, 21),
+    )
     review.save()
     summaries = {item[2]: item[1] for item in deadlines(D(2024, 5, 22), asset=entry.asset)}
     assert summaries[f"Last day to appeal to the tribunal: {entry.asset.name}"] == D(2024, 6, 18)
@@ -101,19 +115,41 @@ def test_review_and_appeal_deadlines_are_in_the_calendar(entry):
 
 def entry_form(entry, reviews=(), **fields):
     """The list entry's admin form as an officer submits it, with review rows."""
-    data = {"reference": entry.reference, "listed_on": entry.listed_on.isoformat(),
-            "council": entry.council_id, "asset": entry.asset_id,
-            "owner_notified_on": "", "occupiers_notified_on": "",
-            "restriction_requested_on": "", "removed_on": "", "removal_reason": "",
-            "removal_note": ""}
-    for prefix, rows in (("reviews", reviews), ("appeals", ()), ("compensation_claims", ()),
-                         ("exempt_disposals", ())):
-        data.update({f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0",
-                     f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
+    data = {
+        "reference": entry.reference,
+        "listed_on": entry.listed_on.isoformat(),
+        "council": entry.council_id,
+        "asset": entry.asset_id,
+        "owner_notified_on": "",
+        "occupiers_notified_on": "",
+        "restriction_requested_on": "",
+        "removed_on": "",
+        "removal_reason": "",
+        "removal_note": "",
+    }
+    for prefix, rows in (
+        ("reviews", reviews),
+        ("appeals", ()),
+        ("compensation_claims", ()),
+        ("exempt_disposals", ()),
+    ):
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": str(len(rows)),
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
         for i, row in enumerate(rows):
             data.update({f"{prefix}-{i}-{key}": value for key, value in row.items()})
-            data.update({f"{prefix}-{i}-id": "", f"{prefix}-{i}-DELETE": "",
-                         f"{prefix}-{i}-ORDER": str(i + 1)})
+            data.update(
+                {
+                    f"{prefix}-{i}-id": "",
+                    f"{prefix}-{i}-DELETE": "",
+                    f"{prefix}-{i}-ORDER": str(i + 1),
+                }
+            )
     data.update(fields)
     return data
 
@@ -121,16 +157,24 @@ def entry_form(entry, reviews=(), **fields):
 def test_the_admin_refuses_a_review_asked_for_too_late(client, entry):
     client.force_login(User.objects.create_superuser("admin", "a@example.org", "pw"))
     url = f"/admin/snippets/assets_register/listentry/edit/{entry.pk}/"
-    late = {"requested_on": "2024-04-29", "outcome": "pending", "decided_on": "",
-            "decision_sent_on": ""}
+    late = {
+        "requested_on": "2024-04-29",
+        "outcome": "pending",
+        "decided_on": "",
+        "decision_sent_on": "",
+    }
     # The notice date typed in the same form is the one the review is checked against.
     page = client.post(url, entry_form(entry, [late], owner_notified_on="2024-03-04"))
     assert page.status_code == 200
     assert "The owner had to ask for a review by 28 April 2024" in page.content.decode()
     assert not Review.objects.exists()
     in_time = dict(late, requested_on="2024-04-28")
-    response = client.post(url, entry_form(entry, [in_time], owner_notified_on="2024-03-04",
-                                           occupiers_notified_on="2024-03-05"))
+    response = client.post(
+        url,
+        entry_form(
+            entry, [in_time], owner_notified_on="2024-03-04", occupiers_notified_on="2024-03-05"
+        ),
+    )
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.occupiers_notified_on == D(2024, 3, 5)
@@ -144,8 +188,10 @@ def test_the_public_sees_a_review_or_appeal_in_progress(client, entry):
     list_page = client.get(f"/acv/{entry.council.gss_code}/").content.decode()
     asset_page = client.get(entry.asset.get_absolute_url()).content.decode()
     for page in (list_page, asset_page):
-        assert ("The owner has asked the council to review the listing (request received "
-                "1 April 2024). The council must decide by Sunday 26 May 2024") in page
+        assert (
+            "The owner has asked the council to review the listing (request received "
+            "1 April 2024). The council must decide by Sunday 26 May 2024"
+        ) in page
     Review.objects.update(outcome="upheld", decided_on=D(2024, 5, 20))
     Appeal.objects.create(entry=entry, lodged_on=D(2024, 6, 10))
     page = client.get(entry.asset.get_absolute_url()).content.decode()

@@ -55,41 +55,58 @@ def test_an_unsuccessful_nomination_needs_written_reasons():
     nomination = acv_workflow.receive_nomination(new_nomination())
     with pytest.raises(ValidationError, match="written reasons"):
         acv_workflow.decide_nomination(nomination, listed=False, decided_on=D(2021, 2, 1))
-    assert acv_workflow.decide_nomination(
-        nomination, listed=False, decided_on=D(2021, 2, 1),
-        reasons="Ancillary use only.") is None
+    assert (
+        acv_workflow.decide_nomination(
+            nomination, listed=False, decided_on=D(2021, 2, 1), reasons="Ancillary use only."
+        )
+        is None
+    )
     assert not ListEntry.objects.exists()
     assert nomination.asset.events.filter(kind=EventKind.ACV_NOT_LISTED).get().note == (
-        "Ancillary use only.")
+        "Ancillary use only."
+    )
 
 
 def test_the_worked_disposal_example(listed):
     notice = acv_workflow.record_disposal_notice(listed, D(2021, 4, 30))
     assert (notice.interim_last_day, notice.full_last_day, notice.protected_last_day) == (
-        D(2021, 6, 10), D(2021, 10, 29), D(2022, 10, 29))
+        D(2021, 6, 10),
+        D(2021, 10, 29),
+        D(2022, 10, 29),
+    )
     assert not notice.full_moratorium and notice.moratorium_last_day == D(2021, 6, 10)
     event = listed.asset.events.get(kind=EventKind.DISPOSAL_NOTICE)
     assert "until Thursday 10 June 2021" in event.note
-    acv_workflow.record_bidder_request(notice, group_name="Friends of Flintham Spinney",
-                                       group_type=BodyType.CHARITY, received_on=D(2021, 5, 7))
+    acv_workflow.record_bidder_request(
+        notice,
+        group_name="Friends of Flintham Spinney",
+        group_type=BodyType.CHARITY,
+        received_on=D(2021, 5, 7),
+    )
     assert notice.full_moratorium and notice.moratorium_last_day == D(2021, 10, 29)
 
 
 def test_no_bidder_request_outside_the_window_or_from_an_ineligible_body(listed):
     notice = acv_workflow.record_disposal_notice(listed, D(2021, 4, 30))
     with pytest.raises(ValidationError, match="by 10 June 2021"):
-        acv_workflow.record_bidder_request(notice, group_name="Late", received_on=D(2021, 6, 11),
-                                           group_type=BodyType.CHARITY)
+        acv_workflow.record_bidder_request(
+            notice, group_name="Late", received_on=D(2021, 6, 11), group_type=BodyType.CHARITY
+        )
     with pytest.raises(ValidationError, match="by 10 June 2021"):
-        acv_workflow.record_bidder_request(notice, group_name="Early", group_type="charity",
-                                           received_on=D(2021, 4, 29))
+        acv_workflow.record_bidder_request(
+            notice, group_name="Early", group_type="charity", received_on=D(2021, 4, 29)
+        )
     with pytest.raises(ValidationError, match="cannot own land"):
-        acv_workflow.record_bidder_request(notice, group_name="Village group",
-                                           group_type=BodyType.UNINCORPORATED,
-                                           received_on=D(2021, 5, 1))
+        acv_workflow.record_bidder_request(
+            notice,
+            group_name="Village group",
+            group_type=BodyType.UNINCORPORATED,
+            received_on=D(2021, 5, 1),
+        )
     assert not notice.full_moratorium
-    acv_workflow.record_bidder_request(notice, group_name="Last day", group_type="charity",
-                                       received_on=D(2021, 6, 10))
+    acv_workflow.record_bidder_request(
+        notice, group_name="Last day", group_type="charity", received_on=D(2021, 6, 10)
+    )
     assert notice.full_moratorium
 
 
@@ -98,13 +115,15 @@ def test_no_second_moratorium_inside_the_protected_period(listed):
     with pytest.raises(ValidationError, match="until 29 October 2022"):
         acv_workflow.record_disposal_notice(listed, D(2022, 10, 29))
     assert acv_workflow.record_disposal_notice(listed, D(2022, 10, 30)).interim_last_day == D(
-        2022, 12, 10)
+        2022, 12, 10
+    )
 
 
 def test_no_sale_to_another_buyer_during_a_moratorium(listed):
     notice = acv_workflow.record_disposal_notice(listed, D(2021, 4, 30))
-    acv_workflow.record_bidder_request(notice, group_name="Friends", group_type="charity",
-                                       received_on=D(2021, 5, 7))
+    acv_workflow.record_bidder_request(
+        notice, group_name="Friends", group_type="charity", received_on=D(2021, 5, 7)
+    )
     with pytest.raises(ValidationError, match="from 30 October 2021"):
         acv_workflow.record_sale(notice, to_community=False, sold_on=D(2021, 10, 29))
     listed.refresh_from_db()
@@ -118,8 +137,9 @@ def test_no_sale_to_another_buyer_during_a_moratorium(listed):
 
 def test_a_community_group_may_buy_during_the_moratorium(listed):
     notice = acv_workflow.record_disposal_notice(listed, D(2021, 4, 30))
-    acv_workflow.record_sale(notice, to_community=True, sold_on=D(2021, 5, 20),
-                             buyer="Robin Hood Community Pub Ltd")
+    acv_workflow.record_sale(
+        notice, to_community=True, sold_on=D(2021, 5, 20), buyer="Robin Hood Community Pub Ltd"
+    )
     asset = listed.asset
     asset.refresh_from_db()
     assert asset.status == Status.OPEN

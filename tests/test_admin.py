@@ -21,23 +21,38 @@ def editor(client):
 
 @pytest.fixture
 def durham():
-    council = CouncilFactory(gss_code="E06000047", name="County Durham",
-                             boundary=square(-2, 54.5, -1, 55))
+    council = CouncilFactory(
+        gss_code="E06000047", name="County Durham", boundary=square(-2, 54.5, -1, 55)
+    )
     ward = AreaFactory(name="Sacriston", parent=council, boundary=square(-1.7, 54.78, -1.55, 54.85))
     return council, ward
 
 
 def form_data(**overrides):
     data = {
-        "name": "Sacriston Workmen's Club", "category": "community_centre",
-        "ownership": "community_owned", "operator": "", "address": "Front Street",
-        "postcode": "dh7 6lq", "latitude": "", "longitude": "", "uprn": "", "osm_id": "",
-        "source": "", "source_ref": "",
-        "events-TOTAL_FORMS": "1", "events-INITIAL_FORMS": "0",
-        "events-MIN_NUM_FORMS": "0", "events-MAX_NUM_FORMS": "1000",
-        "events-0-date": "2024-02-01", "events-0-date_precision": "month",
-        "events-0-kind": "closed", "events-0-note": "Shut after the winter.",
-        "events-0-source_url": "", "events-0-source_document": "", "events-0-id": "",
+        "name": "Sacriston Workmen's Club",
+        "category": "community_centre",
+        "ownership": "community_owned",
+        "operator": "",
+        "address": "Front Street",
+        "postcode": "dh7 6lq",
+        "latitude": "",
+        "longitude": "",
+        "uprn": "",
+        "osm_id": "",
+        "source": "",
+        "source_ref": "",
+        "events-TOTAL_FORMS": "1",
+        "events-INITIAL_FORMS": "0",
+        "events-MIN_NUM_FORMS": "0",
+        "events-MAX_NUM_FORMS": "1000",
+        "events-0-date": "2024-02-01",
+        "events-0-date_precision": "month",
+        "events-0-kind": "closed",
+        "events-0-note": "Shut after the winter.",
+        "events-0-source_url": "",
+        "events-0-source_document": "",
+        "events-0-id": "",
         "events-0-DELETE": "",
         "action-publish": "action-publish",
     }
@@ -83,20 +98,29 @@ def test_publishing_a_new_asset_derives_status_and_locates_it_in_the_background(
     assert asset.revisions.count() == 1
 
 
-def test_a_pin_placed_on_the_map_is_kept(client, editor, durham,
-                                         django_capture_on_commit_callbacks):
+def test_a_pin_placed_on_the_map_is_kept(
+    client, editor, durham, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(ASSETS + "add/", form_data(latitude="54.8200", longitude="-1.6300",
-                                               **{"events-TOTAL_FORMS": "0"}))
+        client.post(
+            ASSETS + "add/",
+            form_data(latitude="54.8200", longitude="-1.6300", **{"events-TOTAL_FORMS": "0"}),
+        )
     asset = Asset.objects.get()
     assert asset.location_source == "map_pin" and asset.ward == durham[1]
     assert asset.status == Status.OPEN
 
 
 def test_invalid_input_is_answered_per_field(client, editor):
-    response = client.post(ASSETS + "add/", form_data(
-        postcode="DH7 XXX", latitude="48.85", longitude="2.35",
-        **{"events-0-date": "", "name": ""}))
+    response = client.post(
+        ASSETS + "add/",
+        form_data(
+            postcode="DH7 XXX",
+            latitude="48.85",
+            longitude="2.35",
+            **{"events-0-date": "", "name": ""},
+        ),
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "not a valid UK postcode" in page

@@ -32,16 +32,25 @@ def sacriston():
     from .factories import AreaFactory
 
     durham = CouncilFactory(name="County Durham", gss_code="E06000047")
-    ward = AreaFactory(name="Sacriston", gss_code="E05009076", parent=durham,
-                       boundary=square(-1.66, 54.80, -1.60, 54.83))
+    ward = AreaFactory(
+        name="Sacriston",
+        gss_code="E05009076",
+        parent=durham,
+        boundary=square(-1.66, 54.80, -1.60, 54.83),
+    )
     pub = AssetFactory(name="The Red Lion", council=durham, ward=ward)
     return durham, ward, pub
 
 
 def listed(asset, council):
-    nomination = acv_workflow.receive_nomination(NominationFactory.build(
-        council=council, asset=asset, received_on=D(2020, 11, 2),
-        contact_email="friends@robinhood.example"))
+    nomination = acv_workflow.receive_nomination(
+        NominationFactory.build(
+            council=council,
+            asset=asset,
+            received_on=D(2020, 11, 2),
+            contact_email="friends@robinhood.example",
+        )
+    )
     return acv_workflow.decide_nomination(nomination, listed=True, decided_on=D(2020, 12, 14))
 
 
@@ -77,22 +86,24 @@ def test_the_disposal_email_says_what_to_do_by_when_with_one_click_unsubscribe(s
     [message] = mail.outbox
     assert message.to == ["campaigner@example.net"]
     assert message.subject == "Disposal notice received for The Red Lion, Sacriston."
-    assert ("A community group can ask to be treated as a bidder until 10 June 2021 "
-            "(23 days left).") in message.body
+    assert (
+        "A community group can ask to be treated as a bidder until 10 June 2021 (23 days left)."
+    ) in message.body
     unsubscribe = f"http://testserver/alerts/unsubscribe/{subscription.token}/"
     assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     html = message.alternatives[0].content
     assert "23 days left" in html and f"/alerts/manage/{subscription.token}/" in html
-    assert f"Change what you get: http://testserver/alerts/manage/{subscription.token}/" \
+    assert (
+        f"Change what you get: http://testserver/alerts/manage/{subscription.token}/"
         in message.body
+    )
     assert alert_emails.send_pending(Frequency.IMMEDIATELY) == 0  # nothing twice
 
 
 def test_a_daily_digest_groups_a_subscribers_news_in_one_email(sacriston):
     durham, ward, pub = sacriston
-    other = AssetFactory(name="Sacriston Library", category="library", council=durham,
-                         ward=ward)
+    other = AssetFactory(name="Sacriston Library", category="library", council=durham, ward=ward)
     SubscriptionFactory(area=ward, email="daily@example.net", frequency=Frequency.DAILY)
     SubscriptionFactory(area=ward, email="now@example.net")
     AssetEventFactory(asset=pub, kind=EventKind.CLOSED, date=D(2021, 3, 1))
@@ -142,8 +153,7 @@ class CrashAfterTwo:
         return self.backend.send_messages(messages)
 
 
-def test_reminders_before_a_bid_window_that_ends_on_the_last_day_of_february(sacriston,
-                                                                             settings):
+def test_reminders_before_a_bid_window_that_ends_on_the_last_day_of_february(sacriston, settings):
     """A notice received 18 January 2022: six weeks beginning with that day end on Monday
     28 February. With reminders 7 and 2 days before: one on 21 February, one on 26th."""
     settings.ALERT_REMINDER_DAYS = [7, 2]
@@ -158,8 +168,7 @@ def test_reminders_before_a_bid_window_that_ends_on_the_last_day_of_february(sac
         mail.outbox.clear()
         alerts.match_reminders(today=day)
         alert_emails.send_pending(Frequency.IMMEDIATELY, today=day)
-        return sorted((m.to[0], m.body) for m in mail.outbox
-                      if "window to ask to bid" in m.subject)
+        return sorted((m.to[0], m.body) for m in mail.outbox if "window to ask to bid" in m.subject)
 
     assert remind(D(2022, 2, 20)) == []
     sent = remind(D(2022, 2, 21))
@@ -167,8 +176,10 @@ def test_reminders_before_a_bid_window_that_ends_on_the_last_day_of_february(sac
     assert "until 28 February 2022 (7 days left)" in sent[0][1]
     assert "Unsubscribe: http://testserver/alerts/reminders/stop/" in sent[0][1]
     assert remind(D(2022, 2, 22)) == []  # once per lead time
-    assert [to for to, _ in remind(D(2022, 2, 26))] == ["friends@robinhood.example",
-                                                        "watcher@example.net"]
+    assert [to for to, _ in remind(D(2022, 2, 26))] == [
+        "friends@robinhood.example",
+        "watcher@example.net",
+    ]
     assert remind(D(2022, 3, 1)) == []  # the window has closed
 
 
@@ -181,8 +192,9 @@ def test_a_listing_expiry_reminder_a_week_before_the_end(sacriston, settings):
     alerts.match_reminders(today=D(2025, 12, 6))
     alert_emails.send_pending(Frequency.IMMEDIATELY, today=D(2025, 12, 6))
     bodies = {m.to[0]: m.body for m in mail.outbox}
-    assert "It is on the list until 13 December 2025 (7 days left)." in bodies[
-        "watcher@example.net"]
+    assert (
+        "It is on the list until 13 December 2025 (7 days left)." in bodies["watcher@example.net"]
+    )
     assert "friends@robinhood.example" in bodies
 
 
@@ -204,8 +216,9 @@ def test_a_subscription_needs_one_scope_and_a_sensible_radius():
     with transaction.atomic(), pytest.raises(IntegrityError):
         Subscription.objects.create(email="a@example.net")
     with transaction.atomic(), pytest.raises(IntegrityError):
-        Subscription.objects.create(email="a@example.net", latitude=54.8, longitude=-1.6,
-                                    radius_km=25)
+        Subscription.objects.create(
+            email="a@example.net", latitude=54.8, longitude=-1.6, radius_km=25
+        )
 
 
 def test_message_ids_are_stable_so_a_repeat_can_be_dropped(sacriston):

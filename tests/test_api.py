@@ -36,10 +36,26 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-PRIVATE = ("nominator.private@example.org", "07700 900123", "Pat Private",
-           "subscriber.private@example.net", "officer.private@example.gov", "officer")
-PRIVATE_KEYS = {"contact_name", "contact_email", "contact_phone", "email", "recorded_by",
-                "user", "username", "password", "token", "deliveries"}
+PRIVATE = (
+    "nominator.private@example.org",
+    "07700 900123",
+    "Pat Private",
+    "subscriber.private@example.net",
+    "officer.private@example.gov",
+    "officer",
+)
+PRIVATE_KEYS = {
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "email",
+    "recorded_by",
+    "user",
+    "username",
+    "password",
+    "token",
+    "deliveries",
+}
 
 
 def build_register():
@@ -47,58 +63,129 @@ def build_register():
     a notice to sell and a bidder; a closed library; an OpenStreetMap pub; an unpublished
     place; and the private details that must never appear."""
     today = timezone.localdate()
-    durham = CouncilFactory(name="County Durham", gss_code="E06000047",
-                            boundary=square(-1.8, 54.7, -1.5, 54.9))
-    ward = AreaFactory(name="Sacriston", gss_code="E05009076", parent=durham,
-                       boundary=square(-1.66, 54.80, -1.60, 54.83))
-    lsoa = AreaFactory(name="County Durham 006A", gss_code="E01020600", kind=AreaKind.LSOA,
-                       parent=durham, boundary=square(-1.64, 54.81, -1.62, 54.82))
-    other_ward = AreaFactory(name="Esh", gss_code="E05009077", parent=durham,
-                             boundary=square(-1.75, 54.75, -1.70, 54.80))
+    durham = CouncilFactory(
+        name="County Durham", gss_code="E06000047", boundary=square(-1.8, 54.7, -1.5, 54.9)
+    )
+    ward = AreaFactory(
+        name="Sacriston",
+        gss_code="E05009076",
+        parent=durham,
+        boundary=square(-1.66, 54.80, -1.60, 54.83),
+    )
+    lsoa = AreaFactory(
+        name="County Durham 006A",
+        gss_code="E01020600",
+        kind=AreaKind.LSOA,
+        parent=durham,
+        boundary=square(-1.64, 54.81, -1.62, 54.82),
+    )
+    other_ward = AreaFactory(
+        name="Esh", gss_code="E05009077", parent=durham, boundary=square(-1.75, 54.75, -1.70, 54.80)
+    )
     officer = User.objects.create_user("officer", "officer.private@example.gov", "pw")
-    pub = AssetFactory(name="The Red Lion", council=durham, ward=ward, lsoa=lsoa,
-                       address="1 Front Street, Sacriston")
-    AssetEventFactory(asset=pub, kind=EventKind.OPENED, date=D(1890, 1, 1),
-                      date_precision="year")
-    nomination = acv_workflow.receive_nomination(NominationFactory.build(
-        council=durham, asset=pub, received_on=today - datetime.timedelta(days=150),
-        contact_name="Pat Private", contact_email="nominator.private@example.org",
-        contact_phone="07700 900123"))
+    pub = AssetFactory(
+        name="The Red Lion",
+        council=durham,
+        ward=ward,
+        lsoa=lsoa,
+        address="1 Front Street, Sacriston",
+    )
+    AssetEventFactory(asset=pub, kind=EventKind.OPENED, date=D(1890, 1, 1), date_precision="year")
+    nomination = acv_workflow.receive_nomination(
+        NominationFactory.build(
+            council=durham,
+            asset=pub,
+            received_on=today - datetime.timedelta(days=150),
+            contact_name="Pat Private",
+            contact_email="nominator.private@example.org",
+            contact_phone="07700 900123",
+        )
+    )
     entry = acv_workflow.decide_nomination(
-        nomination, listed=True, decided_on=today - datetime.timedelta(days=100), user=officer)
-    notice = acv_workflow.record_disposal_notice(entry, today - datetime.timedelta(days=20),
-                                                 user=officer)
+        nomination, listed=True, decided_on=today - datetime.timedelta(days=100), user=officer
+    )
+    notice = acv_workflow.record_disposal_notice(
+        entry, today - datetime.timedelta(days=20), user=officer
+    )
     acv_workflow.record_bidder_request(
-        notice, group_name="Sacriston Community Pub Ltd", group_type=BodyType.COOPERATIVE,
-        received_on=today - datetime.timedelta(days=10), user=officer)
-    refused = acv_workflow.receive_nomination(NominationFactory.build(
-        council=durham, asset=AssetFactory(name="The Robin Hood", council=durham, ward=ward),
-        received_on=today - datetime.timedelta(days=150), contact_name="Pat Private",
-        contact_email="nominator.private@example.org", contact_phone="07700 900123"))
-    acv_workflow.decide_nomination(refused, listed=False, decided_on=today - datetime.timedelta(
-        days=100), reasons="Ancillary use.")
-    library = AssetFactory(name="Sacriston Library", category=Category.LIBRARY,
-                           council=durham, ward=ward, latitude="54.817000",
-                           longitude="-1.627000")
-    AssetEventFactory(asset=library, kind=EventKind.CLOSED, date=D(2019, 3, 1),
-                      date_precision="month", recorded_by=officer,
-                      note="Closed after the council's library review.")
-    osm_pub = AssetFactory(name="The Daleside Arms", council=durham, ward=other_ward,
-                           source="osm-pubs", source_ref="node/42", osm_id="42",
-                           latitude="54.780000", longitude="-1.720000")
-    unlocated = AssetFactory(name="Esh Village Hall", category=Category.COMMUNITY_CENTRE,
-                             council=durham, ward=other_ward, latitude=None, longitude=None,
-                             location_source="none")
+        notice,
+        group_name="Sacriston Community Pub Ltd",
+        group_type=BodyType.COOPERATIVE,
+        received_on=today - datetime.timedelta(days=10),
+        user=officer,
+    )
+    refused = acv_workflow.receive_nomination(
+        NominationFactory.build(
+            council=durham,
+            asset=AssetFactory(name="The Robin Hood", council=durham, ward=ward),
+            received_on=today - datetime.timedelta(days=150),
+            contact_name="Pat Private",
+            contact_email="nominator.private@example.org",
+            contact_phone="07700 900123",
+        )
+    )
+    acv_workflow.decide_nomination(
+        refused,
+        listed=False,
+        decided_on=today - datetime.timedelta(days=100),
+        reasons="Ancillary use.",
+    )
+    library = AssetFactory(
+        name="Sacriston Library",
+        category=Category.LIBRARY,
+        council=durham,
+        ward=ward,
+        latitude="54.817000",
+        longitude="-1.627000",
+    )
+    AssetEventFactory(
+        asset=library,
+        kind=EventKind.CLOSED,
+        date=D(2019, 3, 1),
+        date_precision="month",
+        recorded_by=officer,
+        note="Closed after the council's library review.",
+    )
+    osm_pub = AssetFactory(
+        name="The Daleside Arms",
+        council=durham,
+        ward=other_ward,
+        source="osm-pubs",
+        source_ref="node/42",
+        osm_id="42",
+        latitude="54.780000",
+        longitude="-1.720000",
+    )
+    unlocated = AssetFactory(
+        name="Esh Village Hall",
+        category=Category.COMMUNITY_CENTRE,
+        council=durham,
+        ward=other_ward,
+        latitude=None,
+        longitude=None,
+        location_source="none",
+    )
     draft = AssetFactory(name="Unpublished Hall", council=durham, ward=ward, live=False)
     SubscriptionFactory(area=ward, email="subscriber.private@example.net")
     old = IndicatorSnapshotFactory(computed_at=timezone.now() - datetime.timedelta(days=30))
     AreaIndicatorFactory(snapshot=old, area=ward, open_now=9)
     latest = IndicatorSnapshotFactory()
     AreaIndicatorFactory(snapshot=latest, area=ward, open_now=2)
-    return SimpleNamespace(durham=durham, ward=ward, lsoa=lsoa, other_ward=other_ward,
-                           pub=pub, library=library, osm_pub=osm_pub, unlocated=unlocated,
-                           draft=draft, entry=entry, notice=notice, officer=officer,
-                           refused=refused.asset)
+    return SimpleNamespace(
+        durham=durham,
+        ward=ward,
+        lsoa=lsoa,
+        other_ward=other_ward,
+        pub=pub,
+        library=library,
+        osm_pub=osm_pub,
+        unlocated=unlocated,
+        draft=draft,
+        entry=entry,
+        notice=notice,
+        officer=officer,
+        refused=refused.asset,
+    )
 
 
 @pytest.fixture
@@ -129,34 +216,57 @@ def validate_against(spec, schema, body):
 def example_queries(register):
     """Every query parameter each operation documents, with a value to try."""
     asset_filters = {
-        "area": register.ward.gss_code, "category": "pub", "status": "open",
-        "bbox": "-1.7,54.7,-1.5,54.9", "q": "Lion", "source": "osm-pubs",
-        "changed_since": "2000-01-01T00:00:00Z", "limit": "2", "offset": "1",
+        "area": register.ward.gss_code,
+        "category": "pub",
+        "status": "open",
+        "bbox": "-1.7,54.7,-1.5,54.9",
+        "q": "Lion",
+        "source": "osm-pubs",
+        "changed_since": "2000-01-01T00:00:00Z",
+        "limit": "2",
+        "offset": "1",
     }
     return {
         "/api/assets": asset_filters,
         "/api/assets/{asset_id}": {},
-        "/api/events": {"kind": "closed", "area": register.ward.gss_code,
-                        "asset": str(register.library.pk), "since": "2019-01-01",
-                        "recorded_since": "2000-01-01T00:00:00Z", "limit": "2", "offset": "0"},
-        "/api/areas": {"kind": "ward", "parent": register.durham.gss_code, "q": "Sac",
-                       "current": "true", "limit": "2", "offset": "0"},
+        "/api/events": {
+            "kind": "closed",
+            "area": register.ward.gss_code,
+            "asset": str(register.library.pk),
+            "since": "2019-01-01",
+            "recorded_since": "2000-01-01T00:00:00Z",
+            "limit": "2",
+            "offset": "0",
+        },
+        "/api/areas": {
+            "kind": "ward",
+            "parent": register.durham.gss_code,
+            "q": "Sac",
+            "current": "true",
+            "limit": "2",
+            "offset": "0",
+        },
         "/api/areas/{gss_code}": {},
         "/api/acv/{gss_code}/entries": {"limit": "5", "offset": "0"},
     }
 
 
 def example_path(register, path):
-    return (path.replace("{asset_id}", str(register.pub.pk))
-            .replace("{gss_code}", register.durham.gss_code))
+    return path.replace("{asset_id}", str(register.pub.pk)).replace(
+        "{gss_code}", register.durham.gss_code
+    )
 
 
 def test_openapi_document_is_valid(client, spec):
     validate_spec(spec)
     assert spec["openapi"].startswith("3.1")
     assert set(spec["paths"]) == {
-        "/api/assets", "/api/assets/{asset_id}", "/api/events", "/api/areas",
-        "/api/areas/{gss_code}", "/api/acv/{gss_code}/entries",
+        "/api/assets",
+        "/api/assets/{asset_id}",
+        "/api/events",
+        "/api/areas",
+        "/api/areas/{gss_code}",
+        "/api/acv/{gss_code}/entries",
     }
     assert spec["info"]["license"]["identifier"] == "OGL-UK-3.0"
     assert "Open Government Licence" in spec["info"]["description"]
@@ -191,8 +301,11 @@ def test_every_documented_endpoint_answers_as_documented(client, register, spec)
             assert response.status_code == 200, (url, query, response.content)
             assert response["Content-Type"].startswith("application/json")
             validate_against(spec, schema, response.json())
-        missing = client.get(url.replace(str(register.pub.pk), "999999")
-                             .replace(register.durham.gss_code, "E06999999"))
+        missing = client.get(
+            url.replace(str(register.pub.pk), "999999").replace(
+                register.durham.gss_code, "E06999999"
+            )
+        )
         if "{" in path:
             assert missing.status_code == 404
             validate_against(spec, response_schema(spec, path, "404"), missing.json())
@@ -226,13 +339,21 @@ def test_asset_filters(client, register):
     assert set(ids(client.get("/api/assets"))) == everything
     assert set(ids(client.get("/api/assets", {"area": "E06000047"}))) == everything
     assert set(ids(client.get("/api/assets", {"area": "E05009076"}))) == {
-        r.pub.pk, r.library.pk, r.refused.pk}
+        r.pub.pk,
+        r.library.pk,
+        r.refused.pk,
+    }
     assert ids(client.get("/api/assets", {"area": "E01020600"})) == [r.pub.pk]
     assert set(ids(client.get("/api/assets", {"category": "library,community_centre"}))) == {
-        r.library.pk, r.unlocated.pk}
+        r.library.pk,
+        r.unlocated.pk,
+    }
     assert set(ids(client.get("/api/assets?status=closed&status=at_risk"))) == {r.library.pk}
     assert set(ids(client.get("/api/assets", {"bbox": "-1.65,54.8,-1.6,54.83"}))) == {
-        r.pub.pk, r.library.pk, r.refused.pk}
+        r.pub.pk,
+        r.library.pk,
+        r.refused.pk,
+    }
     assert ids(client.get("/api/assets", {"q": "red front"})) == [r.pub.pk]
     osm = client.get("/api/assets", {"source": "osm-pubs"}).json()["items"]
     assert [item["id"] for item in osm] == [r.osm_pub.pk]
@@ -244,9 +365,13 @@ def test_asset_filters(client, register):
 
 
 def test_invalid_requests_answer_as_documented(client, register, spec):
-    for path, query in [("/api/assets", {"bbox": "north"}), ("/api/assets", {"limit": "many"}),
-                        ("/api/events", {"since": "yesterday"}),
-                        ("/api/areas", {"kind": "parish"}), ("/api/assets/{asset_id}", {})]:
+    for path, query in [
+        ("/api/assets", {"bbox": "north"}),
+        ("/api/assets", {"limit": "many"}),
+        ("/api/events", {"since": "yesterday"}),
+        ("/api/areas", {"kind": "parish"}),
+        ("/api/assets/{asset_id}", {}),
+    ]:
         url = path.replace("{asset_id}", "not-a-number")
         response = client.get(url, query)
         assert response.status_code == 422, (url, query)
@@ -263,10 +388,11 @@ def test_changed_since_counts_edits_and_new_events(client, register):
     assert ids(client.get("/api/assets", {"changed_since": since})) == []
     register.library.operator = "Durham County Council"
     register.library.save()
-    AssetEventFactory(asset=register.osm_pub, kind=EventKind.AT_RISK,
-                      date=timezone.localdate())
+    AssetEventFactory(asset=register.osm_pub, kind=EventKind.AT_RISK, date=timezone.localdate())
     assert ids(client.get("/api/assets", {"changed_since": since})) == [
-        register.library.pk, register.osm_pub.pk]
+        register.library.pk,
+        register.osm_pub.pk,
+    ]
     later = (timezone.localtime() + datetime.timedelta(minutes=5)).replace(tzinfo=None)
     assert ids(client.get("/api/assets", {"changed_since": later.isoformat()})) == []
 
@@ -274,8 +400,7 @@ def test_changed_since_counts_edits_and_new_events(client, register):
 def test_asset_detail_has_its_history_and_listing(client, register):
     body = client.get(f"/api/assets/{register.pub.pk}").json()
     assert body["name"] == "The Red Lion"
-    assert body["council"] == {"gss_code": "E06000047", "name": "County Durham",
-                               "kind": "council"}
+    assert body["council"] == {"gss_code": "E06000047", "name": "County Durham", "kind": "council"}
     assert body["url"] == f"http://testserver/assets/{register.pub.pk}/"
     kinds = [event["kind"] for event in body["events"]]
     assert kinds[0] == "opened" and "acv_listed" in kinds and "disposal_notice" in kinds
@@ -285,7 +410,8 @@ def test_asset_detail_has_its_history_and_listing(client, register):
     assert acv["reference"] == register.entry.reference
     assert acv["listing_last_day"] == register.entry.expires_on.isoformat()
     assert acv["disposal_notice"]["interim_moratorium_last_day"] == (
-        notice.interim_last_day.isoformat())
+        notice.interim_last_day.isoformat()
+    )
     assert acv["disposal_notice"]["full_moratorium_last_day"] == notice.full_last_day.isoformat()
     assert acv["disposal_notice"]["interested_group"] == "Sacriston Community Pub Ltd"
     assert acv["nominating_group"] == "Friends of the Robin Hood"
@@ -298,16 +424,16 @@ def test_event_filters(client, register):
     dates = [item["date"] for item in events["items"]]
     assert dates == sorted(dates, reverse=True)
     closed = client.get("/api/events", {"kind": "closed"}).json()["items"]
-    assert [(e["asset"]["id"], e["date"]) for e in closed] == [(register.library.pk,
-                                                                "2019-03-01")]
+    assert [(e["asset"]["id"], e["date"]) for e in closed] == [(register.library.pk, "2019-03-01")]
     assert closed[0]["note"] == "Closed after the council's library review."
     assert closed[0]["display_date"] == "March 2019"
     acv = client.get("/api/events", {"kind": "acv_listed,acv_not_listed"}).json()["items"]
     assert {e["asset"]["id"] for e in acv} == {register.pub.pk, register.refused.pk}
     assert ids(client.get("/api/events", {"area": "E05009077"})) == []
     AssetEventFactory(asset=register.osm_pub, kind=EventKind.AT_RISK, date=D(2024, 5, 1))
-    assert [e["asset"]["id"] for e in client.get(
-        "/api/events", {"area": "E05009077"}).json()["items"]] == [register.osm_pub.pk]
+    assert [
+        e["asset"]["id"] for e in client.get("/api/events", {"area": "E05009077"}).json()["items"]
+    ] == [register.osm_pub.pk]
     since = client.get("/api/events", {"since": "2024-01-01", "kind": "at_risk"}).json()
     assert [e["date"] for e in since["items"]] == ["2024-05-01"]
     assert client.get("/api/events", {"area": "E05999999"}).status_code == 404
@@ -319,7 +445,8 @@ def test_areas_and_their_indicators(client, register):
     assert [a["gss_code"] for a in wards["items"]] == ["E05009077", "E05009076"]
     assert wards["items"][0]["parent"]["gss_code"] == "E06000047"
     assert [a["name"] for a in client.get("/api/areas", {"q": "sacr"}).json()["items"]] == [
-        "Sacriston"]
+        "Sacriston"
+    ]
     ward = client.get("/api/areas/E05009076").json()
     assert ward["asset_count"] == 3 and ward["open_count"] == 2
     assert ward["status_counts"] == {"open": 2, "closed": 1}
@@ -339,7 +466,8 @@ def test_acv_entries_are_the_list_today(client, register):
     assert entry["asset"]["id"] == register.pub.pk
     assert entry["listed_on"] == register.entry.listed_on.isoformat()
     assert entry["disposal_notice"]["protected_period_last_day"] == (
-        register.notice.protected_last_day.isoformat())
+        register.notice.protected_last_day.isoformat()
+    )
     assert entry["review_pending"] is False
     assert client.get("/api/acv/E05009076/entries").status_code == 404  # a ward
     assert client.get("/api/acv/E06999999/entries").status_code == 404
@@ -406,8 +534,9 @@ def test_no_personal_data_in_any_answer(client, register, spec):
             assert not leaked, f"{leaked} at {url}"
 
 
-@pytest.mark.parametrize("url", ["/api/assets", "/api/events", "/api/areas",
-                                 "/api/acv/E06000047/entries"])
+@pytest.mark.parametrize(
+    "url", ["/api/assets", "/api/events", "/api/areas", "/api/acv/E06000047/entries"]
+)
 def test_query_count_does_not_grow_with_the_page(client, register, url):
     def queries():
         from django.core.cache import cache

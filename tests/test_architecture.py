@@ -55,16 +55,16 @@ def _submodule_or_self(module, name):
 
 def _package(module):
     parts = module.split(".")
-    return parts[1] if len(parts) > 2 or (len(parts) == 2 and (APP / parts[1]).is_dir()) \
-        else None
+    return parts[1] if len(parts) > 2 or (len(parts) == 2 and (APP / parts[1]).is_dir()) else None
 
 
 def _allowed(package):
     doc = ast.get_docstring(ast.parse((APP / package / "__init__.py").read_text())) or ""
     match = re.search(r"May import: (.*?)\.\s*$", doc, re.S)
     assert match, f"{package}/__init__.py must say what it may import ('May import: …')"
-    return set() if match[1].strip() == "nothing" else {
-        name.strip() for name in match[1].split(",")}
+    return (
+        set() if match[1].strip() == "nothing" else {name.strip() for name in match[1].split(",")}
+    )
 
 
 def _cycle(graph):
@@ -76,7 +76,7 @@ def _cycle(graph):
         stack.append(node)
         for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == "open":
-                return stack[stack.index(nxt):] + [nxt]
+                return stack[stack.index(nxt) :] + [nxt]
             if nxt not in state and (found := visit(nxt)):
                 return found
         stack.pop()
@@ -99,8 +99,10 @@ def test_every_package_imports_only_what_its_docstring_allows():
         for name, line, _ in _app_imports(tree):
             target = _package(name)
             if target is not None and target not in allowed:
-                wrong.append(f"{relative}:{line} imports {name} ({package} may import "
-                             f"{', '.join(sorted(allowed - {package})) or 'nothing'})")
+                wrong.append(
+                    f"{relative}:{line} imports {name} ({package} may import "
+                    f"{', '.join(sorted(allowed - {package})) or 'nothing'})"
+                )
     assert wrong == []
 
 
@@ -121,9 +123,12 @@ def test_no_cycle_between_modules():
 
 
 def test_imports_inside_functions_only_where_a_reason_is_given():
-    lazy = {(str(relative), name)
-            for relative, tree in _modules()
-            for name, _, at_top in _app_imports(tree) if not at_top}
+    lazy = {
+        (str(relative), name)
+        for relative, tree in _modules()
+        for name, _, at_top in _app_imports(tree)
+        if not at_top
+    }
     assert lazy == set(LAZY_IMPORTS)
 
 

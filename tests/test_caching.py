@@ -47,8 +47,9 @@ def test_an_edit_to_a_place_or_its_history_shows_at_once(client):
 def test_the_acv_workflow_refreshes_the_council_list_and_its_exports(client):
     council = CouncilFactory(gss_code="E06000047")
     asset = AssetFactory(name="The Robin Hood", council=council)
-    nomination = acv_workflow.receive_nomination(NominationFactory.build(
-        council=council, asset=asset, received_on=D(2024, 1, 8)))
+    nomination = acv_workflow.receive_nomination(
+        NominationFactory.build(council=council, asset=asset, received_on=D(2024, 1, 8))
+    )
     urls = ["/acv/E06000047/", "/acv/E06000047/export.csv", asset.get_absolute_url()]
     before = [client.get(url).content for url in urls]
     entry = acv_workflow.decide_nomination(nomination, listed=True, decided_on=D(2024, 2, 1))
@@ -61,10 +62,15 @@ def test_the_acv_workflow_refreshes_the_council_list_and_its_exports(client):
 
 def test_countdowns_are_recomputed_each_day(client, monkeypatch):
     council = CouncilFactory(gss_code="E06000047")
-    entry = acv_workflow.decide_nomination(acv_workflow.receive_nomination(
-        NominationFactory.build(council=council, asset=AssetFactory(council=council),
-                                received_on=D(2024, 1, 8))), listed=True,
-        decided_on=D(2024, 2, 1))
+    entry = acv_workflow.decide_nomination(
+        acv_workflow.receive_nomination(
+            NominationFactory.build(
+                council=council, asset=AssetFactory(council=council), received_on=D(2024, 1, 8)
+            )
+        ),
+        listed=True,
+        decided_on=D(2024, 2, 1),
+    )
     acv_workflow.record_disposal_notice(entry, D(2024, 6, 3))  # bid window ends 14 July
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: D(2024, 7, 4))
     assert "10 days left" in client.get("/acv/E06000047/").content.decode()

@@ -49,9 +49,17 @@ def sheet_rows(book):
     return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 
-QUERIES = ["", "?area=E05009076", "?area=E01020600", "?category=library,community_centre",
-           "?status=closed&status=at_risk", "?bbox=-1.65,54.8,-1.6,54.83", "?q=red+front",
-           "?source=osm-pubs", "?area=E06000047&category=pub&status=open"]
+QUERIES = [
+    "",
+    "?area=E05009076",
+    "?area=E01020600",
+    "?category=library,community_centre",
+    "?status=closed&status=at_risk",
+    "?bbox=-1.65,54.8,-1.6,54.83",
+    "?q=red+front",
+    "?source=osm-pubs",
+    "?area=E06000047&category=pub&status=open",
+]
 
 
 @pytest.mark.parametrize("query", QUERIES)
@@ -77,7 +85,10 @@ def test_csv_is_plain_with_licence_per_row_and_in_headers(client, register):
     rows = {row["name"]: row for row in csv.DictReader(io.StringIO(text))}
     osm = rows["The Daleside Arms"]
     assert (osm["licence"], osm["source"], osm["source_name"]) == (
-        "ODbL-1.0", "osm-pubs", "OpenStreetMap")
+        "ODbL-1.0",
+        "osm-pubs",
+        "OpenStreetMap",
+    )
     assert (osm["latitude"], osm["longitude"]) == ("54.780000", "-1.720000")  # not '-1.72
     assert osm["ward_code"] == "E05009077" and osm["council_name"] == "County Durham"
     hall = rows["Esh Village Hall"]
@@ -102,8 +113,10 @@ def test_geojson_carries_licence_and_attribution(client, register):
     assert collection["licences"]["ODbL-1.0"]["url"].startswith("https://opendatacommons.org")
     assert collection["attribution"] == downloads.ATTRIBUTION_LINES
     features = {f["properties"]["name"]: f for f in collection["features"]}
-    assert features["The Red Lion"]["geometry"] == {"type": "Point",
-                                                    "coordinates": [-1.626, 54.816]}
+    assert features["The Red Lion"]["geometry"] == {
+        "type": "Point",
+        "coordinates": [-1.626, 54.816],
+    }
     assert features["Esh Village Hall"]["geometry"] is None
     assert features["The Daleside Arms"]["properties"]["licence"] == "ODbL-1.0"
     assert "latitude" not in features["The Red Lion"]["properties"]
@@ -112,7 +125,8 @@ def test_geojson_carries_licence_and_attribution(client, register):
 def test_xlsx_has_a_licence_sheet_and_metadata(client, register):
     response = client.get("/downloads/register.xlsx?category=pub")
     assert response["Content-Type"] == (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     assert "-selection-" in response["Content-Disposition"]
     assert response["Content-Disposition"].endswith('.xlsx"')
     book = openpyxl.load_workbook(io.BytesIO(body(response)))
@@ -123,8 +137,12 @@ def test_xlsx_has_a_licence_sheet_and_metadata(client, register):
     rows = sheet_rows(book)
     red_lion = next(row for row in rows if row["name"] == "The Red Lion")
     assert red_lion["id"] == register.pub.pk and red_lion["longitude"] == -1.626
-    text = [str(cell) for row in book["Licence"].iter_rows(values_only=True)
-            for cell in row if cell is not None]
+    text = [
+        str(cell)
+        for row in book["Licence"].iter_rows(values_only=True)
+        for cell in row
+        if cell is not None
+    ]
     for line in downloads.ATTRIBUTION_LINES:
         assert line in text
     assert "Places" in text and str(len(rows)) in text
@@ -136,15 +154,19 @@ def test_xlsx_has_a_licence_sheet_and_metadata(client, register):
 
 
 def test_formulas_are_neutralised(client, register):
-    AssetFactory(name=ATTACK, address="+44 Front Street", operator="@SUM(A1:A9)",
-                 council=register.durham, ward=register.ward)
+    AssetFactory(
+        name=ATTACK,
+        address="+44 Front Street",
+        operator="@SUM(A1:A9)",
+        council=register.durham,
+        ward=register.ward,
+    )
     row = next(r for r in csv_rows(client) if "HYPERLINK" in r["name"])
     assert row["name"] == "'" + ATTACK
     assert row["address"] == "'+44 Front Street" and row["operator"] == "'@SUM(A1:A9)"
     assert row["longitude"] == "-1.626000"  # a number, left alone
 
-    feature = next(f for f in geojson(client)["features"]
-                   if "HYPERLINK" in f["properties"]["name"])
+    feature = next(f for f in geojson(client)["features"] if "HYPERLINK" in f["properties"]["name"])
     assert feature["properties"]["name"] == ATTACK  # JSON is data, not a spreadsheet
 
     book = workbook(client)
@@ -160,8 +182,9 @@ def test_formulas_are_neutralised(client, register):
 
 
 def test_awkward_text_survives_the_xlsx(client, register):
-    AssetFactory(name="Tom & Jerry's <Bar>\x07 ", address="  Two spaces first",
-                 council=register.durham)
+    AssetFactory(
+        name="Tom & Jerry's <Bar>\x07 ", address="  Two spaces first", council=register.durham
+    )
     names = {row["name"] for row in sheet_rows(workbook(client))}
     assert "Tom & Jerry's <Bar> " in names
     addresses = {row["address"] for row in sheet_rows(workbook(client))}

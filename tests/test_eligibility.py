@@ -23,12 +23,15 @@ def test_an_unincorporated_group_needs_21_members_on_the_roll():
 
 
 def test_surplus_sharing_public_bodies_and_strangers_are_refused_with_reasons():
-    problems = nomination_problems(Body(BodyType.COOPERATIVE, has_local_connection=False,
-                                        distributes_surplus=True))
+    problems = nomination_problems(
+        Body(BodyType.COOPERATIVE, has_local_connection=False, distributes_surplus=True)
+    )
     assert len(problems) == 2
     assert "surplus" in problems[0] and "area" in problems[1]
-    assert "public or local authority" in nomination_problems(
-        Body(BodyType.CHARITY, True, is_public_authority=True))[0]
+    assert (
+        "public or local authority"
+        in nomination_problems(Body(BodyType.CHARITY, True, is_public_authority=True))[0]
+    )
     assert nomination_problems(Body(BodyType.OTHER, True))
 
 
@@ -38,8 +41,13 @@ def test_only_community_interest_groups_can_ask_to_bid(body_type):
     assert (problems == []) == (body_type in COMMUNITY_INTEREST_GROUPS)
 
 
-@given(st.sampled_from(list(BodyType)), st.booleans(), st.booleans(),
-       st.one_of(st.none(), st.integers(0, 500)), st.booleans())
+@given(
+    st.sampled_from(list(BodyType)),
+    st.booleans(),
+    st.booleans(),
+    st.one_of(st.none(), st.integers(0, 500)),
+    st.booleans(),
+)
 def test_every_refusal_is_explained(body_type, local, surplus, members, public):
     body = Body(body_type, local, surplus, members, public)
     for problems in (nomination_problems(body), bidder_problems(body)):

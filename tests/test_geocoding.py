@@ -50,8 +50,9 @@ def test_find_postcode_in_free_text():
 
 
 def test_local_geocoder_answers_from_the_postcode_table():
-    PostcodeLocationFactory(postcode="DH7 6LQ", latitude=Decimal("54.81"),
-                            longitude=Decimal("-1.62"))
+    PostcodeLocationFactory(
+        postcode="DH7 6LQ", latitude=Decimal("54.81"), longitude=Decimal("-1.62")
+    )
     location = LocalPostcodeGeocoder().geocode("Front Street, Sacriston DH76LQ")
     assert (location.latitude, location.longitude) == (54.81, -1.62)
     assert LocalPostcodeGeocoder().geocode("Front Street, Sacriston") is None
@@ -61,10 +62,12 @@ def test_local_geocoder_answers_from_the_postcode_table():
 def test_chain_prefers_the_local_table_and_does_not_call_online():
     PostcodeLocationFactory(postcode="DH7 6LQ")
     online = RecordingGeocoder()
-    chain = GeocoderChain([
-        ("postcode table", LocalPostcodeGeocoder().geocode, LocationSource.POSTCODE),
-        ("online", online.geocode, LocationSource.ADDRESS),
-    ])
+    chain = GeocoderChain(
+        [
+            ("postcode table", LocalPostcodeGeocoder().geocode, LocationSource.POSTCODE),
+            ("online", online.geocode, LocationSource.ADDRESS),
+        ]
+    )
     result = chain.locate("1 Front Street DH7 6LQ")
     assert isinstance(result, Located) and result.source == LocationSource.POSTCODE
     assert RecordingGeocoder.queries == []
@@ -76,10 +79,12 @@ def test_chain_falls_back_to_online_then_says_it_could_not_locate():
         "Village Hall, Witton Gilbert": Location("x", (54.80, -1.64), {}),
         "Timeout Road": GeocoderTimedOut("slow"),
     }
-    chain = GeocoderChain([
-        ("postcode table", LocalPostcodeGeocoder().geocode, LocationSource.POSTCODE),
-        ("online", online.geocode, LocationSource.ADDRESS),
-    ])
+    chain = GeocoderChain(
+        [
+            ("postcode table", LocalPostcodeGeocoder().geocode, LocationSource.POSTCODE),
+            ("online", online.geocode, LocationSource.ADDRESS),
+        ]
+    )
     found = chain.locate("Village Hall, Witton Gilbert")
     assert found == Located(54.80, -1.64, LocationSource.ADDRESS, "online")
     timed_out = chain.locate("Timeout Road")

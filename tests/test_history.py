@@ -24,12 +24,18 @@ D = datetime.date
         ([(D(2020, 1, 1), EventKind.AT_RISK)], Status.AT_RISK),
         ([(D(2020, 1, 1), EventKind.LISTED_FOR_SALE)], Status.FOR_SALE),
         # a threat to a closed place does not reopen it
-        ([(D(2019, 1, 1), EventKind.CLOSED), (D(2020, 1, 1), EventKind.LISTED_FOR_SALE)],
-         Status.CLOSED),
-        ([(D(2019, 1, 1), EventKind.CLOSED), (D(2022, 1, 1), EventKind.BOUGHT_BY_COMMUNITY)],
-         Status.OPEN),
-        ([(D(2019, 1, 1), EventKind.CLOSED), (D(2020, 1, 1), EventKind.DEMOLISHED)],
-         Status.DEMOLISHED),
+        (
+            [(D(2019, 1, 1), EventKind.CLOSED), (D(2020, 1, 1), EventKind.LISTED_FOR_SALE)],
+            Status.CLOSED,
+        ),
+        (
+            [(D(2019, 1, 1), EventKind.CLOSED), (D(2022, 1, 1), EventKind.BOUGHT_BY_COMMUNITY)],
+            Status.OPEN,
+        ),
+        (
+            [(D(2019, 1, 1), EventKind.CLOSED), (D(2020, 1, 1), EventKind.DEMOLISHED)],
+            Status.DEMOLISHED,
+        ),
         ([(D(2019, 1, 1), EventKind.CLOSED), (D(2020, 1, 1), EventKind.NOTE)], Status.CLOSED),
         ([(D(2019, 1, 1), EventKind.OWNERSHIP_CHANGED)], Status.OPEN),
     ],
@@ -43,8 +49,9 @@ def test_year_only_closure_then_dated_reopening_in_the_same_year_leaves_it_open(
     """A year-only date stands for the first day of that year, so a reopening later
     in the year comes after it."""
     asset = AssetFactory()
-    AssetEventFactory(asset=asset, kind=EventKind.CLOSED, date=D(2013, 1, 1),
-                      date_precision=DatePrecision.YEAR)
+    AssetEventFactory(
+        asset=asset, kind=EventKind.CLOSED, date=D(2013, 1, 1), date_precision=DatePrecision.YEAR
+    )
     AssetEventFactory(asset=asset, kind=EventKind.REOPENED, date=D(2013, 9, 14))
     asset.refresh_from_db()
     assert asset.status == Status.OPEN
@@ -93,5 +100,6 @@ def test_places_to_meet_and_open_now_querysets():
     AssetEventFactory(asset=closed_library, kind=EventKind.CLOSED)
     assert set(Asset.objects.places_to_meet()) == {pub, closed_library}
     assert set(Asset.objects.places_to_meet().open_now()) == {pub}
-    assert pub.is_place_to_meet and pub.is_open and not Asset.objects.get(
-        pk=closed_library.pk).is_open
+    assert (
+        pub.is_place_to_meet and pub.is_open and not Asset.objects.get(pk=closed_library.pk).is_open
+    )

@@ -57,72 +57,146 @@ DAY, MONTH, YEAR = DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR
 
 def place(name, areas, category=Category.PUB, events=(), **fields):
     council, ward, lsoa = areas
-    asset = AssetFactory(name=name, category=category, council=council, ward=ward, lsoa=lsoa,
-                         **fields)
+    asset = AssetFactory(
+        name=name, category=category, council=council, ward=ward, lsoa=lsoa, **fields
+    )
     for kind, date, precision in events:
         AssetEventFactory(asset=asset, kind=kind, date=date, date_precision=precision)
     return asset
 
 
 def build_register():
-    north = CouncilFactory(gss_code="E06000901", name="Northtown", population=10_000,
-                           boundary=square(-1.0, 54.0, -0.7, 54.1))
-    south = CouncilFactory(gss_code="E06000902", name="Southby", population=4_000,
-                           boundary=square(-2.0, 53.0, -1.9, 53.1))
-    AreaFactory(gss_code="E05000901", name="Abbey (2003)", parent=north,
-                valid_from=datetime.date(2003, 5, 1), valid_to=datetime.date(2019, 5, 1),
-                boundary=square(-1.0, 54.0, -0.85, 54.1))
-    abbey = AreaFactory(gss_code="E05000901", name="Abbey", parent=north, population=2_000,
-                        valid_from=datetime.date(2019, 5, 2),
-                        boundary=square(-1.0, 54.0, -0.9, 54.1))
-    bridge = AreaFactory(gss_code="E05000902", name="Bridge", parent=north, population=500,
-                         boundary=square(-0.9, 54.0, -0.8, 54.1))
-    cross = AreaFactory(gss_code="E05000903", name="Cross", parent=north,
-                        boundary=square(-0.8, 54.0, -0.7, 54.1))
-    dale = AreaFactory(gss_code="E05000904", name="Dale", parent=south, population=4_000,
-                       boundary=square(-2.0, 53.0, -1.9, 53.1))
+    north = CouncilFactory(
+        gss_code="E06000901",
+        name="Northtown",
+        population=10_000,
+        boundary=square(-1.0, 54.0, -0.7, 54.1),
+    )
+    south = CouncilFactory(
+        gss_code="E06000902",
+        name="Southby",
+        population=4_000,
+        boundary=square(-2.0, 53.0, -1.9, 53.1),
+    )
+    AreaFactory(
+        gss_code="E05000901",
+        name="Abbey (2003)",
+        parent=north,
+        valid_from=datetime.date(2003, 5, 1),
+        valid_to=datetime.date(2019, 5, 1),
+        boundary=square(-1.0, 54.0, -0.85, 54.1),
+    )
+    abbey = AreaFactory(
+        gss_code="E05000901",
+        name="Abbey",
+        parent=north,
+        population=2_000,
+        valid_from=datetime.date(2019, 5, 2),
+        boundary=square(-1.0, 54.0, -0.9, 54.1),
+    )
+    bridge = AreaFactory(
+        gss_code="E05000902",
+        name="Bridge",
+        parent=north,
+        population=500,
+        boundary=square(-0.9, 54.0, -0.8, 54.1),
+    )
+    cross = AreaFactory(
+        gss_code="E05000903", name="Cross", parent=north, boundary=square(-0.8, 54.0, -0.7, 54.1)
+    )
+    dale = AreaFactory(
+        gss_code="E05000904",
+        name="Dale",
+        parent=south,
+        population=4_000,
+        boundary=square(-2.0, 53.0, -1.9, 53.1),
+    )
 
     def lsoa(code, name, box, rank, decile, population, council):
-        return AreaFactory(gss_code=code, name=name, kind=AreaKind.LSOA, parent=council,
-                           imd_rank=rank, imd_decile=decile, population=population,
-                           boundary=square(*box))
+        return AreaFactory(
+            gss_code=code,
+            name=name,
+            kind=AreaKind.LSOA,
+            parent=council,
+            imd_rank=rank,
+            imd_decile=decile,
+            population=population,
+            boundary=square(*box),
+        )
 
-    abbey_north = lsoa("E01000901", "Abbey North", (-1.0, 54.0, -0.95, 54.05), 1_000, 1,
-                       3_000, north)
-    abbey_south = lsoa("E01000902", "Abbey South", (-0.95, 54.05, -0.9, 54.1), 5_000, 2,
-                       1_000, north)
+    abbey_north = lsoa(
+        "E01000901", "Abbey North", (-1.0, 54.0, -0.95, 54.05), 1_000, 1, 3_000, north
+    )
+    abbey_south = lsoa(
+        "E01000902", "Abbey South", (-0.95, 54.05, -0.9, 54.1), 5_000, 2, 1_000, north
+    )
     # Its centre is inside the old Abbey, not the current one: it belongs to Bridge.
-    bridge_lsoa = lsoa("E01000903", "Bridge Town", (-0.9, 54.0, -0.85, 54.05), 20_000, 7, 500,
-                       north)
-    dale_lsoa = lsoa("E01000904", "Dale Town", (-2.0, 53.0, -1.95, 53.05), 30_000, 10, 4_000,
-                     south)
+    bridge_lsoa = lsoa(
+        "E01000903", "Bridge Town", (-0.9, 54.0, -0.85, 54.05), 20_000, 7, 500, north
+    )
+    dale_lsoa = lsoa("E01000904", "Dale Town", (-2.0, 53.0, -1.95, 53.05), 30_000, 10, 4_000, south)
 
     a_north, a_south = (north, abbey, abbey_north), (north, abbey, abbey_south)
     d = datetime.date
     place("The Crown", a_north)
-    place("Abbey Library", a_north, Category.LIBRARY,
-          [(EventKind.CLOSED, d(2017, 6, 10), DAY)])
+    place("Abbey Library", a_north, Category.LIBRARY, [(EventKind.CLOSED, d(2017, 6, 10), DAY)])
     place("The Plough", a_north, events=[(EventKind.CLOSED, d(2020, 1, 1), YEAR)])
-    place("Abbey Hall", a_south, Category.COMMUNITY_CENTRE,
-          [(EventKind.CLOSED, d(2016, 1, 15), DAY), (EventKind.REOPENED, d(2022, 9, 1), DAY)])
+    place(
+        "Abbey Hall",
+        a_south,
+        Category.COMMUNITY_CENTRE,
+        [(EventKind.CLOSED, d(2016, 1, 15), DAY), (EventKind.REOPENED, d(2022, 9, 1), DAY)],
+    )
     place("Bean There", a_south, Category.CAFE, [(EventKind.OPENED, d(2021, 5, 1), MONTH)])
     place("The Anchor", a_south, events=[(EventKind.AT_RISK, d(2023, 1, 1), DAY)])
-    place("The Swan", a_south, events=[(EventKind.CLOSED, d(2018, 4, 1), DAY),
-                                       (EventKind.LISTED_FOR_SALE, d(2019, 1, 1), DAY)])
-    place("Abbey Post Office", a_south, Category.POST_OFFICE,
-          [(EventKind.CLOSED, d(2019, 1, 1), YEAR)])
+    place(
+        "The Swan",
+        a_south,
+        events=[
+            (EventKind.CLOSED, d(2018, 4, 1), DAY),
+            (EventKind.LISTED_FOR_SALE, d(2019, 1, 1), DAY),
+        ],
+    )
+    place(
+        "Abbey Post Office",
+        a_south,
+        Category.POST_OFFICE,
+        [(EventKind.CLOSED, d(2019, 1, 1), YEAR)],
+    )
     place("The Ghost", a_south, events=[(EventKind.CLOSED, d(2018, 1, 1), YEAR)], live=False)
-    place("Bridge Inn", (north, bridge, bridge_lsoa),
-          events=[(EventKind.CLOSED, d(2019, 8, 1), DAY)])
+    place(
+        "Bridge Inn", (north, bridge, bridge_lsoa), events=[(EventKind.CLOSED, d(2019, 8, 1), DAY)]
+    )
     place("Bridge Library", (north, bridge, bridge_lsoa), Category.LIBRARY)
     place("The Cross Keys", (north, cross, None), events=[(EventKind.CLOSED, d(2018, 1, 1), YEAR)])
-    place("Cross Library", (north, cross, None), Category.LIBRARY,
-          [(EventKind.CLOSED, d(2019, 2, 1), DAY)])
+    place(
+        "Cross Library",
+        (north, cross, None),
+        Category.LIBRARY,
+        [(EventKind.CLOSED, d(2019, 2, 1), DAY)],
+    )
     place("The Dale", (south, dale, dale_lsoa))
-    place("Dale Youth Club", (south, dale, dale_lsoa), Category.YOUTH_CLUB,
-          [(EventKind.OPENED, d(2010, 1, 1), DAY)])
-    return {area.name: area for area in (north, south, abbey, bridge, cross, dale, abbey_north,
-                                         abbey_south, bridge_lsoa, dale_lsoa)}
+    place(
+        "Dale Youth Club",
+        (south, dale, dale_lsoa),
+        Category.YOUTH_CLUB,
+        [(EventKind.OPENED, d(2010, 1, 1), DAY)],
+    )
+    return {
+        area.name: area
+        for area in (
+            north,
+            south,
+            abbey,
+            bridge,
+            cross,
+            dale,
+            abbey_north,
+            abbey_south,
+            bridge_lsoa,
+            dale_lsoa,
+        )
+    }
 
 
 @pytest.fixture
@@ -174,7 +248,18 @@ def test_open_places_on_each_anniversary(figures):
     """
     abbey = figures["Abbey"]
     assert [abbey[f"open_{years}"] for years in range(10, -1, -1)] == [
-        6, 5, 5, 4, 3, 3, 2, 3, 4, 4, 4]
+        6,
+        5,
+        5,
+        4,
+        3,
+        3,
+        2,
+        3,
+        4,
+        4,
+        4,
+    ]
 
 
 def test_a_closure_known_only_by_its_year_counts_in_the_period_it_most_likely_fell():
@@ -185,11 +270,15 @@ def test_a_closure_known_only_by_its_year_counts_in_the_period_it_most_likely_fe
     years ago is 1 September 2020: it had closed, and the closure is older than 5 years.
     """
     ward = AreaFactory(population=1_000)
-    place("The Plough", (None, ward, None), events=[(EventKind.CLOSED, datetime.date(2020, 1, 1),
-                                                     YEAR)])
+    place(
+        "The Plough",
+        (None, ward, None),
+        events=[(EventKind.CLOSED, datetime.date(2020, 1, 1), YEAR)],
+    )
     march = compute(ON, Rules(), kinds=[AreaKind.WARD])[AreaKind.WARD].loc[ward.pk]
     september = compute(datetime.date(2025, 9, 1), Rules(), kinds=[AreaKind.WARD])[
-        AreaKind.WARD].loc[ward.pk]
+        AreaKind.WARD
+    ].loc[ward.pk]
     assert (march.open_5, march.open_0, march.closures_5y) == (1, 0, 1)
     assert (september.open_5, september.open_0, september.closures_5y) == (0, 0, 0)
     assert september.closures_10y == 1
@@ -199,8 +288,11 @@ def test_a_closure_in_the_current_year_counts_now_even_before_1_july():
     """'2025' would count as 1 July 2025, which is after 1 March 2025; it is on the record,
     so it has happened: it counts on the reference date instead."""
     ward = AreaFactory()
-    place("The Plough", (None, ward, None), events=[(EventKind.CLOSED, datetime.date(2025, 1, 1),
-                                                     YEAR)])
+    place(
+        "The Plough",
+        (None, ward, None),
+        events=[(EventKind.CLOSED, datetime.date(2025, 1, 1), YEAR)],
+    )
     row = compute(ON, Rules(), kinds=[AreaKind.WARD])[AreaKind.WARD].loc[ward.pk]
     assert (row.open_5, row.open_0, row.closures_5y) == (1, 0, 1)
 
@@ -221,8 +313,14 @@ def test_an_area_without_population_has_counts_and_no_rates(figures):
     A net loss of 2 flags it; with no population there is no rate and no percentile."""
     cross = figures["Cross"]
     assert (cross.open_10, cross.open_5, cross.open_0, cross.change_10y) == (2, 0, 0, -2)
-    for rate in ("per_1000_now", "per_1000_5y_ago", "per_1000_10y_ago", "change_per_1000",
-                 "percentile_national", "percentile_in_council"):
+    for rate in (
+        "per_1000_now",
+        "per_1000_5y_ago",
+        "per_1000_10y_ago",
+        "change_per_1000",
+        "percentile_national",
+        "percentile_in_council",
+    ):
         assert cross[rate] != cross[rate], rate  # NaN: not computed, never invented
     assert cross.losing_places
     assert cross.imd_decile != cross.imd_decile  # no LSOA lies inside it
@@ -236,11 +334,19 @@ def test_percentiles_rank_change_per_1000_within_the_kind_and_the_council(figure
     LSOAs: Bridge Town -1 / 0.5 = -2.0 (25), Abbey North -2 / 3 = -0.667 (50), and Abbey
     South and Dale Town both 0.0: tied, each has all 4 as bad or worse (100)."""
     assert [figures[n].percentile_national for n in ("Bridge", "Abbey", "Dale")] == [
-        33.3, 66.7, 100.0]
+        33.3,
+        66.7,
+        100.0,
+    ]
     assert [figures[n].percentile_in_council for n in ("Bridge", "Abbey", "Dale")] == [
-        50.0, 100.0, 100.0]
-    assert [figures[n].percentile_national for n in (
-        "Bridge Town", "Abbey North", "Abbey South", "Dale Town")] == [25.0, 50.0, 100.0, 100.0]
+        50.0,
+        100.0,
+        100.0,
+    ]
+    assert [
+        figures[n].percentile_national
+        for n in ("Bridge Town", "Abbey North", "Abbey South", "Dale Town")
+    ] == [25.0, 50.0, 100.0, 100.0]
     assert figures["Abbey North"].change_per_1000 == -0.667
 
 
@@ -254,8 +360,7 @@ def test_ward_and_council_deprivation_come_from_their_lsoas(figures):
     assert (figures["Abbey"].imd_decile, figures["Abbey"].imd_from_lsoas) == (1, True)
     assert figures["Bridge"].imd_decile == 7
     assert (figures["Northtown"].imd_decile, figures["Southby"].imd_decile) == (2, 10)
-    assert (figures["Abbey North"].imd_decile, figures["Abbey North"].imd_from_lsoas) == (
-        1, False)
+    assert (figures["Abbey North"].imd_decile, figures["Abbey North"].imd_from_lsoas) == (1, False)
 
 
 def test_flags_follow_the_rules(figures):
@@ -278,8 +383,9 @@ def test_the_worst_percent_rule_flags_a_small_loss_in_a_small_place(register):
     net loss, and with a threshold of 3 places it is no longer."""
     rules = Rules(min_net_loss=3, worst_percent=34)
     wards = compute(ON, rules, kinds=[AreaKind.WARD])[AreaKind.WARD]
-    flagged = set(Area.objects.filter(pk__in=wards.index[wards.losing_places]).values_list(
-        "name", flat=True))
+    flagged = set(
+        Area.objects.filter(pk__in=wards.index[wards.losing_places]).values_list("name", flat=True)
+    )
     assert flagged == {"Bridge"}
 
 
@@ -317,7 +423,10 @@ def test_recompute_stores_one_snapshot_and_replaces_it(register):
     abbey = second.areas.get(area=register["Abbey"])
     assert abbey.open_by_year == [6, 5, 5, 4, 3, 3, 2, 3, 4, 4, 4]
     assert (abbey.council, abbey.imd_decile, abbey.left_behind_risk) == (
-        register["Northtown"], 1, True)
+        register["Northtown"],
+        1,
+        True,
+    )
     assert not second.areas.get(area=register["Northtown"]).losing_places  # -5 > -10
     cross = second.areas.get(area=register["Cross"])
     assert (cross.population, cross.per_1000_now, cross.percentile_national) == (None,) * 3
@@ -339,10 +448,13 @@ def test_rules_come_from_settings(settings):
     settings.INDICATOR_LOSING_WORST_PERCENT = 5
     settings.INDICATOR_LEFT_BEHIND_MAX_IMD_DECILE = 2
     rules = Rules.from_settings()
-    assert (rules.period_years, rules.min_net_loss["council"], rules.worst_percent,
-            rules.left_behind_max_decile) == (5, 20, 5, 2)
-    assert Rules(min_net_loss={"council": 9}).min_net_loss == {
-        "council": 9, "ward": 2, "lsoa": 2}
+    assert (
+        rules.period_years,
+        rules.min_net_loss["council"],
+        rules.worst_percent,
+        rules.left_behind_max_decile,
+    ) == (5, 20, 5, 2)
+    assert Rules(min_net_loss={"council": 9}).min_net_loss == {"council": 9, "ward": 2, "lsoa": 2}
 
 
 def test_years_before_handles_29_february():

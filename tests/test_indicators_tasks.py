@@ -13,9 +13,9 @@ from .factories import AreaFactory, AssetEventFactory, AssetFactory
 
 pytestmark = pytest.mark.django_db
 
-CSV = ("source_ref,name,category,closed\n"
-       "r1,The Red Lion,pub,2019\n"
-       "r2,Village Hall,community_centre,\n")
+CSV = (
+    "source_ref,name,category,closed\nr1,The Red Lion,pub,2019\nr2,Village Hall,community_centre,\n"
+)
 
 
 def test_the_command_reports_what_it_flagged():
@@ -51,14 +51,21 @@ def test_a_real_import_queues_a_recompute(tmp_path, django_capture_on_commit_cal
 
 
 @pytest.mark.parametrize("flag", ["--dry-run", None])
-def test_a_dry_run_or_an_unchanged_import_does_not(tmp_path, django_capture_on_commit_callbacks,
-                                                   flag):
+def test_a_dry_run_or_an_unchanged_import_does_not(
+    tmp_path, django_capture_on_commit_callbacks, flag
+):
     path = tmp_path / "halls.csv"
     path.write_text(CSV)
     if flag is None:  # import once, then again: the second run changes nothing
         call_command("import_assets", str(path), "--format", "generic", verbosity=0)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        call_command("import_assets", str(path), "--format", "generic", verbosity=0,
-                     **({"dry_run": True} if flag else {}))
+        call_command(
+            "import_assets",
+            str(path),
+            "--format",
+            "generic",
+            verbosity=0,
+            **({"dry_run": True} if flag else {}),
+        )
     assert not IndicatorSnapshot.objects.exists()
     assert not any("compute_indicators" in repr(callback) for callback in callbacks)

@@ -26,7 +26,10 @@ def test_returns_geojson_points_for_the_visible_box_only(client):
     (feature,) = data["features"]
     assert feature["geometry"]["coordinates"] == [-1.626, 54.816]
     assert feature["properties"] == {
-        "id": inside.pk, "name": "Inside", "category": "pub", "status": "open",
+        "id": inside.pk,
+        "name": "Inside",
+        "category": "pub",
+        "status": "open",
         "url": f"/assets/{inside.pk}/",
     }
 
@@ -42,8 +45,11 @@ def test_category_and_status_filters(client):
     library = AssetFactory(category="library")
     closed_pub = AssetFactory(category="pub")
     AssetEventFactory(asset=closed_pub, kind=EventKind.CLOSED)
-    names = lambda **p: {f["properties"]["id"] for f in get(  # noqa: E731
-        client, bbox=SACRISTON, zoom=14, **p).json()["features"]}
+
+    def names(**params):
+        features = get(client, bbox=SACRISTON, zoom=14, **params).json()["features"]
+        return {f["properties"]["id"] for f in features}
+
     assert names(category="library") == {library.pk}
     assert names(category="pub", status="closed") == {closed_pub.pk}
     assert len(names(category="pub,library")) == 3

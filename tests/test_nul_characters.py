@@ -16,7 +16,14 @@ def test_an_address_with_a_nul_is_not_found(client):
 def test_nuls_are_dropped_from_queries_and_forms(client):
     assert client.get("/search/", {"q": "Red\x00 Lion"}).status_code == 200
     ward = AreaFactory(gss_code="E05009076", parent=CouncilFactory())
-    client.post("/alerts/", {"area": "E05009076", "email": "a\x00b@example.net",
-                             "wants_closures": "on", "frequency": "daily"})
+    client.post(
+        "/alerts/",
+        {
+            "area": "E05009076",
+            "email": "a\x00b@example.net",
+            "wants_closures": "on",
+            "frequency": "daily",
+        },
+    )
     assert Subscription.objects.get().email == "ab@example.net"
     assert Subscription.objects.get().area == ward

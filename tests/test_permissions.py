@@ -21,8 +21,15 @@ def councils():
 
 def staff_user(username, *councils, extra_perms=()):
     user = User.objects.create_user(username, f"{username}@example.org", "pw")
-    codenames = ["access_admin", "add_asset", "change_asset", "delete_asset", "publish_asset",
-                 "view_asset", *extra_perms]
+    codenames = [
+        "access_admin",
+        "add_asset",
+        "change_asset",
+        "delete_asset",
+        "publish_asset",
+        "view_asset",
+        *extra_perms,
+    ]
     user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
     for council in councils:
         CouncilStaff.objects.create(user=user, council=council)
@@ -62,8 +69,7 @@ def test_council_staff_cannot_open_or_change_another_councils_record(
     assert Asset.objects.filter(pk=other.pk).exists()
 
 
-def test_council_staff_cannot_place_a_record_in_another_council(client, councils,
-                                                               durham_officer):
+def test_council_staff_cannot_place_a_record_in_another_council(client, councils, durham_officer):
     response = client.post(ASSETS + "add/", form_data(latitude="51.40", longitude="0.80"))
     assert response.status_code == 200
     assert "You can add and edit places in County Durham only" in response.content.decode()

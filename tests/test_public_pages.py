@@ -20,16 +20,30 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def place():
-    council = CouncilFactory(gss_code="E06000047", name="County Durham",
-                             boundary=square(-2, 54.5, -1, 55))
-    ward = AreaFactory(gss_code="E05009076", name="Sacriston", parent=council,
-                       boundary=square(-1.7, 54.78, -1.55, 54.85))
+    council = CouncilFactory(
+        gss_code="E06000047", name="County Durham", boundary=square(-2, 54.5, -1, 55)
+    )
+    ward = AreaFactory(
+        gss_code="E05009076",
+        name="Sacriston",
+        parent=council,
+        boundary=square(-1.7, 54.78, -1.55, 54.85),
+    )
     PostcodeLocationFactory(postcode="DH7 6LQ")
     pub = AssetFactory(name="The Robin Hood", council=council, ward=ward)
-    AssetEventFactory(asset=pub, kind=EventKind.OPENED, date=datetime.date(1890, 1, 1),
-                      date_precision=DatePrecision.YEAR)
-    AssetEventFactory(asset=pub, kind=EventKind.CLOSED, date=datetime.date(2019, 6, 1),
-                      date_precision=DatePrecision.MONTH, note="Last orders on 1 June.")
+    AssetEventFactory(
+        asset=pub,
+        kind=EventKind.OPENED,
+        date=datetime.date(1890, 1, 1),
+        date_precision=DatePrecision.YEAR,
+    )
+    AssetEventFactory(
+        asset=pub,
+        kind=EventKind.CLOSED,
+        date=datetime.date(2019, 6, 1),
+        date_precision=DatePrecision.MONTH,
+        note="Last orders on 1 June.",
+    )
     return council, ward, pub
 
 

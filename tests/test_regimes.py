@@ -26,8 +26,7 @@ def test_the_2012_regulations_are_seeded_with_every_clock():
 def test_a_change_in_the_law_is_a_row_not_code():
     """The proposed Community Right to Buy: a 12-month moratorium from its start date."""
     old = StatutoryRegime.objects.get()
-    new = StatutoryRegime.objects.create(name="Community Right to Buy",
-                                         takes_effect=D(2026, 10, 1))
+    new = StatutoryRegime.objects.create(name="Community Right to Buy", takes_effect=D(2026, 10, 1))
     for period in old.periods.all():
         period.pk, period.regime = None, new
         if period.clock == Clock.FULL_MORATORIUM:

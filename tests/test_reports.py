@@ -22,8 +22,9 @@ REPORTS = "/admin/snippets/assets_register/report/"
 
 @pytest.fixture
 def place():
-    durham = CouncilFactory(name="County Durham", gss_code="E06000047",
-                            boundary=square(-1.8, 54.7, -1.5, 54.9))
+    durham = CouncilFactory(
+        name="County Durham", gss_code="E06000047", boundary=square(-1.8, 54.7, -1.5, 54.9)
+    )
     ward = AreaFactory(name="Sacriston", parent=durham, boundary=square(-1.66, 54.80, -1.60, 54.83))
     return AssetFactory(name="The Red Lion", council=durham, ward=ward)
 
@@ -51,8 +52,15 @@ def jpeg_with_gps():
 
 
 def report_closure(client, asset, **fields):
-    data = {"kind": "closed", "happened_on": "2026-11-20", "details": "Boarded up on Friday.",
-            "source_url": "", "email": "Resident@Example.org", "website": "", **fields}
+    data = {
+        "kind": "closed",
+        "happened_on": "2026-11-20",
+        "details": "Boarded up on Friday.",
+        "source_url": "",
+        "email": "Resident@Example.org",
+        "website": "",
+        **fields,
+    }
     return client.post(f"/assets/{asset.pk}/report/", data)
 
 
@@ -68,7 +76,10 @@ def test_a_report_reaches_moderators_only_after_the_reporter_confirms(client, pl
     assert "Check your email" in page.content.decode()
     report = Report.objects.get()
     assert (report.status, report.council, report.email) == (
-        ReportStatus.UNCONFIRMED, place.council, "resident@example.org")
+        ReportStatus.UNCONFIRMED,
+        place.council,
+        "resident@example.org",
+    )
     client.force_login(mine)
     assert "The Red Lion" not in client.get(REPORTS).content.decode()  # not in the queue yet
     client.logout()
@@ -85,9 +96,14 @@ def test_a_report_reaches_moderators_only_after_the_reporter_confirms(client, pl
 
 
 def test_moderators_see_and_decide_only_their_councils_reports(client, place):
-    report = Report.objects.create(kind="closed", asset=place, council=place.council,
-                                   details="Shut.", email="r@example.org",
-                                   status=ReportStatus.PENDING)
+    report = Report.objects.create(
+        kind="closed",
+        asset=place,
+        council=place.council,
+        details="Shut.",
+        email="r@example.org",
+        status=ReportStatus.PENDING,
+    )
     outsider = moderator("swale", council=CouncilFactory(name="Swale"))
     client.force_login(outsider)
     assert "The Red Lion" not in client.get(REPORTS).content.decode()
@@ -109,12 +125,17 @@ def test_accepting_writes_the_event_credited_to_the_report(client, place):
     mine = moderator("durham", council=place.council)
     client.force_login(mine)
     assert client.get(photo_url).status_code == 200  # the moderator sees it
-    response = client.post(f"{REPORTS}edit/{report.pk}/", {"status": "accepted",
-                                                             "rejection_reason": ""})
+    response = client.post(
+        f"{REPORTS}edit/{report.pk}/", {"status": "accepted", "rejection_reason": ""}
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     event = place.events.get()
     assert (event.kind, str(event.date), event.source, event.recorded_by) == (
-        EventKind.CLOSED, "2026-11-20", "resident-report", mine)
+        EventKind.CLOSED,
+        "2026-11-20",
+        "resident-report",
+        mine,
+    )
     assert Asset.objects.get(pk=place.pk).status == Status.CLOSED
     client.post(f"{REPORTS}edit/{report.pk}/", {"status": "accepted"})  # again: nothing new
     assert place.events.count() == 1
@@ -126,15 +147,23 @@ def test_accepting_writes_the_event_credited_to_the_report(client, place):
 
 
 def test_a_rejection_needs_a_reason_and_the_reporter_is_told_it(client, place):
-    report = Report.objects.create(kind="at_risk", asset=place, council=place.council,
-                                   details="Rumour.", email="r@example.org",
-                                   status=ReportStatus.PENDING)
+    report = Report.objects.create(
+        kind="at_risk",
+        asset=place,
+        council=place.council,
+        details="Rumour.",
+        email="r@example.org",
+        status=ReportStatus.PENDING,
+    )
     client.force_login(moderator("durham", council=place.council))
-    page = client.post(f"{REPORTS}edit/{report.pk}/", {"status": "rejected",
-                                                         "rejection_reason": ""})
+    page = client.post(
+        f"{REPORTS}edit/{report.pk}/", {"status": "rejected", "rejection_reason": ""}
+    )
     assert "Say why: the reporter is told." in page.content.decode()
-    client.post(f"{REPORTS}edit/{report.pk}/", {"status": "rejected",
-                                                 "rejection_reason": "The pub is trading."})
+    client.post(
+        f"{REPORTS}edit/{report.pk}/",
+        {"status": "rejected", "rejection_reason": "The pub is trading."},
+    )
     message = mail.outbox[-1]
     assert message.to == ["r@example.org"]
     assert "The pub is trading." in message.body
@@ -143,9 +172,17 @@ def test_a_rejection_needs_a_reason_and_the_reporter_is_told_it(client, place):
 
 def test_a_missing_place_is_added_when_accepted_and_merging_needs_the_duplicate(client, place):
     PostcodeLocationFactory(postcode="DH7 6LQ")
-    client.post("/report/", {"kind": "missing", "place_name": "Sacriston Welfare Hall",
-                             "category": "community_centre", "postcode": "dh7 6lq",
-                             "details": "Open every day.", "email": "r@example.org"})
+    client.post(
+        "/report/",
+        {
+            "kind": "missing",
+            "place_name": "Sacriston Welfare Hall",
+            "category": "community_centre",
+            "postcode": "dh7 6lq",
+            "details": "Open every day.",
+            "email": "r@example.org",
+        },
+    )
     hall = Report.objects.get()
     assert (hall.postcode, hall.council) == ("DH7 6LQ", place.council)
     Report.objects.filter(pk=hall.pk).update(status=ReportStatus.PENDING)
@@ -156,17 +193,22 @@ def test_a_missing_place_is_added_when_accepted_and_merging_needs_the_duplicate(
     hall.refresh_from_db()
     created = hall.created_asset
     assert (created.name, created.category, created.source) == (
-        "Sacriston Welfare Hall", "community_centre", "resident-report")
+        "Sacriston Welfare Hall",
+        "community_centre",
+        "resident-report",
+    )
 
 
 def test_photos_must_be_real_images_of_sensible_size(client, place, settings):
-    page = report_closure(client, place, photo=SimpleUploadedFile(
-        "x.jpg", b"<script>alert(1)</script>", "image/jpeg")).content.decode()
+    page = report_closure(
+        client, place, photo=SimpleUploadedFile("x.jpg", b"<script>alert(1)</script>", "image/jpeg")
+    ).content.decode()
     assert "That file is not a photo we can read." in page
     gif = io.BytesIO()
     Image.new("RGB", (4, 4)).save(gif, format="GIF")
-    page = report_closure(client, place, photo=SimpleUploadedFile(
-        "x.gif", gif.getvalue(), "image/gif")).content.decode()
+    page = report_closure(
+        client, place, photo=SimpleUploadedFile("x.gif", gif.getvalue(), "image/gif")
+    ).content.decode()
     assert "Send a JPEG, PNG or WebP photo." in page
     settings.REPORT_PHOTO_MAX_BYTES = 100
     page = report_closure(client, place, photo=jpeg_with_gps()).content.decode()
@@ -196,14 +238,31 @@ def test_spam_robots_and_floods_are_turned_away(client, place, settings):
 
 
 def test_news_needs_its_place_and_a_missing_place_needs_a_location(client, place):
-    page = client.post("/report/", {"kind": "missing", "place_name": "Somewhere",
-                                    "details": "New.", "email": "r@example.org"})
+    page = client.post(
+        "/report/",
+        {"kind": "missing", "place_name": "Somewhere", "details": "New.", "email": "r@example.org"},
+    )
     assert "Give a postcode, or drop a pin on the map." in page.content.decode()
-    page = client.post("/report/", {"kind": "missing", "place_name": "Somewhere",
-                                    "postcode": "not a postcode", "details": "New.",
-                                    "email": "r@example.org"})
+    page = client.post(
+        "/report/",
+        {
+            "kind": "missing",
+            "place_name": "Somewhere",
+            "postcode": "not a postcode",
+            "details": "New.",
+            "email": "r@example.org",
+        },
+    )
     assert "That is not a UK postcode" in page.content.decode()
-    client.post("/report/", {"kind": "missing", "place_name": "Pinned Hall",
-                             "latitude": "54.81", "longitude": "-1.62", "details": "New.",
-                             "email": "r@example.org"})
+    client.post(
+        "/report/",
+        {
+            "kind": "missing",
+            "place_name": "Pinned Hall",
+            "latitude": "54.81",
+            "longitude": "-1.62",
+            "details": "New.",
+            "email": "r@example.org",
+        },
+    )
     assert Report.objects.get().council == place.council

@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 
 def policy(response):
     header = response["Content-Security-Policy"]
-    return dict((part.split(" ", 1) + [""])[:2] for part in
-                (p.strip() for p in header.split(";")) if part)
+    return dict(
+        (part.split(" ", 1) + [""])[:2] for part in (p.strip() for p in header.split(";")) if part
+    )
 
 
 def test_pages_carry_a_strict_script_policy_and_no_inline_script(client):

@@ -38,10 +38,15 @@ def test_self_intersecting_boundaries_are_repaired():
 
 
 def test_only_the_boundary_generation_in_force_is_used():
-    AreaFactory(boundary=square(-2, 54, 0, 55), name="Old", valid_from=datetime.date(2013, 5, 2),
-                valid_to=datetime.date(2025, 5, 1))
-    new = AreaFactory(boundary=square(-2, 54, 0, 55), name="New",
-                      valid_from=datetime.date(2025, 5, 2))
+    AreaFactory(
+        boundary=square(-2, 54, 0, 55),
+        name="Old",
+        valid_from=datetime.date(2013, 5, 2),
+        valid_to=datetime.date(2025, 5, 1),
+    )
+    new = AreaFactory(
+        boundary=square(-2, 54, 0, 55), name="New", valid_from=datetime.date(2025, 5, 2)
+    )
     assert AreaIndex(on=datetime.date(2026, 1, 1)).locate(-1, 54.5)["ward"] == new.pk
     old_index = AreaIndex(on=datetime.date(2020, 1, 1))
     assert old_index.locate(-1, 54.5)["ward"] != new.pk

@@ -26,8 +26,9 @@ from assets_register.models import DisposalNotice, ListEntry, Nomination, Statut
 
 for council_model in (Nomination, ListEntry):
     register_permission_policy(council_model, CouncilPermissionPolicy(council_model))
-register_permission_policy(DisposalNotice,
-                           CouncilPermissionPolicy(DisposalNotice, "entry__council"))
+register_permission_policy(
+    DisposalNotice, CouncilPermissionPolicy(DisposalNotice, "entry__council")
+)
 
 
 class StatutoryRegimeViewSet(SnippetViewSet):
@@ -45,31 +46,53 @@ class NominationViewSet(CouncilScopedViewSet):
     model = Nomination
     icon = "form"
     menu_label = "Nominations"
-    list_display = ["reference", "land_name", "council", "received_on", "decision_due",
-                    "outcome"]
+    list_display = ["reference", "land_name", "council", "received_on", "decision_due", "outcome"]
     list_filter = ["outcome"]
     search_backend_name = None
     search_fields = ["reference", "land_name", "body_name"]
     ordering = ["outcome", "decision_due"]
     panels = [
-        MultiFieldPanel([FieldPanel("outcome"), FieldPanel("decided_on"),
-                         FieldPanel("decision_reasons")],
-                        heading="Decision",
-                        help_text="Listing creates the list entry and tells the timeline."),
-        MultiFieldPanel([FieldPanel("council"), FieldPanel("asset"),
-                         FieldPanel("received_on"), FieldPanel("council_reference")],
-                        heading="Received"),
-        MultiFieldPanel([FieldPanel("land_name"), FieldPanel("land_address"),
-                         FieldPanel("land_description"), FieldPanel("occupants"),
-                         FieldPanel("owners"), FieldPanel("current_use"),
-                         FieldPanel("future_use")], heading="The land"),
-        MultiFieldPanel([FieldPanel("body_name"), FieldPanel("body_type"),
-                         FieldPanel("body_number"), FieldPanel("members_on_roll"),
-                         FieldPanel("distributes_surplus"), FieldPanel("local_connection")],
-                        heading="Nominating body"),
-        MultiFieldPanel([FieldPanel("contact_name"), FieldPanel("contact_email"),
-                         FieldPanel("contact_phone")],
-                        heading="Contact (private: never published)"),
+        MultiFieldPanel(
+            [FieldPanel("outcome"), FieldPanel("decided_on"), FieldPanel("decision_reasons")],
+            heading="Decision",
+            help_text="Listing creates the list entry and tells the timeline.",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("council"),
+                FieldPanel("asset"),
+                FieldPanel("received_on"),
+                FieldPanel("council_reference"),
+            ],
+            heading="Received",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("land_name"),
+                FieldPanel("land_address"),
+                FieldPanel("land_description"),
+                FieldPanel("occupants"),
+                FieldPanel("owners"),
+                FieldPanel("current_use"),
+                FieldPanel("future_use"),
+            ],
+            heading="The land",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("body_name"),
+                FieldPanel("body_type"),
+                FieldPanel("body_number"),
+                FieldPanel("members_on_roll"),
+                FieldPanel("distributes_surplus"),
+                FieldPanel("local_connection"),
+            ],
+            heading="Nominating body",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("contact_name"), FieldPanel("contact_email"), FieldPanel("contact_phone")],
+            heading="Contact (private: never published)",
+        ),
     ]
 
 
@@ -80,40 +103,70 @@ class ListEntryViewSet(CouncilScopedViewSet):
     list_display = ["reference", "asset", "council", "listed_on", "expires_on", "removed_on"]
     search_backend_name = None
     search_fields = ["reference", "asset__name"]
-    edit_handler = ObjectList([
-        FieldRowPanel([FieldPanel("reference"), FieldPanel("listed_on")]),
-        FieldRowPanel([FieldPanel("council"), FieldPanel("asset")]),
-        MultiFieldPanel([
-            FieldRowPanel([FieldPanel("owner_notified_on"), FieldPanel("occupiers_notified_on")]),
-            FieldPanel("restriction_requested_on"),
-        ], heading="Notices", help_text="The owner's eight weeks to ask for a review begin "
-                                        "with the written notice of listing."),
-        FieldRowPanel([FieldPanel("removed_on"), FieldPanel("removal_reason")]),
-        FieldPanel("removal_note"),
-        InlinePanel("reviews", heading="Owner's reviews", label="Review",
-                    help_text="The owner may ask within 8 weeks of the notice of listing; "
-                    "the council decides within 8 weeks of the request."),
-        InlinePanel("appeals", heading="Tribunal appeals", label="Appeal"),
-        InlinePanel("compensation_claims", heading="Compensation claims", label="Claim"),
-        InlinePanel("exempt_disposals", heading="Exempt disposals", label="Exempt disposal",
-                    help_text="Disposals the moratorium does not catch (Schedule 3)."),
-    ], base_form_class=ListEntryAdminForm)
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("reference"), FieldPanel("listed_on")]),
+            FieldRowPanel([FieldPanel("council"), FieldPanel("asset")]),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel(
+                        [FieldPanel("owner_notified_on"), FieldPanel("occupiers_notified_on")]
+                    ),
+                    FieldPanel("restriction_requested_on"),
+                ],
+                heading="Notices",
+                help_text="The owner's eight weeks to ask for a review begin "
+                "with the written notice of listing.",
+            ),
+            FieldRowPanel([FieldPanel("removed_on"), FieldPanel("removal_reason")]),
+            FieldPanel("removal_note"),
+            InlinePanel(
+                "reviews",
+                heading="Owner's reviews",
+                label="Review",
+                help_text="The owner may ask within 8 weeks of the notice of listing; "
+                "the council decides within 8 weeks of the request.",
+            ),
+            InlinePanel("appeals", heading="Tribunal appeals", label="Appeal"),
+            InlinePanel("compensation_claims", heading="Compensation claims", label="Claim"),
+            InlinePanel(
+                "exempt_disposals",
+                heading="Exempt disposals",
+                label="Exempt disposal",
+                help_text="Disposals the moratorium does not catch (Schedule 3).",
+            ),
+        ],
+        base_form_class=ListEntryAdminForm,
+    )
 
 
 class DisposalNoticeViewSet(CouncilScopedViewSet):
     model = DisposalNotice
     icon = "warning"
     menu_label = "Disposal notices"
-    list_display = ["entry", "received_on", "interim_last_day", "full_last_day",
-                    "protected_last_day", "outcome"]
+    list_display = [
+        "entry",
+        "received_on",
+        "interim_last_day",
+        "full_last_day",
+        "protected_last_day",
+        "outcome",
+    ]
     list_filter = ["outcome"]
-    edit_handler = ObjectList([
-        FieldRowPanel([FieldPanel("entry"), FieldPanel("received_on")]),
-        InlinePanel("bidder_requests", heading="Requests to be treated as a bidder",
-                    label="Request", help_text="Only community interest groups, and only "
-                    "within six weeks beginning with the day the notice was received."),
-        FieldRowPanel([FieldPanel("outcome"), FieldPanel("outcome_on"), FieldPanel("buyer")]),
-    ], base_form_class=DisposalNoticeAdminForm)
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("entry"), FieldPanel("received_on")]),
+            InlinePanel(
+                "bidder_requests",
+                heading="Requests to be treated as a bidder",
+                label="Request",
+                help_text="Only community interest groups, and only "
+                "within six weeks beginning with the day the notice was received.",
+            ),
+            FieldRowPanel([FieldPanel("outcome"), FieldPanel("outcome_on"), FieldPanel("buyer")]),
+        ],
+        base_form_class=DisposalNoticeAdminForm,
+    )
 
 
 @hooks.register("after_create_snippet")
@@ -154,10 +207,16 @@ class DeadlinesPanel(Component):
         def linked(items):
             return [(item, urls.get_edit_url(item.record)) for item in items]
 
-        coming = [item for item in acv_lists.deadlines(today, councils=councils)
-                  if item.day <= today + self.soon]
-        return {"overdue": linked(acv_lists.overdue(today, councils)),
-                "due_soon": linked(coming), "today": today}
+        coming = [
+            item
+            for item in acv_lists.deadlines(today, councils=councils)
+            if item.day <= today + self.soon
+        ]
+        return {
+            "overdue": linked(acv_lists.overdue(today, councils)),
+            "due_soon": linked(coming),
+            "today": today,
+        }
 
 
 @hooks.register("construct_homepage_panels")

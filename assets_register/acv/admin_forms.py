@@ -38,8 +38,12 @@ class ListEntryAdminForm(WagtailAdminModelForm):
         if not hasattr(self, "cleaned_data"):
             return valid
         entry = ListEntry(owner_notified_on=self.cleaned_data.get("owner_notified_on"))
-        return _add_formset_problems(self.formsets["reviews"], "requested_on",
-                                     entry.review_request_problem) and valid
+        return (
+            _add_formset_problems(
+                self.formsets["reviews"], "requested_on", entry.review_request_problem
+            )
+            and valid
+        )
 
 
 class DisposalNoticeAdminForm(WagtailAdminModelForm):
@@ -62,5 +66,9 @@ class DisposalNoticeAdminForm(WagtailAdminModelForm):
         if received_on is None:
             return valid
         notice = DisposalNotice(received_on=received_on)
-        return _add_formset_problems(self.formsets["bidder_requests"], "received_on",
-                                     notice.bid_window_problem) and valid
+        return (
+            _add_formset_problems(
+                self.formsets["bidder_requests"], "received_on", notice.bid_window_problem
+            )
+            and valid
+        )

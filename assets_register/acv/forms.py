@@ -8,41 +8,63 @@ class NominationForm(forms.ModelForm):
     Eligibility is the model's rule (Nomination.clean). `website` is a honeypot:
     hidden from people, filled in by spam robots."""
 
-    website = forms.CharField(required=False, label="Leave this empty",
-                              widget=forms.TextInput(attrs={"autocomplete": "off",
-                                                            "tabindex": "-1"}))
+    website = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
     class Meta:
         model = Nomination
         fields = [
-            "land_name", "land_address", "land_description", "occupants", "owners",
-            "current_use", "future_use",
-            "body_name", "body_type", "body_number", "members_on_roll", "distributes_surplus",
+            "land_name",
+            "land_address",
+            "land_description",
+            "occupants",
+            "owners",
+            "current_use",
+            "future_use",
+            "body_name",
+            "body_type",
+            "body_number",
+            "members_on_roll",
+            "distributes_surplus",
             "local_connection",
-            "contact_name", "contact_email", "contact_phone",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
         ]
         labels = {
             "land_name": "Name of the place",
             "land_description": "Describe the land and where its boundary runs",
             "current_use": "How does it serve the community now, or in the recent past?",
             "future_use": "Why can that use realistically continue, or start again within "
-                          "five years?",
+            "five years?",
             "body_type": "What kind of group is nominating?",
             "members_on_roll": "Members on the electoral roll here or in a neighbouring area",
             "distributes_surplus": "The group shares any profit or surplus with its members",
             "local_connection": "How is the group connected to the area?",
-            "contact_name": "Your name", "contact_email": "Your email address",
+            "contact_name": "Your name",
+            "contact_email": "Your email address",
             "contact_phone": "Your phone number (optional)",
         }
         help_texts = {
             "occupants": "Who uses or occupies it now, as far as you know.",
             "members_on_roll": "Only for an unincorporated group: it needs at least 21.",
-            "contact_email": "We send your receipt here. We never publish your contact "
-                             "details.",
+            "contact_email": "We send your receipt here. We never publish your contact details.",
         }
-        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in (
-            "land_address", "land_description", "occupants", "owners", "current_use",
-            "future_use", "local_connection")}
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in (
+                "land_address",
+                "land_description",
+                "occupants",
+                "owners",
+                "current_use",
+                "future_use",
+                "local_connection",
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

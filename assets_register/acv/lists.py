@@ -26,10 +26,25 @@ from assets_register.models import (
 LA_CODES = Path(__file__).resolve().parent.parent / "data" / "local_authority_codes.csv"
 
 NATIONAL_FIELDS = [
-    "reference", "name", "address-text", "description", "point", "geometry", "organisation",
-    "nomination-date", "nominating-group", "decision", "decision-date", "expiry-date",
-    "notification-to-sell-date", "interested-group", "protected-period-start-date", "notes",
-    "entry-date", "start-date", "end-date",
+    "reference",
+    "name",
+    "address-text",
+    "description",
+    "point",
+    "geometry",
+    "organisation",
+    "nomination-date",
+    "nominating-group",
+    "decision",
+    "decision-date",
+    "expiry-date",
+    "notification-to-sell-date",
+    "interested-group",
+    "protected-period-start-date",
+    "notes",
+    "entry-date",
+    "start-date",
+    "end-date",
 ]
 # Statutory dates the national schema lacks (s.97 requires the end of all three periods),
 # documented on /about/data/. A "last day" is the last day the period runs.
@@ -40,15 +55,15 @@ STATUTORY_FIELD_MEANINGS = {
     "owner-notified-date": "Written notice of listing sent to the owner (s.91).",
     "occupiers-notified-date": "Written notice of listing sent to the lawful occupiers.",
     "land-registry-restriction-requested-date": "The council applied for the Land Registry "
-                                                "restriction (Form QQ).",
+    "restriction (Form QQ).",
     "notification-to-sell-date": "The council received the owner's notice of intention to "
-                                 "sell (s.95).",
+    "sell (s.95).",
     "interim-moratorium-last-day": "Last day a community interest group can ask to be treated "
-                                   "as a potential bidder (six weeks).",
+    "as a potential bidder (six weeks).",
     "bidder-request-date": "The first such request was received.",
     "interested-group": "The group that asked to be treated as a potential bidder.",
     "full-moratorium-last-day": "Last day of the full moratorium (six months), when a group "
-                                "asked to bid.",
+    "asked to bid.",
     "protected-period-last-day": "Last day of the protected period (eighteen months).",
     "removed-date": "The day the entry was removed from the list, if it was.",
     "removal-reason": "Why it was removed: disposed, review, appeal, no_longer_of_value, other.",
@@ -72,24 +87,36 @@ def on_list(day, **filters):
         ListEntry.objects.filter(listed_on__lte=day, expires_on__gte=day, **filters)
         .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=day))
         .select_related("asset", "nomination")
-        .prefetch_related("reviews", "appeals", Prefetch(
-            "disposal_notices",
-            queryset=DisposalNotice.objects.prefetch_related(
-                Prefetch("bidder_requests", queryset=BidderRequest.objects.order_by("received_on"))
+        .prefetch_related(
+            "reviews",
+            "appeals",
+            Prefetch(
+                "disposal_notices",
+                queryset=DisposalNotice.objects.prefetch_related(
+                    Prefetch(
+                        "bidder_requests", queryset=BidderRequest.objects.order_by("received_on")
+                    )
+                ),
             ),
-        ))
+        )
         .order_by("asset__name")
     )
 
 
 def unsuccessful(council):
-    return (Nomination.objects.filter(council=council, outcome=Nomination.Outcome.UNSUCCESSFUL)
-            .select_related("asset").order_by("-decided_on"))
+    return (
+        Nomination.objects.filter(council=council, outcome=Nomination.Outcome.UNSUCCESSFUL)
+        .select_related("asset")
+        .order_by("-decided_on")
+    )
 
 
 def pending(council):
-    return (Nomination.objects.filter(council=council, outcome=Nomination.Outcome.PENDING)
-            .select_related("asset").order_by("decision_due"))
+    return (
+        Nomination.objects.filter(council=council, outcome=Nomination.Outcome.PENDING)
+        .select_related("asset")
+        .order_by("decision_due")
+    )
 
 
 @dataclass
@@ -134,14 +161,14 @@ def list_row(entry, today):
         return Countdown(day, days_left(day, today))
 
     return ListRow(
-        entry, notice, bidder,
+        entry,
+        notice,
+        bidder,
         bid_window=notice and countdown(notice.interim_last_day),
         moratorium=notice and bidder and countdown(notice.full_last_day),
         protected=notice and countdown(notice.protected_last_day),
-        review=next((r for r in entry.reviews.all() if r.outcome == Review.Outcome.PENDING),
-                    None),
-        appeal=next((a for a in entry.appeals.all() if a.outcome == Appeal.Outcome.PENDING),
-                    None),
+        review=next((r for r in entry.reviews.all() if r.outcome == Review.Outcome.PENDING), None),
+        appeal=next((a for a in entry.appeals.all() if a.outcome == Appeal.Outcome.PENDING), None),
     )
 
 
@@ -167,54 +194,74 @@ def national_rows(council, today):
     for row in list_rows(council, today):
         entry, notice, bidder = row.entry, row.notice, row.bidder
         asset, nomination = entry.asset, entry.nomination
-        national.append({
-            "reference": entry.reference, "name": asset.name,
-            "address-text": ", ".join(p for p in (asset.address, asset.postcode) if p),
-            "description": nomination.land_description if nomination else "",
-            "point": f"POINT ({asset.longitude} {asset.latitude})" if asset.is_located else "",
-            "geometry": "", "organisation": organisation,
-            "nomination-date": _iso(nomination and nomination.received_on),
-            "nominating-group": nomination.body_name if nomination else "",
-            "decision": "listed", "decision-date": _iso(entry.listed_on),
-            "expiry-date": _iso(entry.expires_on),
-            "notification-to-sell-date": _iso(notice and notice.received_on),
-            "interested-group": bidder.group_name if bidder else "",
-            "protected-period-start-date": _iso(notice and notice.received_on),
-            "notes": "", "entry-date": _iso(today),
-            "start-date": _iso(nomination.received_on if nomination else entry.listed_on),
-            "end-date": "",
-        })
-        statutory.append({
-            "reference": entry.reference, "listed-date": _iso(entry.listed_on),
-            "listing-last-day": _iso(entry.expires_on),
-            "owner-notified-date": _iso(entry.owner_notified_on),
-            "occupiers-notified-date": _iso(entry.occupiers_notified_on),
-            "land-registry-restriction-requested-date": _iso(entry.restriction_requested_on),
-            "notification-to-sell-date": _iso(notice and notice.received_on),
-            "interim-moratorium-last-day": _iso(notice and notice.interim_last_day),
-            "bidder-request-date": _iso(bidder and bidder.received_on),
-            "interested-group": bidder.group_name if bidder else "",
-            "full-moratorium-last-day": _iso(bidder and notice.full_last_day),
-            "protected-period-last-day": _iso(notice and notice.protected_last_day),
-            "removed-date": _iso(entry.removed_on), "removal-reason": entry.removal_reason,
-        })
+        national.append(
+            {
+                "reference": entry.reference,
+                "name": asset.name,
+                "address-text": ", ".join(p for p in (asset.address, asset.postcode) if p),
+                "description": nomination.land_description if nomination else "",
+                "point": f"POINT ({asset.longitude} {asset.latitude})" if asset.is_located else "",
+                "geometry": "",
+                "organisation": organisation,
+                "nomination-date": _iso(nomination and nomination.received_on),
+                "nominating-group": nomination.body_name if nomination else "",
+                "decision": "listed",
+                "decision-date": _iso(entry.listed_on),
+                "expiry-date": _iso(entry.expires_on),
+                "notification-to-sell-date": _iso(notice and notice.received_on),
+                "interested-group": bidder.group_name if bidder else "",
+                "protected-period-start-date": _iso(notice and notice.received_on),
+                "notes": "",
+                "entry-date": _iso(today),
+                "start-date": _iso(nomination.received_on if nomination else entry.listed_on),
+                "end-date": "",
+            }
+        )
+        statutory.append(
+            {
+                "reference": entry.reference,
+                "listed-date": _iso(entry.listed_on),
+                "listing-last-day": _iso(entry.expires_on),
+                "owner-notified-date": _iso(entry.owner_notified_on),
+                "occupiers-notified-date": _iso(entry.occupiers_notified_on),
+                "land-registry-restriction-requested-date": _iso(entry.restriction_requested_on),
+                "notification-to-sell-date": _iso(notice and notice.received_on),
+                "interim-moratorium-last-day": _iso(notice and notice.interim_last_day),
+                "bidder-request-date": _iso(bidder and bidder.received_on),
+                "interested-group": bidder.group_name if bidder else "",
+                "full-moratorium-last-day": _iso(bidder and notice.full_last_day),
+                "protected-period-last-day": _iso(notice and notice.protected_last_day),
+                "removed-date": _iso(entry.removed_on),
+                "removal-reason": entry.removal_reason,
+            }
+        )
     for nomination in unsuccessful(council):
         asset = nomination.asset
-        national.append({
-            "reference": nomination.public_reference, "name": nomination.land_name,
-            "address-text": nomination.land_address,
-            "description": nomination.land_description,
-            "point": f"POINT ({asset.longitude} {asset.latitude})"
-            if asset and asset.is_located else "",
-            "geometry": "", "organisation": organisation,
-            "nomination-date": _iso(nomination.received_on),
-            "nominating-group": nomination.body_name, "decision": "unsuccessful",
-            "decision-date": _iso(nomination.decided_on), "expiry-date": "",
-            "notification-to-sell-date": "", "interested-group": "",
-            "protected-period-start-date": "", "notes": nomination.decision_reasons,
-            "entry-date": _iso(today), "start-date": _iso(nomination.received_on),
-            "end-date": _iso(nomination.decided_on),
-        })
+        national.append(
+            {
+                "reference": nomination.public_reference,
+                "name": nomination.land_name,
+                "address-text": nomination.land_address,
+                "description": nomination.land_description,
+                "point": f"POINT ({asset.longitude} {asset.latitude})"
+                if asset and asset.is_located
+                else "",
+                "geometry": "",
+                "organisation": organisation,
+                "nomination-date": _iso(nomination.received_on),
+                "nominating-group": nomination.body_name,
+                "decision": "unsuccessful",
+                "decision-date": _iso(nomination.decided_on),
+                "expiry-date": "",
+                "notification-to-sell-date": "",
+                "interested-group": "",
+                "protected-period-start-date": "",
+                "notes": nomination.decision_reasons,
+                "entry-date": _iso(today),
+                "start-date": _iso(nomination.received_on),
+                "end-date": _iso(nomination.decided_on),
+            }
+        )
     return national, statutory
 
 
@@ -233,37 +280,63 @@ def deadlines(today, council=None, asset=None, councils=None):
         councils = [council]
     entries = ListEntry.objects.filter(expires_on__gte=today, removed_on__isnull=True)
     nominations = Nomination.objects.filter(outcome=Nomination.Outcome.PENDING)
-    notices = DisposalNotice.objects.filter(protected_last_day__gte=today,
-                                            outcome=DisposalNotice.Outcome.PENDING)
+    notices = DisposalNotice.objects.filter(
+        protected_last_day__gte=today, outcome=DisposalNotice.Outcome.PENDING
+    )
     if councils is not None:
-        entries, nominations = (entries.filter(council__in=councils),
-                                nominations.filter(council__in=councils))
+        entries, nominations = (
+            entries.filter(council__in=councils),
+            nominations.filter(council__in=councils),
+        )
         notices = notices.filter(entry__council__in=councils)
     if asset is not None:
         entries, nominations = entries.filter(asset=asset), nominations.filter(asset=asset)
         notices = notices.filter(entry__asset=asset)
     found = [
-        Deadline(f"decision-{nomination.pk}", nomination.decision_due,
-                 f"Decision due: {nomination.land_name}",
-                 f"The council must decide nomination {nomination.reference} by this day.",
-                 nomination.asset, nomination)
+        Deadline(
+            f"decision-{nomination.pk}",
+            nomination.decision_due,
+            f"Decision due: {nomination.land_name}",
+            f"The council must decide nomination {nomination.reference} by this day.",
+            nomination.asset,
+            nomination,
+        )
         for nomination in nominations.select_related("asset")
     ]
     for notice in notices.select_related("entry__asset"):
         asset_ = notice.entry.asset
-        found.append(Deadline(
-            f"interim-{notice.pk}", notice.interim_last_day,
-            f"Last day to ask to bid: {asset_.name}",
-            "A community interest group can ask in writing to be treated as a potential "
-            "bidder until the end of this day.", asset_, notice))
+        found.append(
+            Deadline(
+                f"interim-{notice.pk}",
+                notice.interim_last_day,
+                f"Last day to ask to bid: {asset_.name}",
+                "A community interest group can ask in writing to be treated as a potential "
+                "bidder until the end of this day.",
+                asset_,
+                notice,
+            )
+        )
         if notice.full_moratorium:
-            found.append(Deadline(f"full-{notice.pk}", notice.full_last_day,
-                                  f"Full moratorium ends: {asset_.name}",
-                                  "After this day the owner may sell to anyone.", asset_, notice))
-        found.append(Deadline(f"protected-{notice.pk}", notice.protected_last_day,
-                              f"Protected period ends: {asset_.name}",
-                              "After this day a sale needs a new disposal notice.", asset_,
-                              notice))
+            found.append(
+                Deadline(
+                    f"full-{notice.pk}",
+                    notice.full_last_day,
+                    f"Full moratorium ends: {asset_.name}",
+                    "After this day the owner may sell to anyone.",
+                    asset_,
+                    notice,
+                )
+            )
+        found.append(
+            Deadline(
+                f"protected-{notice.pk}",
+                notice.protected_last_day,
+                f"Protected period ends: {asset_.name}",
+                "After this day a sale needs a new disposal notice.",
+                asset_,
+                notice,
+            )
+        )
     for entry in entries.select_related("asset").prefetch_related("reviews"):
         found.extend(_entry_deadlines(entry))
     return sorted((item for item in found if item.day >= today), key=lambda item: item.day)
@@ -271,37 +344,76 @@ def deadlines(today, council=None, asset=None, councils=None):
 
 def _entry_deadlines(entry):
     asset = entry.asset
-    yield Deadline(f"expiry-{entry.pk}", entry.expires_on, f"Last day on the list: {asset.name}",
-                   "The listing as an asset of community value ends after this day unless it "
-                   "is nominated again.", asset, entry)
+    yield Deadline(
+        f"expiry-{entry.pk}",
+        entry.expires_on,
+        f"Last day on the list: {asset.name}",
+        "The listing as an asset of community value ends after this day unless it "
+        "is nominated again.",
+        asset,
+        entry,
+    )
     reviews = entry.reviews.all()
     if entry.review_request_last_day and not reviews:
-        yield Deadline(f"review-request-{entry.pk}", entry.review_request_last_day,
-                       f"Last day for the owner to ask for a review: {asset.name}",
-                       "Eight weeks beginning with the notice of listing.", asset, entry)
+        yield Deadline(
+            f"review-request-{entry.pk}",
+            entry.review_request_last_day,
+            f"Last day for the owner to ask for a review: {asset.name}",
+            "Eight weeks beginning with the notice of listing.",
+            asset,
+            entry,
+        )
     for review in reviews:
         if review.outcome == Review.Outcome.PENDING:
-            yield Deadline(f"review-{review.pk}", review.decision_due,
-                           f"Review decision due: {asset.name}",
-                           "Eight weeks beginning with the owner's request.", asset, entry)
+            yield Deadline(
+                f"review-{review.pk}",
+                review.decision_due,
+                f"Review decision due: {asset.name}",
+                "Eight weeks beginning with the owner's request.",
+                asset,
+                entry,
+            )
         elif review.appeal_last_day:
-            yield Deadline(f"appeal-{review.pk}", review.appeal_last_day,
-                           f"Last day to appeal to the tribunal: {asset.name}",
-                           "28 days after the review decision was sent.", asset, entry)
+            yield Deadline(
+                f"appeal-{review.pk}",
+                review.appeal_last_day,
+                f"Last day to appeal to the tribunal: {asset.name}",
+                "28 days after the review decision was sent.",
+                asset,
+                entry,
+            )
 
 
 def overdue(today, councils=None):
     """Decisions the council itself owes and has missed: nominations and owners' reviews."""
-    nominations = Nomination.objects.filter(outcome=Nomination.Outcome.PENDING,
-                                            decision_due__lt=today).select_related("asset")
+    nominations = Nomination.objects.filter(
+        outcome=Nomination.Outcome.PENDING, decision_due__lt=today
+    ).select_related("asset")
     reviews = Review.objects.filter(outcome=Review.Outcome.PENDING).select_related("entry__asset")
     if councils is not None:
         nominations = nominations.filter(council__in=councils)
         reviews = reviews.filter(entry__council__in=councils)
-    found = [Deadline(f"decision-{n.pk}", n.decision_due, f"Decision due: {n.land_name}",
-                      f"Nomination {n.reference}.", n.asset, n) for n in nominations]
-    found += [Deadline(f"review-{r.pk}", r.decision_due,
-                       f"Review decision due: {r.entry.asset.name}",
-                       "The owner's review request.", r.entry.asset, r.entry)
-              for r in reviews if r.decision_due < today]
+    found = [
+        Deadline(
+            f"decision-{n.pk}",
+            n.decision_due,
+            f"Decision due: {n.land_name}",
+            f"Nomination {n.reference}.",
+            n.asset,
+            n,
+        )
+        for n in nominations
+    ]
+    found += [
+        Deadline(
+            f"review-{r.pk}",
+            r.decision_due,
+            f"Review decision due: {r.entry.asset.name}",
+            "The owner's review request.",
+            r.entry.asset,
+            r.entry,
+        )
+        for r in reviews
+        if r.decision_due < today
+    ]
     return sorted(found, key=lambda item: item.day)

@@ -1,7 +1,6 @@
 """The public nomination form: anyone may nominate; nothing they write about themselves
 is published. Rate-limited per IP address and per email address, with a honeypot."""
 
-
 from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,17 +17,30 @@ from assets_register.models import Area, AreaKind, Asset, Nomination
 
 def nominate(request, pk=None, gss_code=None):
     asset = get_object_or_404(Asset.objects.live(), pk=pk) if pk else None
-    council = asset.council if asset else (
-        Area.objects.filter(gss_code=gss_code, kind=AreaKind.COUNCIL).first())
+    council = (
+        asset.council
+        if asset
+        else (Area.objects.filter(gss_code=gss_code, kind=AreaKind.COUNCIL).first())
+    )
     if council is None:
         raise Http404("This place is not in a council area we hold")
-    initial = {"land_name": asset.name, "land_address": ", ".join(
-        p for p in (asset.address, asset.postcode) if p)} if asset else {}
+    initial = (
+        {
+            "land_name": asset.name,
+            "land_address": ", ".join(p for p in (asset.address, asset.postcode) if p),
+        }
+        if asset
+        else {}
+    )
     form = NominationForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        if over_form_limit(request, "nominate", settings.NOMINATION_RATE_PER_IP,
-                            settings.NOMINATION_RATE_PER_EMAIL,
-                            request.POST.get("contact_email", "")):
+        if over_form_limit(
+            request,
+            "nominate",
+            settings.NOMINATION_RATE_PER_IP,
+            settings.NOMINATION_RATE_PER_EMAIL,
+            request.POST.get("contact_email", ""),
+        ):
             return rate_limited(request, None)
         if form.is_valid():
             if form.is_spam:  # say nothing a robot could learn from
@@ -39,17 +51,29 @@ def nominate(request, pk=None, gss_code=None):
             acv_workflow.receive_nomination(nomination)
             send_nomination_receipt.enqueue(nomination.pk)
             return redirect("nomination_received", reference=nomination.reference)
-    return render(request, "assets_register/nominate.html", {
-        "form": form, "asset": asset, "council": council,
-    })
+    return render(
+        request,
+        "assets_register/nominate.html",
+        {
+            "form": form,
+            "asset": asset,
+            "council": council,
+        },
+    )
 
 
 def nomination_received(request, reference):
     nomination = get_object_or_404(Nomination, reference=reference)
-    return render(request, "assets_register/nomination_received.html", {
-        "reference": nomination.reference, "council": nomination.council,
-        "decision_due": nomination.decision_due, "land_name": nomination.land_name,
-    })
+    return render(
+        request,
+        "assets_register/nomination_received.html",
+        {
+            "reference": nomination.reference,
+            "council": nomination.council,
+            "decision_due": nomination.decision_due,
+            "land_name": nomination.land_name,
+        },
+    )
 
 
 @require_GET
@@ -59,10 +83,12 @@ def eligibility(request):
         members = int(request.GET.get("members_on_roll") or 0)
     except ValueError:
         members = 0
-    problems = nomination_problems(Body(
-        request.GET.get("body_type") or "other",
-        has_local_connection=bool(request.GET.get("local_connection", "").strip()),
-        distributes_surplus=request.GET.get("distributes_surplus") in ("on", "true", "1"),
-        members_on_roll=members,
-    ))
+    problems = nomination_problems(
+        Body(
+            request.GET.get("body_type") or "other",
+            has_local_connection=bool(request.GET.get("local_connection", "").strip()),
+            distributes_surplus=request.GET.get("distributes_surplus") in ("on", "true", "1"),
+            members_on_roll=members,
+        )
+    )
     return JsonResponse({"eligible": not problems, "problems": problems})

@@ -11,8 +11,11 @@ from assets_register.models import Area, AreaKind, Asset
 
 
 def _council(gss_code):
-    council = (Area.objects.filter(gss_code=gss_code, kind=AreaKind.COUNCIL)
-               .order_by("-valid_from").first())
+    council = (
+        Area.objects.filter(gss_code=gss_code, kind=AreaKind.COUNCIL)
+        .order_by("-valid_from")
+        .first()
+    )
     if council is None:
         raise Http404("No such council")
     return council
@@ -21,19 +24,29 @@ def _council(gss_code):
 @cached_page
 def acv_list(request, gss_code):
     council, today = _council(gss_code), timezone.localdate()
-    return render(request, "assets_register/acv_list.html", {
-        "council": council, "today": today,
-        "rows": acv_lists.list_rows(council, today),
-        "pending": acv_lists.pending(council),
-    })
+    return render(
+        request,
+        "assets_register/acv_list.html",
+        {
+            "council": council,
+            "today": today,
+            "rows": acv_lists.list_rows(council, today),
+            "pending": acv_lists.pending(council),
+        },
+    )
 
 
 @cached_page
 def acv_unsuccessful(request, gss_code):
     council = _council(gss_code)
-    return render(request, "assets_register/acv_unsuccessful.html", {
-        "council": council, "nominations": acv_lists.unsuccessful(council),
-    })
+    return render(
+        request,
+        "assets_register/acv_unsuccessful.html",
+        {
+            "council": council,
+            "nominations": acv_lists.unsuccessful(council),
+        },
+    )
 
 
 @cached_page
@@ -41,8 +54,7 @@ def acv_export_csv(request, gss_code):
     council = _council(gss_code)
     national, statutory = acv_lists.national_rows(council, timezone.localdate())
     if request.GET.get("part") == "statutory":
-        return csv_response(statutory, acv_lists.STATUTORY_FIELDS,
-                            f"acv-{gss_code}-statutory.csv")
+        return csv_response(statutory, acv_lists.STATUTORY_FIELDS, f"acv-{gss_code}-statutory.csv")
     return csv_response(national, acv_lists.NATIONAL_FIELDS, f"acv-{gss_code}.csv")
 
 
@@ -59,30 +71,44 @@ def acv_export_geojson(request, gss_code):
             lon, lat = point.removeprefix("POINT (").removesuffix(")").split()
             geometry = {"type": "Point", "coordinates": [float(lon), float(lat)]}
         properties = {k: v for k, v in row.items() if k not in ("point", "geometry")}
-        properties.update({k: v for k, v in extra.get(row["reference"], {}).items()
-                           if k != "reference"})
+        properties.update(
+            {k: v for k, v in extra.get(row["reference"], {}).items() if k != "reference"}
+        )
         features.append({"type": "Feature", "geometry": geometry, "properties": properties})
     return geojson_response(features, f"acv-{gss_code}.geojson")
 
 
 def _calendar(request, name, items, filename):
-    events = [(item.uid, item.day, item.summary, item.description,
-               request.build_absolute_uri(item.asset.get_absolute_url()) if item.asset else "")
-              for item in items]
+    events = [
+        (
+            item.uid,
+            item.day,
+            item.summary,
+            item.description,
+            request.build_absolute_uri(item.asset.get_absolute_url()) if item.asset else "",
+        )
+        for item in items
+    ]
     return ics_response(name, events, filename, request.get_host().split(":")[0])
 
 
 @cached_page
 def acv_deadlines(request, gss_code):
     council = _council(gss_code)
-    return _calendar(request, f"Community Right to Bid deadlines: {council.name}",
-                     acv_lists.deadlines(timezone.localdate(), council=council),
-                     f"acv-{gss_code}-deadlines.ics")
+    return _calendar(
+        request,
+        f"Community Right to Bid deadlines: {council.name}",
+        acv_lists.deadlines(timezone.localdate(), council=council),
+        f"acv-{gss_code}-deadlines.ics",
+    )
 
 
 @cached_page
 def asset_deadlines(request, pk):
     asset = get_object_or_404(Asset.objects.live(), pk=pk)
-    return _calendar(request, f"Community Right to Bid deadlines: {asset.name}",
-                     acv_lists.deadlines(timezone.localdate(), asset=asset),
-                     f"asset-{pk}-deadlines.ics")
+    return _calendar(
+        request,
+        f"Community Right to Bid deadlines: {asset.name}",
+        acv_lists.deadlines(timezone.localdate(), asset=asset),
+        f"asset-{pk}-deadlines.ics",
+    )

@@ -19,8 +19,9 @@ SOURCE = "acv"
 
 def _event(asset, kind, date, note, user=None):
     if asset is not None:
-        AssetEvent.objects.create(asset=asset, kind=kind, date=date, note=note, source=SOURCE,
-                                  recorded_by=user)
+        AssetEvent.objects.create(
+            asset=asset, kind=kind, date=date, note=note, source=SOURCE, recorded_by=user
+        )
 
 
 def _validated_save(instance):
@@ -32,15 +33,21 @@ def _validated_save(instance):
 @transaction.atomic
 def receive_nomination(nomination: Nomination, user=None) -> Nomination:
     _validated_save(nomination)
-    _event(nomination.asset, EventKind.ACV_NOMINATED, nomination.received_on,
-           f"Nominated by {nomination.body_name}; the council must decide by "
-           f"{nomination.decision_due:%-d %B %Y}.", user)
+    _event(
+        nomination.asset,
+        EventKind.ACV_NOMINATED,
+        nomination.received_on,
+        f"Nominated by {nomination.body_name}; the council must decide by "
+        f"{nomination.decision_due:%-d %B %Y}.",
+        user,
+    )
     return nomination
 
 
 @transaction.atomic
-def decide_nomination(nomination: Nomination, *, listed: bool, decided_on, reasons="",
-                      reference="", user=None):
+def decide_nomination(
+    nomination: Nomination, *, listed: bool, decided_on, reasons="", reference="", user=None
+):
     """List the land, or record it as unsuccessful with the written reasons."""
     nomination.outcome = Nomination.Outcome.LISTED if listed else Nomination.Outcome.UNSUCCESSFUL
     nomination.decided_on, nomination.decision_reasons = decided_on, reasons
@@ -53,22 +60,38 @@ def apply_decision(nomination: Nomination, *, reference="", user=None):
     """Make a recorded decision take effect once: the list entry and the timeline event.
     Officers who set the outcome in the admin come through here too."""
     if nomination.outcome == Nomination.Outcome.UNSUCCESSFUL:
-        _event_once(nomination.asset, EventKind.ACV_NOT_LISTED, nomination.decided_on,
-                    nomination.decision_reasons, user)
+        _event_once(
+            nomination.asset,
+            EventKind.ACV_NOT_LISTED,
+            nomination.decided_on,
+            nomination.decision_reasons,
+            user,
+        )
         return None
     if nomination.outcome != Nomination.Outcome.LISTED:
         return None
     entry = ListEntry.objects.filter(nomination=nomination).first()
     if entry is None:
         if nomination.asset is None:
-            raise ValidationError("Link the nomination to a place on the register before "
-                                  "listing it.")
-        entry = _validated_save(ListEntry(
-            reference=reference or nomination.reference, council=nomination.council,
-            asset=nomination.asset, nomination=nomination, listed_on=nomination.decided_on,
-        ))
-        _event(entry.asset, EventKind.ACV_LISTED, entry.listed_on,
-               f"On the list until {entry.expires_on:%-d %B %Y}.", user)
+            raise ValidationError(
+                "Link the nomination to a place on the register before listing it."
+            )
+        entry = _validated_save(
+            ListEntry(
+                reference=reference or nomination.reference,
+                council=nomination.council,
+                asset=nomination.asset,
+                nomination=nomination,
+                listed_on=nomination.decided_on,
+            )
+        )
+        _event(
+            entry.asset,
+            EventKind.ACV_LISTED,
+            entry.listed_on,
+            f"On the list until {entry.expires_on:%-d %B %Y}.",
+            user,
+        )
     return entry
 
 
@@ -80,12 +103,24 @@ def record_disposal_notice(entry: ListEntry, received_on, user=None) -> Disposal
 
 
 @transaction.atomic
-def record_bidder_request(notice: DisposalNotice, *, group_name, group_type, received_on,
-                          has_local_connection=True, user=None) -> BidderRequest:
-    request = _validated_save(BidderRequest(
-        notice=notice, group_name=group_name, group_type=group_type,
-        has_local_connection=has_local_connection, received_on=received_on,
-    ))
+def record_bidder_request(
+    notice: DisposalNotice,
+    *,
+    group_name,
+    group_type,
+    received_on,
+    has_local_connection=True,
+    user=None,
+) -> BidderRequest:
+    request = _validated_save(
+        BidderRequest(
+            notice=notice,
+            group_name=group_name,
+            group_type=group_type,
+            has_local_connection=has_local_connection,
+            received_on=received_on,
+        )
+    )
     apply_notice(notice, user)
     return request
 
@@ -93,11 +128,15 @@ def record_bidder_request(notice: DisposalNotice, *, group_name, group_type, rec
 @transaction.atomic
 def record_sale(notice: DisposalNotice, *, to_community: bool, sold_on, buyer="", user=None):
     """A relevant disposal: the sale ends the listing (Reg 2(b))."""
-    notice.outcome = (DisposalNotice.Outcome.SOLD_TO_COMMUNITY if to_community
-                      else DisposalNotice.Outcome.SOLD_TO_OTHER)
+    notice.outcome = (
+        DisposalNotice.Outcome.SOLD_TO_COMMUNITY
+        if to_community
+        else DisposalNotice.Outcome.SOLD_TO_OTHER
+    )
     notice.outcome_on, notice.buyer = sold_on, buyer
     _validated_save(notice)
     apply_notice(notice, user)
+
 
 def _event_once(asset, kind, date, note, user=None):
     if asset is None:
@@ -111,16 +150,28 @@ def apply_notice(notice: DisposalNotice, user=None):
     """Bring the timeline and the list entry in line with a notice an officer recorded or
     corrected in the admin. Safe to run again: nothing is written twice."""
     entry, asset = notice.entry, notice.entry.asset
-    _event_once(asset, EventKind.DISPOSAL_NOTICE, notice.received_on,
-                f"A community group can ask to be treated as a bidder until "
-                f"{notice.interim_last_day:%A %-d %B %Y}.", user)
+    _event_once(
+        asset,
+        EventKind.DISPOSAL_NOTICE,
+        notice.received_on,
+        f"A community group can ask to be treated as a bidder until "
+        f"{notice.interim_last_day:%A %-d %B %Y}.",
+        user,
+    )
     for request in notice.bidder_requests.all():
-        _event_once(asset, EventKind.BIDDER_REQUEST, request.received_on,
-                    f"{request.group_name} asked to be treated as a potential bidder: the "
-                    f"owner cannot sell to anyone else until after "
-                    f"{notice.full_last_day:%-d %B %Y}.", user)
-    sold = notice.outcome in (DisposalNotice.Outcome.SOLD_TO_COMMUNITY,
-                              DisposalNotice.Outcome.SOLD_TO_OTHER)
+        _event_once(
+            asset,
+            EventKind.BIDDER_REQUEST,
+            request.received_on,
+            f"{request.group_name} asked to be treated as a potential bidder: the "
+            f"owner cannot sell to anyone else until after "
+            f"{notice.full_last_day:%-d %B %Y}.",
+            user,
+        )
+    sold = notice.outcome in (
+        DisposalNotice.Outcome.SOLD_TO_COMMUNITY,
+        DisposalNotice.Outcome.SOLD_TO_OTHER,
+    )
     if sold and notice.outcome_on and entry.removed_on is None:
         entry.removed_on, entry.removal_reason = notice.outcome_on, ListEntry.RemovalReason.DISPOSED
         _validated_save(entry)
@@ -128,8 +179,9 @@ def apply_notice(notice: DisposalNotice, user=None):
         kind = EventKind.BOUGHT_BY_COMMUNITY if to_community else EventKind.OWNERSHIP_CHANGED
         buyer = f" to {notice.buyer}" if notice.buyer else ""
         _event_once(asset, kind, notice.outcome_on, f"Sold{buyer}.", user)
-        _event_once(asset, EventKind.ACV_REMOVED, notice.outcome_on,
-                    "Removed from the list on sale.", user)
+        _event_once(
+            asset, EventKind.ACV_REMOVED, notice.outcome_on, "Removed from the list on sale.", user
+        )
 
 
 @transaction.atomic
@@ -137,5 +189,10 @@ def apply_exempt_disposals(entry: ListEntry, user=None):
     """Put each exempt disposal on the timeline once; the listing stays (Reg 2(b) is
     about relevant disposals only)."""
     for disposal in entry.exempt_disposals.all():
-        _event_once(entry.asset, EventKind.EXEMPT_DISPOSAL, disposal.disposed_on,
-                    f"{disposal.get_exemption_display()}. {disposal.note}".strip(), user)
+        _event_once(
+            entry.asset,
+            EventKind.EXEMPT_DISPOSAL,
+            disposal.disposed_on,
+            f"{disposal.get_exemption_display()}. {disposal.note}".strip(),
+            user,
+        )

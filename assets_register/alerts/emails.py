@@ -36,9 +36,11 @@ def _links(delivery):
     if subscription is None:
         stop = nominator_stop_url(delivery.email)
         return {"unsubscribe": stop, "manage": None, "scope": None}
-    return {"unsubscribe": absolute(reverse("alerts_unsubscribe", args=[subscription.token])),
-            "manage": absolute(reverse("alerts_manage", args=[subscription.token])),
-            "scope": subscription.scope_name}
+    return {
+        "unsubscribe": absolute(reverse("alerts_unsubscribe", args=[subscription.token])),
+        "manage": absolute(reverse("alerts_manage", args=[subscription.token])),
+        "scope": subscription.scope_name,
+    }
 
 
 def compose(deliveries, news, frequency):
@@ -49,10 +51,16 @@ def compose(deliveries, news, frequency):
     if frequency == Frequency.IMMEDIATELY:
         subject = news[0].headline
     else:
-        subject = (f"{len(items)} update{'s' if len(items) != 1 else ''} for "
-                   f"{links['scope']}: your {frequency} digest")
-    context = {"items": items, "links": links, "frequency": frequency,
-               "digest": frequency != Frequency.IMMEDIATELY}
+        subject = (
+            f"{len(items)} update{'s' if len(items) != 1 else ''} for "
+            f"{links['scope']}: your {frequency} digest"
+        )
+    context = {
+        "items": items,
+        "links": links,
+        "frequency": frequency,
+        "digest": frequency != Frequency.IMMEDIATELY,
+    }
     message = EmailMultiAlternatives(
         subject=subject[:200],
         body=render_to_string("assets_register/email/alert.txt", context),
@@ -62,11 +70,12 @@ def compose(deliveries, news, frequency):
             "List-Unsubscribe": f"<{links['unsubscribe']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Message-ID": f"<alert-{min(d.pk for d in deliveries)}-{len(deliveries)}"
-                          f"@{settings.ALERT_MESSAGE_ID_DOMAIN}>",
+            f"@{settings.ALERT_MESSAGE_ID_DOMAIN}>",
         },
     )
-    message.attach_alternative(render_to_string("assets_register/email/alert.html", context),
-                               "text/html")
+    message.attach_alternative(
+        render_to_string("assets_register/email/alert.html", context), "text/html"
+    )
     return message
 
 
@@ -82,8 +91,11 @@ def _send_batch(deliveries, news, frequency):
     """Send one message and mark its deliveries sent, or neither."""
     ids = [d.pk for d in deliveries]
     with transaction.atomic():
-        still_pending = list(Delivery.objects.select_for_update()
-                             .filter(pk__in=ids, sent_at__isnull=True).values_list("pk", flat=True))
+        still_pending = list(
+            Delivery.objects.select_for_update()
+            .filter(pk__in=ids, sent_at__isnull=True)
+            .values_list("pk", flat=True)
+        )
         if len(still_pending) != len(ids):
             return 0  # another sender took them
         compose(deliveries, news, frequency).send()
@@ -95,16 +107,24 @@ def send_pending(frequency, today=None):
     """Send every unsent delivery of one frequency; returns the number of emails sent.
     Streams the log in subscriber order, so memory stays flat however long the backlog."""
     today = today or timezone.localdate()
-    pending = (Delivery.objects.filter(frequency=frequency, sent_at__isnull=True)
-               .select_related("event__asset__ward", "event__asset__council",
-                               "subscription__area", "subscription__asset")
-               .order_by("subscription_id", "email", "pk").iterator(chunk_size=2000))
+    pending = (
+        Delivery.objects.filter(frequency=frequency, sent_at__isnull=True)
+        .select_related(
+            "event__asset__ward",
+            "event__asset__council",
+            "subscription__area",
+            "subscription__asset",
+        )
+        .order_by("subscription_id", "email", "pk")
+        .iterator(chunk_size=2000)
+    )
     cache, sent = {}, 0
     if frequency == Frequency.IMMEDIATELY:
         batches = ([delivery] for delivery in pending)
     else:
-        batches = (list(group) for _, group in
-                   groupby(pending, key=lambda d: (d.subscription_id, d.email)))
+        batches = (
+            list(group) for _, group in groupby(pending, key=lambda d: (d.subscription_id, d.email))
+        )
     for deliveries in batches:
         news = [_news(d, today, cache) for d in deliveries]
         sent += _send_batch(deliveries, news, frequency)

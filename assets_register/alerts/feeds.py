@@ -35,15 +35,18 @@ class EventFeed(Feed):
     def __call__(self, request, *args, **kwargs):
         self.request = request
         wanted = [t for t in request.GET.get("topics", "").split(",") if t in Topic.values]
-        self.kinds = [kind for kind, topic in TOPIC_OF_EVENT.items()
-                      if not wanted or topic in wanted]
+        self.kinds = [
+            kind for kind, topic in TOPIC_OF_EVENT.items() if not wanted or topic in wanted
+        ]
         return super().__call__(request, *args, **kwargs)
 
     def events(self, assets):
-        return (AssetEvent.objects.filter(asset__in=assets.live(), kind__in=self.kinds)
-                .select_related("asset__ward", "asset__council")
-                .defer(*without_geometry("asset__ward", "asset__council"))
-                .order_by("-date", "-pk")[:FEED_LENGTH])
+        return (
+            AssetEvent.objects.filter(asset__in=assets.live(), kind__in=self.kinds)
+            .select_related("asset__ward", "asset__council")
+            .defer(*without_geometry("asset__ward", "asset__council"))
+            .order_by("-date", "-pk")[:FEED_LENGTH]
+        )
 
     def item_title(self, event):
         event.news = describe_event(event, timezone.localdate())
@@ -59,8 +62,7 @@ class EventFeed(Feed):
         return self.request.build_absolute_uri(self.item_link(event))
 
     def item_pubdate(self, event):
-        return datetime.datetime.combine(event.date, datetime.time(),
-                                         tzinfo=datetime.UTC)
+        return datetime.datetime.combine(event.date, datetime.time(), tzinfo=datetime.UTC)
 
     def item_updateddate(self, event):
         return event.recorded_at
@@ -131,10 +133,14 @@ class NearbyFeed(EventFeed):
 
 def within(circle):
     """Live assets inside the circle: bounding box in the database, exact distance after."""
-    min_lat, max_lat, min_lon, max_lon = bounding_box(circle.latitude, circle.longitude,
-                                                      circle.radius_km)
+    min_lat, max_lat, min_lon, max_lon = bounding_box(
+        circle.latitude, circle.longitude, circle.radius_km
+    )
     boxed = Asset.objects.live().in_bbox(min_lon, min_lat, max_lon, max_lat)
-    ids = [pk for pk, lat, lon in boxed.values_list("pk", "latitude", "longitude")
-           if distance_km(circle.latitude, circle.longitude, float(lat), float(lon))
-           <= circle.radius_km]
+    ids = [
+        pk
+        for pk, lat, lon in boxed.values_list("pk", "latitude", "longitude")
+        if distance_km(circle.latitude, circle.longitude, float(lat), float(lon))
+        <= circle.radius_km
+    ]
     return Asset.objects.filter(pk__in=ids)

@@ -4,8 +4,13 @@ from assets_register.core.postcodes import Postcode
 from assets_register.geo.lookup import locate_postcode
 from assets_register.models import RADIUS_KM_RANGE, Area, AreaKind, Asset, Subscription
 
-TOPIC_FIELDS = ["wants_closures", "wants_acv", "wants_disposals", "wants_expiries",
-                "wants_new_places"]
+TOPIC_FIELDS = [
+    "wants_closures",
+    "wants_acv",
+    "wants_disposals",
+    "wants_expiries",
+    "wants_new_places",
+]
 
 
 class SubscriptionChoicesForm(forms.ModelForm):
@@ -32,13 +37,19 @@ class SubscribeForm(SubscriptionChoicesForm):
     asset = forms.IntegerField(required=False, widget=forms.HiddenInput)
     postcode = forms.CharField(required=False, max_length=10, label="Postcode")
     radius_km = forms.FloatField(
-        required=False, min_value=RADIUS_KM_RANGE[0], max_value=RADIUS_KM_RANGE[1],
-        label="Distance round it, in kilometres", initial=2,
+        required=False,
+        min_value=RADIUS_KM_RANGE[0],
+        max_value=RADIUS_KM_RANGE[1],
+        label="Distance round it, in kilometres",
+        initial=2,
         help_text=f"From {RADIUS_KM_RANGE[0]:g} to {RADIUS_KM_RANGE[1]:g} km.",
-        widget=forms.NumberInput(attrs={"step": "0.5"}))
-    website = forms.CharField(required=False, label="Leave this empty",
-                              widget=forms.TextInput(attrs={"autocomplete": "off",
-                                                            "tabindex": "-1"}))
+        widget=forms.NumberInput(attrs={"step": "0.5"}),
+    )
+    website = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
     class Meta(SubscriptionChoicesForm.Meta):
         fields = ["email", *SubscriptionChoicesForm.Meta.fields]
@@ -49,8 +60,11 @@ class SubscribeForm(SubscriptionChoicesForm):
         code = self.cleaned_data["area"].strip()
         if not code:
             return None
-        area = (Area.objects.filter(gss_code=code, kind__in=[AreaKind.COUNCIL, AreaKind.WARD])
-                .current().first())
+        area = (
+            Area.objects.filter(gss_code=code, kind__in=[AreaKind.COUNCIL, AreaKind.WARD])
+            .current()
+            .first()
+        )
         if area is None:
             raise forms.ValidationError("We do not know that council or ward.")
         return area
@@ -76,8 +90,10 @@ class SubscribeForm(SubscriptionChoicesForm):
             return cleaned
         found = locate_postcode(postcode)
         if found is None:
-            self.add_error("postcode", f"We cannot find {postcode.with_space}. Check it, or "
-                                       "try a neighbour's postcode.")
+            self.add_error(
+                "postcode",
+                f"We cannot find {postcode.with_space}. Check it, or try a neighbour's postcode.",
+            )
             return cleaned
         if cleaned.get("radius_km") is None and "radius_km" not in self.errors:
             self.add_error("radius_km", "Choose a distance from 0.5 to 20 km.")

@@ -56,35 +56,49 @@ def describe_event(event, today):
     name = place(asset)
     url = asset.get_absolute_url()
     if kind == EventKind.DISPOSAL_NOTICE:
-        notice = (DisposalNotice.objects.filter(entry__asset=asset, received_on=event.date)
-                  .first())
-        action = notice and ("A community group can ask to be treated as a bidder until "
-                             f"{until(notice.interim_last_day, today)}.")
+        notice = DisposalNotice.objects.filter(entry__asset=asset, received_on=event.date).first()
+        action = notice and (
+            "A community group can ask to be treated as a bidder until "
+            f"{until(notice.interim_last_day, today)}."
+        )
         return News(f"Disposal notice received for {name}.", action or "", url)
     if kind == EventKind.BIDDER_REQUEST:
-        notice = (DisposalNotice.objects.filter(entry__asset=asset, received_on__lte=event.date)
-                  .order_by("-received_on").first())
-        action = notice and ("The owner cannot sell to anyone else until after "
-                             f"{_on(notice.full_last_day)}, so the group can raise the money.")
+        notice = (
+            DisposalNotice.objects.filter(entry__asset=asset, received_on__lte=event.date)
+            .order_by("-received_on")
+            .first()
+        )
+        action = notice and (
+            "The owner cannot sell to anyone else until after "
+            f"{_on(notice.full_last_day)}, so the group can raise the money."
+        )
         return News(f"A community group has asked to bid for {name}.", action or "", url)
     if kind == EventKind.ACV_NOMINATED:
-        nomination = (Nomination.objects.filter(asset=asset, received_on=event.date)
-                      .order_by("-pk").first())
+        nomination = (
+            Nomination.objects.filter(asset=asset, received_on=event.date).order_by("-pk").first()
+        )
         action = nomination and f"The council must decide by {_on(nomination.decision_due)}."
-        return News(f"{name} has been nominated as an asset of community value.",
-                    action or "", url)
+        return News(f"{name} has been nominated as an asset of community value.", action or "", url)
     if kind == EventKind.ACV_LISTED:
-        return News(f"{name} is now listed as an asset of community value.",
-                    "If the owner wants to sell, they must tell the council first, and a "
-                    "community group then has six weeks to ask to bid.", url)
+        return News(
+            f"{name} is now listed as an asset of community value.",
+            "If the owner wants to sell, they must tell the council first, and a "
+            "community group then has six weeks to ask to bid.",
+            url,
+        )
     if kind in TOPIC_OF_EVENT and TOPIC_OF_EVENT[kind] == Topic.CLOSURES:
-        listed = ListEntry.objects.filter(asset=asset, removed_on__isnull=True,
-                                          expires_on__gte=today).exists()
-        action = "" if listed else (
-            "A community group can nominate it as an asset of community value, so that it "
-            "cannot be sold without a chance for the community to bid.")
-        return News(f"{name}: {event.get_kind_display().lower()} ({_on(event.date)}).",
-                    action, url)
+        listed = ListEntry.objects.filter(
+            asset=asset, removed_on__isnull=True, expires_on__gte=today
+        ).exists()
+        action = (
+            ""
+            if listed
+            else (
+                "A community group can nominate it as an asset of community value, so that it "
+                "cannot be sold without a chance for the community to bid."
+            )
+        )
+        return News(f"{name}: {event.get_kind_display().lower()} ({_on(event.date)}).", action, url)
     return News(f"{name}: {event.get_kind_display().lower()} ({_on(event.date)}).", "", url)
 
 
@@ -94,8 +108,16 @@ def match_event(event):
     if topic is None or not event.asset.live:
         return 0
     subscriptions = Subscription.objects.watching(event.asset, topic)
-    rows = [Delivery(key=f"event:{event.pk}", email=s.email, subscription=s, event=event,
-                     frequency=s.frequency) for s in subscriptions]
+    rows = [
+        Delivery(
+            key=f"event:{event.pk}",
+            email=s.email,
+            subscription=s,
+            event=event,
+            frequency=s.frequency,
+        )
+        for s in subscriptions
+    ]
     Delivery.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
 
@@ -108,8 +130,11 @@ def match_new_events(today=None):
     matched = 0
     with transaction.atomic():
         cursor, _ = AlertCursor.objects.select_for_update().get_or_create(name="events")
-        events = (AssetEvent.objects.filter(pk__gt=cursor.last_event_id)
-                  .select_related("asset").order_by("pk"))
+        events = (
+            AssetEvent.objects.filter(pk__gt=cursor.last_event_id)
+            .select_related("asset")
+            .order_by("pk")
+        )
         last = cursor.last_event_id
         for event in events.iterator(chunk_size=500):
             if event.date >= oldest:
@@ -144,16 +169,30 @@ def match_reminders(today=None):
             continue
         news = describe_deadline(clock, deadline, today)
         key = f"reminder:{deadline.uid}:{bucket}"
-        for subscription in Subscription.objects.watching(deadline.asset,
-                                                          REMINDER_CLOCKS[clock]):
-            rows.append(Delivery(key=key, email=subscription.email, subscription=subscription,
-                                 frequency=Frequency.IMMEDIATELY, headline=news.headline,
-                                 action=news.action, url=news.url))
+        for subscription in Subscription.objects.watching(deadline.asset, REMINDER_CLOCKS[clock]):
+            rows.append(
+                Delivery(
+                    key=key,
+                    email=subscription.email,
+                    subscription=subscription,
+                    frequency=Frequency.IMMEDIATELY,
+                    headline=news.headline,
+                    action=news.action,
+                    url=news.url,
+                )
+            )
         nomination = _nomination_of(deadline.record)
         if nomination and nomination.send_reminders and nomination.contact_email:
-            rows.append(Delivery(key=key, email=nomination.contact_email,
-                                 frequency=Frequency.IMMEDIATELY, headline=news.headline,
-                                 action=news.action, url=news.url))
+            rows.append(
+                Delivery(
+                    key=key,
+                    email=nomination.contact_email,
+                    frequency=Frequency.IMMEDIATELY,
+                    headline=news.headline,
+                    action=news.action,
+                    url=news.url,
+                )
+            )
     Delivery.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
 
@@ -166,9 +205,15 @@ def _nomination_of(record):
 def describe_deadline(clock, deadline, today):
     name, url = place(deadline.asset), deadline.asset.get_absolute_url()
     if clock == "interim":
-        return News(f"Reminder: the window to ask to bid for {name} closes soon.",
-                    "A community group can ask to be treated as a bidder until "
-                    f"{until(deadline.day, today)}. Ask the council in writing.", url)
-    return News(f"Reminder: {name} leaves the list of assets of community value soon.",
-                f"It is on the list until {until(deadline.day, today)}. To keep it protected, "
-                "a community group can nominate it again before then.", url)
+        return News(
+            f"Reminder: the window to ask to bid for {name} closes soon.",
+            "A community group can ask to be treated as a bidder until "
+            f"{until(deadline.day, today)}. Ask the council in writing.",
+            url,
+        )
+    return News(
+        f"Reminder: {name} leaves the list of assets of community value soon.",
+        f"It is on the list until {until(deadline.day, today)}. To keep it protected, "
+        "a community group can nominate it again before then.",
+        url,
+    )

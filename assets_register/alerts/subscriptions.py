@@ -12,8 +12,12 @@ from assets_register.models import Subscription
 
 def _same_scope(subscription):
     return Subscription.objects.filter(
-        email=subscription.email, area=subscription.area, asset=subscription.asset,
-        postcode=subscription.postcode, radius_km=subscription.radius_km)
+        email=subscription.email,
+        area=subscription.area,
+        asset=subscription.asset,
+        postcode=subscription.postcode,
+        radius_km=subscription.radius_km,
+    )
 
 
 def subscribe(subscription):

@@ -22,10 +22,16 @@ def send_subscription_email(subscription_id, kind):
         "confirm_url": absolute_url("alerts_confirm", emails.confirm_token(subscription)),
         "manage_url": absolute_url("alerts_manage", subscription.token),
     }
-    subject = {"confirm": f"Confirm your alerts for {subscription.scope_name}",
-               "already": f"You already get alerts for {subscription.scope_name}"}[kind]
-    send_mail(subject, render_to_string(f"assets_register/email/subscription_{kind}.txt",
-                                        context), None, [subscription.email])
+    subject = {
+        "confirm": f"Confirm your alerts for {subscription.scope_name}",
+        "already": f"You already get alerts for {subscription.scope_name}",
+    }[kind]
+    send_mail(
+        subject,
+        render_to_string(f"assets_register/email/subscription_{kind}.txt", context),
+        None,
+        [subscription.email],
+    )
     return kind
 
 

@@ -1,7 +1,6 @@
 """Subscribe, confirm, change and stop alerts. No account: the secret link in every email
 is the key. Rate-limited per IP and per address; answers never reveal who is subscribed."""
 
-
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -16,14 +15,23 @@ from assets_register.models import Area, Asset, Nomination, Subscription
 
 
 def _over_limit(request, email=""):
-    return over_form_limit(request, "alerts", settings.ALERT_RATE_PER_IP,
-                           settings.ALERT_RATE_PER_EMAIL, email, ip_methods=["GET", "POST"])
+    return over_form_limit(
+        request,
+        "alerts",
+        settings.ALERT_RATE_PER_IP,
+        settings.ALERT_RATE_PER_EMAIL,
+        email,
+        ip_methods=["GET", "POST"],
+    )
 
 
 def _scope_from_query(request):
     """The council, ward or asset a visitor came from, for the form's heading."""
-    area = (Area.objects.filter(gss_code=request.GET.get("area", "")[:9]).current().first()
-            if request.GET.get("area") else None)
+    area = (
+        Area.objects.filter(gss_code=request.GET.get("area", "")[:9]).current().first()
+        if request.GET.get("area")
+        else None
+    )
     asset = None
     asset_id = request.GET.get("asset", "")
     if asset_id.isdecimal() and len(asset_id) < 19:  # what int() reads and a bigint holds
@@ -33,8 +41,11 @@ def _scope_from_query(request):
 
 def subscribe(request):
     area, asset = _scope_from_query(request)
-    initial = {"area": area.gss_code if area else "", "asset": asset.pk if asset else None,
-               "postcode": request.GET.get("postcode", "")[:10]}
+    initial = {
+        "area": area.gss_code if area else "",
+        "asset": asset.pk if asset else None,
+        "postcode": request.GET.get("postcode", "")[:10],
+    }
     form = SubscribeForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if _over_limit(request, request.POST.get("email", "")):
@@ -42,20 +53,32 @@ def subscribe(request):
         if form.is_valid():
             if not form.is_spam:
                 subscriptions.subscribe(form.subscription())
-            return render(request, "assets_register/alerts/check_email.html",
-                          {"email": form.cleaned_data["email"]})
-        area, asset = (form.cleaned_data.get("area") or area,
-                       form.cleaned_data.get("asset") or asset)
-    return render(request, "assets_register/alerts/subscribe.html",
-                  {"form": form, "area": area, "asset": asset})
+            return render(
+                request,
+                "assets_register/alerts/check_email.html",
+                {"email": form.cleaned_data["email"]},
+            )
+        area, asset = (
+            form.cleaned_data.get("area") or area,
+            form.cleaned_data.get("asset") or asset,
+        )
+    return render(
+        request,
+        "assets_register/alerts/subscribe.html",
+        {"form": form, "area": area, "asset": asset},
+    )
 
 
 def confirm_subscription(request, token):
     if _over_limit(request):
         return rate_limited(request, None)
     subscription = subscriptions.confirm(token)
-    return render(request, "assets_register/alerts/confirmed.html",
-                  {"subscription": subscription}, status=200 if subscription else 400)
+    return render(
+        request,
+        "assets_register/alerts/confirmed.html",
+        {"subscription": subscription},
+        status=200 if subscription else 400,
+    )
 
 
 def manage(request, token):
@@ -64,8 +87,11 @@ def manage(request, token):
     saved = request.method == "POST" and form.is_valid()
     if saved:
         form.save()
-    return render(request, "assets_register/alerts/manage.html",
-                  {"form": form, "subscription": subscription, "saved": saved})
+    return render(
+        request,
+        "assets_register/alerts/manage.html",
+        {"form": form, "subscription": subscription, "saved": saved},
+    )
 
 
 @csrf_exempt  # RFC 8058: the mail client POSTs here with no page and no cookie
@@ -76,8 +102,12 @@ def unsubscribe(request, token):
         if subscription:
             subscription.delete()
         return render(request, "assets_register/alerts/unsubscribed.html", {})
-    return render(request, "assets_register/alerts/unsubscribe.html",
-                  {"subscription": subscription}, status=200 if subscription else 404)
+    return render(
+        request,
+        "assets_register/alerts/unsubscribe.html",
+        {"subscription": subscription},
+        status=200 if subscription else 404,
+    )
 
 
 @csrf_exempt

@@ -20,8 +20,11 @@ _PATTERNS = [
     (re.compile(r"^(\d{1,2})/(\d{4})$"), ("month", "year"), DatePrecision.MONTH),
     (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), ("year", "month", "day"), DatePrecision.DAY),
     # British order only: 03/04/2021 is 3 April.
-    (re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$"), ("day", "month", "year"),
-     DatePrecision.DAY),
+    (
+        re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$"),
+        ("day", "month", "year"),
+        DatePrecision.DAY,
+    ),
 ]
 EARLIEST_YEAR = 1000
 
@@ -52,6 +55,4 @@ def parse_partial_date(text):
         if day.year < EARLIEST_YEAR:
             raise InvalidDate(f"{value!r} is too far in the past")
         return day, precision
-    raise InvalidDate(
-        f"{value[:30]!r} is not a date (use YYYY, YYYY-MM, YYYY-MM-DD or DD/MM/YYYY)"
-    )
+    raise InvalidDate(f"{value[:30]!r} is not a date (use YYYY, YYYY-MM, YYYY-MM-DD or DD/MM/YYYY)")

@@ -19,5 +19,4 @@ def bounding_box(latitude, longitude, radius_km):
     """(min_lat, max_lat, min_lon, max_lon) of a box that holds the circle."""
     lat_span = radius_km / KM_PER_DEGREE_LATITUDE
     lon_span = lat_span / max(math.cos(math.radians(latitude)), 0.01)
-    return (latitude - lat_span, latitude + lat_span, longitude - lon_span,
-            longitude + lon_span)
+    return (latitude - lat_span, latitude + lat_span, longitude - lon_span, longitude + lon_span)

@@ -42,8 +42,14 @@ def geojson_response(features, filename):
 
 
 def _ics_text(value):
-    return (str(value).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+    return (
+        str(value)
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
 
 
 def _fold(line):
@@ -62,15 +68,26 @@ def _fold(line):
 def ics_response(name, events, filename, host):
     """events: (uid, date, summary, description, url) for all-day deadlines."""
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Community Asset Register//EN",
-             "CALSCALE:GREGORIAN", "METHOD:PUBLISH", f"X-WR-CALNAME:{_ics_text(name)}"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Community Asset Register//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_ics_text(name)}",
+    ]
     for uid, day, summary, description, url in events:
         lines += [
-            "BEGIN:VEVENT", f"UID:{uid}@{host}", f"DTSTAMP:{stamp}",
+            "BEGIN:VEVENT",
+            f"UID:{uid}@{host}",
+            f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
             f"DTEND;VALUE=DATE:{day + datetime.timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{_ics_text(summary)}", f"DESCRIPTION:{_ics_text(description)}",
-            f"URL:{url}", "TRANSP:TRANSPARENT", "END:VEVENT",
+            f"SUMMARY:{_ics_text(summary)}",
+            f"DESCRIPTION:{_ics_text(description)}",
+            f"URL:{url}",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
     body = "\r\n".join(_fold(line) for line in lines) + "\r\n"

@@ -47,14 +47,18 @@ def source_name(key):
 # Every record is under the Open Government Licence except what came from OpenStreetMap,
 # which stays under the ODbL (README: "Demo data and attribution").
 LICENCES = {
-    "OGL-UK-3.0": ("Open Government Licence v3.0",
-                   "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"),
+    "OGL-UK-3.0": (
+        "Open Government Licence v3.0",
+        "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+    ),
     "ODbL-1.0": ("Open Database Licence v1.0", "https://opendatacommons.org/licenses/odbl/1-0/"),
 }
 DEFAULT_LICENCE = "OGL-UK-3.0"
-LICENCE_SUMMARY = ("Open Government Licence v3.0 (OGL-UK-3.0), except records whose licence is "
-                   "ODbL-1.0: those come from OpenStreetMap and are under the Open Database "
-                   "Licence v1.0. Keep the attribution with the data.")
+LICENCE_SUMMARY = (
+    "Open Government Licence v3.0 (OGL-UK-3.0), except records whose licence is "
+    "ODbL-1.0: those come from OpenStreetMap and are under the Open Database "
+    "Licence v1.0. Keep the attribution with the data."
+)
 
 
 def row_licence(source):

@@ -75,14 +75,17 @@ class NulCharactersMiddleware:
             return HttpResponseNotFound("Not found", content_type="text/plain")
         request.GET = _without_nul(request.GET)
         if request.method == "POST" and request.content_type in (
-                "application/x-www-form-urlencoded", "multipart/form-data"):
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
             request.POST = _without_nul(request.POST)
         return self.get_response(request)
 
 
 def _without_nul(query):
-    if not any("\x00" in key or any("\x00" in value for value in values)
-               for key, values in query.lists()):
+    if not any(
+        "\x00" in key or any("\x00" in value for value in values) for key, values in query.lists()
+    ):
         return query
     clean = QueryDict(mutable=True)
     for key, values in query.lists():

@@ -13,12 +13,18 @@ PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 def over_form_limit(request, group, per_ip, per_email, email="", ip_methods="POST"):
     """Counts a form submission against its address's and its email's allowance (groups
     `<group>-ip` and `<group>-email`); True when either is used up."""
-    by_ip = is_ratelimited(request, group=f"{group}-ip", key="ip", rate=per_ip,
-                           method=ip_methods, increment=True)
+    by_ip = is_ratelimited(
+        request, group=f"{group}-ip", key="ip", rate=per_ip, method=ip_methods, increment=True
+    )
     address = email.strip().lower()
     by_email = bool(address) and is_ratelimited(
-        request, group=f"{group}-email", key=lambda group, request: address, rate=per_email,
-        method="POST", increment=True)
+        request,
+        group=f"{group}-email",
+        key=lambda group, request: address,
+        rate=per_email,
+        method="POST",
+        increment=True,
+    )
     return by_ip or by_email
 
 

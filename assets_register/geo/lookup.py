@@ -27,9 +27,11 @@ def nearest_assets(latitude, longitude, limit=10, queryset=None):
         if len(ranked) >= limit:
             break
     ranked = ranked[:limit]
-    assets = (Asset.objects.select_related("ward", "council")
-              .defer(*without_geometry("ward", "council"))
-              .in_bulk([pk for _, pk in ranked]))
+    assets = (
+        Asset.objects.select_related("ward", "council")
+        .defer(*without_geometry("ward", "council"))
+        .in_bulk([pk for _, pk in ranked])
+    )
     return [(assets[pk], km) for km, pk in ranked]
 
 
@@ -51,7 +53,9 @@ def locate_postcode(postcode: Postcode):
     found = current_area_index().locate(lon, lat)
     areas = Area.objects.in_bulk([pk for pk in found.values() if pk])
     return PostcodePlace(
-        postcode.with_space, lat, lon,
+        postcode.with_space,
+        lat,
+        lon,
         council=areas.get(found[AreaKind.COUNCIL]),
         ward=areas.get(found[AreaKind.WARD]),
         lsoa=areas.get(found[AreaKind.LSOA]),
@@ -101,12 +105,18 @@ def search(query, limit=50):
         area_filter &= Q(name__icontains=word)
         asset_filter &= Q(name__icontains=word) | Q(address__icontains=word)
     results.areas = list(
-        Area.objects.current().filter(area_filter).exclude(kind=AreaKind.LSOA)
-        .select_related("parent").defer(*GEOMETRY_FIELDS, *without_geometry("parent"))
+        Area.objects.current()
+        .filter(area_filter)
+        .exclude(kind=AreaKind.LSOA)
+        .select_related("parent")
+        .defer(*GEOMETRY_FIELDS, *without_geometry("parent"))
         .order_by("kind", "name")[:20]
     )
     results.assets = list(
-        Asset.objects.live().filter(asset_filter).select_related("ward", "council")
-        .defer(*without_geometry("ward", "council")).order_by("name")[:limit]
+        Asset.objects.live()
+        .filter(asset_filter)
+        .select_related("ward", "council")
+        .defer(*without_geometry("ward", "council"))
+        .order_by("name")[:limit]
     )
     return results

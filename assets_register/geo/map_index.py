@@ -80,9 +80,17 @@ class MarkerIndex:
     @classmethod
     def from_database(cls):
         query = (
-            Asset.objects.live().located().order_by()
-            .values_list("pk", "name", Cast("longitude", FloatField()),
-                         Cast("latitude", FloatField()), "category", "status")
+            Asset.objects.live()
+            .located()
+            .order_by()
+            .values_list(
+                "pk",
+                "name",
+                Cast("longitude", FloatField()),
+                Cast("latitude", FloatField()),
+                "category",
+                "status",
+            )
             .query
         )
         with connection.cursor() as cursor:  # plain rows, no per-row ORM converters
@@ -122,7 +130,8 @@ class MarkerIndex:
     @staticmethod
     def _json(features, total, clustered):
         return (
-            '{"type":"FeatureCollection","features":[' + ",".join(features)
+            '{"type":"FeatureCollection","features":['
+            + ",".join(features)
             + f'],"total":{total},"clustered":{"true" if clustered else "false"}}}'
         ).encode()
 
@@ -143,12 +152,15 @@ class MarkerIndex:
     def _features(self, member, counts, mean_lon, mean_lat):
         """A cluster per cell, or the point itself when it is alone in its cell."""
         return [
-            self._point(m) if n == 1 else (
+            self._point(m)
+            if n == 1
+            else (
                 '{"type":"Feature","geometry":{"type":"Point","coordinates":'
                 f'[{x!r},{y!r}]}},"properties":{{"cluster":true,"count":{n}}}}}'
             )
-            for m, n, x, y in zip(member.tolist(), counts.tolist(), mean_lon.tolist(),
-                                  mean_lat.tolist(), strict=True)
+            for m, n, x, y in zip(
+                member.tolist(), counts.tolist(), mean_lon.tolist(), mean_lat.tolist(), strict=True
+            )
         ]
 
     def _level_cells(self, bbox, zoom, categories, statuses):
@@ -179,7 +191,10 @@ class MarkerIndex:
             member = np.empty(len(cells), dtype=np.int64)
             member[inverse] = members
             self.levels[table_key] = (
-                cells >> 32, cells & 0xFFFFFFFF, member, counts,
+                cells >> 32,
+                cells & 0xFFFFFFFF,
+                member,
+                counts,
                 np.round(np.bincount(inverse, self.longitudes[members]) / counts, 5),
                 np.round(np.bincount(inverse, self.latitudes[members]) / counts, 5),
             )
@@ -204,8 +219,7 @@ def marker_index():
 
 
 def _build(version):
-    _state.update(index=MarkerIndex.from_database(), version=version,
-                  built_at=time.monotonic())
+    _state.update(index=MarkerIndex.from_database(), version=version, built_at=time.monotonic())
 
 
 def _refresh(version):

@@ -83,8 +83,11 @@ def current_area_index():
 def assign_areas(assets, index=None):
     """Set council, ward and LSOA on located assets from their points. Returns rows changed."""
     index = index or AreaIndex()
-    rows = list(assets.located().values_list("pk", "longitude", "latitude", "council_id",
-                                               "ward_id", "lsoa_id"))
+    rows = list(
+        assets.located().values_list(
+            "pk", "longitude", "latitude", "council_id", "ward_id", "lsoa_id"
+        )
+    )
     if not rows:
         return 0
     found = index.locate_many([r[1] for r in rows], [r[2] for r in rows])

@@ -21,7 +21,8 @@ def locate_asset(asset_id):
         if not isinstance(result, Located):
             return result.reason
         Asset.objects.filter(pk=asset_id).update(
-            latitude=round(result.latitude, 6), longitude=round(result.longitude, 6),
+            latitude=round(result.latitude, 6),
+            longitude=round(result.longitude, 6),
             location_source=result.source,
         )
         outcome = f"located by {result.found_by}"

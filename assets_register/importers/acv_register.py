@@ -70,8 +70,11 @@ class RowResult:
         return "created" if self.created else "updated" if self.changes else "unchanged"
 
     def line(self, written=True):
-        verb = self.outcome if written or self.outcome == "unchanged" else {
-            "created": "would create", "updated": "would update"}[self.outcome]
+        verb = (
+            self.outcome
+            if written or self.outcome == "unchanged"
+            else {"created": "would create", "updated": "would update"}[self.outcome]
+        )
         detail = f": {', '.join(self.changes)}" if self.changes else ""
         return f"row {self.row}, {self.reference} ({self.name}): {verb}{detail}"
 
@@ -89,8 +92,15 @@ def _given(values):
     return {name: value for name, value in values.items() if value not in (None, "")}
 
 
-DATE_FIELDS = ("nomination-date", "start-date", "decision-date", "expiry-date",
-               "notification-to-sell-date", "protected-period-start-date", "end-date")
+DATE_FIELDS = (
+    "nomination-date",
+    "start-date",
+    "decision-date",
+    "expiry-date",
+    "notification-to-sell-date",
+    "protected-period-start-date",
+    "end-date",
+)
 END_FIELDS = {"expiry-date", "end-date"}  # a partial date here means the end of the period
 ONE_DAY = datetime.timedelta(days=1)
 _TRAILING_POSTCODE = re.compile(r"[,\s]*\b([A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2})\s*$", re.I)
@@ -128,7 +138,7 @@ class ACVRegisterImporter(BaseImporter):
             for position, values in enumerate(frame.head(10).itertuples(index=False)):
                 columns, ignored = map_headings(values)
                 if "reference" in columns:
-                    frame, self.row_offset = frame.iloc[position + 1:], position + 1
+                    frame, self.row_offset = frame.iloc[position + 1 :], position + 1
                     break
             else:
                 raise ImportFileError(
@@ -136,12 +146,16 @@ class ACVRegisterImporter(BaseImporter):
                     f"The file has: {', '.join(map(str, headings)) or 'no columns'}."
                 )
         if "name" not in columns and "address-text" not in columns:
-            raise ImportFileError("No name or address column was found (e.g. 'name', 'Asset "
-                                  "name', 'Property name and address').")
+            raise ImportFileError(
+                "No name or address column was found (e.g. 'name', 'Asset "
+                "name', 'Property name and address')."
+            )
         if ignored:
             self.report.notices.append(f"Ignored column(s): {', '.join(ignored)}.")
-        return [{name: values[position] for name, position in columns.items()}
-                for values in frame.itertuples(index=False)]
+        return [
+            {name: values[position] for name, position in columns.items()}
+            for values in frame.itertuples(index=False)
+        ]
 
     def reject(self, row_number, field_name, message):
         super().reject(row_number + self.row_offset, field_name, message)
@@ -172,18 +186,29 @@ class ACVRegisterImporter(BaseImporter):
         if outcome == PENDING:  # reported and skipped once rows have their numbers
             return {"reference": reference, "outcome": PENDING, "notices": notices}
         record = {
-            "reference": reference, "name": name[:255], "category": guess_category(name),
-            "address_text": address, "address": _without_postcode(address, postcode),
-            "postcode": postcode, "latitude": latitude, "longitude": longitude,
-            "location_source": LocationSource.SOURCE_DATA if latitude is not None
+            "reference": reference,
+            "name": name[:255],
+            "category": guess_category(name),
+            "address_text": address,
+            "address": _without_postcode(address, postcode),
+            "postcode": postcode,
+            "latitude": latitude,
+            "longitude": longitude,
+            "location_source": LocationSource.SOURCE_DATA
+            if latitude is not None
             else LocationSource.NONE,
-            "outcome": outcome, "removal": removal, "decision_text": cell(row, "decision"),
+            "outcome": outcome,
+            "removal": removal,
+            "decision_text": cell(row, "decision"),
             "nominated": dates["nomination-date"] or dates["start-date"],
-            "decided": dates["decision-date"], "expiry": _day(dates["expiry-date"]),
-            "disposal": dates["notification-to-sell-date"], "ended": dates["end-date"],
+            "decided": dates["decision-date"],
+            "expiry": _day(dates["expiry-date"]),
+            "disposal": dates["notification-to-sell-date"],
+            "ended": dates["end-date"],
             "nominating_group": cell(row, "nominating-group")[:255],
             "interested": cell(row, "interested-group")[:255],
-            "description": cell(row, "description"), "notes": cell(row, "notes"),
+            "description": cell(row, "description"),
+            "notes": cell(row, "notes"),
             "reasons": cell(row, "reason-unsuccessful") or cell(row, "notes"),
             "notices": notices,
         }
@@ -207,12 +232,17 @@ class ACVRegisterImporter(BaseImporter):
             except ValueError as error:
                 raise RowError("point", str(error)) from None
             if parsed is None:
-                raise RowError("point", f"{point[:40]!r} is not a point "
-                                        "(use POINT (longitude latitude) or (latitude, longitude))")
+                raise RowError(
+                    "point",
+                    f"{point[:40]!r} is not a point "
+                    "(use POINT (longitude latitude) or (latitude, longitude))",
+                )
             latitude, longitude, swapped = parsed
             if swapped:
-                notices.append(f"the point {point!r} gives longitude and latitude the other way "
-                               "round; they were swapped")
+                notices.append(
+                    f"the point {point!r} gives longitude and latitude the other way "
+                    "round; they were swapped"
+                )
             return latitude, longitude
         lat_text, lon_text = cell(row, "latitude"), cell(row, "longitude")
         if not lat_text and not lon_text:
@@ -248,8 +278,7 @@ class ACVRegisterImporter(BaseImporter):
             return UNSUCCESSFUL, None
         if dates["decision-date"] or dates["expiry-date"]:
             return LISTED, None
-        raise RowError("decision", "no decision is given, and no decision date says it was "
-                                   "listed")
+        raise RowError("decision", "no decision is given, and no decision date says it was listed")
 
     def _check_dates(self, record, protected, notices):
         nominated, decided = _day(record["nominated"]), _day(record["decided"])
@@ -262,28 +291,40 @@ class ACVRegisterImporter(BaseImporter):
                 # The periods all run from the notice (s.95), which is when protection starts.
                 record["disposal"] = protected
             if _day(record["disposal"]) and _day(record["disposal"]) < decided:
-                raise RowError("notification-to-sell-date", "the notice to sell is dated before "
-                                                            "the listing")
+                raise RowError(
+                    "notification-to-sell-date", "the notice to sell is dated before the listing"
+                )
             if _day(record["ended"]) and _day(record["ended"]) < decided:
                 raise RowError("end-date", "the removal is dated before the listing")
             if record["interested"] and not record["disposal"]:
-                notices.append(f"interested group {record['interested']!r} not recorded: "
-                               "there is no notification-to-sell-date")
+                notices.append(
+                    f"interested group {record['interested']!r} not recorded: "
+                    "there is no notification-to-sell-date"
+                )
                 record["interested"] = ""
-            triggers = [("decision-date", decided), ("nomination-date", nominated),
-                        ("notification-to-sell-date", _day(record["disposal"]))]
+            triggers = [
+                ("decision-date", decided),
+                ("nomination-date", nominated),
+                ("notification-to-sell-date", _day(record["disposal"])),
+            ]
         else:
             if not nominated and not decided:
-                raise RowError("nomination-date", f"a {record['outcome']} nomination needs its "
-                                                  "nomination or decision date")
+                raise RowError(
+                    "nomination-date",
+                    f"a {record['outcome']} nomination needs its nomination or decision date",
+                )
             if record["disposal"] or record["interested"]:
-                notices.append("notice to sell and interested group ignored: only listed "
-                               "land has them")
+                notices.append(
+                    "notice to sell and interested group ignored: only listed land has them"
+                )
             triggers = [("nomination-date", nominated or decided)]
         for name, day in triggers:
             if day and day < self.rules_from:
-                raise RowError(name, f"{day:%-d %B %Y} is before the rules took effect "
-                                     f"({self.rules_from:%-d %B %Y})")
+                raise RowError(
+                    name,
+                    f"{day:%-d %B %Y} is before the rules took effect "
+                    f"({self.rules_from:%-d %B %Y})",
+                )
 
     # Between the passes: row numbers, duplicates, locations ------------------------------------
 
@@ -295,16 +336,22 @@ class ACVRegisterImporter(BaseImporter):
         for record in records:
             reference = record["reference"]
             if reference in first_row:
-                self.reject(record["_row"], "reference",
-                            f"{reference} is also on row {first_row[reference]}")
+                self.reject(
+                    record["_row"],
+                    "reference",
+                    f"{reference} is also on row {first_row[reference]}",
+                )
                 continue
             first_row[reference] = record["_row"]
             for notice in record.pop("notices"):
                 self.note(record, notice)
             if record["outcome"] == PENDING:
                 self.report.skipped += 1
-                self.note(record, "a nomination still under consideration is not imported; "
-                                  "record it with the nomination form")
+                self.note(
+                    record,
+                    "a nomination still under consideration is not imported; "
+                    "record it with the nomination form",
+                )
                 continue
             kept.append(record)
         self._locate(kept)
@@ -320,33 +367,46 @@ class ACVRegisterImporter(BaseImporter):
                 record["latitude"], record["longitude"] = found[record["postcode"]]
                 record["location_source"] = LocationSource.POSTCODE
             elif record["latitude"] is None:
-                why = (f"postcode {record['postcode']} is not in the postcode table"
-                       if record["postcode"] else "no point and no postcode in the address")
+                why = (
+                    f"postcode {record['postcode']} is not in the postcode table"
+                    if record["postcode"]
+                    else "no point and no postcode in the address"
+                )
                 self.note(record, f"not located ({why}); imported without a location")
             record["areas"] = {"council_id": self.council.pk}
         located = [r for r in records if r["latitude"] is not None]
         if not located:
             return
-        areas = AreaIndex().locate_many([r["longitude"] for r in located],
-                                        [r["latitude"] for r in located])
+        areas = AreaIndex().locate_many(
+            [r["longitude"] for r in located], [r["latitude"] for r in located]
+        )
         for record, found_areas in zip(located, areas, strict=True):
             council_id = found_areas[AreaKind.COUNCIL]
             if council_id not in (None, self.council.pk):
                 self.note(record, f"the location is outside {self.council.name}; check it")
-            record["areas"] = {"council_id": council_id or self.council.pk,
-                               "ward_id": found_areas[AreaKind.WARD],
-                               "lsoa_id": found_areas[AreaKind.LSOA]}
+            record["areas"] = {
+                "council_id": council_id or self.council.pk,
+                "ward_id": found_areas[AreaKind.WARD],
+                "lsoa_id": found_areas[AreaKind.LSOA],
+            }
 
     # Pass 2: write ----------------------------------------------------------------------------
 
     def write(self, records):
         self.results, wanted, last_result = [], defaultdict(set), {}
         for record in self.progress(records, desc="writing", unit="row"):
-            entry = (ListEntry.objects.select_related("asset", "nomination")
-                     .filter(council=self.council, reference=record["reference"]).first())
+            entry = (
+                ListEntry.objects.select_related("asset", "nomination")
+                .filter(council=self.council, reference=record["reference"])
+                .first()
+            )
             if entry and record["outcome"] != LISTED:
-                self.reject(record["_row"], "decision", f"{record['reference']} is on the list "
-                            f"already, but this row says {record['outcome']}")
+                self.reject(
+                    record["_row"],
+                    "decision",
+                    f"{record['reference']} is on the list "
+                    f"already, but this row says {record['outcome']}",
+                )
                 continue
             result = RowResult(record["_row"], record["reference"], record["name"])
             asset = self._asset(record, entry, result)
@@ -363,17 +423,34 @@ class ACVRegisterImporter(BaseImporter):
             setattr(self.report, result.outcome, getattr(self.report, result.outcome) + 1)
 
     def _asset(self, record, entry, result):
-        asset = entry.asset if entry else Asset.objects.filter(
-            source=self.source_name, source_ref=record["reference"]).first()
-        values = {"name": record["name"], "address": record["address"],
-                  "postcode": record["postcode"], **record["areas"]}
+        asset = (
+            entry.asset
+            if entry
+            else Asset.objects.filter(
+                source=self.source_name, source_ref=record["reference"]
+            ).first()
+        )
+        values = {
+            "name": record["name"],
+            "address": record["address"],
+            "postcode": record["postcode"],
+            **record["areas"],
+        }
         if record["latitude"] is not None:
-            values.update(latitude=record["latitude"], longitude=record["longitude"],
-                          location_source=record["location_source"])
+            values.update(
+                latitude=record["latitude"],
+                longitude=record["longitude"],
+                location_source=record["location_source"],
+            )
         if asset is None:
             # The category is a guess from the name, so it is set once and left to editors.
-            asset = Asset(source=self.source_name, source_ref=record["reference"], live=True,
-                          category=record["category"], **values)
+            asset = Asset(
+                source=self.source_name,
+                source_ref=record["reference"],
+                live=True,
+                category=record["category"],
+                **values,
+            )
             asset.save()
             result.changes.append("new asset")
         elif asset.source == self.source_name:  # another dataset's asset keeps its details
@@ -385,10 +462,15 @@ class ACVRegisterImporter(BaseImporter):
 
     def _save_nomination(self, nomination, record, asset, received, result, **values):
         values = {
-            "council_id": self.council.pk, "asset_id": asset.pk, "land_name": record["name"],
-            "land_address": record["address_text"], "land_description": record["description"],
-            "body_name": record["nominating_group"], "received_on": received,
-            "council_reference": record["reference"], **values,
+            "council_id": self.council.pk,
+            "asset_id": asset.pk,
+            "land_name": record["name"],
+            "land_address": record["address_text"],
+            "land_description": record["description"],
+            "body_name": record["nominating_group"],
+            "received_on": received,
+            "council_reference": record["reference"],
+            **values,
         }
         if nomination is None:
             # A historic record: saved without clean(), the nominator's type being unknown.
@@ -405,14 +487,26 @@ class ACVRegisterImporter(BaseImporter):
         nomination = entry.nomination if entry else None
         if record["nominated"]:
             nomination = self._save_nomination(
-                nomination, record, asset, record["nominated"][0], result,
-                outcome=Nomination.Outcome.LISTED, decided_on=listed_on)
+                nomination,
+                record,
+                asset,
+                record["nominated"][0],
+                result,
+                outcome=Nomination.Outcome.LISTED,
+                decided_on=listed_on,
+            )
         expires_on = StatutoryRegime.objects.in_force_on(listed_on).last_day(
-            Clock.LISTING, listed_on)
+            Clock.LISTING, listed_on
+        )
         removal = self._removal(record, expires_on)
-        values = {"council_id": self.council.pk, "reference": record["reference"],
-                  "asset_id": asset.pk, "listed_on": listed_on,
-                  "nomination_id": nomination.pk if nomination else None, **removal}
+        values = {
+            "council_id": self.council.pk,
+            "reference": record["reference"],
+            "asset_id": asset.pk,
+            "listed_on": listed_on,
+            "nomination_id": nomination.pk if nomination else None,
+            **removal,
+        }
         if entry is None:
             entry = ListEntry(**values)
             entry.save()
@@ -423,30 +517,45 @@ class ACVRegisterImporter(BaseImporter):
             result.changes.append(f"list entry ({', '.join(changed)})")
         if record["expiry"] and record["expiry"] != entry.expires_on:
             lifts = " (the day it lifts)" if record["expiry"] == entry.expires_on + ONE_DAY else ""
-            self.note(record, f"expiry-date {record['expiry']}{lifts} differs from the last day "
-                              f"on the list, {entry.expires_on}; the computed date is kept")
+            self.note(
+                record,
+                f"expiry-date {record['expiry']}{lifts} differs from the last day "
+                f"on the list, {entry.expires_on}; the computed date is kept",
+            )
         notes = f" {record['notes']}" if record["notes"] else ""
         events = self._nominated_event(record) + [
-            (EventKind.ACV_LISTED, record["decided"],
-             f"On the list until {entry.expires_on:%-d %B %Y}.{notes}")]
+            (
+                EventKind.ACV_LISTED,
+                record["decided"],
+                f"On the list until {entry.expires_on:%-d %B %Y}.{notes}",
+            )
+        ]
         if removal:
             events.append((EventKind.ACV_REMOVED, record["ended"], removal["removal_note"]))
         return events + self._disposal(record, entry, result)
 
     def _removal(self, record, expires_on):
         ended, removal = _day(record["ended"]), record["removal"]
-        if removal == EXPIRED or (removal is None and ended
-                                  and expires_on <= ended <= expires_on + ONE_DAY):
+        if removal == EXPIRED or (
+            removal is None and ended and expires_on <= ended <= expires_on + ONE_DAY
+        ):
             return {}  # the listing ran its five years: expiry is not a removal
         if ended is None:
             if removal:
-                self.note(record, f"the decision {record['decision_text']!r} says the listing "
-                                  "ended, but there is no end-date; not recorded as removed")
+                self.note(
+                    record,
+                    f"the decision {record['decision_text']!r} says the listing "
+                    "ended, but there is no end-date; not recorded as removed",
+                )
             return {}
-        why = (f"decision: {record['decision_text']}" if record["decision_text"]
-               else "no reason given")
-        return {"removed_on": ended, "removal_reason": removal or Removal.OTHER,
-                "removal_note": f"Removed according to the council's register ({why})."}
+        why = (
+            f"decision: {record['decision_text']}" if record["decision_text"] else "no reason given"
+        )
+        return {
+            "removed_on": ended,
+            "removal_reason": removal or Removal.OTHER,
+            "removal_note": f"Removed according to the council's register ({why}).",
+        }
 
     def _disposal(self, record, entry, result):
         if not record["disposal"]:
@@ -457,34 +566,57 @@ class ACVRegisterImporter(BaseImporter):
             notice = DisposalNotice(entry=entry, received_on=day)
             notice.save()
             result.changes.append("new disposal notice")
-        events = [(EventKind.DISPOSAL_NOTICE, record["disposal"],
-                   "A community group can ask to be treated as a bidder until "
-                   f"{notice.interim_last_day:%A %-d %B %Y}.")]
+        events = [
+            (
+                EventKind.DISPOSAL_NOTICE,
+                record["disposal"],
+                "A community group can ask to be treated as a bidder until "
+                f"{notice.interim_last_day:%A %-d %B %Y}.",
+            )
+        ]
         group = record["interested"]
         if group:
             if not notice.bidder_requests.filter(group_name=group).exists():
                 # The register names the group but not the day it asked, nor its legal form.
-                BidderRequest(notice=notice, group_name=group, group_type=BodyType.OTHER,
-                              received_on=day).save()
+                BidderRequest(
+                    notice=notice, group_name=group, group_type=BodyType.OTHER, received_on=day
+                ).save()
                 result.changes.append("new bidder request")
-            events.append((EventKind.BIDDER_REQUEST, record["disposal"],
-                           f"{group} asked to be treated as a potential bidder (the register "
-                           "gives no date for the request): the owner cannot sell to anyone "
-                           f"else until after {notice.full_last_day:%-d %B %Y}."))
+            events.append(
+                (
+                    EventKind.BIDDER_REQUEST,
+                    record["disposal"],
+                    f"{group} asked to be treated as a potential bidder (the register "
+                    "gives no date for the request): the owner cannot sell to anyone "
+                    f"else until after {notice.full_last_day:%-d %B %Y}.",
+                )
+            )
         return events
 
     def _nomination(self, record, asset, result):
         received = record["nominated"] or record["decided"]
-        existing = (Nomination.objects.filter(council=self.council, asset=asset)
-                    .exclude(outcome=Nomination.Outcome.LISTED).order_by("pk").first())
-        self._save_nomination(existing, record, asset, received[0], result,
-                              outcome=record["outcome"], decided_on=_day(record["decided"]),
-                              decision_reasons=record["reasons"])
+        existing = (
+            Nomination.objects.filter(council=self.council, asset=asset)
+            .exclude(outcome=Nomination.Outcome.LISTED)
+            .order_by("pk")
+            .first()
+        )
+        self._save_nomination(
+            existing,
+            record,
+            asset,
+            received[0],
+            result,
+            outcome=record["outcome"],
+            decided_on=_day(record["decided"]),
+            decision_reasons=record["reasons"],
+        )
         result.created = existing is None
         events = self._nominated_event(record)
         if record["outcome"] == UNSUCCESSFUL:
-            events.append((EventKind.ACV_NOT_LISTED, record["decided"] or received,
-                           record["reasons"]))
+            events.append(
+                (EventKind.ACV_NOT_LISTED, record["decided"] or received, record["reasons"])
+            )
         elif record["decided"]:
             events.append((EventKind.NOTE, record["decided"], "The nomination was withdrawn."))
         return events
@@ -493,18 +625,31 @@ class ACVRegisterImporter(BaseImporter):
         if not record["nominated"]:
             return []
         group = record["nominating_group"]
-        return [(EventKind.ACV_NOMINATED, record["nominated"],
-                 f"Nominated by {group}." if group else "Nominated.")]
+        return [
+            (
+                EventKind.ACV_NOMINATED,
+                record["nominated"],
+                f"Nominated by {group}." if group else "Nominated.",
+            )
+        ]
 
     def _events(self, asset, events, result):
-        existing = {(event.kind, event.date): event for event in
-                    AssetEvent.objects.filter(asset=asset, source=self.event_source)}
+        existing = {
+            (event.kind, event.date): event
+            for event in AssetEvent.objects.filter(asset=asset, source=self.event_source)
+        }
         added = changed = 0
         for kind, (day, precision), note in events:
             event = existing.get((kind, day))
             if event is None:
-                AssetEvent.objects.create(asset=asset, kind=kind, date=day, note=note,
-                                          date_precision=precision, source=self.event_source)
+                AssetEvent.objects.create(
+                    asset=asset,
+                    kind=kind,
+                    date=day,
+                    note=note,
+                    date_precision=precision,
+                    source=self.event_source,
+                )
                 added += 1
             elif (event.date_precision, event.note) != (precision, note):
                 event.date_precision, event.note = precision, note
@@ -513,8 +658,7 @@ class ACVRegisterImporter(BaseImporter):
         if added:
             result.changes.append(f"{added} timeline event{'s' if added > 1 else ''}")
         if changed:
-            result.changes.append(f"{changed} timeline event{'s' if changed > 1 else ''} "
-                                  "reworded")
+            result.changes.append(f"{changed} timeline event{'s' if changed > 1 else ''} reworded")
 
     def _remove_outdated_events(self, wanted, last_result):
         """Events this import wrote earlier that the file no longer gives (a corrected date)."""
@@ -523,21 +667,25 @@ class ACVRegisterImporter(BaseImporter):
             outdated = [event.pk for event in ours if (event.kind, event.date) not in keys]
             if outdated:
                 AssetEvent.objects.filter(pk__in=outdated).delete()
-                last_result[asset_id].changes.append(f"{len(outdated)} outdated timeline "
-                                                     "event(s) removed")
+                last_result[asset_id].changes.append(
+                    f"{len(outdated)} outdated timeline event(s) removed"
+                )
 
     def after_commit(self):
         bump_map_version()
 
     def row_lines(self, *, written=True, verbose=False):
         """One line per created or updated row (and unchanged ones when verbose)."""
-        return [result.line(written) for result in self.results
-                if verbose or result.outcome != "unchanged"]
+        return [
+            result.line(written)
+            for result in self.results
+            if verbose or result.outcome != "unchanged"
+        ]
 
 
 def _without_postcode(address, postcode):
     """The address without a trailing postcode, which the asset keeps in its own field."""
     match = _TRAILING_POSTCODE.search(address)
     if match and postcode and Postcode.parse_or_none(match.group(1)) == Postcode.parse(postcode):
-        return address[:match.start()]
+        return address[: match.start()]
     return address

@@ -41,15 +41,22 @@ class ImportKind:
 
 def can_import(user):
     return user.has_perm("assets_register.change_listentry") or user.has_perm(
-        "assets_register.change_asset")
+        "assets_register.change_asset"
+    )
 
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(label="What the file holds", choices=ImportKind.CHOICES,
-                             widget=forms.RadioSelect, initial=ImportKind.ACV)
-    council = forms.ModelChoiceField(queryset=Area.objects.none(), required=False,
-                                     help_text="Whose list it is (for a list of assets of "
-                                               "community value).")
+    kind = forms.ChoiceField(
+        label="What the file holds",
+        choices=ImportKind.CHOICES,
+        widget=forms.RadioSelect,
+        initial=ImportKind.ACV,
+    )
+    council = forms.ModelChoiceField(
+        queryset=Area.objects.none(),
+        required=False,
+        help_text="Whose list it is (for a list of assets of community value).",
+    )
     file = forms.FileField(help_text="CSV, TSV or XLSX, up to 50 MB.")
 
     def __init__(self, *args, user, **kwargs):
@@ -75,9 +82,13 @@ class UploadForm(forms.Form):
         if kind == ImportKind.ACV and not cleaned.get("council"):
             self.add_error("council", "Choose the council whose list this is.")
         if kind == ImportKind.ASSETS and not (
-                self.user.is_superuser or self.user.has_perm(EVERY_COUNCIL)):
-            self.add_error("kind", "Importing places can touch any council's records, so it "
-                                   "is open only to editors of every council.")
+            self.user.is_superuser or self.user.has_perm(EVERY_COUNCIL)
+        ):
+            self.add_error(
+                "kind",
+                "Importing places can touch any council's records, so it "
+                "is open only to editors of every council.",
+            )
         return cleaned
 
 
@@ -85,8 +96,9 @@ def _importer(plan, file, dry_run):
     if plan["kind"] == ImportKind.ACV:
         council = Area.objects.get(pk=plan["council"])
         return ACVRegisterImporter(file, council=council, dry_run=dry_run)
-    return GenericAssetCsvImporter(file, source_name=Path(plan["original"]).stem[:50],
-                                   dry_run=dry_run)
+    return GenericAssetCsvImporter(
+        file, source_name=Path(plan["original"]).stem[:50], dry_run=dry_run
+    )
 
 
 def _run(plan, dry_run):
@@ -117,16 +129,28 @@ def import_view(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         stored = storages["private"].save(
-            f"imports/{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}", upload)
-        plan = {"kind": form.cleaned_data["kind"], "stored": stored, "original": upload.name,
-                "council": getattr(form.cleaned_data.get("council"), "pk", None),
-                "user": request.user.pk}
+            f"imports/{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}", upload
+        )
+        plan = {
+            "kind": form.cleaned_data["kind"],
+            "stored": stored,
+            "original": upload.name,
+            "council": getattr(form.cleaned_data.get("council"), "pk", None),
+            "user": request.user.pk,
+        }
         report, lines = _run(plan, dry_run=True)
-        return render(request, "assets_register/admin/import.html", {
-            "step": "preview", "report": report, "lines": lines, "plan": plan,
-            "token": sign(plan, UPLOAD_SALT)})
-    return render(request, "assets_register/admin/import.html", {"step": "upload",
-                                                                 "form": form})
+        return render(
+            request,
+            "assets_register/admin/import.html",
+            {
+                "step": "preview",
+                "report": report,
+                "lines": lines,
+                "plan": plan,
+                "token": sign(plan, UPLOAD_SALT),
+            },
+        )
+    return render(request, "assets_register/admin/import.html", {"step": "upload", "form": form})
 
 
 def _confirm(request):
@@ -135,12 +159,16 @@ def _confirm(request):
         return redirect("register_import")
     allowed = councils_of(request.user)
     if plan["user"] != request.user.pk or (
-            plan["council"] and allowed is not None and plan["council"] not in allowed):
+        plan["council"] and allowed is not None and plan["council"] not in allowed
+    ):
         raise PermissionDenied
     report, lines = _run(plan, dry_run=False)
     storages["private"].delete(plan["stored"])
-    return render(request, "assets_register/admin/import.html", {
-        "step": "done", "report": report, "lines": lines, "plan": plan})
+    return render(
+        request,
+        "assets_register/admin/import.html",
+        {"step": "done", "report": report, "lines": lines, "plan": plan},
+    )
 
 
 @hooks.register("register_admin_urls")
@@ -155,5 +183,6 @@ class ImportMenuItem(MenuItem):
 
 @hooks.register("register_register_menu_item")
 def register_import_menu_item():
-    return ImportMenuItem("Import a spreadsheet", reverse("register_import"), icon_name="upload",
-                          order=900)
+    return ImportMenuItem(
+        "Import a spreadsheet", reverse("register_import"), icon_name="upload", order=900
+    )

@@ -16,10 +16,31 @@ from assets_register.importers.base import BaseImporter, ImportFileError, RowErr
 from assets_register.models import Area, AreaKind, PostcodeLocation
 
 # Property names used by ONS/OS boundary files, newest first.
-CODE_PROPERTIES = ("LAD24CD", "LAD23CD", "LAD22CD", "WD24CD", "WD23CD", "WD22CD", "WD13CD",
-                   "LSOA21CD", "LSOA11CD", "code", "gss_code")
-NAME_PROPERTIES = ("LAD24NM", "LAD23NM", "LAD22NM", "WD24NM", "WD23NM", "WD22NM", "WD13NM",
-                   "LSOA21NM", "LSOA11NM", "name")
+CODE_PROPERTIES = (
+    "LAD24CD",
+    "LAD23CD",
+    "LAD22CD",
+    "WD24CD",
+    "WD23CD",
+    "WD22CD",
+    "WD13CD",
+    "LSOA21CD",
+    "LSOA11CD",
+    "code",
+    "gss_code",
+)
+NAME_PROPERTIES = (
+    "LAD24NM",
+    "LAD23NM",
+    "LAD22NM",
+    "WD24NM",
+    "WD23NM",
+    "WD22NM",
+    "WD13NM",
+    "LSOA21NM",
+    "LSOA11NM",
+    "name",
+)
 PARENT_PROPERTIES = ("LAD_CD", "LAD24CD", "LAD22CD")
 # About 50 m: enough for a choropleth, a tenth of the bytes.
 DISPLAY_TOLERANCE = 0.0005
@@ -51,15 +72,22 @@ class BoundaryImporter(BaseImporter):
                 f"{', '.join(CODE_PROPERTIES)} / {', '.join(NAME_PROPERTIES)}); "
                 f"found {', '.join(properties) or 'none'}."
             )
-        self.parent_property = next(
-            (p for p in PARENT_PROPERTIES if p in properties and p != self.code_property), None
-        ) if self.kind != AreaKind.COUNCIL else None  # else a council may become its own parent
+        self.parent_property = (
+            next(
+                (p for p in PARENT_PROPERTIES if p in properties and p != self.code_property), None
+            )
+            if self.kind != AreaKind.COUNCIL
+            else None
+        )  # else a council may become its own parent
         return features
 
     def read_features(self):
         try:
-            raw = Path(self.source).read_bytes() if not hasattr(self.source, "read") else (
-                self.source.read())
+            raw = (
+                Path(self.source).read_bytes()
+                if not hasattr(self.source, "read")
+                else (self.source.read())
+            )
             data = json.loads(raw)
         except FileNotFoundError:
             raise ImportFileError(f"There is no file at {self.source}.") from None
@@ -85,8 +113,13 @@ class BoundaryImporter(BaseImporter):
         geometry = feature.get("geometry")
         try:
             shape = geometry_from_geojson(geometry)
-        except (AttributeError, KeyError, TypeError, ValueError,
-                shapely.errors.ShapelyError) as error:  # GEOSException, GeometryTypeError
+        except (
+            AttributeError,
+            KeyError,
+            TypeError,
+            ValueError,
+            shapely.errors.ShapelyError,
+        ) as error:  # GEOSException, GeometryTypeError
             raise RowError("geometry", f"not a usable geometry ({error})") from None
         if shape.geom_type not in ("Polygon", "MultiPolygon", "GeometryCollection"):
             raise RowError("geometry", f"a {shape.geom_type} is not an area")
@@ -98,20 +131,20 @@ class BoundaryImporter(BaseImporter):
             "gss_code": code,
             "name": _text(properties.get(self.name_property) or code)[:200],
             "parent_code": str(properties.get(self.parent_property) or "").strip()
-            if self.parent_property else "",
+            if self.parent_property
+            else "",
             "boundary": geometry,
             "boundary_display": _rounded(mapping(simplified)),
             "bbox": (min_lon, min_lat, max_lon, max_lat),
         }
 
     def write(self, records):
-        councils = dict(
-            Area.objects.councils().current().values_list("gss_code", "pk")
-        )
+        councils = dict(Area.objects.councils().current().values_list("gss_code", "pk"))
         existing = {
             area.gss_code: area
             for area in Area.objects.filter(
-                kind=self.kind, valid_from=self.valid_from,
+                kind=self.kind,
+                valid_from=self.valid_from,
                 gss_code__in=[r["gss_code"] for r in records],
             )
         }
@@ -134,8 +167,9 @@ class BoundaryImporter(BaseImporter):
             }
             area = existing.get(record["gss_code"])
             if area is None:
-                Area.objects.create(gss_code=record["gss_code"], valid_from=self.valid_from,
-                                    **values)
+                Area.objects.create(
+                    gss_code=record["gss_code"], valid_from=self.valid_from, **values
+                )
                 self.report.created += 1
             elif any(getattr(area, key) != value for key, value in values.items()):
                 Area.objects.filter(pk=area.pk).update(**values)
@@ -203,7 +237,8 @@ class PostcodeImporter(BaseImporter):
             "latitude": latitude,
             "longitude": longitude,
             # isdecimal, not isdigit: int() cannot read '²'; a quality is at most 2 digits
-            "positional_quality": int(quality) if quality.isdecimal() and len(quality) < 4
+            "positional_quality": int(quality)
+            if quality.isdecimal() and len(quality) < 4
             else None,
             "council_code": text(row, "admin_district_code")[:9],
             "ward_code": text(row, "admin_ward_code")[:9],
@@ -230,7 +265,10 @@ class PostcodeImporter(BaseImporter):
                 self.report.updated += 1
             changed.append(PostcodeLocation(**{k: v for k, v in record.items() if k != "_row"}))
         PostcodeLocation.objects.bulk_create(
-            changed, batch_size=2000, update_conflicts=True, unique_fields=["postcode"],
+            changed,
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["postcode"],
             update_fields=list(fields),
         )
 
@@ -261,8 +299,9 @@ class DeprivationImporter(BaseImporter):
     def write(self, records):
         areas = {
             area.gss_code: area
-            for area in Area.objects.filter(kind=AreaKind.LSOA).only("gss_code", "imd_rank",
-                                                                   "imd_decile")
+            for area in Area.objects.filter(kind=AreaKind.LSOA).only(
+                "gss_code", "imd_rank", "imd_decile"
+            )
         }
         changed = []
         for record in records:

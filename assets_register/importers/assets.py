@@ -19,8 +19,20 @@ from assets_register.models import (
 )
 
 ASSET_FIELDS = (
-    "name", "category", "address", "postcode", "latitude", "longitude", "location_source",
-    "uprn", "osm_id", "ownership", "operator", "council_id", "ward_id", "lsoa_id",
+    "name",
+    "category",
+    "address",
+    "postcode",
+    "latitude",
+    "longitude",
+    "location_source",
+    "uprn",
+    "osm_id",
+    "ownership",
+    "operator",
+    "council_id",
+    "ward_id",
+    "lsoa_id",
 )
 SIX_PLACES = Decimal("0.000001")
 
@@ -95,9 +107,16 @@ class AssetImporter(BaseImporter):
 
     def base_record(self, row, **fields):
         record = {
-            "address": "", "postcode": "", "latitude": None, "longitude": None,
-            "location_source": LocationSource.NONE, "uprn": "", "osm_id": "",
-            "ownership": Ownership.UNKNOWN, "operator": "", "events": [],
+            "address": "",
+            "postcode": "",
+            "latitude": None,
+            "longitude": None,
+            "location_source": LocationSource.NONE,
+            "uprn": "",
+            "osm_id": "",
+            "ownership": Ownership.UNKNOWN,
+            "operator": "",
+            "events": [],
         }
         record.update(fields)
         if not record.get("name"):
@@ -148,7 +167,9 @@ class AssetImporter(BaseImporter):
             asset = existing.get(record["source_ref"])
             if asset is None:
                 asset = Asset(
-                    source=self.source_name, source_ref=record["source_ref"], live=True,
+                    source=self.source_name,
+                    source_ref=record["source_ref"],
+                    live=True,
                     **{name: record[name] for name in ASSET_FIELDS},
                 )
                 to_create.append(asset)
@@ -196,10 +217,16 @@ class AssetImporter(BaseImporter):
             for kind, date, precision, note in record["events"]:
                 event = existing.get((asset.pk, kind, date))
                 if event is None:
-                    to_create.append(AssetEvent(
-                        asset_id=asset.pk, kind=kind, date=date, date_precision=precision,
-                        note=note, source=self.source_name,
-                    ))
+                    to_create.append(
+                        AssetEvent(
+                            asset_id=asset.pk,
+                            kind=kind,
+                            date=date,
+                            date_precision=precision,
+                            note=note,
+                            source=self.source_name,
+                        )
+                    )
                     touched.add(record["source_ref"])
                 elif (event.date_precision, event.note) != (precision, note):
                     event.date_precision, event.note = precision, note

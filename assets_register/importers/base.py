@@ -105,9 +105,16 @@ def read_table(source, *, sep=None):
         raise ImportFileError(f"There is no file at {name}.") from None
     except pd.errors.EmptyDataError:
         raise ImportFileError("The file is empty.") from None
-    except (pd.errors.ParserError, ValueError, OSError,
-            EOFError, zlib.error,  # a broken .gz
-            zipfile.BadZipFile, KeyError, ParseError) as error:  # a broken XLSX
+    except (
+        pd.errors.ParserError,
+        ValueError,
+        OSError,
+        EOFError,
+        zlib.error,  # a broken .gz
+        zipfile.BadZipFile,
+        KeyError,
+        ParseError,
+    ) as error:  # a broken XLSX
         raise ImportFileError(f"The file could not be read as a table: {error}") from None
     frame.columns = [str(column).strip() for column in frame.columns]
     return frame, notices
@@ -186,9 +193,7 @@ class BaseImporter:
             key = self.row_key(record)
             if key is not None:
                 if key in first_row_of_key:
-                    self.reject(
-                        row_number, "", f"duplicate of row {first_row_of_key[key]} ({key})"
-                    )
+                    self.reject(row_number, "", f"duplicate of row {first_row_of_key[key]} ({key})")
                     continue
                 first_row_of_key[key] = row_number
             record["_row"] = row_number

@@ -18,11 +18,13 @@ class ImportCommand(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help="the file to import")
         parser.add_argument(
-            "--dry-run", action="store_true",
+            "--dry-run",
+            action="store_true",
             help="validate and report what would change, writing nothing",
         )
         parser.add_argument(
-            "--strict", action="store_true",
+            "--strict",
+            action="store_true",
             help="write nothing if any row is rejected",
         )
 

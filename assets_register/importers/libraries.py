@@ -47,9 +47,7 @@ class PublicLibrariesImporter(AssetImporter):
 
     def parse_row(self, row):
         name, authority = text(row, "name"), text(row, "authority")
-        address = ", ".join(
-            part for part in (text(row, f"address{n}") for n in (1, 2, 3)) if part
-        )
+        address = ", ".join(part for part in (text(row, f"address{n}") for n in (1, 2, 3)) if part)
         models = [text(row, f"operation_{year % 100}") for year in OPERATION_YEARS]
         ownership = Ownership.UNKNOWN
         for code in models:
@@ -74,8 +72,9 @@ class PublicLibrariesImporter(AssetImporter):
             events.append((EventKind.OPENED, opened, DatePrecision.YEAR, ""))
         if closed:
             events.append((EventKind.CLOSED, closed, DatePrecision.YEAR, ""))
-        events += self.changes_between_returns(models, known_opening=bool(opened),
-                                               known_closure=bool(closed))
+        events += self.changes_between_returns(
+            models, known_opening=bool(opened), known_closure=bool(closed)
+        )
         record["events"] = events
         return record
 
@@ -88,9 +87,14 @@ class PublicLibrariesImporter(AssetImporter):
             since = f"(DCMS returns for {previous_year} and {year})"
             if code in OPERATING_MODELS:
                 if previous in OPERATING_MODELS and code != previous:
-                    events.append(_event(EventKind.OWNERSHIP_CHANGED, year,
-                                         f"Was {OPERATING_MODELS[previous][0]}; "
-                                         f"{OPERATING_MODELS[code][0]} by {year} {since}."))
+                    events.append(
+                        _event(
+                            EventKind.OWNERSHIP_CHANGED,
+                            year,
+                            f"Was {OPERATING_MODELS[previous][0]}; "
+                            f"{OPERATING_MODELS[code][0]} by {year} {since}.",
+                        )
+                    )
                 elif previous == NOT_YET_OPEN and not known_opening:
                     events.append(_event(EventKind.OPENED, year, f"Open by {year} {since}."))
                 elif previous in (CLOSED, TEMPORARILY_CLOSED):
@@ -100,8 +104,13 @@ class PublicLibrariesImporter(AssetImporter):
                 if not known_closure:
                     events.append(_event(EventKind.CLOSED, year, f"Closed by {year} {since}."))
             elif code == TEMPORARILY_CLOSED and previous in OPERATING_MODELS:
-                events.append(_event(EventKind.TEMPORARILY_CLOSED, year,
-                                     f"Temporarily closed in the {year} return {since}."))
+                events.append(
+                    _event(
+                        EventKind.TEMPORARILY_CLOSED,
+                        year,
+                        f"Temporarily closed in the {year} return {since}.",
+                    )
+                )
             if code:
                 previous, previous_year = code, year
         return events

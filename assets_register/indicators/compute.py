@@ -53,8 +53,7 @@ OPEN_AFTER = {
     if kind not in THREAT_KINDS
 }
 STARTS_NOT_OPEN = {EventKind.OPENED, EventKind.REOPENED}
-KIND_COLUMN = {AreaKind.COUNCIL: "council_id", AreaKind.WARD: "ward_id",
-               AreaKind.LSOA: "lsoa_id"}
+KIND_COLUMN = {AreaKind.COUNCIL: "council_id", AreaKind.WARD: "ward_id", AreaKind.LSOA: "lsoa_id"}
 
 
 @dataclass
@@ -101,14 +100,21 @@ def _days(values):
 def load_places(assets=None):
     """Live places to meet with their areas, and their status-changing events."""
     assets = (assets if assets is not None else Asset.objects.all()).live().places_to_meet()
-    places = pd.DataFrame.from_records(
-        list(assets.values_list("pk", "council_id", "ward_id", "lsoa_id")),
-        columns=["asset_id", "council_id", "ward_id", "lsoa_id"],
-    ).astype("float64").astype({"asset_id": np.int64})
+    places = (
+        pd.DataFrame.from_records(
+            list(assets.values_list("pk", "council_id", "ward_id", "lsoa_id")),
+            columns=["asset_id", "council_id", "ward_id", "lsoa_id"],
+        )
+        .astype("float64")
+        .astype({"asset_id": np.int64})
+    )
     events = pd.DataFrame.from_records(
-        list(AssetEvent.objects.filter(
-            asset__in=assets, kind__in=list(OPEN_AFTER),
-        ).values_list("asset_id", "date", "date_precision", "kind", "pk")),
+        list(
+            AssetEvent.objects.filter(
+                asset__in=assets,
+                kind__in=list(OPEN_AFTER),
+            ).values_list("asset_id", "date", "date_precision", "kind", "pk")
+        ),
         columns=["asset_id", "date", "precision", "kind", "pk"],
     )
     return places, events
@@ -127,32 +133,41 @@ class History:
         )
         events = events[(events["day"] <= on_day) & events["position"].notna()]
         events = events.astype({"position": np.int64}).sort_values(
-            ["position", "day", "pk"], kind="stable")
+            ["position", "day", "pk"], kind="stable"
+        )
         self.events = events.assign(effective=self._effective_days(events, on_day))
         self.position = events["position"].to_numpy()
         self.open_after = events["kind"].map(OPEN_AFTER).to_numpy(dtype=bool)
         self.first = np.r_[True, self.position[1:] != self.position[:-1]][: len(events)]
         self.initially_open = np.ones(len(places), dtype=bool)
-        self.initially_open[self.position[self.first]] = ~events["kind"].isin(
-            STARTS_NOT_OPEN).to_numpy()[self.first]
+        self.initially_open[self.position[self.first]] = (
+            ~events["kind"].isin(STARTS_NOT_OPEN).to_numpy()[self.first]
+        )
         # Events sorted by place, then effective day: one sorted key searches them all.
         self.origin = int(self.events["effective"].min()) if len(events) else on_day
         self.span = on_day - self.origin + 2
-        self.keys = self.position * self.span + (self.events["effective"].to_numpy()
-                                                 - self.origin)
+        self.keys = self.position * self.span + (self.events["effective"].to_numpy() - self.origin)
 
     @staticmethod
     def _effective_days(events, on_day):
         day = events["day"].to_numpy().astype("datetime64[D]")
         year_middle = (day.astype("datetime64[Y]").astype("datetime64[M]") + 6).astype(
-            "datetime64[D]")
+            "datetime64[D]"
+        )
         month_middle = day.astype("datetime64[M]").astype("datetime64[D]") + 14
         precision = events["precision"].to_numpy()
-        middle = np.where(precision == DatePrecision.YEAR, year_middle,
-                          np.where(precision == DatePrecision.MONTH, month_middle, day))
+        middle = np.where(
+            precision == DatePrecision.YEAR,
+            year_middle,
+            np.where(precision == DatePrecision.MONTH, month_middle, day),
+        )
         effective = np.minimum(middle.astype(np.int64), on_day)
-        return pd.Series(effective, index=events.index).groupby(
-            events["position"].to_numpy()).cummax().to_numpy()
+        return (
+            pd.Series(effective, index=events.index)
+            .groupby(events["position"].to_numpy())
+            .cummax()
+            .to_numpy()
+        )
 
     def open_on(self, day):
         """A boolean per place: open on this date."""
@@ -175,8 +190,10 @@ class History:
 
     def changes_since(self, day):
         """(closures, openings) per place, counting changes effective after `day`."""
-        return [np.bincount(self.position[mask], minlength=len(self.asset_ids))
-                for mask in self.change_masks(day)]
+        return [
+            np.bincount(self.position[mask], minlength=len(self.asset_ids))
+            for mask in self.change_masks(day)
+        ]
 
 
 def per_place_figures(places, events, on):
@@ -202,14 +219,45 @@ def closures_since(assets, start, on):
 
 def load_areas(kind, on):
     frame = pd.DataFrame.from_records(
-        list(Area.objects.current(on).filter(kind=kind).values_list(
-            "pk", "parent_id", "parent__kind", "population", "imd_rank", "imd_decile",
-            "min_longitude", "min_latitude", "max_longitude", "max_latitude")),
-        columns=["area_id", "parent_id", "parent_kind", "population", "imd_rank",
-                 "imd_decile", "min_lon", "min_lat", "max_lon", "max_lat"],
+        list(
+            Area.objects.current(on)
+            .filter(kind=kind)
+            .values_list(
+                "pk",
+                "parent_id",
+                "parent__kind",
+                "population",
+                "imd_rank",
+                "imd_decile",
+                "min_longitude",
+                "min_latitude",
+                "max_longitude",
+                "max_latitude",
+            )
+        ),
+        columns=[
+            "area_id",
+            "parent_id",
+            "parent_kind",
+            "population",
+            "imd_rank",
+            "imd_decile",
+            "min_lon",
+            "min_lat",
+            "max_lon",
+            "max_lat",
+        ],
     ).set_index("area_id")
-    numeric = ["parent_id", "population", "imd_rank", "imd_decile", "min_lon", "min_lat",
-               "max_lon", "max_lat"]
+    numeric = [
+        "parent_id",
+        "population",
+        "imd_rank",
+        "imd_decile",
+        "min_lon",
+        "min_lat",
+        "max_lon",
+        "max_lat",
+    ]
     # Columns that are all None come back as objects; make every number a float (NaN).
     return frame.astype(dict.fromkeys(numeric, "float64"))
 
@@ -228,16 +276,21 @@ def lsoa_members(on, lsoas):
     Good enough to average deprivation ranks; LSOAs do not nest exactly in wards anyway.
     """
     ward_ids, boundaries = [], []
-    for pk, boundary in Area.objects.current(on).wards().filter(
-            boundary_display__isnull=False).values_list("pk", "boundary_display"):
+    for pk, boundary in (
+        Area.objects.current(on)
+        .wards()
+        .filter(boundary_display__isnull=False)
+        .values_list("pk", "boundary_display")
+    ):
         ward_ids.append(pk)
         boundaries.append(geometry_from_geojson(boundary))
     lsoas = lsoas[lsoas["min_lon"].notna()]
     if not ward_ids or lsoas.empty:
         return pd.Series(dtype=float)
     tree = shapely.STRtree(boundaries)
-    centres = shapely.points((lsoas["min_lon"] + lsoas["max_lon"]) / 2,
-                             (lsoas["min_lat"] + lsoas["max_lat"]) / 2)
+    centres = shapely.points(
+        (lsoas["min_lon"] + lsoas["max_lon"]) / 2, (lsoas["min_lat"] + lsoas["max_lat"]) / 2
+    )
     point_at, ward_at = tree.query(centres, predicate="intersects")
     found = pd.Series(np.array(ward_ids)[ward_at], index=lsoas.index.to_numpy()[point_at])
     return found[~found.index.duplicated()]
@@ -253,14 +306,19 @@ def derived_imd_deciles(member_of, lsoas):
     all_known = weights.notna().groupby(ranked["group"]).transform("all")
     weight = weights.where(all_known, 1.0)
     mean_rank = (ranked["imd_rank"] * weight).groupby(ranked["group"]).sum() / weight.groupby(
-        ranked["group"]).sum()
+        ranked["group"]
+    ).sum()
     return np.ceil(mean_rank * 10 / IMD_2019_LSOA_COUNT).clip(1, 10)
 
 
 def area_figures(kind, areas, figures, rules, imd_from_lsoas):
     column = KIND_COLUMN[kind]
     counted = [f"open_{y}" for y in range(YEARS_BACK, -1, -1)] + [
-        "closures_5y", "openings_5y", "closures_10y", "openings_10y"]
+        "closures_5y",
+        "openings_5y",
+        "closures_10y",
+        "openings_10y",
+    ]
     sums = figures.dropna(subset=[column]).groupby(column)[counted].sum()
     out = sums.reindex(areas.index, fill_value=0).astype(np.int64)
     out["kind"], out["population"] = kind, areas["population"]
@@ -276,15 +334,17 @@ def area_figures(kind, areas, figures, rules, imd_from_lsoas):
     # all 'worst tenth'.
     rate = out["change_per_1000"]
     out["percentile_national"] = (rate.rank(method="max", pct=True) * 100).round(1)
-    out["percentile_in_council"] = (rate.groupby(out["council_id"]).rank(
-        method="max", pct=True) * 100).round(1)
+    out["percentile_in_council"] = (
+        rate.groupby(out["council_id"]).rank(method="max", pct=True) * 100
+    ).round(1)
     out["imd_decile"] = areas["imd_decile"].astype(float).fillna(imd_from_lsoas)
     out["imd_from_lsoas"] = areas["imd_decile"].isna() & out["imd_decile"].notna()
     loses_enough = change <= -rules.min_net_loss[kind]
     worst_tenth = (change < 0) & (out["percentile_national"] <= rules.worst_percent)
     out["losing_places"] = loses_enough | worst_tenth
     out["left_behind_risk"] = out["losing_places"] & (
-        out["imd_decile"] <= rules.left_behind_max_decile)
+        out["imd_decile"] <= rules.left_behind_max_decile
+    )
     return out
 
 
@@ -299,12 +359,12 @@ def compute(on=None, rules=None, kinds=tuple(AreaKind.values)):
     imd = {
         AreaKind.LSOA: pd.Series(dtype=float),
         AreaKind.WARD: derived_imd_deciles(lsoa_members(on, lsoas), lsoas)
-        if AreaKind.WARD in kinds else pd.Series(dtype=float),
+        if AreaKind.WARD in kinds
+        else pd.Series(dtype=float),
         AreaKind.COUNCIL: derived_imd_deciles(lsoa_council, lsoas),
     }
     return {
-        kind: area_figures(kind, areas[kind], figures, rules,
-                           imd[kind].reindex(areas[kind].index))
+        kind: area_figures(kind, areas[kind], figures, rules, imd[kind].reindex(areas[kind].index))
         for kind in kinds
     }
 
@@ -319,32 +379,47 @@ def save_snapshot(frames, on, rules, seconds=0.0):
     """Write a new snapshot and drop the older ones, in one transaction."""
     with transaction.atomic():
         snapshot = IndicatorSnapshot.objects.create(
-            computed_at=timezone.now(), reference_date=on, period_years=rules.period_years,
-            rules=rules.as_json(), area_count=sum(len(frame) for frame in frames.values()),
+            computed_at=timezone.now(),
+            reference_date=on,
+            period_years=rules.period_years,
+            rules=rules.as_json(),
+            area_count=sum(len(frame) for frame in frames.values()),
             seconds=round(seconds, 2),
         )
         rows = []
         for frame in frames.values():
             for area_id, row in zip(frame.index, frame.itertuples(index=False), strict=True):
-                rows.append(AreaIndicator(
-                    snapshot=snapshot, area_id=int(area_id), kind=row.kind,
-                    council_id=_value(row.council_id), population=_value(row.population),
-                    open_now=row.open_0, open_5y_ago=row.open_5, open_10y_ago=row.open_10,
-                    open_by_year=[int(getattr(row, f"open_{y}")) for y in
-                                  range(YEARS_BACK, -1, -1)],
-                    per_1000_now=_value(row.per_1000_now, float),
-                    per_1000_5y_ago=_value(row.per_1000_5y_ago, float),
-                    per_1000_10y_ago=_value(row.per_1000_10y_ago, float),
-                    change_5y=row.change_5y, change_10y=row.change_10y,
-                    closures_5y=row.closures_5y, openings_5y=row.openings_5y,
-                    closures_10y=row.closures_10y, openings_10y=row.openings_10y,
-                    change_per_1000=_value(row.change_per_1000, float),
-                    percentile_national=_value(row.percentile_national, float),
-                    percentile_in_council=_value(row.percentile_in_council, float),
-                    imd_decile=_value(row.imd_decile), imd_from_lsoas=bool(row.imd_from_lsoas),
-                    losing_places=bool(row.losing_places),
-                    left_behind_risk=bool(row.left_behind_risk),
-                ))
+                rows.append(
+                    AreaIndicator(
+                        snapshot=snapshot,
+                        area_id=int(area_id),
+                        kind=row.kind,
+                        council_id=_value(row.council_id),
+                        population=_value(row.population),
+                        open_now=row.open_0,
+                        open_5y_ago=row.open_5,
+                        open_10y_ago=row.open_10,
+                        open_by_year=[
+                            int(getattr(row, f"open_{y}")) for y in range(YEARS_BACK, -1, -1)
+                        ],
+                        per_1000_now=_value(row.per_1000_now, float),
+                        per_1000_5y_ago=_value(row.per_1000_5y_ago, float),
+                        per_1000_10y_ago=_value(row.per_1000_10y_ago, float),
+                        change_5y=row.change_5y,
+                        change_10y=row.change_10y,
+                        closures_5y=row.closures_5y,
+                        openings_5y=row.openings_5y,
+                        closures_10y=row.closures_10y,
+                        openings_10y=row.openings_10y,
+                        change_per_1000=_value(row.change_per_1000, float),
+                        percentile_national=_value(row.percentile_national, float),
+                        percentile_in_council=_value(row.percentile_in_council, float),
+                        imd_decile=_value(row.imd_decile),
+                        imd_from_lsoas=bool(row.imd_from_lsoas),
+                        losing_places=bool(row.losing_places),
+                        left_behind_risk=bool(row.left_behind_risk),
+                    )
+                )
         AreaIndicator.objects.bulk_create(rows, batch_size=2000)
         IndicatorSnapshot.objects.exclude(pk=snapshot.pk).delete()
     return snapshot
@@ -367,4 +442,3 @@ def latest_snapshot():
 
 def period_start(snapshot):
     return years_before(snapshot.reference_date, snapshot.period_years)
-

@@ -72,8 +72,11 @@ def quantile_classes(values, colours):
     breaks = sorted(set(np.round(np.quantile(values, [0.2, 0.4, 0.6, 0.8, 1.0]), 2)))
     classes, low = [], -np.inf
     for i, high in enumerate(breaks):
-        label = f"up to {_number(high)}" if low == -np.inf else (
-            f"more than {_number(low)} up to {_number(high)}")
+        label = (
+            f"up to {_number(high)}"
+            if low == -np.inf
+            else (f"more than {_number(low)} up to {_number(high)}")
+        )
         classes.append(LegendClass(label, colours[i + len(colours) - len(breaks)], low, high))
         low = high
     return classes
@@ -82,26 +85,44 @@ def quantile_classes(values, colours):
 def legend(measure, values=()):
     """The map's classes for a measure; `values` set the breaks of the two count measures."""
     if measure == "flags":
-        return [LegendClass("Left-behind risk", LOSS_TO_GAIN[0], 1, 2),
-                LegendClass("Losing places to meet", LOSS_TO_GAIN[1], 0, 1),
-                LegendClass("Not flagged", LOSS_TO_GAIN[3], -1, 0)]
+        return [
+            LegendClass("Left-behind risk", LOSS_TO_GAIN[0], 1, 2),
+            LegendClass("Losing places to meet", LOSS_TO_GAIN[1], 0, 1),
+            LegendClass("Not flagged", LOSS_TO_GAIN[3], -1, 0),
+        ]
     if measure == "change":
-        bounds = [(-np.inf, -3, "Lost 3 or more"), (-3, -2, "Lost 2"), (-2, -1, "Lost 1"),
-                  (-1, 0, "No change"), (0, np.inf, "Gained 1 or more")]
+        bounds = [
+            (-np.inf, -3, "Lost 3 or more"),
+            (-3, -2, "Lost 2"),
+            (-2, -1, "Lost 1"),
+            (-1, 0, "No change"),
+            (0, np.inf, "Gained 1 or more"),
+        ]
         colours = LOSS_TO_GAIN[:4] + LOSS_TO_GAIN[5:]
     elif measure == "change_per_1000":
-        bounds = [(-np.inf, -1, "Lost 1 or more per 1,000"), (-1, -0.5, "Lost 0.5 to 1"),
-                  (-0.5, -1e-9, "Lost under 0.5"), (-1e-9, 0, "No change"),
-                  (0, np.inf, "Gained")]
+        bounds = [
+            (-np.inf, -1, "Lost 1 or more per 1,000"),
+            (-1, -0.5, "Lost 0.5 to 1"),
+            (-0.5, -1e-9, "Lost under 0.5"),
+            (-1e-9, 0, "No change"),
+            (0, np.inf, "Gained"),
+        ]
         colours = LOSS_TO_GAIN[:4] + LOSS_TO_GAIN[5:]
     elif measure == "imd_decile":
-        bounds = [(0, 1, "1 (most deprived tenth)"), (1, 2, "2"), (2, 4, "3 to 4"),
-                  (4, 7, "5 to 7"), (7, 10, "8 to 10 (least deprived)")]
+        bounds = [
+            (0, 1, "1 (most deprived tenth)"),
+            (1, 2, "2"),
+            (2, 4, "3 to 4"),
+            (4, 7, "5 to 7"),
+            (7, 10, "8 to 10 (least deprived)"),
+        ]
         colours = DEPRIVED_FIRST
     else:
         return quantile_classes(values, LOW_TO_HIGH)
-    return [LegendClass(label, colour, low, high)
-            for (low, high, label), colour in zip(bounds, colours, strict=True)]
+    return [
+        LegendClass(label, colour, low, high)
+        for (low, high, label), colour in zip(bounds, colours, strict=True)
+    ]
 
 
 def classify(value, classes):
@@ -112,8 +133,11 @@ def classify(value, classes):
 
 def no_data_label(measure):
     """What an area without a value shows, for the measures that can lack one."""
-    return {"imd_decile": "No IMD figure", "per_1000_now": "No population figure",
-            "change_per_1000": "No population figure"}.get(measure)
+    return {
+        "imd_decile": "No IMD figure",
+        "per_1000_now": "No population figure",
+        "change_per_1000": "No population figure",
+    }.get(measure)
 
 
 @dataclass
@@ -126,11 +150,18 @@ class Filters:
     sort: str
 
     SORTS = {
-        "name": "area__name", "council": "council__name", "population": "population",
-        "open_now": "open_now", "per_1000_now": "per_1000_now", "change": None,
-        "closures": None, "openings": None, "change_per_1000": "change_per_1000",
+        "name": "area__name",
+        "council": "council__name",
+        "population": "population",
+        "open_now": "open_now",
+        "per_1000_now": "per_1000_now",
+        "change": None,
+        "closures": None,
+        "openings": None,
+        "change_per_1000": "change_per_1000",
         "percentile_national": "percentile_national",
-        "percentile_in_council": "percentile_in_council", "imd_decile": "imd_decile",
+        "percentile_in_council": "percentile_in_council",
+        "imd_decile": "imd_decile",
     }
 
     @classmethod
@@ -140,14 +171,21 @@ class Filters:
         if kind not in AreaKind.values:
             raise Http404("No such kind of area")
         code = get.get("council", "").strip().upper()
-        council = (Area.objects.councils().filter(gss_code=code).order_by("-valid_from")
-                   .first() if code else None)
+        council = (
+            Area.objects.councils().filter(gss_code=code).order_by("-valid_from").first()
+            if code
+            else None
+        )
         measure = get.get("indicator", "flags")
         sort = get.get("sort", "change")
         return cls(
-            kind=kind, measure=measure if measure in MEASURES else "flags", council=council,
-            flagged=get.get("flagged", "") if get.get("flagged") in ("losing", "left_behind")
-            else "", query=get.get("q", "").strip()[:100],
+            kind=kind,
+            measure=measure if measure in MEASURES else "flags",
+            council=council,
+            flagged=get.get("flagged", "")
+            if get.get("flagged") in ("losing", "left_behind")
+            else "",
+            query=get.get("q", "").strip()[:100],
             sort=sort if sort.lstrip("-") in cls.SORTS else "change",
         )
 
@@ -159,8 +197,10 @@ class Filters:
 
     def legend(self, snapshot):
         counted = self.measure in ("open_now", "per_1000_now")
-        return legend(self.measure, self.map_rows(snapshot).values_list(self.measure, flat=True)
-                      if counted else ())
+        return legend(
+            self.measure,
+            self.map_rows(snapshot).values_list(self.measure, flat=True) if counted else (),
+        )
 
     def rows(self, snapshot):
         rows = self.map_rows(snapshot).select_related("area", "council")
@@ -175,17 +215,25 @@ class Filters:
     def ordered(self, rows, snapshot):
         key = self.sort.lstrip("-")
         field = self.SORTS[key] or f"{key}_{snapshot.period_years}y"
-        expression = F(field).desc(nulls_last=True) if self.sort.startswith("-") else F(
-            field).asc(nulls_last=True)
+        expression = (
+            F(field).desc(nulls_last=True)
+            if self.sort.startswith("-")
+            else F(field).asc(nulls_last=True)
+        )
         return rows.order_by(expression, "area__name")
 
     def get_measure_display(self):
         return MEASURES[self.measure]
 
     def query_string(self, **changes):
-        params = {"kind": self.kind, "indicator": self.measure,
-                  "council": self.council.gss_code if self.council else "",
-                  "flagged": self.flagged, "q": self.query, "sort": self.sort}
+        params = {
+            "kind": self.kind,
+            "indicator": self.measure,
+            "council": self.council.gss_code if self.council else "",
+            "flagged": self.flagged,
+            "q": self.query,
+            "sort": self.sort,
+        }
         params.update(changes)
         return urlencode({k: v for k, v in params.items() if v})
 
@@ -193,7 +241,8 @@ class Filters:
 def rule_context(snapshot):
     rules = snapshot.rules
     return {
-        "snapshot": snapshot, "rules": rules,
+        "snapshot": snapshot,
+        "rules": rules,
         "period_start": period_start(snapshot),
         "min_net_loss": [(None, loss) for loss in set(rules["min_net_loss"].values())]
         if len(set(rules["min_net_loss"].values())) == 1
@@ -212,39 +261,66 @@ def indicators_page(request):
     for row in page:
         row.flag_reasons = flag_reasons(row, snapshot)
     columns = [
-        ("name", "Area"), ("council", "Council"), ("population", "Population"),
-        ("open_now", "Open now"), ("per_1000_now", "Per 1,000 now"),
+        ("name", "Area"),
+        ("council", "Council"),
+        ("population", "Population"),
+        ("open_now", "Open now"),
+        ("per_1000_now", "Per 1,000 now"),
         ("change", f"Net change, {snapshot.period_years} years"),
-        ("closures", "Closures"), ("openings", "Openings"),
+        ("closures", "Closures"),
+        ("openings", "Openings"),
         ("change_per_1000", "Change per 1,000"),
         ("percentile_national", "Percentile, all"),
-        ("percentile_in_council", "Percentile, in council"), ("imd_decile", "IMD decile"),
+        ("percentile_in_council", "Percentile, in council"),
+        ("imd_decile", "IMD decile"),
     ]
     headers = []
     for key, label in columns:
-        direction = ("ascending" if filters.sort == key else
-                     "descending" if filters.sort == f"-{key}" else "")
-        headers.append({"label": label, "aria_sort": direction,
-                        "url": "?" + filters.query_string(
-                            sort=f"-{key}" if filters.sort == key else key, page="")})
+        direction = (
+            "ascending"
+            if filters.sort == key
+            else "descending"
+            if filters.sort == f"-{key}"
+            else ""
+        )
+        headers.append(
+            {
+                "label": label,
+                "aria_sort": direction,
+                "url": "?"
+                + filters.query_string(sort=f"-{key}" if filters.sort == key else key, page=""),
+            }
+        )
     area_count = filters.map_rows(snapshot).count()
-    return render(request, "assets_register/indicators.html", {
-        **rule_context(snapshot),
-        "filters": filters, "page": page, "headers": headers, "area_count": area_count,
-        "kinds": AreaKind.choices, "measures": MEASURES.items(),
-        "councils": Area.objects.councils().current().order_by("name"),
-        "classes": filters.legend(snapshot), "table_count": page.paginator.count,
-        "no_data_label": no_data_label(filters.measure),
-        "no_data_colour": NO_DATA_COLOUR,
-        "map_too_big": area_count > MAP_MAX_AREAS,
-        "kind_singular": KIND_SINGULAR[filters.kind], "kind_plural": KIND_PLURAL[filters.kind],
-        "place_kinds": PLACE_KINDS,
-        "geojson_url": reverse("indicators_geojson", args=[filters.kind]) + "?"
-        + filters.query_string(sort="", q="", flagged=""),
-        "csv_url": reverse("indicators_csv", args=[filters.kind]) + "?"
-        + filters.query_string(indicator="", sort=""),
-        "page_query": filters.query_string(),
-    })
+    return render(
+        request,
+        "assets_register/indicators.html",
+        {
+            **rule_context(snapshot),
+            "filters": filters,
+            "page": page,
+            "headers": headers,
+            "area_count": area_count,
+            "kinds": AreaKind.choices,
+            "measures": MEASURES.items(),
+            "councils": Area.objects.councils().current().order_by("name"),
+            "classes": filters.legend(snapshot),
+            "table_count": page.paginator.count,
+            "no_data_label": no_data_label(filters.measure),
+            "no_data_colour": NO_DATA_COLOUR,
+            "map_too_big": area_count > MAP_MAX_AREAS,
+            "kind_singular": KIND_SINGULAR[filters.kind],
+            "kind_plural": KIND_PLURAL[filters.kind],
+            "place_kinds": PLACE_KINDS,
+            "geojson_url": reverse("indicators_geojson", args=[filters.kind])
+            + "?"
+            + filters.query_string(sort="", q="", flagged=""),
+            "csv_url": reverse("indicators_csv", args=[filters.kind])
+            + "?"
+            + filters.query_string(indicator="", sort=""),
+            "page_query": filters.query_string(),
+        },
+    )
 
 
 def flag_reasons(row, snapshot):
@@ -254,15 +330,24 @@ def flag_reasons(row, snapshot):
         return reasons
     loss = rules["min_net_loss"][row.kind]
     if row.change <= -loss:
-        reasons.append(f"net loss of {-row.change} place{'s' if row.change != -1 else ''} "
-                       f"to meet in {snapshot.period_years} years (threshold: {loss})")
-    if row.percentile_national is not None and row.percentile_national <= rules[
-            "worst_percent"] and row.change < 0:
-        reasons.append(f"change per 1,000 residents among the worst "
-                       f"{_number(rules['worst_percent'])}% ({_number(row.percentile_national)})")
+        reasons.append(
+            f"net loss of {-row.change} place{'s' if row.change != -1 else ''} "
+            f"to meet in {snapshot.period_years} years (threshold: {loss})"
+        )
+    if (
+        row.percentile_national is not None
+        and row.percentile_national <= rules["worst_percent"]
+        and row.change < 0
+    ):
+        reasons.append(
+            f"change per 1,000 residents among the worst "
+            f"{_number(rules['worst_percent'])}% ({_number(row.percentile_national)})"
+        )
     if row.left_behind_risk:
-        reasons.append(f"IMD 2019 decile {row.imd_decile}"
-                       + (" (from its LSOAs)" if row.imd_from_lsoas else ""))
+        reasons.append(
+            f"IMD 2019 decile {row.imd_decile}"
+            + (" (from its LSOAs)" if row.imd_from_lsoas else "")
+        )
     return reasons
 
 
@@ -296,25 +381,51 @@ def _geojson(filters, snapshot):
         label = found.label if found else no_data_label(filters.measure) or ""
         if filters.measure != "flags" and row.losing_places:
             label += " (left-behind risk)" if row.left_behind_risk else " (losing places to meet)"
-        features.append({
-            "type": "Feature", "geometry": row.area.boundary_display,
-            "properties": {
-                "gss": row.area.gss_code, "name": row.area.name,
-                "url": row.area.get_absolute_url(),
-                "colour": found.colour if found else NO_DATA_COLOUR, "label": label,
-            },
-        })
-    return json.dumps({"type": "FeatureCollection", "features": features},
-                      separators=(",", ":"))
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": row.area.boundary_display,
+                "properties": {
+                    "gss": row.area.gss_code,
+                    "name": row.area.name,
+                    "url": row.area.get_absolute_url(),
+                    "colour": found.colour if found else NO_DATA_COLOUR,
+                    "label": label,
+                },
+            }
+        )
+    return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
 
 
 CSV_FIELDS = [
-    "gss_code", "name", "kind", "council_gss_code", "council_name", "population",
-    "open_now", "per_1000_now", "open_5y_ago", "per_1000_5y_ago", "open_10y_ago",
-    "per_1000_10y_ago", "change_5y", "change_10y", "closures_5y", "openings_5y",
-    "closures_10y", "openings_10y", "period_years", "change_per_1000_in_period",
-    "percentile_national", "percentile_in_council", "imd_decile", "imd_decile_source",
-    "losing_places_to_meet", "left_behind_risk", "reference_date", "computed_at",
+    "gss_code",
+    "name",
+    "kind",
+    "council_gss_code",
+    "council_name",
+    "population",
+    "open_now",
+    "per_1000_now",
+    "open_5y_ago",
+    "per_1000_5y_ago",
+    "open_10y_ago",
+    "per_1000_10y_ago",
+    "change_5y",
+    "change_10y",
+    "closures_5y",
+    "openings_5y",
+    "closures_10y",
+    "openings_10y",
+    "period_years",
+    "change_per_1000_in_period",
+    "percentile_national",
+    "percentile_in_council",
+    "imd_decile",
+    "imd_decile_source",
+    "losing_places_to_meet",
+    "left_behind_risk",
+    "reference_date",
+    "computed_at",
 ]
 
 
@@ -327,24 +438,49 @@ def indicators_csv(request, kind):
     rows = filters.ordered(filters.rows(snapshot), snapshot)
     out = []
     for row in rows.iterator(chunk_size=2000):
-        out.append({
-            "gss_code": row.area.gss_code, "name": row.area.name, "kind": row.kind,
-            "council_gss_code": row.council.gss_code if row.council else "",
-            "council_name": row.council.name if row.council else "",
-            **{field: getattr(row, field) for field in (
-                "population", "open_now", "per_1000_now", "open_5y_ago", "per_1000_5y_ago",
-                "open_10y_ago", "per_1000_10y_ago", "change_5y", "change_10y", "closures_5y",
-                "openings_5y", "closures_10y", "openings_10y", "percentile_national",
-                "percentile_in_council", "imd_decile")},
-            "period_years": snapshot.period_years,
-            "change_per_1000_in_period": row.change_per_1000,
-            "imd_decile_source": ("average rank of its LSOAs" if row.imd_from_lsoas
-                                  else "IMD 2019" if row.imd_decile else ""),
-            "losing_places_to_meet": "yes" if row.losing_places else "no",
-            "left_behind_risk": "yes" if row.left_behind_risk else "no",
-            "reference_date": snapshot.reference_date.isoformat(),
-            "computed_at": snapshot.computed_at.isoformat(timespec="seconds"),
-        })
+        out.append(
+            {
+                "gss_code": row.area.gss_code,
+                "name": row.area.name,
+                "kind": row.kind,
+                "council_gss_code": row.council.gss_code if row.council else "",
+                "council_name": row.council.name if row.council else "",
+                **{
+                    field: getattr(row, field)
+                    for field in (
+                        "population",
+                        "open_now",
+                        "per_1000_now",
+                        "open_5y_ago",
+                        "per_1000_5y_ago",
+                        "open_10y_ago",
+                        "per_1000_10y_ago",
+                        "change_5y",
+                        "change_10y",
+                        "closures_5y",
+                        "openings_5y",
+                        "closures_10y",
+                        "openings_10y",
+                        "percentile_national",
+                        "percentile_in_council",
+                        "imd_decile",
+                    )
+                },
+                "period_years": snapshot.period_years,
+                "change_per_1000_in_period": row.change_per_1000,
+                "imd_decile_source": (
+                    "average rank of its LSOAs"
+                    if row.imd_from_lsoas
+                    else "IMD 2019"
+                    if row.imd_decile
+                    else ""
+                ),
+                "losing_places_to_meet": "yes" if row.losing_places else "no",
+                "left_behind_risk": "yes" if row.left_behind_risk else "no",
+                "reference_date": snapshot.reference_date.isoformat(),
+                "computed_at": snapshot.computed_at.isoformat(timespec="seconds"),
+            }
+        )
     name = f"places-to-meet-{kind}-{snapshot.reference_date:%Y-%m-%d}.csv"
     return _csv_response(out, name)
 
@@ -356,10 +492,14 @@ def _csv_response(rows, filename):
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_FIELDS)
     for row in rows:
-        writer.writerow([
-            value if isinstance(value, int | float) and not isinstance(value, bool)
-            else spreadsheet_safe(value) for value in (row[field] for field in CSV_FIELDS)
-        ])
+        writer.writerow(
+            [
+                value
+                if isinstance(value, int | float) and not isinstance(value, bool)
+                else spreadsheet_safe(value)
+                for value in (row[field] for field in CSV_FIELDS)
+            ]
+        )
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -387,13 +527,21 @@ def compare(request):
     snapshot = latest_snapshot()
     areas = [_area(request.GET.get("a")), _area(request.GET.get("b"))]
     rows = [area_row(area, snapshot) for area in areas]
-    return render(request, "assets_register/indicators_compare.html", {
-        "snapshot": snapshot, "pairs": list(zip(areas, rows, strict=True)),
-        "lines": comparison_lines(rows) if all(rows) else [],
-        "codes": [request.GET.get("a", ""), request.GET.get("b", "")],
-        "missing": [code for code, area in zip("ab", areas, strict=True)
-                    if request.GET.get(code) and area is None],
-    })
+    return render(
+        request,
+        "assets_register/indicators_compare.html",
+        {
+            "snapshot": snapshot,
+            "pairs": list(zip(areas, rows, strict=True)),
+            "lines": comparison_lines(rows) if all(rows) else [],
+            "codes": [request.GET.get("a", ""), request.GET.get("b", "")],
+            "missing": [
+                code
+                for code, area in zip("ab", areas, strict=True)
+                if request.GET.get(code) and area is None
+            ],
+        },
+    )
 
 
 def _rate(value):
@@ -415,13 +563,19 @@ COMPARED = [
     ("Closures, 10 years", lambda r: str(r.closures_10y)),
     ("Openings, 10 years", lambda r: str(r.openings_10y)),
     ("Change per 1,000 residents in the period", lambda r: _rate(r.change_per_1000)),
-    ("Percentile, all areas of its kind", lambda r: "none" if r.percentile_national is None
-     else _number(r.percentile_national)),
-    ("Percentile, in its council", lambda r: "none" if r.percentile_in_council is None
-     else _number(r.percentile_in_council)),
+    (
+        "Percentile, all areas of its kind",
+        lambda r: "none" if r.percentile_national is None else _number(r.percentile_national),
+    ),
+    (
+        "Percentile, in its council",
+        lambda r: "none" if r.percentile_in_council is None else _number(r.percentile_in_council),
+    ),
     ("IMD 2019 decile", lambda r: str(r.imd_decile or "not known")),
-    ("Losing places to meet", lambda r: "yes: " + "; ".join(r.flag_reasons)
-     if r.losing_places else "no"),
+    (
+        "Losing places to meet",
+        lambda r: "yes: " + "; ".join(r.flag_reasons) if r.losing_places else "no",
+    ),
     ("Left-behind risk", lambda r: "yes" if r.left_behind_risk else "no"),
 ]
 
@@ -446,13 +600,21 @@ def history_chart(row, snapshot, width=320, height=120):
     points = [(round(left + i * step, 1), y_of(v)) for i, v in enumerate(values)]
     years = [first_year + i for i in range(len(values))]
     return {
-        "width": width, "height": height, "left": left, "baseline": height - bottom,
-        "right_edge": width - right, "top_value": top_value, "top_y": y_of(top_value),
+        "width": width,
+        "height": height,
+        "left": left,
+        "baseline": height - bottom,
+        "right_edge": width - right,
+        "top_value": top_value,
+        "top_y": y_of(top_value),
         "points": " ".join(f"{x},{y}" for x, y in points),
-        "dots": [{"x": x, "y": y, "year": year, "value": v}
-                 for (x, y), year, v in zip(points, years, values, strict=True)],
-        "labels": [{"x": points[i][0], "year": years[i], "anchor": anchor} for i, anchor in
-                   ((0, "middle"), (len(values) // 2, "middle"), (len(values) - 1, "end"))],
-        "description": ", ".join(f"{year}: {v}" for year, v in zip(years, values,
-                                                                      strict=True)),
+        "dots": [
+            {"x": x, "y": y, "year": year, "value": v}
+            for (x, y), year, v in zip(points, years, values, strict=True)
+        ],
+        "labels": [
+            {"x": points[i][0], "year": years[i], "anchor": anchor}
+            for i, anchor in ((0, "middle"), (len(values) // 2, "middle"), (len(values) - 1, "end"))
+        ],
+        "description": ", ".join(f"{year}: {v}" for year, v in zip(years, values, strict=True)),
     }

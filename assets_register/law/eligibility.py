@@ -13,22 +13,30 @@ class BodyType(models.TextChoices):
     NEIGHBOURHOOD_FORUM = "neighbourhood_forum", "Neighbourhood forum"
     UNINCORPORATED = "unincorporated", "Unincorporated community group"
     CHARITY = "charity", "Charity"
-    COMPANY_LIMITED_BY_GUARANTEE = "company_limited_by_guarantee", (
-        "Company limited by guarantee")
+    COMPANY_LIMITED_BY_GUARANTEE = "company_limited_by_guarantee", ("Company limited by guarantee")
     COOPERATIVE = "cooperative", "Co-operative or community benefit society"
     COMMUNITY_INTEREST_COMPANY = "community_interest_company", "Community interest company"
     OTHER = "other", "Another kind of organisation"
 
 
 # Bodies that must not share any surplus with their members (Reg 5(1)(c), (e), (f)).
-NON_DISTRIBUTING = frozenset({
-    BodyType.UNINCORPORATED, BodyType.COMPANY_LIMITED_BY_GUARANTEE, BodyType.COOPERATIVE,
-})
+NON_DISTRIBUTING = frozenset(
+    {
+        BodyType.UNINCORPORATED,
+        BodyType.COMPANY_LIMITED_BY_GUARANTEE,
+        BodyType.COOPERATIVE,
+    }
+)
 # Only these can turn the 6-week interim moratorium into the full one.
-COMMUNITY_INTEREST_GROUPS = frozenset({
-    BodyType.PARISH_COUNCIL, BodyType.CHARITY, BodyType.COMPANY_LIMITED_BY_GUARANTEE,
-    BodyType.COOPERATIVE, BodyType.COMMUNITY_INTEREST_COMPANY,
-})
+COMMUNITY_INTEREST_GROUPS = frozenset(
+    {
+        BodyType.PARISH_COUNCIL,
+        BodyType.CHARITY,
+        BodyType.COMPANY_LIMITED_BY_GUARANTEE,
+        BodyType.COOPERATIVE,
+        BodyType.COMMUNITY_INTEREST_COMPANY,
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -73,13 +73,18 @@ class RegimePeriod(models.Model):
     unit = models.CharField(max_length=10, choices=[(u.value, u.value) for u in Unit])
     counting = models.CharField(
         max_length=20,
-        choices=[(Counting.BEGINNING_WITH.value, "beginning with the trigger day"),
-                 (Counting.AFTER.value, "after the trigger day")],
+        choices=[
+            (Counting.BEGINNING_WITH.value, "beginning with the trigger day"),
+            (Counting.AFTER.value, "after the trigger day"),
+        ],
         default=Counting.BEGINNING_WITH.value,
     )
 
-    panels = [FieldRowPanel([FieldPanel("clock"), FieldPanel("length"), FieldPanel("unit"),
-                             FieldPanel("counting")])]
+    panels = [
+        FieldRowPanel(
+            [FieldPanel("clock"), FieldPanel("length"), FieldPanel("unit"), FieldPanel("counting")]
+        )
+    ]
 
     class Meta:
         constraints = [
@@ -112,40 +117,56 @@ class Nomination(models.Model):
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     council_reference = models.CharField(
-        max_length=60, blank=True,
-        help_text="The council's own reference, if it uses one (kept from imported registers).")
-    council = models.ForeignKey("Area", on_delete=models.PROTECT, related_name="nominations",
-                                limit_choices_to={"kind": "council"})
-    asset = models.ForeignKey("Asset", null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="nominations")
+        max_length=60,
+        blank=True,
+        help_text="The council's own reference, if it uses one (kept from imported registers).",
+    )
+    council = models.ForeignKey(
+        "Area",
+        on_delete=models.PROTECT,
+        related_name="nominations",
+        limit_choices_to={"kind": "council"},
+    )
+    asset = models.ForeignKey(
+        "Asset", null=True, blank=True, on_delete=models.SET_NULL, related_name="nominations"
+    )
     land_name = models.CharField("name of the land or building", max_length=255)
     land_address = models.TextField("address", blank=True)
     land_description = models.TextField(
-        "description and proposed boundary", blank=True,
+        "description and proposed boundary",
+        blank=True,
         help_text="What the land is and where its boundary runs (Reg 6(a)).",
     )
     occupants = models.TextField("current occupants", blank=True)
     owners = models.TextField(
-        "freeholders and leaseholders", blank=True,
+        "freeholders and leaseholders",
+        blank=True,
         help_text="Names and current or last-known addresses, as far as known (Reg 6(b)).",
     )
-    current_use = models.TextField(blank=True, help_text=(
-        "How the land furthers the community's wellbeing or interests now or recently."))
-    future_use = models.TextField(blank=True, help_text=(
-        "Why that use can realistically continue or resume within five years."))
+    current_use = models.TextField(
+        blank=True,
+        help_text=("How the land furthers the community's wellbeing or interests now or recently."),
+    )
+    future_use = models.TextField(
+        blank=True,
+        help_text=("Why that use can realistically continue or resume within five years."),
+    )
     body_name = models.CharField("nominating body", max_length=255)
     body_type = models.CharField(max_length=40, choices=BodyType.choices)
     body_number = models.CharField("charity or company number", max_length=40, blank=True)
     members_on_roll = models.PositiveIntegerField(null=True, blank=True)
     distributes_surplus = models.BooleanField(default=False)
     local_connection = models.TextField(
-        blank=True, help_text="How the body's activities relate to the area.")
+        blank=True, help_text="How the body's activities relate to the area."
+    )
     contact_name = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)
     send_reminders = models.BooleanField(
-        default=True, help_text="Remind the nominating group before a bid window closes and "
-                                "before the listing expires.")
+        default=True,
+        help_text="Remind the nominating group before a bid window closes and "
+        "before the listing expires.",
+    )
     received_on = models.DateField()
     decision_due = models.DateField(editable=False)
     decided_on = models.DateField(null=True, blank=True)
@@ -154,8 +175,14 @@ class Nomination(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Required of a nomination under consideration; historic imported records may lack them.
-    REGULATION_6_FIELDS = ("land_description", "current_use", "future_use",
-                           "local_connection", "contact_name", "contact_email")
+    REGULATION_6_FIELDS = (
+        "land_description",
+        "current_use",
+        "future_use",
+        "local_connection",
+        "contact_name",
+        "contact_email",
+    )
 
     class Meta:
         ordering = ["-received_on", "-pk"]
@@ -180,17 +207,29 @@ class Nomination(models.Model):
     def clean(self):
         # A decision already made settled eligibility: historic records imported without the
         # body's type stay editable.
-        settled = self.pk and Nomination.objects.filter(pk=self.pk).exclude(
-            outcome=self.Outcome.PENDING).exists()
-        problems = not settled and nomination_problems(Body(
-            self.body_type, has_local_connection=bool(self.local_connection.strip()),
-            distributes_surplus=self.distributes_surplus, members_on_roll=self.members_on_roll,
-        ))
+        settled = (
+            self.pk
+            and Nomination.objects.filter(pk=self.pk).exclude(outcome=self.Outcome.PENDING).exists()
+        )
+        problems = not settled and nomination_problems(
+            Body(
+                self.body_type,
+                has_local_connection=bool(self.local_connection.strip()),
+                distributes_surplus=self.distributes_surplus,
+                members_on_roll=self.members_on_roll,
+            )
+        )
         if problems:
             raise ValidationError({"body_type": problems})
-        missing = {} if settled else {
-            name: "Regulation 6 asks for this: a nomination without it cannot be considered."
-            for name in self.REGULATION_6_FIELDS if not str(getattr(self, name)).strip()}
+        missing = (
+            {}
+            if settled
+            else {
+                name: "Regulation 6 asks for this: a nomination without it cannot be considered."
+                for name in self.REGULATION_6_FIELDS
+                if not str(getattr(self, name)).strip()
+            }
+        )
         if missing:
             raise ValidationError(missing)
         decided = self.outcome in (self.Outcome.LISTED, self.Outcome.UNSUCCESSFUL)
@@ -221,20 +260,30 @@ class ListEntry(ClusterableModel):
         OTHER = "other", "Other"
 
     reference = models.CharField(max_length=40, help_text="The council's reference, e.g. A-CV-1")
-    council = models.ForeignKey("Area", on_delete=models.PROTECT, related_name="acv_entries",
-                                limit_choices_to={"kind": "council"})
+    council = models.ForeignKey(
+        "Area",
+        on_delete=models.PROTECT,
+        related_name="acv_entries",
+        limit_choices_to={"kind": "council"},
+    )
     asset = models.ForeignKey("Asset", on_delete=models.PROTECT, related_name="acv_entries")
-    nomination = models.OneToOneField(Nomination, null=True, blank=True,
-                                      on_delete=models.SET_NULL, related_name="list_entry")
+    nomination = models.OneToOneField(
+        Nomination, null=True, blank=True, on_delete=models.SET_NULL, related_name="list_entry"
+    )
     listed_on = models.DateField("date of the list entry")
     expires_on = models.DateField("last day on the list", editable=False)
-    owner_notified_on = models.DateField("written notice of listing sent to the owner",
-                                         null=True, blank=True)
+    owner_notified_on = models.DateField(
+        "written notice of listing sent to the owner", null=True, blank=True
+    )
     occupiers_notified_on = models.DateField(
-        "written notice sent to the lawful occupiers", null=True, blank=True,
-        help_text="s.91: also the freeholder and leaseholders, where they are not the owner.")
+        "written notice sent to the lawful occupiers",
+        null=True,
+        blank=True,
+        help_text="s.91: also the freeholder and leaseholders, where they are not the owner.",
+    )
     restriction_requested_on = models.DateField(
-        "Land Registry restriction (Form QQ) requested", null=True, blank=True)
+        "Land Registry restriction (Form QQ) requested", null=True, blank=True
+    )
     removed_on = models.DateField(null=True, blank=True)
     removal_reason = models.CharField(max_length=30, choices=RemovalReason.choices, blank=True)
     removal_note = models.TextField(blank=True)
@@ -259,8 +308,9 @@ class ListEntry(ClusterableModel):
 
     def is_listed_on(self, day):
         """On the list that day: listing expiry and removal take effect by themselves."""
-        return (self.listed_on <= day <= self.expires_on
-                and (self.removed_on is None or day < self.removed_on))
+        return self.listed_on <= day <= self.expires_on and (
+            self.removed_on is None or day < self.removed_on
+        )
 
     @property
     def review_request_last_day(self):
@@ -272,8 +322,10 @@ class ListEntry(ClusterableModel):
     def review_request_problem(self, requested_on):
         last_day = self.review_request_last_day
         if last_day and requested_on > last_day:
-            return (f"The owner had to ask for a review by {last_day:%-d %B %Y}: eight weeks "
-                    "beginning with the notice of listing.")
+            return (
+                f"The owner had to ask for a review by {last_day:%-d %B %Y}: eight weeks "
+                "beginning with the notice of listing."
+            )
         if self.owner_notified_on and requested_on < self.owner_notified_on:
             return "A review can only be asked for after the notice of listing."
         return None
@@ -376,10 +428,14 @@ class CompensationClaim(models.Model):
 
     def clean(self):
         if self.loss_incurred_on and self.received_on and self.received_on > self.claim_last_day:
-            raise ValidationError({"received_on": (
-                f"A claim had to be made by {self.claim_last_day:%-d %B %Y}: 13 weeks after "
-                "the loss or expense was incurred."
-            )})
+            raise ValidationError(
+                {
+                    "received_on": (
+                        f"A claim had to be made by {self.claim_last_day:%-d %B %Y}: "
+                        "13 weeks after the loss or expense was incurred."
+                    )
+                }
+            )
 
 
 class DisposalNotice(ClusterableModel):
@@ -391,8 +447,7 @@ class DisposalNotice(ClusterableModel):
         SOLD_TO_OTHER = "sold_to_other", "Sold to another buyer"
         WITHDRAWN = "withdrawn", "Owner withdrew the sale"
 
-    entry = models.ForeignKey(ListEntry, on_delete=models.CASCADE,
-                              related_name="disposal_notices")
+    entry = models.ForeignKey(ListEntry, on_delete=models.CASCADE, related_name="disposal_notices")
     received_on = models.DateField("notice received by the council")
     interim_last_day = models.DateField(editable=False)
     full_last_day = models.DateField(editable=False)
@@ -436,42 +491,62 @@ class DisposalNotice(ClusterableModel):
             self.compute_periods()
         if self.received_on <= day <= self.interim_last_day:
             return None
-        return ("A request to bid must reach the council within the six weeks beginning "
-                f"{self.received_on:%-d %B %Y}, that is by {self.interim_last_day:%-d %B %Y}.")
+        return (
+            "A request to bid must reach the council within the six weeks beginning "
+            f"{self.received_on:%-d %B %Y}, that is by {self.interim_last_day:%-d %B %Y}."
+        )
 
     def clean(self):
         if not self.received_on:
             return
         self.compute_periods()
-        earlier = DisposalNotice.objects.filter(
-            entry_id=self.entry_id, received_on__lte=self.received_on,
-            protected_last_day__gte=self.received_on,
-        ).exclude(pk=self.pk).first()
+        earlier = (
+            DisposalNotice.objects.filter(
+                entry_id=self.entry_id,
+                received_on__lte=self.received_on,
+                protected_last_day__gte=self.received_on,
+            )
+            .exclude(pk=self.pk)
+            .first()
+        )
         if earlier:
-            raise ValidationError({"received_on": (
-                f"The protected period from the notice of {earlier.received_on:%-d %B %Y} runs "
-                f"until {earlier.protected_last_day:%-d %B %Y}: no new moratorium can start "
-                "before then."
-            )})
+            raise ValidationError(
+                {
+                    "received_on": (
+                        "The protected period from the notice of "
+                        f"{earlier.received_on:%-d %B %Y} runs until "
+                        f"{earlier.protected_last_day:%-d %B %Y}: no new moratorium can "
+                        "start before then."
+                    )
+                }
+            )
         sold_to_other = self.outcome == self.Outcome.SOLD_TO_OTHER and self.outcome_on
         if sold_to_other and self.outcome_on > self.protected_last_day:
-            raise ValidationError({"outcome_on": (
-                f"The protected period ended on {self.protected_last_day:%-d %B %Y}: a sale "
-                "after it needs a new disposal notice."
-            )})
+            raise ValidationError(
+                {
+                    "outcome_on": (
+                        "The protected period ended on "
+                        f"{self.protected_last_day:%-d %B %Y}: a sale after it needs a new "
+                        "disposal notice."
+                    )
+                }
+            )
         if sold_to_other and self.pk and self.outcome_on <= self.moratorium_last_day:
-            raise ValidationError({"outcome_on": (
-                "During a moratorium the owner may sell only to a community interest "
-                "group; a sale to anyone else can happen from "
-                f"{self.moratorium_last_day + datetime.timedelta(days=1):%-d %B %Y}."
-            )})
+            raise ValidationError(
+                {
+                    "outcome_on": (
+                        "During a moratorium the owner may sell only to a community interest "
+                        "group; a sale to anyone else can happen from "
+                        f"{self.moratorium_last_day + datetime.timedelta(days=1):%-d %B %Y}."
+                    )
+                }
+            )
 
 
 class BidderRequest(models.Model):
     """A community interest group's written request to be treated as a potential bidder."""
 
-    notice = ParentalKey(DisposalNotice, on_delete=models.CASCADE,
-                         related_name="bidder_requests")
+    notice = ParentalKey(DisposalNotice, on_delete=models.CASCADE, related_name="bidder_requests")
     group_name = models.CharField(max_length=255)
     group_type = models.CharField(max_length=40, choices=BodyType.choices)
     has_local_connection = models.BooleanField(default=True)
@@ -505,8 +580,10 @@ class ExemptDisposal(models.Model):
         SEPARATION = "separation", "Under a separation agreement"
         INCAPACITY = "incapacity", "Under statutory incapacity provisions"
         PLANNING_OBLIGATION = "planning_obligation", "Under a planning obligation (s.106)"
-        PRIOR_OPTION = "prior_option", (
-            "Exercising an option or pre-emption right agreed before listing")
+        PRIOR_OPTION = (
+            "prior_option",
+            ("Exercising an option or pre-emption right agreed before listing"),
+        )
         CLOSED_CHURCH = "closed_church", "A closed Church of England church"
         HEALTH_SERVICE = "health_service", "For continuing health-service provision"
         SCHOOL = "school", "For a school, further education or a 16-19 academy"

@@ -20,13 +20,35 @@ class Topic(models.TextChoices):
 
 
 TOPIC_OF_EVENT = {
-    **dict.fromkeys([EventKind.CLOSED, EventKind.DEMOLISHED, EventKind.CONVERTED,
-                     EventKind.AT_RISK, EventKind.LISTED_FOR_SALE,
-                     EventKind.TEMPORARILY_CLOSED], Topic.CLOSURES),
-    **dict.fromkeys([EventKind.ACV_NOMINATED, EventKind.ACV_LISTED, EventKind.ACV_NOT_LISTED,
-                     EventKind.ACV_REMOVED], Topic.ACV),
-    **dict.fromkeys([EventKind.DISPOSAL_NOTICE, EventKind.BIDDER_REQUEST,
-                     EventKind.EXEMPT_DISPOSAL, EventKind.BOUGHT_BY_COMMUNITY], Topic.DISPOSALS),
+    **dict.fromkeys(
+        [
+            EventKind.CLOSED,
+            EventKind.DEMOLISHED,
+            EventKind.CONVERTED,
+            EventKind.AT_RISK,
+            EventKind.LISTED_FOR_SALE,
+            EventKind.TEMPORARILY_CLOSED,
+        ],
+        Topic.CLOSURES,
+    ),
+    **dict.fromkeys(
+        [
+            EventKind.ACV_NOMINATED,
+            EventKind.ACV_LISTED,
+            EventKind.ACV_NOT_LISTED,
+            EventKind.ACV_REMOVED,
+        ],
+        Topic.ACV,
+    ),
+    **dict.fromkeys(
+        [
+            EventKind.DISPOSAL_NOTICE,
+            EventKind.BIDDER_REQUEST,
+            EventKind.EXEMPT_DISPOSAL,
+            EventKind.BOUGHT_BY_COMMUNITY,
+        ],
+        Topic.DISPOSALS,
+    ),
     **dict.fromkeys([EventKind.OPENED, EventKind.REOPENED], Topic.NEW_PLACES),
 }
 
@@ -56,9 +78,14 @@ class SubscriptionQuerySet(models.QuerySet):
             # The radius is capped, so a box holding this point starts near it: the lower
             # bounds let each bounding-box index scan a narrow range.
             reach = bounding_box(lat, lon, RADIUS_KM_RANGE[1] * 2)
-            where |= Q(min_latitude__lte=lat, max_latitude__gte=lat,
-                       min_longitude__lte=lon, max_longitude__gte=lon,
-                       min_latitude__gte=reach[0], min_longitude__gte=reach[2])
+            where |= Q(
+                min_latitude__lte=lat,
+                max_latitude__gte=lat,
+                min_longitude__lte=lon,
+                max_longitude__gte=lon,
+                min_latitude__gte=reach[0],
+                min_longitude__gte=reach[2],
+            )
         candidates = self.confirmed().filter(where, **{f"wants_{topic}": True})
         return [s for s in candidates if s.covers(asset)]
 
@@ -69,10 +96,12 @@ class Subscription(models.Model):
 
     email = models.EmailField(db_index=True)
     token = models.CharField(max_length=40, unique=True, default=random_token, editable=False)
-    area = models.ForeignKey("Area", null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="subscriptions")
-    asset = models.ForeignKey("Asset", null=True, blank=True, on_delete=models.CASCADE,
-                              related_name="subscriptions")
+    area = models.ForeignKey(
+        "Area", null=True, blank=True, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    asset = models.ForeignKey(
+        "Asset", null=True, blank=True, on_delete=models.CASCADE, related_name="subscriptions"
+    )
     postcode = models.CharField(max_length=8, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
@@ -87,8 +116,9 @@ class Subscription(models.Model):
     wants_disposals = models.BooleanField(Topic.DISPOSALS.label, default=True)
     wants_expiries = models.BooleanField(Topic.EXPIRIES.label, default=True)
     wants_new_places = models.BooleanField(Topic.NEW_PLACES.label, default=False)
-    frequency = models.CharField(max_length=12, choices=Frequency.choices,
-                                 default=Frequency.IMMEDIATELY)
+    frequency = models.CharField(
+        max_length=12, choices=Frequency.choices, default=Frequency.IMMEDIATELY
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
@@ -101,14 +131,27 @@ class Subscription(models.Model):
         ]
         constraints = [
             # Exactly one of: an area, an asset, a circle.
-            models.CheckConstraint(name="subscription_has_one_scope", condition=(
-                Q(area__isnull=False, asset__isnull=True, radius_km__isnull=True)
-                | Q(area__isnull=True, asset__isnull=False, radius_km__isnull=True)
-                | Q(area__isnull=True, asset__isnull=True, radius_km__isnull=False,
-                    latitude__isnull=False, longitude__isnull=False))),
-            models.CheckConstraint(name="subscription_radius_in_range", condition=(
-                Q(radius_km__isnull=True)
-                | Q(radius_km__gte=RADIUS_KM_RANGE[0], radius_km__lte=RADIUS_KM_RANGE[1]))),
+            models.CheckConstraint(
+                name="subscription_has_one_scope",
+                condition=(
+                    Q(area__isnull=False, asset__isnull=True, radius_km__isnull=True)
+                    | Q(area__isnull=True, asset__isnull=False, radius_km__isnull=True)
+                    | Q(
+                        area__isnull=True,
+                        asset__isnull=True,
+                        radius_km__isnull=False,
+                        latitude__isnull=False,
+                        longitude__isnull=False,
+                    )
+                ),
+            ),
+            models.CheckConstraint(
+                name="subscription_radius_in_range",
+                condition=(
+                    Q(radius_km__isnull=True)
+                    | Q(radius_km__gte=RADIUS_KM_RANGE[0], radius_km__lte=RADIUS_KM_RANGE[1])
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -116,8 +159,9 @@ class Subscription(models.Model):
 
     def save(self, *args, **kwargs):
         if self.radius_km is not None and self.latitude is not None:
-            (self.min_latitude, self.max_latitude, self.min_longitude,
-             self.max_longitude) = bounding_box(self.latitude, self.longitude, self.radius_km)
+            (self.min_latitude, self.max_latitude, self.min_longitude, self.max_longitude) = (
+                bounding_box(self.latitude, self.longitude, self.radius_km)
+            )
         else:
             self.min_latitude = self.max_latitude = self.min_longitude = self.max_longitude = None
         super().save(*args, **kwargs)
@@ -141,22 +185,30 @@ class Subscription(models.Model):
     def covers(self, asset):
         if self.radius_km is None:
             return True  # area and asset scopes were matched exactly by the query
-        return asset.is_located and distance_km(
-            self.latitude, self.longitude, float(asset.latitude), float(asset.longitude)
-        ) <= self.radius_km
+        return (
+            asset.is_located
+            and distance_km(
+                self.latitude, self.longitude, float(asset.latitude), float(asset.longitude)
+            )
+            <= self.radius_km
+        )
 
 
 class Delivery(models.Model):
     """The send log: one row per message owed to one address. The unique key makes matching
     idempotent; sent_at, set in the same transaction as the send, makes sending resumable."""
 
-    key = models.CharField(max_length=120, help_text="What the message is about, e.g. "
-                                                     "event:123 or reminder:interim-4:7")
+    key = models.CharField(
+        max_length=120,
+        help_text="What the message is about, e.g. event:123 or reminder:interim-4:7",
+    )
     email = models.EmailField()
-    subscription = models.ForeignKey(Subscription, null=True, blank=True,
-                                     on_delete=models.CASCADE, related_name="deliveries")
-    event = models.ForeignKey("AssetEvent", null=True, blank=True, on_delete=models.CASCADE,
-                              related_name="deliveries")
+    subscription = models.ForeignKey(
+        Subscription, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.ForeignKey(
+        "AssetEvent", null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
     frequency = models.CharField(max_length=12, choices=Frequency.choices)
     # Reminders carry their words; event news is worded when sent, so "days left" is current.
     headline = models.CharField(max_length=300, blank=True)

@@ -179,9 +179,7 @@ class AssetQuerySet(models.QuerySet):
             by_status.setdefault(derive_status(events), []).append(pk)
         changed = 0
         for status, pks in by_status.items():
-            changed += (
-                Asset.objects.filter(pk__in=pks).exclude(status=status).update(status=status)
-            )
+            changed += Asset.objects.filter(pk__in=pks).exclude(status=status).update(status=status)
         return changed
 
 
@@ -210,19 +208,35 @@ class Asset(DraftStateMixin, RevisionMixin, ClusterableModel):
     )
     operator = models.CharField(max_length=255, blank=True)
     council = models.ForeignKey(
-        "Area", null=True, blank=True, editable=False, on_delete=models.SET_NULL,
+        "Area",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
         related_name="council_assets",
     )
     ward = models.ForeignKey(
-        "Area", null=True, blank=True, editable=False, on_delete=models.SET_NULL,
+        "Area",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
         related_name="ward_assets",
     )
     lsoa = models.ForeignKey(
-        "Area", null=True, blank=True, editable=False, on_delete=models.SET_NULL,
-        related_name="lsoa_assets", verbose_name="LSOA",
+        "Area",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="lsoa_assets",
+        verbose_name="LSOA",
     )
     status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.OPEN, editable=False,
+        max_length=20,
+        choices=Status.choices,
+        default=Status.OPEN,
+        editable=False,
         db_index=True,
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -326,15 +340,22 @@ class AssetEvent(models.Model):
     note = models.TextField(blank=True)
     source_url = models.URLField("source link", blank=True, max_length=500)
     source_document = models.ForeignKey(
-        "wagtaildocs.Document", null=True, blank=True, on_delete=models.SET_NULL,
+        "wagtaildocs.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     source = models.CharField(
         max_length=50, blank=True, help_text="Dataset the event was imported from"
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
 

@@ -42,13 +42,15 @@ class AreaIndicator(models.Model):
     Counts in the past are on today's boundaries, so change compares like with like.
     """
 
-    snapshot = models.ForeignKey(
-        IndicatorSnapshot, on_delete=models.CASCADE, related_name="areas"
-    )
+    snapshot = models.ForeignKey(IndicatorSnapshot, on_delete=models.CASCADE, related_name="areas")
     area = models.ForeignKey("Area", on_delete=models.CASCADE, related_name="indicators")
     kind = models.CharField(max_length=10, choices=AreaKind.choices)
     council = models.ForeignKey(
-        "Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "Area",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="The council the area belongs to, for within-council percentiles",
     )
     population = models.PositiveIntegerField(null=True, blank=True)
@@ -70,7 +72,8 @@ class AreaIndicator(models.Model):
         null=True, blank=True, help_text="Net change over the snapshot's period, per 1,000"
     )
     percentile_national = models.FloatField(
-        null=True, blank=True,
+        null=True,
+        blank=True,
         help_text="Share of areas of this kind whose change per 1,000 was as bad or worse",
     )
     percentile_in_council = models.FloatField(null=True, blank=True)

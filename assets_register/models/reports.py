@@ -1,7 +1,6 @@
 """Residents' reports: news of a place, a missing place or a correction. Nothing in one is
 public until a moderator accepts it; the reporter's email never is."""
 
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
@@ -57,14 +56,22 @@ class ReportQuerySet(models.QuerySet):
 
 class Report(models.Model):
     kind = models.CharField("what is the news?", max_length=20, choices=ReportKind.choices)
-    asset = models.ForeignKey("Asset", null=True, blank=True, on_delete=models.CASCADE,
-                              related_name="reports")
-    council = models.ForeignKey("Area", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="reports", limit_choices_to={"kind": "council"},
-                                help_text="Whose moderators see it: found from the place.")
+    asset = models.ForeignKey(
+        "Asset", null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    council = models.ForeignKey(
+        "Area",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+        limit_choices_to={"kind": "council"},
+        help_text="Whose moderators see it: found from the place.",
+    )
     place_name = models.CharField("name of the place", max_length=255, blank=True)
-    category = models.CharField("kind of place", max_length=30, choices=Category.choices,
-                                blank=True)
+    category = models.CharField(
+        "kind of place", max_length=30, choices=Category.choices, blank=True
+    )
     address = models.CharField(max_length=255, blank=True)
     postcode = models.CharField(max_length=8, blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
@@ -75,18 +82,32 @@ class Report(models.Model):
     photo = models.FileField(upload_to="reports/%Y/%m/", storage=private_storage, blank=True)
     email = models.EmailField("your email address")
     token = models.CharField(max_length=40, unique=True, editable=False, default=random_token)
-    status = models.CharField(max_length=12, choices=ReportStatus.choices,
-                              default=ReportStatus.UNCONFIRMED, db_index=True)
+    status = models.CharField(
+        max_length=12, choices=ReportStatus.choices, default=ReportStatus.UNCONFIRMED, db_index=True
+    )
     duplicate_of = models.ForeignKey(
-        "Asset", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        help_text="For a merge: the place this report is about, already on the register.")
+        "Asset",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="For a merge: the place this report is about, already on the register.",
+    )
     rejection_reason = models.TextField(blank=True, help_text="Emailed to the reporter.")
-    created_event = models.OneToOneField("AssetEvent", null=True, blank=True,
-                                         on_delete=models.SET_NULL, related_name="report")
-    created_asset = models.ForeignKey("Asset", null=True, blank=True,
-                                      on_delete=models.SET_NULL, related_name="+")
-    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     editable=False, on_delete=models.SET_NULL, related_name="+")
+    created_event = models.OneToOneField(
+        "AssetEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="report"
+    )
+    created_asset = models.ForeignKey(
+        "Asset", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -96,13 +117,21 @@ class Report(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(name="report_about_a_place", condition=(
-                Q(asset__isnull=False) | ~Q(place_name=""))),
-            models.CheckConstraint(name="report_location_in_uk", condition=(
-                Q(latitude__isnull=True, longitude__isnull=True)
-                | Q(latitude__gte=UK_LATITUDE_RANGE[0], latitude__lte=UK_LATITUDE_RANGE[1],
-                    longitude__gte=UK_LONGITUDE_RANGE[0],
-                    longitude__lte=UK_LONGITUDE_RANGE[1]))),
+            models.CheckConstraint(
+                name="report_about_a_place", condition=(Q(asset__isnull=False) | ~Q(place_name=""))
+            ),
+            models.CheckConstraint(
+                name="report_location_in_uk",
+                condition=(
+                    Q(latitude__isnull=True, longitude__isnull=True)
+                    | Q(
+                        latitude__gte=UK_LATITUDE_RANGE[0],
+                        latitude__lte=UK_LATITUDE_RANGE[1],
+                        longitude__gte=UK_LONGITUDE_RANGE[0],
+                        longitude__lte=UK_LONGITUDE_RANGE[1],
+                    )
+                ),
+            ),
         ]
 
     def __str__(self):

@@ -12,7 +12,9 @@ class CouncilStaff(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="council_memberships"
     )
     council = models.ForeignKey(
-        "Area", on_delete=models.CASCADE, related_name="staff",
+        "Area",
+        on_delete=models.CASCADE,
+        related_name="staff",
         limit_choices_to={"kind": AreaKind.COUNCIL},
     )
 

@@ -93,10 +93,12 @@ class Page(PaginationBase):
             return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
         return {
-            "count": count, "limit": limit, "offset": offset,
+            "count": count,
+            "limit": limit,
+            "offset": offset,
             "next": page_url(offset + limit) if offset + limit < count else None,
             "previous": page_url(max(offset - limit, 0)) if offset > 0 else None,
-            "items": queryset[offset:offset + limit],
+            "items": queryset[offset : offset + limit],
         }
 
 
@@ -108,9 +110,13 @@ def public_endpoint(run):
         retry_after = ratelimits.retry_after(request, "api", settings.API_RATE_PER_IP)
         if retry_after:
             return JsonResponse(
-                {"detail": f"Too many requests: at most {settings.API_RATE_PER_IP} from one "
-                           "address. Please wait and try again."},
-                status=429, headers={"Retry-After": str(retry_after)})
+                {
+                    "detail": f"Too many requests: at most {settings.API_RATE_PER_IP} from one "
+                    "address. Please wait and try again."
+                },
+                status=429,
+                headers={"Retry-After": str(retry_after)},
+            )
         url = request.build_absolute_uri()
         key = "api:" + hashlib.sha256(f"{content_version()} {url}".encode()).hexdigest()
         cached = cache.get(key)
@@ -119,8 +125,9 @@ def public_endpoint(run):
         else:
             response = run(request, *args, **kwargs)
             if response.status_code == 200:
-                cache.set(key, (response["Content-Type"], response.content),
-                          settings.API_CACHE_SECONDS)
+                cache.set(
+                    key, (response["Content-Type"], response.content), settings.API_CACHE_SECONDS
+                )
         response["Cache-Control"] = f"public, max-age={settings.API_CACHE_SECONDS}"
         response["Link"] = licence_link(request)
         # Open, read-only data without cookies: any web page may read it.
@@ -137,8 +144,9 @@ api = NinjaAPI(
     urls_namespace="api",
     # The UI's default validator badge would fetch from swagger.io: nothing leaves the site.
     docs=Swagger(settings={"validatorUrl": None}),
-    openapi_extra={"info": {"license": {"name": LICENCES[DEFAULT_LICENCE][0],
-                                        "identifier": DEFAULT_LICENCE}}},
+    openapi_extra={
+        "info": {"license": {"name": LICENCES[DEFAULT_LICENCE][0], "identifier": DEFAULT_LICENCE}}
+    },
 )
 api.add_decorator(public_endpoint, mode="view")
 
@@ -155,8 +163,12 @@ def _area_or_404(gss_code, kind=None):
     return area
 
 
-@api.get("/assets", response={200: list[AssetOut], **ERRORS}, tags=["places"],
-         summary="Places on the register")
+@api.get(
+    "/assets",
+    response={200: list[AssetOut], **ERRORS},
+    tags=["places"],
+    summary="Places on the register",
+)
 @paginate(Page)
 def list_assets(request, filters: Query[AssetFilters]):
     """Places in id order, filtered as the map and the downloads are."""
@@ -167,16 +179,28 @@ def list_assets(request, filters: Query[AssetFilters]):
     return assets.select_related("council", "ward", "lsoa").order_by("pk")
 
 
-@api.get("/assets/{asset_id}", response={200: AssetDetailOut, **ERRORS}, tags=["places"],
-         summary="One place with its history")
+@api.get(
+    "/assets/{asset_id}",
+    response={200: AssetDetailOut, **ERRORS},
+    tags=["places"],
+    summary="One place with its history",
+)
 def get_asset(request, asset_id: int):
     """The place, its events oldest first, and its entry on the council's list of assets
     of community value if it is on the list today."""
     asset = (
-        Asset.objects.live().select_related("council", "ward", "lsoa")
-        .prefetch_related(Prefetch("events", queryset=AssetEvent.objects.select_related(
-            "source_document").order_by("date", "pk")))
-        .filter(pk=asset_id).first()
+        Asset.objects.live()
+        .select_related("council", "ward", "lsoa")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=AssetEvent.objects.select_related("source_document").order_by(
+                    "date", "pk"
+                ),
+            )
+        )
+        .filter(pk=asset_id)
+        .first()
     )
     if asset is None:
         raise HttpError(404, f"No place with id {asset_id}")
@@ -206,14 +230,20 @@ def _acv_entry(row):
             "full_moratorium_last_day": notice.full_last_day if bidder else None,
             "protected_period_last_day": notice.protected_last_day,
             "outcome": notice.outcome,
-        } if notice else None,
+        }
+        if notice
+        else None,
         "review_pending": row.review is not None,
         "appeal_pending": row.appeal is not None,
     }
 
 
-@api.get("/events", response={200: list[EventWithAssetOut], **ERRORS}, tags=["events"],
-         summary="Events in places' histories")
+@api.get(
+    "/events",
+    response={200: list[EventWithAssetOut], **ERRORS},
+    tags=["events"],
+    summary="Events in places' histories",
+)
 @paginate(Page)
 def list_events(request, filters: Query[EventFilters]):
     """Openings, closures, threats, sales and steps of the Community Right to Bid, newest
@@ -233,8 +263,12 @@ def list_events(request, filters: Query[EventFilters]):
     return events.select_related("asset", "source_document").order_by("-date", "-pk")
 
 
-@api.get("/areas", response={200: list[AreaOut], **ERRORS}, tags=["areas"],
-         summary="Councils, wards and LSOAs")
+@api.get(
+    "/areas",
+    response={200: list[AreaOut], **ERRORS},
+    tags=["areas"],
+    summary="Councils, wards and LSOAs",
+)
 @paginate(Page)
 def list_areas(request, filters: Query[AreaFilters]):
     """Areas by kind and name; by default only boundaries in force today."""
@@ -250,27 +284,36 @@ def list_areas(request, filters: Query[AreaFilters]):
     return areas.order_by("kind", "name", "pk")
 
 
-@api.get("/areas/{gss_code}", response={200: AreaDetailOut, **ERRORS}, tags=["areas"],
-         summary="One area, its places and its 'losing places to meet' figures")
+@api.get(
+    "/areas/{gss_code}",
+    response={200: AreaDetailOut, **ERRORS},
+    tags=["areas"],
+    summary="One area, its places and its 'losing places to meet' figures",
+)
 def get_area(request, gss_code: str):
     """The boundary in force today (or the latest one), counts of its places by status,
     its simplified boundary and its figures in the latest indicator snapshot."""
     area = _area_or_404(gss_code)
-    counts = dict(Asset.objects.live().in_area(area).order_by().values_list("status")
-                  .annotate(n=Count("pk")))
+    counts = dict(
+        Asset.objects.live().in_area(area).order_by().values_list("status").annotate(n=Count("pk"))
+    )
     area.status_counts = counts
     area.asset_count = sum(counts.values())
     area.open_count = sum(n for status, n in counts.items() if status in OPEN_STATUSES)
     area.geometry = area.boundary_display
     snapshot = latest_snapshot()
-    area.latest_indicators = snapshot and snapshot.areas.filter(area=area).select_related(
-        "snapshot").first()
+    area.latest_indicators = (
+        snapshot and snapshot.areas.filter(area=area).select_related("snapshot").first()
+    )
     return area
 
 
-@api.get("/acv/{gss_code}/entries", response={200: list[AcvEntryOut], **ERRORS},
-         tags=["assets of community value"],
-         summary="A council's list of assets of community value today")
+@api.get(
+    "/acv/{gss_code}/entries",
+    response={200: list[AcvEntryOut], **ERRORS},
+    tags=["assets of community value"],
+    summary="A council's list of assets of community value today",
+)
 @paginate(Page)
 def list_acv_entries(request, gss_code: str):
     """The entries on the list today, by name, with every statutory date: the last day on

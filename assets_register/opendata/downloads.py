@@ -63,18 +63,17 @@ FIELDS = {
     "name": "The place's name.",
     "category": "Kind of place: " + ", ".join(f"{v} ({label})" for v, label in Category.choices),
     "status": "Status now, derived from the dated history: "
-              + ", ".join(f"{v} ({label})" for v, label in Status.choices),
+    + ", ".join(f"{v} ({label})" for v, label in Status.choices),
     "address": "Street address.",
     "postcode": "Postcode.",
     "latitude": "WGS84 decimal degrees; empty when the place is not located.",
     "longitude": "WGS84 decimal degrees; empty when the place is not located.",
     "location_source": "Where the location came from: postcode (centroid), address "
-                       "(geocoded), source_data, map_pin or none.",
+    "(geocoded), source_data, map_pin or none.",
     "uprn": "Unique Property Reference Number, when known.",
     "osm_id": "OpenStreetMap node id, when known.",
     "operator": "Who runs it, when known.",
-    "ownership": "public, private, community_owned, community_managed, charity_faith or "
-                 "unknown.",
+    "ownership": "public, private, community_owned, community_managed, charity_faith or unknown.",
     "opened": "When it opened, as precisely as known: YYYY, YYYY-MM or YYYY-MM-DD.",
     "closed": "For a place closed, demolished or converted: when, as precisely as known.",
     "council_code": "GSS code of its council.",
@@ -92,14 +91,38 @@ FIELDS = {
 }
 NUMBERS = {"id", "latitude", "longitude"}  # never text, so never a formula
 COLUMNS = (
-    "pk", "name", "category", "status", "address", "postcode", "latitude", "longitude",
-    "location_source", "uprn", "osm_id", "operator", "ownership", "council__gss_code",
-    "council__name", "ward__gss_code", "ward__name", "lsoa__gss_code", "lsoa__name",
-    "source", "source_ref", "updated_at",
+    "pk",
+    "name",
+    "category",
+    "status",
+    "address",
+    "postcode",
+    "latitude",
+    "longitude",
+    "location_source",
+    "uprn",
+    "osm_id",
+    "operator",
+    "ownership",
+    "council__gss_code",
+    "council__name",
+    "ward__gss_code",
+    "ward__name",
+    "lsoa__gss_code",
+    "lsoa__name",
+    "source",
+    "source_ref",
+    "updated_at",
 )
-RENAMED = {"pk": "id", "council__gss_code": "council_code", "council__name": "council_name",
-           "ward__gss_code": "ward_code", "ward__name": "ward_name",
-           "lsoa__gss_code": "lsoa_code", "lsoa__name": "lsoa_name"}
+RENAMED = {
+    "pk": "id",
+    "council__gss_code": "council_code",
+    "council__name": "council_name",
+    "ward__gss_code": "ward_code",
+    "ward__name": "ward_name",
+    "lsoa__gss_code": "lsoa_code",
+    "lsoa__name": "lsoa_name",
+}
 CLOSED_STATUSES = frozenset(Status.values) - OPEN_STATUSES - {Status.TEMPORARILY_CLOSED}
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -119,9 +142,13 @@ def _precise(day, precision):
 def _opened_and_closed(asset_ids):
     """{asset id: (opened, closed)} from the events: the first opening, the last closure."""
     found = {}
-    events = (AssetEvent.objects.filter(asset_id__in=asset_ids,
-                                        kind__in=[EventKind.OPENED, *CLOSURE_KINDS])
-              .order_by("date", "pk").values_list("asset_id", "date", "date_precision", "kind"))
+    events = (
+        AssetEvent.objects.filter(
+            asset_id__in=asset_ids, kind__in=[EventKind.OPENED, *CLOSURE_KINDS]
+        )
+        .order_by("date", "pk")
+        .values_list("asset_id", "date", "date_precision", "kind")
+    )
     for asset_id, day, precision, kind in events:
         opened, closed = found.get(asset_id, ("", ""))
         if kind == EventKind.OPENED:
@@ -182,8 +209,10 @@ def csv_stream(rows):
         buffer.seek(0)
         buffer.truncate()
         writer.writerows(
-            ["" if row[f] is None else row[f] if f in NUMBERS else spreadsheet_safe(row[f])
-             for f in fields]
+            [
+                "" if row[f] is None else row[f] if f in NUMBERS else spreadsheet_safe(row[f])
+                for f in fields
+            ]
             for row in batch
         )
         yield buffer.getvalue()
@@ -198,15 +227,27 @@ def geojson_stream(rows, header):
         features = []
         for row in batch:
             located = row["latitude"] is not None and row["longitude"] is not None
-            properties = {key: value for key, value in row.items()
-                          if key not in ("latitude", "longitude")}
-            features.append(json.dumps({
-                "type": "Feature", "id": row["id"],
-                "geometry": {"type": "Point", "coordinates": [
-                    round(float(row["longitude"]), 6), round(float(row["latitude"]), 6)]}
-                if located else None,
-                "properties": properties,
-            }))
+            properties = {
+                key: value for key, value in row.items() if key not in ("latitude", "longitude")
+            }
+            features.append(
+                json.dumps(
+                    {
+                        "type": "Feature",
+                        "id": row["id"],
+                        "geometry": {
+                            "type": "Point",
+                            "coordinates": [
+                                round(float(row["longitude"]), 6),
+                                round(float(row["latitude"]), 6),
+                            ],
+                        }
+                        if located
+                        else None,
+                        "properties": properties,
+                    }
+                )
+            )
         yield ("" if first else ",") + ",".join(features)
         first = False
     yield "]}"
@@ -236,8 +277,16 @@ def _filename(filters, extension):
     parts = ["community-assets"]
     if filters.area:
         parts.append(filters.area)
-    if any((filters.category, filters.status, filters.bbox, filters.q, filters.source,
-            filters.changed_since)):
+    if any(
+        (
+            filters.category,
+            filters.status,
+            filters.bbox,
+            filters.q,
+            filters.source,
+            filters.changed_since,
+        )
+    ):
         parts.append("selection")
     parts.append(timezone.localdate().isoformat())
     return "-".join(parts) + "." + extension
@@ -251,16 +300,19 @@ def register_download(request, fmt):
     if retry_after:
         return HttpResponse(
             "Too many downloads from your address. Please wait a while and try again, or use "
-            "the API for frequent updates.\n", status=429,
-            content_type="text/plain; charset=utf-8", headers={"Retry-After": str(retry_after)})
+            "the API for frequent updates.\n",
+            status=429,
+            content_type="text/plain; charset=utf-8",
+            headers={"Retry-After": str(retry_after)},
+        )
     try:
         filters = parse_filters(request.GET)
         assets = filter_assets(filters)
     except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                             for e in error.errors())
-        return HttpResponse(f"Bad filter: {problems}\n", status=400,
-                            content_type="text/plain; charset=utf-8")
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        return HttpResponse(
+            f"Bad filter: {problems}\n", status=400, content_type="text/plain; charset=utf-8"
+        )
     except UnknownArea as error:
         raise Http404(str(error)) from None
     rows = register_rows(assets, request.build_absolute_uri("/").rstrip("/"))
@@ -276,14 +328,15 @@ def register_download(request, fmt):
         response = StreamingHttpResponse(csv_stream(rows), content_type=FORMATS[fmt])
     elif fmt == "geojson":
         header = {
-            "name": about["title"], "selection": about["selection"],
-            "generated": about["generated"], "licence": LICENCE_SUMMARY,
-            "licences": {key: {"name": name, "url": url}
-                         for key, (name, url) in LICENCES.items()},
-            "attribution": ATTRIBUTION_LINES, "about": about["about_url"],
+            "name": about["title"],
+            "selection": about["selection"],
+            "generated": about["generated"],
+            "licence": LICENCE_SUMMARY,
+            "licences": {key: {"name": name, "url": url} for key, (name, url) in LICENCES.items()},
+            "attribution": ATTRIBUTION_LINES,
+            "about": about["about_url"],
         }
-        response = StreamingHttpResponse(geojson_stream(rows, header),
-                                         content_type=FORMATS[fmt])
+        response = StreamingHttpResponse(geojson_stream(rows, header), content_type=FORMATS[fmt])
     else:
         workbook = xlsx_stream(_chunks(rows), about, FIELDS, NUMBERS)
         response = StreamingHttpResponse(workbook, content_type=FORMATS[fmt])

@@ -37,8 +37,10 @@ def filter_assets(filters: AssetFilters):
         assets = assets.filter(source=filters.source)
     if filters.changed_since:
         since = filters.changed_since
-        assets = assets.filter(Q(updated_at__gte=since) | Exists(
-            AssetEvent.objects.filter(asset=OuterRef("pk"), recorded_at__gte=since)))
+        assets = assets.filter(
+            Q(updated_at__gte=since)
+            | Exists(AssetEvent.objects.filter(asset=OuterRef("pk"), recorded_at__gte=since))
+        )
     return assets
 
 

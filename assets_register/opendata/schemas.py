@@ -51,20 +51,29 @@ def _aware(value):
 class AssetFilters(Schema):
     area: str | None = Field(None, pattern=GSS_CODE, description=GSS_DESCRIPTION)
     category: list[Category] | None = Field(
-        None, description="Kinds of place; repeat the parameter or separate with commas")
+        None, description="Kinds of place; repeat the parameter or separate with commas"
+    )
     status: list[Status] | None = Field(
-        None, description="Statuses; repeat the parameter or separate with commas")
+        None, description="Statuses; repeat the parameter or separate with commas"
+    )
     bbox: str | None = Field(
-        None, description="minlon,minlat,maxlon,maxlat in WGS84 degrees, e.g. "
-                          "-1.7,54.7,-1.5,54.9: located places only")
+        None,
+        description="minlon,minlat,maxlon,maxlat in WGS84 degrees, e.g. "
+        "-1.7,54.7,-1.5,54.9: located places only",
+    )
     q: str | None = Field(
-        None, max_length=100,
-        description="Words that must all appear in the name or address, as the site search")
+        None,
+        max_length=100,
+        description="Words that must all appear in the name or address, as the site search",
+    )
     source: str | None = Field(
-        None, max_length=50, description="Dataset key, e.g. osm-pubs or open-pubs")
+        None, max_length=50, description="Dataset key, e.g. osm-pubs or open-pubs"
+    )
     changed_since: datetime.datetime | None = Field(
-        None, description="Places edited, or given a new event, at or after this ISO 8601 "
-                          "time (local time when no offset is given)")
+        None,
+        description="Places edited, or given a new event, at or after this ISO 8601 "
+        "time (local time when no offset is given)",
+    )
 
     @field_validator("category", "status", mode="before")
     @classmethod
@@ -98,12 +107,14 @@ class AssetFilters(Schema):
 
 class EventFilters(Schema):
     kind: list[EventKind] | None = Field(
-        None, description="Kinds of event; repeat the parameter or separate with commas")
+        None, description="Kinds of event; repeat the parameter or separate with commas"
+    )
     area: str | None = Field(None, pattern=GSS_CODE, description=GSS_DESCRIPTION)
     asset: int | None = Field(None, description="Events of one place, by its id")
     since: datetime.date | None = Field(None, description="Events dated on or after this day")
     recorded_since: datetime.datetime | None = Field(
-        None, description="Events recorded on the register at or after this ISO 8601 time")
+        None, description="Events recorded on the register at or after this ISO 8601 time"
+    )
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -118,8 +129,9 @@ class EventFilters(Schema):
 
 class AreaFilters(Schema):
     kind: AreaKind | None = None
-    parent: str | None = Field(None, pattern=GSS_CODE,
-                               description="Areas inside this council, by its GSS code")
+    parent: str | None = Field(
+        None, pattern=GSS_CODE, description="Areas inside this council, by its GSS code"
+    )
     q: str | None = Field(None, max_length=100, description="Part of the area's name")
     current: bool = Field(True, description="Only boundaries in force today")
 
@@ -130,7 +142,8 @@ class Error(Schema):
 
 class InvalidRequest(Schema):
     detail: list[dict[str, Any]] = Field(
-        description="One entry per problem: where (loc), what (msg) and its type")
+        description="One entry per problem: where (loc), what (msg) and its type"
+    )
 
 
 class AreaRef(Schema):
@@ -217,7 +230,8 @@ class DisposalNoticeOut(Schema):
     bidder_request_on: datetime.date | None
     interested_group: str | None
     full_moratorium_last_day: datetime.date | None = Field(
-        description="Only when a community group asked to bid")
+        description="Only when a community group asked to bid"
+    )
     protected_period_last_day: datetime.date
     outcome: str
 
@@ -240,7 +254,8 @@ class AcvEntryOut(Schema):
 class AssetDetailOut(AssetOut):
     events: list[EventOut]
     acv_entry: AcvEntryOut | None = Field(
-        description="Its entry on the council's list of assets of community value today")
+        description="Its entry on the council's list of assets of community value today"
+    )
 
 
 class AreaOut(Schema):
@@ -300,7 +315,8 @@ class AreaDetailOut(AreaOut):
     status_counts: dict[str, int]
     geometry: dict[str, Any] | None = Field(
         description="Simplified boundary, GeoJSON (ONS boundaries via Martin Chorley's "
-                    "UK-GeoJSON, CC BY 4.0)")
+        "UK-GeoJSON, CC BY 4.0)"
+    )
     indicators: IndicatorOut | None
 
     @staticmethod

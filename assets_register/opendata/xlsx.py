@@ -54,23 +54,27 @@ XLSX_PARTS = {
         'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
         '<Override PartName="/docProps/core.xml" '
         'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-        "</Types>"),
+        "</Types>"
+    ),
     "_rels/.rels": (
         f'<Relationships xmlns="{PKG_REL_NS}">'
         f'<Relationship Id="rId1" Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/>'
         '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
         'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
-        "</Relationships>"),
+        "</Relationships>"
+    ),
     "xl/workbook.xml": (
         f'<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><sheets>'
         '<sheet name="Places" sheetId="1" r:id="rId1"/>'
-        '<sheet name="Licence" sheetId="2" r:id="rId2"/></sheets></workbook>'),
+        '<sheet name="Licence" sheetId="2" r:id="rId2"/></sheets></workbook>'
+    ),
     "xl/_rels/workbook.xml.rels": (
         f'<Relationships xmlns="{PKG_REL_NS}">'
         f'<Relationship Id="rId1" Type="{REL_NS}/worksheet" Target="worksheets/sheet1.xml"/>'
         f'<Relationship Id="rId2" Type="{REL_NS}/worksheet" Target="worksheets/sheet2.xml"/>'
         f'<Relationship Id="rId3" Type="{REL_NS}/styles" Target="styles.xml"/>'
-        "</Relationships>"),
+        "</Relationships>"
+    ),
     "xl/styles.xml": (
         f'<styleSheet xmlns="{MAIN_NS}">'
         '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
@@ -84,7 +88,8 @@ XLSX_PARTS = {
         '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
         '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>'
         '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
-        "</cellStyles></styleSheet>"),
+        "</cellStyles></styleSheet>"
+    ),
 }
 
 
@@ -129,13 +134,20 @@ def _xlsx_row(number, letters, values, numbers=(), style=0):
 
 
 def _sheet_start(widths=(), frozen_header=False):
-    view = ('<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-            'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
-            if frozen_header else "")
-    cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
-                   for i, w in enumerate(widths, start=1))
-    return (f'{XML_HEAD}<worksheet xmlns="{MAIN_NS}">{view}'
-            f'{f"<cols>{cols}</cols>" if cols else ""}<sheetData>')
+    view = (
+        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+        'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+        if frozen_header
+        else ""
+    )
+    cols = "".join(
+        f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+        for i, w in enumerate(widths, start=1)
+    )
+    return (
+        f'{XML_HEAD}<worksheet xmlns="{MAIN_NS}">{view}'
+        f"{f'<cols>{cols}</cols>' if cols else ''}<sheetData>"
+    )
 
 
 def _core_properties(about):
@@ -151,14 +163,17 @@ def _core_properties(about):
         "</dc:description>"
         f"<dc:rights>{_xml_text(LICENCE_SUMMARY)}</dc:rights>"
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{created}</dcterms:created>'
-        "</cp:coreProperties>")
+        "</cp:coreProperties>"
+    )
 
 
 def _licence_rows(about, count, fields):
     yield [about["title"]], BOLD
     for label, value in (
-        ("Downloaded from", about["url"]), ("Generated", about["generated"]),
-        ("Selection", about["selection"]), ("Places", str(count)),
+        ("Downloaded from", about["url"]),
+        ("Generated", about["generated"]),
+        ("Selection", about["selection"]),
+        ("Places", str(count)),
         ("Licence", LICENCE_SUMMARY),
     ):
         yield [label, value], 0
@@ -183,8 +198,7 @@ def xlsx_stream(batches, about, fields, numbers=()):
     meanings, fields = fields, list(fields)
     letters = _column_letters(len(fields))
     numbers = {index for index, field in enumerate(fields) if field in numbers}
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED,
-                         compresslevel=1) as archive:
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for name, body in XLSX_PARTS.items():
             archive.writestr(name, XML_HEAD + body)
         archive.writestr("docProps/core.xml", XML_HEAD + _core_properties(about))
@@ -194,19 +208,23 @@ def xlsx_stream(batches, about, fields, numbers=()):
             sheet.write(_sheet_start(frozen_header=True).encode())
             sheet.write(_xlsx_row(1, letters, fields, style=BOLD).encode())
             for batch in batches:
-                sheet.write("".join(
-                    _xlsx_row(count + offset, letters, [row[f] for f in fields], numbers)
-                    for offset, row in enumerate(batch, start=2)
-                ).encode())
+                sheet.write(
+                    "".join(
+                        _xlsx_row(count + offset, letters, [row[f] for f in fields], numbers)
+                        for offset, row in enumerate(batch, start=2)
+                    ).encode()
+                )
                 count += len(batch)
                 yield sink.drain()
             sheet.write(b"</sheetData></worksheet>")
         with archive.open("xl/worksheets/sheet2.xml", "w") as sheet:
             sheet.write(_sheet_start(widths=(28, 100, 70)).encode())
             licence_rows = enumerate(_licence_rows(about, count, meanings), start=1)
-            sheet.write("".join(
-                _xlsx_row(number, letters, values, style=style)
-                for number, (values, style) in licence_rows
-            ).encode())
+            sheet.write(
+                "".join(
+                    _xlsx_row(number, letters, values, style=style)
+                    for number, (values, style) in licence_rows
+                ).encode()
+            )
             sheet.write(b"</sheetData></worksheet>")
     yield sink.drain()

@@ -51,27 +51,34 @@ class AssetViewSet(CouncilScopedViewSet):
     search_fields = ["name", "address", "postcode"]
     ordering = ["name"]
     list_per_page = 50
-    edit_handler = ObjectList([
-        FieldPanel("name"),
-        FieldRowPanel([FieldPanel("category"), FieldPanel("ownership")]),
-        FieldPanel("operator"),
-        MultiFieldPanel(
-            [
-                FieldPanel("address"),
-                FieldPanel("postcode"),
-                FieldPanel("latitude", widget=LocationPickerWidget()),
-                FieldPanel("longitude"),
-            ],
-            heading="Location",
-            help_text="Leave the coordinates empty to locate the place from its postcode.",
-        ),
-        MultiFieldPanel(
-            [FieldPanel("uprn"), FieldPanel("osm_id"), FieldPanel("source"),
-             FieldPanel("source_ref")],
-            heading="References",
-        ),
-        InlinePanel("events", heading="Timeline", label="Event"),
-    ], base_form_class=AssetAdminForm)
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldRowPanel([FieldPanel("category"), FieldPanel("ownership")]),
+            FieldPanel("operator"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("address"),
+                    FieldPanel("postcode"),
+                    FieldPanel("latitude", widget=LocationPickerWidget()),
+                    FieldPanel("longitude"),
+                ],
+                heading="Location",
+                help_text="Leave the coordinates empty to locate the place from its postcode.",
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("uprn"),
+                    FieldPanel("osm_id"),
+                    FieldPanel("source"),
+                    FieldPanel("source_ref"),
+                ],
+                heading="References",
+            ),
+            InlinePanel("events", heading="Timeline", label="Event"),
+        ],
+        base_form_class=AssetAdminForm,
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("ward", "council")

@@ -45,7 +45,16 @@ def register_changed(sender, raw=False, **kwargs):
 @receiver([post_save, post_delete])
 def acv_changed(sender, raw=False, **kwargs):
     """The ACV workflow shows on asset pages, lists, exports and feeds: cached pages go."""
-    if not raw and sender in (Nomination, ListEntry, DisposalNotice, BidderRequest, Review,
-                              Appeal, CompensationClaim, ExemptDisposal, StatutoryRegime,
-                              RegimePeriod):
+    if not raw and sender in (
+        Nomination,
+        ListEntry,
+        DisposalNotice,
+        BidderRequest,
+        Review,
+        Appeal,
+        CompensationClaim,
+        ExemptDisposal,
+        StatutoryRegime,
+        RegimePeriod,
+    ):
         bump_content_version()

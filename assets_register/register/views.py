@@ -34,12 +34,16 @@ def home(request):
         .defer(*without_geometry("asset__ward", "asset__council"))
         .order_by("-date", "-pk")[:8]
     )
-    return render(request, "assets_register/home.html", {
-        "categories": Category.choices,
-        "statuses": Status.choices,
-        "recent_closures": recent_closures,
-        "asset_count": Asset.objects.live().count(),
-    })
+    return render(
+        request,
+        "assets_register/home.html",
+        {
+            "categories": Category.choices,
+            "statuses": Status.choices,
+            "recent_closures": recent_closures,
+            "asset_count": Asset.objects.live().count(),
+        },
+    )
 
 
 @require_GET
@@ -65,35 +69,45 @@ def search_view(request):
             return redirect(f"{target.get_absolute_url()}?postcode={results.postcode}")
         results.postcode_not_found = place is None
         if place:
-            return render(request, "assets_register/search.html", {
-                "results": results, "place": place,
-                "nearest": nearest_assets(place.latitude, place.longitude),
-            })
+            return render(
+                request,
+                "assets_register/search.html",
+                {
+                    "results": results,
+                    "place": place,
+                    "nearest": nearest_assets(place.latitude, place.longitude),
+                },
+            )
     return render(request, "assets_register/search.html", {"results": results})
 
 
 @cached_page
 def asset_detail(request, pk):
-    asset = get_object_or_404(
-        Asset.objects.live().select_related("council", "ward", "lsoa"), pk=pk
+    asset = get_object_or_404(Asset.objects.live().select_related("council", "ward", "lsoa"), pk=pk)
+    return render(
+        request,
+        "assets_register/asset_detail.html",
+        {
+            "asset": asset,
+            "timeline": asset.timeline().select_related("source_document", "report"),
+            "acv": asset_listing(asset, timezone.localdate()),
+        },
     )
-    return render(request, "assets_register/asset_detail.html", {
-        "asset": asset,
-        "timeline": asset.timeline().select_related("source_document", "report"),
-        "acv": asset_listing(asset, timezone.localdate()),
-    })
 
 
 @cached_page
 def area_detail(request, gss_code):
     area = (
-        Area.objects.filter(gss_code=gss_code).select_related("parent")
-        .order_by("-valid_from").first()
+        Area.objects.filter(gss_code=gss_code)
+        .select_related("parent")
+        .order_by("-valid_from")
+        .first()
     )
     if area is None:
         raise Http404("No such area")
-    assets = (Asset.objects.live().in_area(area).select_related("ward")
-              .defer(*without_geometry("ward")))
+    assets = (
+        Asset.objects.live().in_area(area).select_related("ward").defer(*without_geometry("ward"))
+    )
     status_counts = dict(assets.values_list("status").annotate(n=Count("pk")).order_by())
     place = None
     nearest = []
@@ -106,27 +120,33 @@ def area_detail(request, gss_code):
     snapshot = latest_snapshot()
     indicator = area_row(area, snapshot)
     lost_since = period_start(snapshot) if indicator else None
-    return render(request, "assets_register/area_detail.html", {
-        "snapshot": snapshot,
-        "indicator": indicator,
-        "lost_since": lost_since,
-        "places_lost": closures_since(assets, lost_since, snapshot.reference_date)
-        if indicator else [],
-        "area": area,
-        "assets": assets.order_by("category", "name")[:500],
-        "asset_total": sum(status_counts.values()),
-        "open_total": sum(status_counts.get(s, 0) for s in ("open", "at_risk", "for_sale")),
-        "recent_closures": AssetEvent.objects.filter(
-            kind__in=CLOSURE_KINDS, asset__in=assets
-        ).select_related("asset").order_by("-date", "-pk")[:20],
-        "children": children,
-        "place": place,
-        "nearest": nearest,
-        "map_api": reverse("map_markers"),
-    })
+    return render(
+        request,
+        "assets_register/area_detail.html",
+        {
+            "snapshot": snapshot,
+            "indicator": indicator,
+            "lost_since": lost_since,
+            "places_lost": closures_since(assets, lost_since, snapshot.reference_date)
+            if indicator
+            else [],
+            "area": area,
+            "assets": assets.order_by("category", "name")[:500],
+            "asset_total": sum(status_counts.values()),
+            "open_total": sum(status_counts.get(s, 0) for s in ("open", "at_risk", "for_sale")),
+            "recent_closures": AssetEvent.objects.filter(kind__in=CLOSURE_KINDS, asset__in=assets)
+            .select_related("asset")
+            .order_by("-date", "-pk")[:20],
+            "children": children,
+            "place": place,
+            "nearest": nearest,
+            "map_api": reverse("map_markers"),
+        },
+    )
 
 
 @cached_page
 def about_data(request):
-    return render(request, "assets_register/about_data.html",
-                  {"statutory_fields": STATUTORY_FIELD_MEANINGS})
+    return render(
+        request, "assets_register/about_data.html", {"statutory_fields": STATUTORY_FIELD_MEANINGS}
+    )

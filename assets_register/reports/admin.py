@@ -31,8 +31,9 @@ class ReportAdminForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         status = self.fields["status"]
-        status.choices = [(value, label) for value, label in status.choices
-                          if value != ReportStatus.UNCONFIRMED]
+        status.choices = [
+            (value, label) for value, label in status.choices if value != ReportStatus.UNCONFIRMED
+        ]
         if self.instance.moderated_at:
             for name in ("status", "duplicate_of", "rejection_reason"):
                 self.fields[name].disabled = True
@@ -50,24 +51,43 @@ class ReportViewSet(CouncilScopedViewSet):
     list_filter = ["status", "kind"]
     ordering = ["status", "created_at"]
     inspect_view_enabled = True
-    edit_handler = ObjectList([
-        MultiFieldPanel([
-            FieldPanel("status", heading="Decision"),
-            FieldPanel("duplicate_of"),
-            FieldPanel("rejection_reason"),
-        ], heading="Moderate", help_text="Accept to add it to the register, credited to a "
-                                         "resident's report; merge it with a place already "
-                                         "there; or reject it with a reason the reporter is sent."),
-        MultiFieldPanel([
-            FieldPanel("kind", read_only=True), FieldPanel("asset", read_only=True),
-            FieldPanel("place_name", read_only=True), FieldPanel("category", read_only=True),
-            FieldPanel("address", read_only=True), FieldPanel("postcode", read_only=True),
-            FieldRowPanel([FieldPanel("latitude", read_only=True),
-                           FieldPanel("longitude", read_only=True)]),
-            FieldPanel("happened_on", read_only=True), FieldPanel("details", read_only=True),
-            FieldPanel("source_url", read_only=True), ReportPhotoPanel(heading="Photo"),
-        ], heading="The report"),
-    ], base_form_class=ReportAdminForm)
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldPanel("status", heading="Decision"),
+                    FieldPanel("duplicate_of"),
+                    FieldPanel("rejection_reason"),
+                ],
+                heading="Moderate",
+                help_text="Accept to add it to the register, credited to a "
+                "resident's report; merge it with a place already "
+                "there; or reject it with a reason the reporter is sent.",
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("kind", read_only=True),
+                    FieldPanel("asset", read_only=True),
+                    FieldPanel("place_name", read_only=True),
+                    FieldPanel("category", read_only=True),
+                    FieldPanel("address", read_only=True),
+                    FieldPanel("postcode", read_only=True),
+                    FieldRowPanel(
+                        [
+                            FieldPanel("latitude", read_only=True),
+                            FieldPanel("longitude", read_only=True),
+                        ]
+                    ),
+                    FieldPanel("happened_on", read_only=True),
+                    FieldPanel("details", read_only=True),
+                    FieldPanel("source_url", read_only=True),
+                    ReportPhotoPanel(heading="Photo"),
+                ],
+                heading="The report",
+            ),
+        ],
+        base_form_class=ReportAdminForm,
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).moderatable().select_related("asset", "council")

@@ -8,28 +8,47 @@ from assets_register.reports.photos import clean_photo
 class ReportForm(forms.ModelForm):
     """A resident's news. `website` is a honeypot: hidden from people, filled by robots."""
 
-    source_url = forms.URLField(required=False, max_length=500, assume_scheme="https",
-                                label=Report._meta.get_field("source_url").verbose_name)
+    source_url = forms.URLField(
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        label=Report._meta.get_field("source_url").verbose_name,
+    )
     postcode = forms.CharField(required=False, max_length=20, label="Postcode")
-    website = forms.CharField(required=False, label="Leave this empty",
-                              widget=forms.TextInput(attrs={"autocomplete": "off",
-                                                            "tabindex": "-1"}))
+    website = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
     class Meta:
         model = Report
-        fields = ["kind", "place_name", "category", "address", "postcode", "latitude",
-                  "longitude", "happened_on", "details", "source_url", "photo", "email"]
+        fields = [
+            "kind",
+            "place_name",
+            "category",
+            "address",
+            "postcode",
+            "latitude",
+            "longitude",
+            "happened_on",
+            "details",
+            "source_url",
+            "photo",
+            "email",
+        ]
         widgets = {
             "kind": forms.RadioSelect,
             "details": forms.Textarea(attrs={"rows": 4}),
             "happened_on": forms.DateInput(attrs={"type": "date"}),
-            "latitude": forms.HiddenInput, "longitude": forms.HiddenInput,
+            "latitude": forms.HiddenInput,
+            "longitude": forms.HiddenInput,
             "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         }
         help_texts = {
             "email": "We send a link to confirm your report. We never publish your address.",
             "photo": "Optional. A JPEG, PNG or WebP photo; we remove its location and camera "
-                     "details.",
+            "details.",
             "details": "A moderator reads this before anything is published.",
         }
 
@@ -37,14 +56,13 @@ class ReportForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.asset = asset
         if asset:
-            self.fields["kind"].choices = [(k.value, k.label) for k in ReportKind
-                                           if k != ReportKind.MISSING]
-            for name in ("place_name", "category", "address", "postcode", "latitude",
-                         "longitude"):
+            self.fields["kind"].choices = [
+                (k.value, k.label) for k in ReportKind if k != ReportKind.MISSING
+            ]
+            for name in ("place_name", "category", "address", "postcode", "latitude", "longitude"):
                 del self.fields[name]
         else:
-            self.fields["kind"].choices = [(ReportKind.MISSING.value,
-                                            ReportKind.MISSING.label)]
+            self.fields["kind"].choices = [(ReportKind.MISSING.value, ReportKind.MISSING.label)]
             self.fields["kind"].initial = ReportKind.MISSING
             self.fields["place_name"].required = True
 

@@ -61,8 +61,7 @@ def apply_moderation(report, user):
     asset), a rejection is explained to the reporter by email."""
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
-        if report.moderated_at or report.status in (ReportStatus.UNCONFIRMED,
-                                                    ReportStatus.PENDING):
+        if report.moderated_at or report.status in (ReportStatus.UNCONFIRMED, ReportStatus.PENDING):
             return report
         if report.status == ReportStatus.ACCEPTED:
             _accept(report, user)
@@ -77,17 +76,28 @@ def _accept(report, user):
     note = f"Reported by a resident. {report.details}".strip()
     if report.kind in EVENT_OF_REPORT:
         report.created_event = AssetEvent.objects.create(
-            asset=report.asset, kind=EVENT_OF_REPORT[report.kind],
-            date=report.happened_on or report.created_at.date(), note=note,
-            source_url=report.source_url, source=SOURCE, recorded_by=user)
+            asset=report.asset,
+            kind=EVENT_OF_REPORT[report.kind],
+            date=report.happened_on or report.created_at.date(),
+            note=note,
+            source_url=report.source_url,
+            source=SOURCE,
+            recorded_by=user,
+        )
     elif report.kind == ReportKind.MISSING:
         located = report.latitude is not None
         asset = Asset.objects.create(
-            name=report.place_name, category=report.category or "other",
-            address=report.address, postcode=report.postcode, live=True,
-            latitude=report.latitude, longitude=report.longitude,
+            name=report.place_name,
+            category=report.category or "other",
+            address=report.address,
+            postcode=report.postcode,
+            live=True,
+            latitude=report.latitude,
+            longitude=report.longitude,
             location_source=LocationSource.MAP_PIN if located else LocationSource.NONE,
-            source=SOURCE, source_ref=f"report-{report.pk}")
+            source=SOURCE,
+            source_ref=f"report-{report.pk}",
+        )
         report.created_asset = asset
         transaction.on_commit(lambda: locate_asset.enqueue(asset.pk))
     # A correction is applied by the moderator by hand; accepting records that it was.

@@ -19,10 +19,16 @@ def send_report_email(report_id, kind):
     if report is None:
         return "gone"
     context = {"report": report, "confirm_url": absolute_url("report_confirm", report.token)}
-    subject = {"confirm": f"Confirm your report about {report.subject}",
-               "rejected": f"Your report about {report.subject}"}[kind]
-    send_mail(subject, render_to_string(f"assets_register/email/report_{kind}.txt", context),
-              None, [report.email])
+    subject = {
+        "confirm": f"Confirm your report about {report.subject}",
+        "rejected": f"Your report about {report.subject}",
+    }[kind]
+    send_mail(
+        subject,
+        render_to_string(f"assets_register/email/report_{kind}.txt", context),
+        None,
+        [report.email],
+    )
     return kind
 
 
@@ -31,14 +37,20 @@ def notify_moderators(report_id):
     """Tell the report's council's moderators, and site-wide moderators, it is waiting."""
     report = Report.objects.select_related("asset", "council").get(pk=report_id)
     moderators = [
-        user.email for user in get_user_model().objects.with_perm(
-            "assets_register.change_report").filter(is_active=True).exclude(email="")
+        user.email
+        for user in get_user_model()
+        .objects.with_perm("assets_register.change_report")
+        .filter(is_active=True)
+        .exclude(email="")
         if (councils := councils_of(user)) is None or report.council_id in councils
     ]
     if moderators:
         where = report.council.name if report.council else "an unknown council"
         url = absolute_url("wagtailsnippets_assets_register_report:edit", report.pk)
-        send_mail(f"A resident's report is waiting: {report.subject} ({where})",
-                  f"{report.get_kind_display()}: {report.subject}\n\nModerate it: {url}\n",
-                  None, moderators)
+        send_mail(
+            f"A resident's report is waiting: {report.subject} ({where})",
+            f"{report.get_kind_display()}: {report.subject}\n\nModerate it: {url}\n",
+            None,
+            moderators,
+        )
     return len(moderators)

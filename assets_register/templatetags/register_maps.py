@@ -15,5 +15,7 @@ register = template.Library()
 def leaflet_map_options(name, callback):
     """What {% leaflet_map %} would put in an inline script, for map_boot.js to read."""
     options = leaflet_map(name, creatediv=False)
-    return json_script({"name": name, "callback": callback,
-                        "djoptions": json.loads(options["djoptions"])}, f"{name}-options")
+    return json_script(
+        {"name": name, "callback": callback, "djoptions": json.loads(options["djoptions"])},
+        f"{name}-options",
+    )

@@ -77,7 +77,8 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60,
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=60,
         # A kept connection is checked before reuse: after a database restart the first
         # request reconnects instead of failing.
         conn_health_checks=True,
@@ -85,8 +86,9 @@ DATABASES = {
 }
 if os.environ.get("DATABASE_REPLICA_URL"):
     # Public pages read from a PostgreSQL replica; everything else uses the primary.
-    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"],
-                                                 conn_max_age=60, conn_health_checks=True)
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
+    )
     DATABASE_ROUTERS = ["assets_register.core.db_routers.ReplicaRouter"]
     MIDDLEWARE.insert(1, "assets_register.core.db_routers.ReplicaReadsMiddleware")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -113,8 +115,9 @@ NOMINATION_RATE_PER_EMAIL = os.environ.get("NOMINATION_RATE_PER_EMAIL", "3/h")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "register@localhost")
 # Alerts: reminders this many days before a bid window closes or a listing expires; news
 # older than ALERT_MAX_EVENT_AGE_DAYS (an import of history) is not sent.
-ALERT_REMINDER_DAYS = [int(days) for days in
-                       os.environ.get("ALERT_REMINDER_DAYS", "7,2").split(",")]
+ALERT_REMINDER_DAYS = [
+    int(days) for days in os.environ.get("ALERT_REMINDER_DAYS", "7,2").split(",")
+]
 ALERT_MAX_EVENT_AGE_DAYS = int(os.environ.get("ALERT_MAX_EVENT_AGE_DAYS", "30"))
 ALERT_MESSAGE_ID_DOMAIN = os.environ.get("ALERT_MESSAGE_ID_DOMAIN", "alerts.localhost")
 ALERT_RATE_PER_IP = os.environ.get("ALERT_RATE_PER_IP", "10/h")
@@ -141,15 +144,14 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
     # Residents' photos before moderation: never under MEDIA_ROOT, served only through views
     # that check who is asking.
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": os.environ.get("PRIVATE_MEDIA_ROOT",
-                                               str(BASE_DIR / "private_media"))},
+        "OPTIONS": {
+            "location": os.environ.get("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media"))
+        },
     },
 }
 REPORT_PHOTO_MAX_BYTES = 8 * 1024 * 1024
@@ -171,9 +173,7 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "docx", "odt", "xlsx", "txt", "png", "jp
 
 # Maps. Tiles are fetched by the visitor's browser, never by the server; set
 # MAP_TILES_URL to "" to run with no tile server at all (tests do).
-MAP_TILES_URL = os.environ.get(
-    "MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-)
+MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILES_ATTRIBUTION = os.environ.get(
     "MAP_TILES_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
@@ -188,6 +188,7 @@ LEAFLET_CONFIG = {
     else [],
     "RESET_VIEW": False,
 }
+
 
 # Content Security Policy (django-csp): scripts only from this site (maps start from JSON
 # options, see templatetags/register_maps.py, so no inline script and no nonce: pages can be

@@ -25,8 +25,14 @@ from assets_register.models import RegimePeriod, StatutoryRegime
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 # Leaflet maps are made by django-leaflet with NO_GLOBALS, so the page offers no handle
 # on them. This keeps one per container id, from the 'map:init' event it fires.
@@ -91,9 +97,11 @@ def page(browser, live_server):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on(
         "response",
-        lambda response: response.status >= 400
-        and urlsplit(response.url).path != "/favicon.ico"
-        and errors.append(f"HTTP {response.status} for {response.url}"),
+        lambda response: (
+            response.status >= 400
+            and urlsplit(response.url).path != "/favicon.ico"
+            and errors.append(f"HTTP {response.status} for {response.url}")
+        ),
     )
     page.external_requests = external
     yield page

@@ -44,9 +44,14 @@ def days_ago(days):
 
 def nominate(asset_name, received_days_ago, **decision):
     durham = Area.objects.filter(gss_code=DURHAM, kind=AreaKind.COUNCIL).current().get()
-    nomination = acv_workflow.receive_nomination(NominationFactory.build(
-        council=durham, asset=Asset.objects.get(name=asset_name),
-        land_name=asset_name, received_on=days_ago(received_days_ago)))
+    nomination = acv_workflow.receive_nomination(
+        NominationFactory.build(
+            council=durham,
+            asset=Asset.objects.get(name=asset_name),
+            land_name=asset_name,
+            received_on=days_ago(received_days_ago),
+        )
+    )
     if decision:
         return acv_workflow.decide_nomination(nomination, **decision)
     return nomination
@@ -56,25 +61,38 @@ def durham_acv_register():
     """County Durham lists Sacriston Library, whose owner has asked for a review and given
     notice to sell; turns down a nomination; and has one still to decide. The demo data
     has no assets of community value."""
-    entry = nominate("Sacriston Library", 120, listed=True, decided_on=days_ago(70),
-                     reference="DCC-ACV-1")
+    entry = nominate(
+        "Sacriston Library", 120, listed=True, decided_on=days_ago(70), reference="DCC-ACV-1"
+    )
     Review.objects.create(entry=entry, requested_on=days_ago(20))
     notice = acv_workflow.record_disposal_notice(entry, days_ago(10))
-    acv_workflow.record_bidder_request(notice, group_name="Friends of Sacriston Library",
-                                       group_type="charity", received_on=days_ago(3))
-    nominate("Esh Winning Library", 200, listed=False, decided_on=days_ago(150),
-             reasons="Its main use is not furthering social wellbeing.\nAncillary use only.")
+    acv_workflow.record_bidder_request(
+        notice,
+        group_name="Friends of Sacriston Library",
+        group_type="charity",
+        received_on=days_ago(3),
+    )
+    nominate(
+        "Esh Winning Library",
+        200,
+        listed=False,
+        decided_on=days_ago(150),
+        reasons="Its main use is not furthering social wellbeing.\nAncillary use only.",
+    )
     return nominate("Lanchester Library", 5)
 
 
 def subscription(confirmed=True):
     return Subscription.objects.create(
-        email="watcher@example.net", area=Area.objects.get(gss_code=SACRISTON_WARD),
-        confirmed_at=timezone.now() if confirmed else None)
+        email="watcher@example.net",
+        area=Area.objects.get(gss_code=SACRISTON_WARD),
+        confirmed_at=timezone.now() if confirmed else None,
+    )
 
 
 def go(path_of, status=200):
     """Open a path (or what a function returns, once the database holds its objects)."""
+
     def open_page(page):
         path = path_of() if callable(path_of) else path_of
         if status == 200:
@@ -83,12 +101,14 @@ def go(path_of, status=200):
         else:
             with document_status(page, path, status):
                 page.goto(path)
+
     return open_page
 
 
 def send(path_of, button, heading, fill=None):
     """Open a form, fill in what `fill` gives (label: value; True ticks a box), send it
     and wait for the page it leads to."""
+
     def open_page(page):
         go(path_of)(page)
         for label, value in (fill or {}).items():
@@ -100,6 +120,7 @@ def send(path_of, button, heading, fill=None):
         with page.expect_navigation():
             page.get_by_role("button", name=button).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+
     return open_page
 
 
@@ -111,17 +132,23 @@ def rate_limited(page):
 
 def database_unavailable(page):
     """The middleware's 503 page, for the database failing under a view."""
-    with mock.patch("assets_register.register.views.search",
-                    side_effect=OperationalError("unable to open database file")):
+    with mock.patch(
+        "assets_register.register.views.search",
+        side_effect=OperationalError("unable to open database file"),
+    ):
         go("/search/?q=library", status=503)(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "The register is not available right now")
+        "The register is not available right now"
+    )
 
 
 def report_with_token():
     report = Report.objects.create(
-        kind="closed", asset=Asset.objects.get(name="Sacriston Library"),
-        details="Shut since Easter.", email="resident@example.org")
+        kind="closed",
+        asset=Asset.objects.get(name="Sacriston Library"),
+        details="Shut since Easter.",
+        email="resident@example.org",
+    )
     return f"/report/confirm/{report.token}/"
 
 
@@ -138,6 +165,7 @@ def durham_list(suffix=""):
     def path():
         durham_acv_register()
         return f"/acv/{DURHAM}/{suffix}"
+
     return path
 
 
@@ -167,41 +195,58 @@ PAGES = {
     "nominate a place": go(f"/acv/{DURHAM}/nominate/"),
     "nominate an asset": go(lambda: asset_url("Sacriston Library", "nominate/")),
     "nominate an asset, errors shown": send(
-        lambda: asset_url("Sacriston Library", "nominate/"), "Send the nomination",
-        "Nominate Sacriston Library as an asset of community value"),
+        lambda: asset_url("Sacriston Library", "nominate/"),
+        "Send the nomination",
+        "Nominate Sacriston Library as an asset of community value",
+    ),
     "nomination received": go(nomination_received),
     # Reports
     "report a missing place": go("/report/"),
-    "report a missing place, errors shown": send("/report/", "Send the report",
-                                                 "Report a place that is missing"),
+    "report a missing place, errors shown": send(
+        "/report/", "Send the report", "Report a place that is missing"
+    ),
     "report news of a place": go(lambda: asset_url("Sacriston Library", "report/")),
     "report sent: check your email": send(
-        lambda: asset_url("Sacriston Library", "report/"), "Send the report",
+        lambda: asset_url("Sacriston Library", "report/"),
+        "Send the report",
         "Check your email",
-        fill={"It has closed": True, "What do you know?": "Shut since Easter.",
-              "Your email address": "resident@example.org"}),
+        fill={
+            "It has closed": True,
+            "What do you know?": "Shut since Easter.",
+            "Your email address": "resident@example.org",
+        },
+    ),
     "report confirmed": go(report_with_token),
     "report link not valid": go("/report/confirm/not-a-token/", status=404),
     # Alerts
     "alerts for a ward": go(f"/alerts/?area={SACRISTON_WARD}"),
     "alerts near a postcode": go("/alerts/"),
     "alerts near a postcode, errors shown": send(
-        "/alerts/", "Send me a confirmation email", "Get alerts",
-        fill={"Postcode (optional)": "ZZ9 9ZZ"}),
+        "/alerts/",
+        "Send me a confirmation email",
+        "Get alerts",
+        fill={"Postcode (optional)": "ZZ9 9ZZ"},
+    ),
     "alerts: check your email": send(
-        f"/alerts/?area={SACRISTON_WARD}", "Send me a confirmation email", "Check your email",
-        fill={"Your email address": "watcher@example.net"}),
+        f"/alerts/?area={SACRISTON_WARD}",
+        "Send me a confirmation email",
+        "Check your email",
+        fill={"Your email address": "watcher@example.net"},
+    ),
     "alerts confirmed": go(lambda: f"/alerts/confirm/{confirm_token(subscription(False))}/"),
     "alerts link not valid": go("/alerts/confirm/not-a-token/", status=400),
     "manage alerts": go(lambda: f"/alerts/manage/{subscription().token}/"),
-    "manage alerts, saved": send(lambda: f"/alerts/manage/{subscription().token}/", "Save",
-                                 "Your alerts for Sacriston"),
+    "manage alerts, saved": send(
+        lambda: f"/alerts/manage/{subscription().token}/", "Save", "Your alerts for Sacriston"
+    ),
     "stop alerts": go(lambda: f"/alerts/unsubscribe/{subscription().token}/"),
     "alerts already stopped": go("/alerts/unsubscribe/no-such-token/", status=404),
-    "alerts stopped": send(lambda: f"/alerts/unsubscribe/{subscription().token}/", "Stop them",
-                           "Stopped"),
+    "alerts stopped": send(
+        lambda: f"/alerts/unsubscribe/{subscription().token}/", "Stop them", "Stopped"
+    ),
     "stop deadline reminders": go(
-        lambda: f"/alerts/reminders/stop/{signing.dumps('jo@example.org', salt=NOMINATOR_SALT)}/"),
+        lambda: f"/alerts/reminders/stop/{signing.dumps('jo@example.org', salt=NOMINATOR_SALT)}/"
+    ),
     # Refusals and failures
     "too many requests": rate_limited,
 }

@@ -18,8 +18,7 @@ def test_subscribing_to_a_place_confirming_and_changing_it(demo_site, page):
     library = Asset.objects.get(name="Sacriston Library")
     page.goto(library.get_absolute_url())
     page.get_by_role("link", name="email alerts").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Get alerts for Sacriston Library")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Get alerts for Sacriston Library")
     assert not serious_axe_violations(page)
 
     page.get_by_label(re.compile("Closures and threats")).uncheck()
@@ -41,7 +40,10 @@ def test_subscribing_to_a_place_confirming_and_changing_it(demo_site, page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Your alerts have started")
     subscription = Subscription.objects.confirmed().get()
     assert (subscription.asset, subscription.topics, subscription.frequency) == (
-        library, ["disposals"], "daily")
+        library,
+        ["disposals"],
+        "daily",
+    )
 
     page.get_by_role("link", name="Change what you get").click()
     page.get_by_label("A weekly digest (Mondays)").check()

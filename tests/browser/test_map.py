@@ -102,7 +102,9 @@ def test_national_view_groups_places_into_counted_clusters(demo_site, page):
     # more places around Sittingbourne push England's view over it.
     Asset.objects.bulk_create(
         Asset(
-            name=f"Extra hall {n}", category=Category.COMMUNITY_CENTRE, live=True,
+            name=f"Extra hall {n}",
+            category=Category.COMMUNITY_CENTRE,
+            live=True,
             latitude=Decimal("51.30") + Decimal(n % 15) / 100,
             longitude=Decimal("0.70") + Decimal(n // 15) / 100,
         )

@@ -19,11 +19,13 @@ def test_nominating_from_an_asset_page(demo_site, page):
     page.goto(library.get_absolute_url())
     page.get_by_role("link", name=re.compile("^Nominate Sacriston Library")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Nominate Sacriston Library as an asset of community value")
+        "Nominate Sacriston Library as an asset of community value"
+    )
     assert not serious_axe_violations(page)
 
     page.get_by_label("What kind of group is nominating?").select_option(
-        label="Unincorporated community group")
+        label="Unincorporated community group"
+    )
     page.get_by_label("How is the group connected to the area?").fill("We all live in Sacriston.")
     members = page.get_by_label("Members on the electoral roll here or in a neighbouring area")
     members.fill("12")
@@ -36,11 +38,14 @@ def test_nominating_from_an_asset_page(demo_site, page):
     expect(feedback).to_have_text("Your group can nominate.")
 
     page.get_by_label("Describe the land and where its boundary runs").fill(
-        "The library building and its garden.")
+        "The library building and its garden."
+    )
     page.get_by_label("How does it serve the community now, or in the recent past?").fill(
-        "Homework club, knit and natter, the only free wifi in the village.")
+        "Homework club, knit and natter, the only free wifi in the village."
+    )
     page.get_by_label(re.compile("Why can that use realistically continue")).fill(
-        "The friends group is ready to run it with volunteers.")
+        "The friends group is ready to run it with volunteers."
+    )
     page.get_by_label("Nominating body").fill("Friends of Sacriston Library")
     page.get_by_label("Your name").fill("Jo Bloggs")
     page.get_by_label("Your email address").fill("jo.bloggs@example.org")

@@ -20,9 +20,13 @@ pytestmark = pytest.mark.browser
 PASSWORD = "correct-horse-battery-staple"
 OFFICER_PERMISSIONS = [
     "access_admin",
-    "view_nomination", "change_nomination",
-    "view_listentry", "change_listentry",
-    "add_disposalnotice", "change_disposalnotice", "view_disposalnotice",
+    "view_nomination",
+    "change_nomination",
+    "view_listentry",
+    "change_listentry",
+    "add_disposalnotice",
+    "change_disposalnotice",
+    "view_disposalnotice",
 ]
 # What the nominator gave the council privately: never on a public page.
 CONTACT_EMAIL = "jo.bloggs@example.org"
@@ -58,8 +62,12 @@ def long_date(day):
 
 def nomination(council, place, received_on):
     return NominationFactory(
-        council=council, asset=AssetFactory(name=place, council=council), land_name=place,
-        received_on=received_on, contact_email=CONTACT_EMAIL, contact_phone=CONTACT_PHONE,
+        council=council,
+        asset=AssetFactory(name=place, council=council),
+        land_name=place,
+        received_on=received_on,
+        contact_email=CONTACT_EMAIL,
+        contact_phone=CONTACT_PHONE,
     )
 
 
@@ -92,9 +100,7 @@ def save(page):
     page.get_by_role("button", name="Save", exact=True).click()
 
 
-def test_an_officer_turns_down_an_overdue_nomination_with_written_reasons(
-    page, councils, officer
-):
+def test_an_officer_turns_down_an_overdue_nomination_with_written_reasons(page, councils, officer):
     durham, swale = councils
     mine = nomination(durham, "The Robin Hood", days_ago(70))  # decision was due 2 weeks ago
     theirs = nomination(swale, "The Sheppey Inn", days_ago(70))
@@ -126,15 +132,14 @@ def test_an_officer_turns_down_an_overdue_nomination_with_written_reasons(
     expect(row).to_contain_text("The Robin Hood")
     expect(row).to_contain_text(f"{today:%-d %B %Y}")
     expect(row).to_contain_text(
-        "The pub closed in 2015 and its land now has planning permission for housing.")
+        "The pub closed in 2015 and its land now has planning permission for housing."
+    )
     html = response.text()
     assert CONTACT_EMAIL not in html
     assert CONTACT_PHONE not in html
 
 
-def test_an_officer_lists_a_place_and_records_the_owners_notice_to_sell(
-    page, councils, officer
-):
+def test_an_officer_lists_a_place_and_records_the_owners_notice_to_sell(page, councils, officer):
     durham, _ = councils
     mine = nomination(durham, "The Robin Hood", days_ago(50))  # decision due within a week
     today = timezone.localdate()
@@ -172,9 +177,13 @@ def test_an_officer_lists_a_place_and_records_the_owners_notice_to_sell(
     # Six weeks beginning with the day the notice arrived: today and 41 more days.
     page.goto(f"/acv/{durham.gss_code}/")
     bid_until = today + datetime.timedelta(days=41)
-    expect(place).to_contain_text(re.compile(
-        r"A community group can ask to bid until "
-        r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2} \w+ \d{4}: "
-        r"\d+ days left"))
     expect(place).to_contain_text(
-        f"A community group can ask to bid until {long_date(bid_until)}: 41 days left.")
+        re.compile(
+            r"A community group can ask to bid until "
+            r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2} \w+ \d{4}: "
+            r"\d+ days left"
+        )
+    )
+    expect(place).to_contain_text(
+        f"A community group can ask to bid until {long_date(bid_until)}: 41 days left."
+    )

@@ -103,8 +103,10 @@ def test_council_page_draws_its_boundary_and_lists_its_places(demo_site, page):
     expect(outline).to_have_attribute("d", re.compile(r"^M-?\d+ -?\d+(L-?\d+ -?\d+){10,}z"))
     map_box, outline_box = area_map.bounding_box(), outline.bounding_box()
     # The map is fitted to the boundary: the outline fills it along one axis at least.
-    assert (outline_box["width"] > 0.6 * map_box["width"]
-            or outline_box["height"] > 0.6 * map_box["height"]), (map_box, outline_box)
+    assert (
+        outline_box["width"] > 0.6 * map_box["width"]
+        or outline_box["height"] > 0.6 * map_box["height"]
+    ), (map_box, outline_box)
     assert outline_box["x"] >= map_box["x"] - 1 and outline_box["y"] >= map_box["y"] - 1
     # Its places are drawn on it too.
     expect(area_map).to_have_attribute("data-loaded", re.compile(r"^[1-9]"))

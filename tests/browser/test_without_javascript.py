@@ -21,7 +21,9 @@ def page(browser, live_server):
     the live server, and any failed request (a missing stylesheet, say) fails the test."""
     origin = urlsplit(live_server.url).netloc
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-GB",
+        base_url=live_server.url,
+        viewport={"width": 1280, "height": 900},
+        locale="en-GB",
         java_script_enabled=False,
     )
     external = []
@@ -41,9 +43,11 @@ def page(browser, live_server):
     errors = []
     page.on(
         "response",
-        lambda response: response.status >= 400
-        and urlsplit(response.url).path != "/favicon.ico"
-        and errors.append(f"HTTP {response.status} for {response.url}"),
+        lambda response: (
+            response.status >= 400
+            and urlsplit(response.url).path != "/favicon.ico"
+            and errors.append(f"HTTP {response.status} for {response.url}")
+        ),
     )
     yield page
     context.close()
@@ -90,15 +94,19 @@ def test_the_nomination_form_explains_a_missing_answer_then_sends(demo_site, pag
     page.goto(library.get_absolute_url())
     page.get_by_role("link", name=re.compile("^Nominate Sacriston Library")).click()
     page.get_by_label("What kind of group is nominating?").select_option(
-        label="Unincorporated community group")
+        label="Unincorporated community group"
+    )
     page.get_by_label("How is the group connected to the area?").fill("We all live in Sacriston.")
     page.get_by_label("Members on the electoral roll here or in a neighbouring area").fill("30")
     page.get_by_label("Describe the land and where its boundary runs").fill(
-        "The library building and its garden.")
+        "The library building and its garden."
+    )
     page.get_by_label("How does it serve the community now, or in the recent past?").fill(
-        "Homework club, knit and natter, the only free wifi in the village.")
+        "Homework club, knit and natter, the only free wifi in the village."
+    )
     page.get_by_label(re.compile("Why can that use realistically continue")).fill(
-        "The friends group is ready to run it with volunteers.")
+        "The friends group is ready to run it with volunteers."
+    )
     page.get_by_label("Nominating body").fill("Friends of Sacriston Library")
     page.get_by_label("Your email address").fill("jo.bloggs@example.org")
     page.get_by_role("button", name="Send the nomination").click()  # no name given
@@ -124,7 +132,8 @@ def test_asking_for_alerts_leads_to_check_your_email(demo_site, page):
     expect(heading(page)).to_have_text("Get alerts for Sacriston")
     email = page.get_by_label("Your email address")
     expect(email).to_have_accessible_description(
-        "We send a link to confirm it. We never publish it or share it.")
+        "We send a link to confirm it. We never publish it or share it."
+    )
     email.fill("campaigner@example.net")
     page.get_by_role("button", name="Send me a confirmation email").click()
     expect(heading(page)).to_have_text("Check your email")
@@ -178,4 +187,5 @@ def test_the_home_page_says_where_to_find_places_without_the_map(demo_site, page
     page.go_back()
     page.go_back()
     expect(page.get_by_role("link", name="CSV", exact=True)).to_have_attribute(
-        "href", "/downloads/register.csv")
+        "href", "/downloads/register.csv"
+    )

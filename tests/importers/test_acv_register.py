@@ -50,13 +50,17 @@ def run(source, council, **kwargs):
 
 
 def counts():
-    return {model.__name__: model.objects.count() for model in (
-        Asset, AssetEvent, ListEntry, Nomination, DisposalNotice, BidderRequest)}
+    return {
+        model.__name__: model.objects.count()
+        for model in (Asset, AssetEvent, ListEntry, Nomination, DisposalNotice, BidderRequest)
+    }
 
 
 def kinds(asset):
-    return [(event.kind, event.date) for event in
-            asset.events.filter(source=SOURCE).order_by("date", "kind")]
+    return [
+        (event.kind, event.date)
+        for event in asset.events.filter(source=SOURCE).order_by("date", "kind")
+    ]
 
 
 def test_the_national_schema_is_imported_with_its_whole_history(sacriston):
@@ -64,8 +68,11 @@ def test_the_national_schema_is_imported_with_its_whole_history(sacriston):
     assert (report.created, report.updated, report.unchanged, report.rejected) == (5, 0, 0, 0)
 
     pub = ListEntry.objects.get(reference="A-CV-1")
-    assert (pub.listed_on, pub.expires_on, pub.removed_on) == (D(2020, 12, 14),
-                                                               D(2025, 12, 13), None)
+    assert (pub.listed_on, pub.expires_on, pub.removed_on) == (
+        D(2020, 12, 14),
+        D(2025, 12, 13),
+        None,
+    )
     asset = pub.asset
     assert (asset.source, asset.source_ref, asset.category) == ("acv:E06000047", "A-CV-1", "pub")
     assert asset.location_source == LocationSource.SOURCE_DATA and asset.council == sacriston
@@ -77,15 +84,18 @@ def test_the_national_schema_is_imported_with_its_whole_history(sacriston):
     assert (notice.received_on, notice.interim_last_day) == (D(2023, 5, 1), D(2023, 6, 11))
     assert notice.bidder_requests.get().group_name == "Sacriston Community Pub Ltd"
     assert kinds(asset) == [
-        (EventKind.ACV_NOMINATED, D(2020, 11, 2)), (EventKind.ACV_LISTED, D(2020, 12, 14)),
-        (EventKind.BIDDER_REQUEST, D(2023, 5, 1)), (EventKind.DISPOSAL_NOTICE, D(2023, 5, 1)),
+        (EventKind.ACV_NOMINATED, D(2020, 11, 2)),
+        (EventKind.ACV_LISTED, D(2020, 12, 14)),
+        (EventKind.BIDDER_REQUEST, D(2023, 5, 1)),
+        (EventKind.DISPOSAL_NOTICE, D(2023, 5, 1)),
     ]
 
     library = ListEntry.objects.get(reference="A-CV-2")
     assert library.asset.category == "library" and library.nomination is None
     assert library.asset.location_source == LocationSource.POSTCODE  # no point: its postcode
     assert "row 3 (A-CV-2): expiry-date 2026-03-03 (the day it lifts) differs" in "\n".join(
-        report.notices)
+        report.notices
+    )
 
     refused = Nomination.objects.get(land_name="Fulforth Centre")
     assert refused.outcome == Nomination.Outcome.UNSUCCESSFUL and refused.body_type == "other"
@@ -93,8 +103,10 @@ def test_the_national_schema_is_imported_with_its_whole_history(sacriston):
     assert refused.public_reference == refused.council_reference == "A-CV-3"
     assert (refused.received_on, refused.decided_on) == (D(2021, 1, 4), D(2021, 2, 26))
     assert refused.asset.category == "community_centre"
-    assert [k for k, _ in kinds(refused.asset)] == [EventKind.ACV_NOMINATED,
-                                                    EventKind.ACV_NOT_LISTED]
+    assert [k for k, _ in kinds(refused.asset)] == [
+        EventKind.ACV_NOMINATED,
+        EventKind.ACV_NOT_LISTED,
+    ]
 
     sold = ListEntry.objects.get(reference="A-CV-4")
     assert (sold.removed_on, sold.removal_reason) == (D(2018, 2, 1), "disposed")
@@ -120,7 +132,8 @@ def test_camden_headings_lat_lon_locations_and_british_dates(sacriston):
     assert magdala.listed_on == D(2020, 12, 14)  # no decision column: the date says listed
     assert magdala.nomination.body_name == "Friends of the Magdala"
     assert magdala.disposal_notices.get().bidder_requests.get().group_name == (
-        "Magdala Community Pub Ltd")
+        "Magdala Community Pub Ltd"
+    )
 
     hall = Nomination.objects.get(land_name="Sacriston Village Hall")
     assert hall.outcome == Nomination.Outcome.UNSUCCESSFUL  # it has a reason for refusal
@@ -141,31 +154,68 @@ def write_xlsx(path, rows):
 
 
 def test_a_spreadsheet_with_a_title_row_and_real_excel_dates(sacriston, tmp_path):
-    path = write_xlsx(tmp_path / "register.xlsx", [
-        ["County Durham: list of assets of community value"],
-        [],
-        ["ACV Ref", "Asset name", "Address", "Nominator", "Date nominated", "Date listed",
-         "Status", "Date removed"],
-        ["X-1", "The Kings Arms", "Front Street, Sacriston DH7 6LQ", "Friends of the Arms",
-         datetime.datetime(2021, 1, 4), datetime.datetime(2021, 3, 3), "Added to list", None],
-        ["X-2", "Sacriston Working Mens Club", "Front Street, DH7 6LQ", "Club members",
-         D(2021, 1, 4), D(2021, 2, 1), "Refused", None],
-        ["X-3", "The Colliery Inn", "Front Street, DH7 6LQ", "", "", "next week", "Listed"],
-        [],
-        ["X-4", "Sacriston Workshop", "Front Street, DH7 6LQ", "", None,
-         datetime.datetime(2021, 3, 3), "Delisted", datetime.datetime(2022, 6, 1)],
-    ])
+    path = write_xlsx(
+        tmp_path / "register.xlsx",
+        [
+            ["County Durham: list of assets of community value"],
+            [],
+            [
+                "ACV Ref",
+                "Asset name",
+                "Address",
+                "Nominator",
+                "Date nominated",
+                "Date listed",
+                "Status",
+                "Date removed",
+            ],
+            [
+                "X-1",
+                "The Kings Arms",
+                "Front Street, Sacriston DH7 6LQ",
+                "Friends of the Arms",
+                datetime.datetime(2021, 1, 4),
+                datetime.datetime(2021, 3, 3),
+                "Added to list",
+                None,
+            ],
+            [
+                "X-2",
+                "Sacriston Working Mens Club",
+                "Front Street, DH7 6LQ",
+                "Club members",
+                D(2021, 1, 4),
+                D(2021, 2, 1),
+                "Refused",
+                None,
+            ],
+            ["X-3", "The Colliery Inn", "Front Street, DH7 6LQ", "", "", "next week", "Listed"],
+            [],
+            [
+                "X-4",
+                "Sacriston Workshop",
+                "Front Street, DH7 6LQ",
+                "",
+                None,
+                datetime.datetime(2021, 3, 3),
+                "Delisted",
+                datetime.datetime(2022, 6, 1),
+            ],
+        ],
+    )
     report = run(path, sacriston)
     assert (report.created, report.rejected, report.skipped) == (3, 1, 1)
     # Row numbers are the spreadsheet's own, below the title.
     assert str(report.problems[0]) == (
         "row 6, decision-date: 'next week' is not a date "
-        "(use YYYY, YYYY-MM, YYYY-MM-DD or DD/MM/YYYY)")
+        "(use YYYY, YYYY-MM, YYYY-MM-DD or DD/MM/YYYY)"
+    )
     arms = ListEntry.objects.get(reference="X-1")
     assert (arms.listed_on, arms.nomination.received_on) == (D(2021, 3, 3), D(2021, 1, 4))
     assert arms.asset.category == "pub"
     assert Nomination.objects.get(land_name__startswith="Sacriston Working").outcome == (
-        "unsuccessful")
+        "unsuccessful"
+    )
     removed = ListEntry.objects.get(reference="X-4")
     assert (removed.removed_on, removed.removal_reason) == (D(2022, 6, 1), "other")
 
@@ -183,11 +233,14 @@ def test_each_bad_row_is_named_and_the_rest_imported(sacriston):
     ]
     swapped = Asset.objects.get(source_ref="B-5")
     assert (float(swapped.latitude), float(swapped.longitude)) == (54.816, -1.626)
-    assert any(n.startswith("row 6 (B-5): the point 'POINT (54.816 -1.626)' gives longitude")
-               for n in report.notices)
+    assert any(
+        n.startswith("row 6 (B-5): the point 'POINT (54.816 -1.626)' gives longitude")
+        for n in report.notices
+    )
     assert not Asset.objects.get(source_ref="B-7").is_located
-    assert any(n.startswith("row 8 (B-7): not located (no point and no postcode")
-               for n in report.notices)
+    assert any(
+        n.startswith("row 8 (B-7): not located (no point and no postcode") for n in report.notices
+    )
 
 
 @pytest.mark.parametrize("name", ["acv_national.csv", "acv_camden.csv", "acv_bad_rows.csv"])
@@ -208,15 +261,21 @@ def test_a_second_run_changes_nothing(sacriston, name):
     before = counts(), list(AssetEvent.objects.values().order_by("pk"))
     second = run(name, sacriston)
     assert (second.created, second.updated, second.unchanged) == (
-        0, 0, first.created + first.updated)
+        0,
+        0,
+        first.created + first.updated,
+    )
     assert (counts(), list(AssetEvent.objects.values().order_by("pk"))) == before
 
 
 def test_a_corrected_date_updates_the_row_and_replaces_its_event(sacriston, tmp_path):
     run("acv_national.csv", sacriston)
     path = tmp_path / "corrected.csv"
-    path.write_text((DATA / "acv_national.csv").read_text().replace(
-        "Listed,2020-12-14,2025-12-13", "Listed,2020-12-15,2025-12-14"))
+    path.write_text(
+        (DATA / "acv_national.csv")
+        .read_text()
+        .replace("Listed,2020-12-14,2025-12-13", "Listed,2020-12-15,2025-12-14")
+    )
     report = run(path, sacriston)
     assert (report.created, report.updated, report.unchanged) == (0, 1, 4)
     entry = ListEntry.objects.get(reference="A-CV-1")
@@ -227,15 +286,17 @@ def test_a_corrected_date_updates_the_row_and_replaces_its_event(sacriston, tmp_
 
 def test_an_existing_list_entry_keeps_its_asset(sacriston):
     pub = AssetFactory(name="The Robin Hood", source="open-pubs", source_ref="123")
-    ListEntry.objects.create(reference="A-CV-1", council=sacriston, asset=pub,
-                             listed_on=D(2020, 12, 14))
+    ListEntry.objects.create(
+        reference="A-CV-1", council=sacriston, asset=pub, listed_on=D(2020, 12, 14)
+    )
     report = run("acv_national.csv", sacriston)
     assert report.updated == 1 and report.created == 4
     pub.refresh_from_db()
     assert pub.name == "The Robin Hood"  # another dataset's asset is not renamed
     assert not Asset.objects.filter(source_ref="A-CV-1", source="acv:E06000047").exists()
     assert ListEntry.objects.get(reference="A-CV-1").nomination.body_name == (
-        "Friends of the Robin Hood")
+        "Friends of the Robin Hood"
+    )
 
 
 def test_pending_far_future_and_pre_2012_rows(sacriston, tmp_path):
@@ -245,11 +306,13 @@ def test_pending_far_future_and_pre_2012_rows(sacriston, tmp_path):
         "P-1,The Plough,Under consideration,,\n"
         "P-2,The Swan,Listed,14/12/2090,\n"
         "P-3,The Crown,Listed,01/05/2011,\n"
-        "P-4,The Bell,Listed,01/05/2024,30/04/2029\n")
+        "P-4,The Bell,Listed,01/05/2024,30/04/2029\n"
+    )
     report = run(path, sacriston)
     assert (report.created, report.skipped, report.rejected) == (1, 1, 2)
-    assert "row 2 (P-1): a nomination still under consideration is not imported" in (
-        report.notices[0])
+    assert (
+        "row 2 (P-1): a nomination still under consideration is not imported" in (report.notices[0])
+    )
     assert [str(problem) for problem in report.problems] == [
         "row 3, decision-date: 14 December 2090 is more than a year in the future",
         "row 4, decision-date: 1 May 2011 is before the rules took effect (21 September 2012)",
@@ -297,8 +360,11 @@ def test_the_command_needs_a_known_council_and_strict_writes_nothing(sacriston):
 separators = st.sampled_from(["-", "_", " ", ".", "", "/"])
 
 
-@given(st.sampled_from(sorted(HEADINGS)), separators, st.sampled_from([
-    str.lower, str.upper, str.title, lambda s: s[:1].upper() + s[1:]]))
+@given(
+    st.sampled_from(sorted(HEADINGS)),
+    separators,
+    st.sampled_from([str.lower, str.upper, str.title, lambda s: s[:1].upper() + s[1:]]),
+)
 def test_every_national_field_matches_whatever_its_case_and_punctuation(field, sep, case):
     heading = case(field.replace("-", sep))
     if sep == "" and case is str.title:  # "StartDate"
@@ -313,25 +379,51 @@ def test_the_heading_normaliser_is_total_and_idempotent(heading):
 
 
 def test_camden_headings_map_to_national_fields():
-    columns, ignored = map_headings([
-        "Property name and address", "Nominated By", "Date Nomination Received",
-        "Decision Date", "Listing Expiry Date", "Notice To Dispose Received By Council Date",
-        "Community Group Which Triggered Full Moratorium", "Reason For Unsuccessful Nomination",
-        "Location", "Ward"])
+    columns, ignored = map_headings(
+        [
+            "Property name and address",
+            "Nominated By",
+            "Date Nomination Received",
+            "Decision Date",
+            "Listing Expiry Date",
+            "Notice To Dispose Received By Council Date",
+            "Community Group Which Triggered Full Moratorium",
+            "Reason For Unsuccessful Nomination",
+            "Location",
+            "Ward",
+        ]
+    )
     assert list(columns) == [
-        "name", "nominating-group", "nomination-date", "decision-date", "expiry-date",
-        "notification-to-sell-date", "interested-group", "reason-unsuccessful", "point"]
+        "name",
+        "nominating-group",
+        "nomination-date",
+        "decision-date",
+        "expiry-date",
+        "notification-to-sell-date",
+        "interested-group",
+        "reason-unsuccessful",
+        "point",
+    ]
     assert list(columns.values()) == list(range(9))
     assert ignored == ["Ward"]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("2021-03-03", D(2021, 3, 3)), ("03/03/2021", D(2021, 3, 3)), ("3/3/21", D(2021, 3, 3)),
-    ("3 March 2021", D(2021, 3, 3)), ("3rd March 2021", D(2021, 3, 3)),
-    ("03-Mar-21", D(2021, 3, 3)), ("2021-03-03 00:00:00", D(2021, 3, 3)),
-    ("44258", D(2021, 3, 3)), ("Wednesday 3 March 2021", D(2021, 3, 3)),
-    (datetime.datetime(2021, 3, 3, 12), D(2021, 3, 3)), ("2021-03", D(2021, 3, 1)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2021-03-03", D(2021, 3, 3)),
+        ("03/03/2021", D(2021, 3, 3)),
+        ("3/3/21", D(2021, 3, 3)),
+        ("3 March 2021", D(2021, 3, 3)),
+        ("3rd March 2021", D(2021, 3, 3)),
+        ("03-Mar-21", D(2021, 3, 3)),
+        ("2021-03-03 00:00:00", D(2021, 3, 3)),
+        ("44258", D(2021, 3, 3)),
+        ("Wednesday 3 March 2021", D(2021, 3, 3)),
+        (datetime.datetime(2021, 3, 3, 12), D(2021, 3, 3)),
+        ("2021-03", D(2021, 3, 1)),
+    ],
+)
 def test_dates_as_councils_write_them(text, expected):
     assert parse_date(text)[0] == expected
 
@@ -361,13 +453,21 @@ def test_the_decision_and_point_parsers_only_ever_raise_value_errors(text):
             parser(text)
 
 
-@pytest.mark.parametrize(("text", "meaning"), [
-    ("Listed", ("listed", None)), ("Added to list", ("listed", None)),
-    ("Approved", ("listed", None)), ("Unsuccessful - ancillary use", ("unsuccessful", None)),
-    ("Not listed", ("unsuccessful", None)), ("REFUSED", ("unsuccessful", None)),
-    ("Withdrawn", ("withdrawn", None)), ("Removed on appeal", ("listed", "appeal")),
-    ("Removed", ("listed", "other")), ("Expired", ("listed", "expired")),
-])
+@pytest.mark.parametrize(
+    ("text", "meaning"),
+    [
+        ("Listed", ("listed", None)),
+        ("Added to list", ("listed", None)),
+        ("Approved", ("listed", None)),
+        ("Unsuccessful - ancillary use", ("unsuccessful", None)),
+        ("Not listed", ("unsuccessful", None)),
+        ("REFUSED", ("unsuccessful", None)),
+        ("Withdrawn", ("withdrawn", None)),
+        ("Removed on appeal", ("listed", "appeal")),
+        ("Removed", ("listed", "other")),
+        ("Expired", ("listed", "expired")),
+    ],
+)
 def test_free_text_decisions(text, meaning):
     assert parse_decision(text) == meaning
 
@@ -375,8 +475,9 @@ def test_free_text_decisions(text, meaning):
 cells = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30)
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(st.tuples(cells, cells, cells, cells, cells), max_size=5))
 def test_arbitrary_cells_never_crash_the_importer(sacriston, rows):
     buffer = io.StringIO()

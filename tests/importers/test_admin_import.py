@@ -19,8 +19,11 @@ URL = "/admin/register/import/"
 @pytest.fixture
 def officer(client, sacriston):
     user = User.objects.create_user("officer", "officer@durham.example", "pw")
-    user.user_permissions.set(Permission.objects.filter(codename__in=[
-        "access_admin", "view_listentry", "change_listentry"]))
+    user.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=["access_admin", "view_listentry", "change_listentry"]
+        )
+    )
     CouncilStaff.objects.create(user=user, council=sacriston)
     client.force_login(user)
     return user
@@ -32,8 +35,9 @@ def upload(name, content=None):
 
 def test_a_dry_run_preview_then_the_import_for_real(client, sacriston, officer):
     assert "Import a spreadsheet" in client.get("/admin/").content.decode()  # in the menu
-    preview = client.post(URL, {"kind": "acv", "council": sacriston.pk,
-                                "file": upload("acv_national.csv")}).content.decode()
+    preview = client.post(
+        URL, {"kind": "acv", "council": sacriston.pk, "file": upload("acv_national.csv")}
+    ).content.decode()
     assert "What importing acv_national.csv would do" in preview
     assert "row 2, A-CV-1 (The Robin Hood Inn): would create" in preview
     assert not ListEntry.objects.exists() and not Asset.objects.exists()  # nothing written
@@ -42,22 +46,25 @@ def test_a_dry_run_preview_then_the_import_for_real(client, sacriston, officer):
     assert "Imported acv_national.csv" in done
     assert ListEntry.objects.filter(council=sacriston).count() >= 2
     entries = ListEntry.objects.count()
-    again = client.post(URL, {"kind": "acv", "council": sacriston.pk,
-                              "file": upload("acv_national.csv")}).content.decode()
+    again = client.post(
+        URL, {"kind": "acv", "council": sacriston.pk, "file": upload("acv_national.csv")}
+    ).content.decode()
     assert "0 created, 0 updated" in again  # idempotent: a second run would change nothing
     assert ListEntry.objects.count() == entries
 
 
 def test_rejected_rows_are_listed_one_by_one(client, sacriston, officer):
-    page = client.post(URL, {"kind": "acv", "council": sacriston.pk,
-                             "file": upload("acv_bad_rows.csv")}).content.decode()
+    page = client.post(
+        URL, {"kind": "acv", "council": sacriston.pk, "file": upload("acv_bad_rows.csv")}
+    ).content.decode()
     assert "Rejected rows" in page and "row 2" in page
 
 
 def test_staff_import_only_their_own_councils_list(client, sacriston, officer):
     swale = CouncilFactory(name="Swale")
-    page = client.post(URL, {"kind": "acv", "council": swale.pk,
-                             "file": upload("acv_national.csv")}).content.decode()
+    page = client.post(
+        URL, {"kind": "acv", "council": swale.pk, "file": upload("acv_national.csv")}
+    ).content.decode()
     assert "Select a valid choice" in page
     page = client.post(URL, {"kind": "assets", "file": upload("assets_ok.csv")})
     assert "open only to editors of every council" in page.content.decode()
@@ -65,11 +72,13 @@ def test_staff_import_only_their_own_councils_list(client, sacriston, officer):
 
 
 def test_files_that_are_not_spreadsheets_are_refused_with_a_reason(client, sacriston, officer):
-    page = client.post(URL, {"kind": "acv", "council": sacriston.pk,
-                             "file": upload("x.exe", b"MZ\x90\x00")}).content.decode()
+    page = client.post(
+        URL, {"kind": "acv", "council": sacriston.pk, "file": upload("x.exe", b"MZ\x90\x00")}
+    ).content.decode()
     assert "Upload a CSV, TSV or XLSX file." in page
-    page = client.post(URL, {"kind": "acv", "council": sacriston.pk,
-                             "file": upload("empty.csv", b"\n")}).content.decode()
+    page = client.post(
+        URL, {"kind": "acv", "council": sacriston.pk, "file": upload("empty.csv", b"\n")}
+    ).content.decode()
     assert "The file cannot be imported" in page
 
 

@@ -16,23 +16,27 @@ pytestmark = pytest.mark.django_db
 
 def test_wards_are_imported_with_bbox_display_copy_and_parent():
     council = CouncilFactory(gss_code="E06000047")
-    report = BoundaryImporter(DATA / "wards_ok.geojson", kind=AreaKind.WARD,
-                              valid_from=datetime.date(2013, 5, 2)).run()
+    report = BoundaryImporter(
+        DATA / "wards_ok.geojson", kind=AreaKind.WARD, valid_from=datetime.date(2013, 5, 2)
+    ).run()
     assert (report.created, report.rejected) == (2, 0)
     west = Area.objects.get(gss_code="E05000001")
     assert (west.name, west.kind, west.parent) == ("West Ward", "ward", council)
     assert west.bbox == (-2, 54, -1, 55)
     assert west.boundary_display["type"] == "Polygon"
-    again = BoundaryImporter(DATA / "wards_ok.geojson", kind=AreaKind.WARD,
-                             valid_from=datetime.date(2013, 5, 2)).run()
+    again = BoundaryImporter(
+        DATA / "wards_ok.geojson", kind=AreaKind.WARD, valid_from=datetime.date(2013, 5, 2)
+    ).run()
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
 
 
 def test_a_new_boundary_generation_coexists_with_the_old():
-    BoundaryImporter(DATA / "wards_ok.geojson", kind="ward",
-                     valid_from=datetime.date(2013, 5, 2)).run()
-    BoundaryImporter(DATA / "wards_ok.geojson", kind="ward",
-                     valid_from=datetime.date(2025, 5, 1)).run()
+    BoundaryImporter(
+        DATA / "wards_ok.geojson", kind="ward", valid_from=datetime.date(2013, 5, 2)
+    ).run()
+    BoundaryImporter(
+        DATA / "wards_ok.geojson", kind="ward", valid_from=datetime.date(2025, 5, 1)
+    ).run()
     assert Area.objects.filter(gss_code="E05000001").count() == 2
 
 
@@ -71,7 +75,10 @@ def test_postcodes_import_and_upsert():
     ]
     row = PostcodeLocation.objects.get(postcode="DH7 6LQ")
     assert (row.council_code, row.ward_code, row.positional_quality) == (
-        "E06000047", "E05016190", 10)
+        "E06000047",
+        "E05016190",
+        10,
+    )
     again = PostcodeImporter(DATA / "postcodes_sample.csv").run()
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
 

@@ -27,15 +27,15 @@ def test_import_assets_prints_counts_and_each_rejected_row(sacriston):
 
 
 def test_strict_writes_nothing_when_a_row_is_rejected(sacriston):
-    out, err = call("import_assets", str(DATA / "assets_bad_postcode.csv"), "--format",
-                    "generic", "--strict")
+    out, err = call(
+        "import_assets", str(DATA / "assets_bad_postcode.csv"), "--format", "generic", "--strict"
+    )
     assert "--strict" in err
     assert not Asset.objects.exists()
 
 
 def test_dry_run_command_writes_nothing(sacriston):
-    out, _ = call("import_assets", str(DATA / "assets_ok.csv"), "--format", "generic",
-                  "--dry-run")
+    out, _ = call("import_assets", str(DATA / "assets_ok.csv"), "--format", "generic", "--dry-run")
     assert "3 created" in out and "dry run" in out
     assert not Asset.objects.exists()
 
@@ -48,16 +48,24 @@ def test_missing_file_and_missing_column_are_command_errors(sacriston):
 
 
 def test_the_demo_data_loads_and_a_second_run_changes_nothing(demo_data):
-    counts = (Area.objects.count(), Asset.objects.count(), AssetEvent.objects.count(),
-              PostcodeLocation.objects.count())
+    counts = (
+        Area.objects.count(),
+        Asset.objects.count(),
+        AssetEvent.objects.count(),
+        PostcodeLocation.objects.count(),
+    )
     assert counts[0] == 3 + 125 + 568 and counts[1] > 400 and counts[3] > 25000
     out, _ = call("load_demo_data", "--no-admin")
     assert " created" in out and "0 updated" in out
     assert "1 created" not in out and all(
         line.startswith("0 created, 0 updated") for line in out.splitlines() if "created" in line
     )
-    after = (Area.objects.count(), Asset.objects.count(), AssetEvent.objects.count(),
-             PostcodeLocation.objects.count())
+    after = (
+        Area.objects.count(),
+        Asset.objects.count(),
+        AssetEvent.objects.count(),
+        PostcodeLocation.objects.count(),
+    )
     assert after == counts
     sacriston = Area.objects.get(gss_code="E05009076")
     assert sacriston.name == "Sacriston" and sacriston.parent.name == "County Durham"

@@ -69,7 +69,9 @@ def test_coordinates_outside_the_uk_are_rejected(sacriston):
     report = run("assets_outside_uk.csv")
     assert report.created == 1
     assert [(p.row, p.field) for p in report.problems] == [
-        (3, "latitude"), (4, "latitude"), (5, "latitude")
+        (3, "latitude"),
+        (4, "latitude"),
+        (5, "latitude"),
     ]
     assert "outside the United Kingdom" in report.problems[0].message
     assert "are not coordinates" in report.problems[2].message
@@ -86,7 +88,10 @@ def test_each_bad_value_is_named(sacriston):
     report = run("assets_bad_values.csv")
     assert report.created == 0
     assert [(p.row, p.field) for p in report.problems] == [
-        (2, "name"), (3, "category"), (4, "closed"), (5, "source_ref")
+        (2, "name"),
+        (3, "category"),
+        (4, "closed"),
+        (5, "source_ref"),
     ]
 
 
@@ -122,8 +127,9 @@ def test_unknown_postcode_is_imported_without_a_location_and_reported(sacriston,
 cells = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40)
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(st.tuples(cells, cells, cells, cells, cells, cells), max_size=6))
 def test_arbitrary_cells_never_crash_the_importer(sacriston, rows):
     """Every row is either imported or rejected with a named field; nothing raises."""

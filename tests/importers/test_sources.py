@@ -16,8 +16,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def stoke_postcodes(db):
-    for postcode, lat, lon in [("ST2 8JE", "53.035", "-2.142"), ("ST2 0EU", "53.013", "-2.129"),
-                               ("ST4 4SZ", "53.004", "-2.185")]:
+    for postcode, lat, lon in [
+        ("ST2 8JE", "53.035", "-2.142"),
+        ("ST2 0EU", "53.013", "-2.129"),
+        ("ST4 4SZ", "53.004", "-2.185"),
+    ]:
         PostcodeLocationFactory(postcode=postcode, latitude=lat, longitude=lon)
 
 
@@ -47,9 +50,12 @@ def test_operating_model_changes_between_returns_become_events():
     ]
     assert "DCMS returns for 2021 and 2022" in events[2][3]
     # a year in the `closed` column wins over the inferred one
-    assert PublicLibrariesImporter.changes_between_returns(
-        ["LA", "Closed", "", "", ""], known_opening=False, known_closure=True
-    ) == []
+    assert (
+        PublicLibrariesImporter.changes_between_returns(
+            ["LA", "Closed", "", "", ""], known_opening=False, known_closure=True
+        )
+        == []
+    )
     reopened = PublicLibrariesImporter.changes_between_returns(
         ["LA", "Temporary Closure", "LA", "", ""], known_opening=False, known_closure=False
     )

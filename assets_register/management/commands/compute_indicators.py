@@ -31,8 +31,10 @@ class Command(BaseCommand):
         if options["verbosity"] and not options["quiet"]:
             flagged = snapshot.areas.filter(losing_places=True).count()
             left_behind = snapshot.areas.filter(left_behind_risk=True).count()
-            self.stdout.write(self.style.SUCCESS(
-                f"{snapshot.area_count} areas as of {snapshot.reference_date} in "
-                f"{snapshot.seconds:.1f} s: {flagged} losing places to meet, "
-                f"{left_behind} at left-behind risk"
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{snapshot.area_count} areas as of {snapshot.reference_date} in "
+                    f"{snapshot.seconds:.1f} s: {flagged} losing places to meet, "
+                    f"{left_behind} at left-behind risk"
+                )
+            )

@@ -38,21 +38,28 @@ class Command(ImportCommand):
     help = __doc__
 
     def create_parser(self, prog_name, subcommand, **kwargs):
-        return super().create_parser(prog_name, subcommand, formatter_class=_HelpFormatter,
-                                     **kwargs)
+        return super().create_parser(
+            prog_name, subcommand, formatter_class=_HelpFormatter, **kwargs
+        )
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("--council", required=True, metavar="GSS_CODE",
-                            help="the council whose register this is, e.g. E09000007")
+        parser.add_argument(
+            "--council",
+            required=True,
+            metavar="GSS_CODE",
+            help="the council whose register this is, e.g. E09000007",
+        )
 
     def make_importer(self, path, options, **kwargs):
         councils = Area.objects.councils().filter(gss_code=options["council"].strip().upper())
         # Boundary generations share a code: prefer the one in force today.
         council = councils.current().first() or councils.order_by("-valid_from").first()
         if council is None:
-            raise CommandError(f"There is no council with GSS code {options['council']}; "
-                               "import the council boundaries first.")
+            raise CommandError(
+                f"There is no council with GSS code {options['council']}; "
+                "import the council boundaries first."
+            )
         self.importer = ACVRegisterImporter(path, council=council, **kwargs)
         return self.importer
 
@@ -64,7 +71,6 @@ class Command(ImportCommand):
 
     def print_report(self, report):
         if self.importer is not None:
-            for line in self.importer.row_lines(written=self.written,
-                                                verbose=self.verbosity > 1):
+            for line in self.importer.row_lines(written=self.written, verbose=self.verbosity > 1):
                 self.stdout.write(f"  {line}")
         super().print_report(report)

@@ -34,9 +34,10 @@ class Command(ImportCommand):
         super().add_arguments(parser)
         parser.add_argument("--format", required=True, choices=sorted(FORMATS))
         parser.add_argument(
-            "--source", default=None,
+            "--source",
+            default=None,
             help="dataset key stored on each asset (default: the format's own, "
-                 "or the file name for generic)",
+            "or the file name for generic)",
         )
 
     def make_importer(self, path, options, **kwargs):

@@ -23,6 +23,9 @@ class Command(ImportCommand):
 
     def make_importer(self, path, options, **kwargs):
         return BoundaryImporter(
-            path, kind=options["kind"], valid_from=parse_iso_date(options["valid_from"]),
-            valid_to=parse_iso_date(options["valid_to"]), **kwargs,
+            path,
+            kind=options["kind"],
+            valid_from=parse_iso_date(options["valid_from"]),
+            valid_to=parse_iso_date(options["valid_to"]),
+            **kwargs,
         )

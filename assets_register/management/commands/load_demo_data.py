@@ -33,8 +33,14 @@ class Command(BaseCommand):
         for command, filename, extra in STEPS:
             if options["verbosity"]:
                 self.stdout.write(f"{command} {filename}")
-            call_command(command, str(DEMO / filename), stdout=self.stdout, stderr=self.stderr,
-                         verbosity=options["verbosity"], **extra)
+            call_command(
+                command,
+                str(DEMO / filename),
+                stdout=self.stdout,
+                stderr=self.stderr,
+                verbosity=options["verbosity"],
+                **extra,
+            )
         # The imports queue a recompute for the worker; do it now so the pages have figures.
         call_command("compute_indicators", stdout=self.stdout, verbosity=options["verbosity"])
         if not options["no_admin"]:
@@ -45,6 +51,8 @@ class Command(BaseCommand):
             user.is_staff = user.is_superuser = True
             user.set_password(password)
             user.save()
-            self.stdout.write(self.style.SUCCESS(
-                f"Admin login: http://127.0.0.1:8000/admin/  user: admin  password: {password}"
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Admin login: http://127.0.0.1:8000/admin/  user: admin  password: {password}"
+                )
+            )

@@ -12,8 +12,11 @@ class Command(BaseCommand):
     help = __doc__
 
     def add_arguments(self, parser):
-        parser.add_argument("--digest", choices=[Frequency.DAILY, Frequency.WEEKLY],
-                            help="send this digest instead of matching new events")
+        parser.add_argument(
+            "--digest",
+            choices=[Frequency.DAILY, Frequency.WEEKLY],
+            help="send this digest instead of matching new events",
+        )
 
     def handle(self, *args, digest=None, **options):
         result = send_digests.enqueue(digest) if digest else deliver_alerts.enqueue()
