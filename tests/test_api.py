@@ -440,6 +440,15 @@ def test_event_filters(client, register):
     assert client.get("/api/events", {"kind": "party"}).status_code == 422
 
 
+@pytest.mark.parametrize(
+    "url", ["/api/assets/99999999999999999999", "/api/events?asset=99999999999999999999"]
+)
+def test_an_id_too_large_for_the_database_is_bad_input_not_a_crash(client, url):
+    response = client.get(url)
+    assert response.status_code == 422
+    assert "less than or equal to" in response.json()["detail"][0]["msg"]
+
+
 def test_areas_and_their_indicators(client, register):
     wards = client.get("/api/areas", {"kind": "ward", "parent": "E06000047"}).json()
     assert [a["gss_code"] for a in wards["items"]] == ["E05009077", "E05009076"]

@@ -15,6 +15,7 @@ import functools
 import hashlib
 
 from ninja import Field, NinjaAPI, Query, Schema, Swagger
+from ninja import Path as PathParam
 from ninja.errors import HttpError
 from ninja.pagination import PaginationBase, paginate
 
@@ -38,6 +39,7 @@ from assets_register.indicators.compute import latest_snapshot
 from assets_register.models import OPEN_STATUSES, Area, AreaKind, Asset, AssetEvent
 from assets_register.opendata.filters import UnknownArea, filter_assets
 from assets_register.opendata.schemas import (
+    MAX_ID,
     AcvEntryOut,
     AreaDetailOut,
     AreaFilters,
@@ -185,7 +187,7 @@ def list_assets(request, filters: Query[AssetFilters]):
     tags=["places"],
     summary="One place with its history",
 )
-def get_asset(request, asset_id: int):
+def get_asset(request, asset_id: int = PathParam(..., ge=1, le=MAX_ID)):
     """The place, its events oldest first, and its entry on the council's list of assets
     of community value if it is on the list today."""
     asset = (

@@ -27,6 +27,9 @@ from assets_register.models import (
 
 GSS_CODE = r"^[A-Z][0-9]{8}$"
 GSS_DESCRIPTION = "GSS code of a council, ward or LSOA, e.g. E06000047 or E05009076"
+# Ids are 64-bit (BigAutoField): a larger number is refused as bad input rather than
+# reaching a database that cannot hold it.
+MAX_ID = 2**63 - 1
 
 
 def _split_commas(value):
@@ -110,7 +113,7 @@ class EventFilters(Schema):
         None, description="Kinds of event; repeat the parameter or separate with commas"
     )
     area: str | None = Field(None, pattern=GSS_CODE, description=GSS_DESCRIPTION)
-    asset: int | None = Field(None, description="Events of one place, by its id")
+    asset: int | None = Field(None, ge=1, le=MAX_ID, description="Events of one place, by its id")
     since: datetime.date | None = Field(None, description="Events dated on or after this day")
     recorded_since: datetime.datetime | None = Field(
         None, description="Events recorded on the register at or after this ISO 8601 time"
