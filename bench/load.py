@@ -430,9 +430,9 @@ def build_events(rng, asset_pks, statuses, today):
 
 def build_acv(rng, asset_pks, council_pks, categories, today):
     """About 3% of places to meet on their council's list, listed in the last 6 years."""
-    from assets_register.models import AssetEvent, EventKind
-    from assets_register.models.acv import Clock, ListEntry, _regime_last_day
+    from assets_register.models import AssetEvent, Clock, EventKind, ListEntry
     from assets_register.models.assets import PLACES_TO_MEET
+    from assets_register.models.regimes import regime_last_day
 
     chosen = np.flatnonzero(
         np.isin(categories, list(PLACES_TO_MEET)) & (rng.random(len(asset_pks)) < 0.03)
@@ -442,7 +442,7 @@ def build_acv(rng, asset_pks, council_pks, categories, today):
         chosen, random_dates(rng, today - timedelta(days=6 * 365), today, len(chosen)), strict=True
     ):
         if day not in expiry:
-            expiry[day] = _regime_last_day(Clock.LISTING, day)
+            expiry[day] = regime_last_day(Clock.LISTING, day)
         council = int(council_pks[i])
         if not council:  # not inside any council (cannot happen for points in England)
             continue

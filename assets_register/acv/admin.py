@@ -6,6 +6,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
 
 from wagtail import hooks
 from wagtail.admin.admin_url_finder import AdminURLFinder
@@ -22,7 +23,14 @@ from assets_register.core.permissions import (
     CouncilScopedViewSet,
     councils_of,
 )
-from assets_register.models import DisposalNotice, ListEntry, Nomination, StatutoryRegime
+from assets_register.models import (
+    Clock,
+    DisposalNotice,
+    ListEntry,
+    Nomination,
+    StatutoryRegime,
+    period_words_lazy,
+)
 
 for council_model in (Nomination, ListEntry):
     register_permission_policy(council_model, CouncilPermissionPolicy(council_model))
@@ -115,8 +123,10 @@ class ListEntryViewSet(CouncilScopedViewSet):
                     FieldPanel("restriction_requested_on"),
                 ],
                 heading="Notices",
-                help_text="The owner's eight weeks to ask for a review begin "
-                "with the written notice of listing.",
+                help_text=format_lazy(
+                    "The owner's {} to ask for a review begin with the written notice of listing.",
+                    period_words_lazy(Clock.REVIEW_REQUEST),
+                ),
             ),
             FieldRowPanel([FieldPanel("removed_on"), FieldPanel("removal_reason")]),
             FieldPanel("removal_note"),
@@ -124,8 +134,12 @@ class ListEntryViewSet(CouncilScopedViewSet):
                 "reviews",
                 heading="Owner's reviews",
                 label="Review",
-                help_text="The owner may ask within 8 weeks of the notice of listing; "
-                "the council decides within 8 weeks of the request.",
+                help_text=format_lazy(
+                    "The owner may ask within {} of the notice of listing; "
+                    "the council decides within {} of the request.",
+                    period_words_lazy(Clock.REVIEW_REQUEST),
+                    period_words_lazy(Clock.REVIEW_DECISION),
+                ),
             ),
             InlinePanel("appeals", heading="Tribunal appeals", label="Appeal"),
             InlinePanel("compensation_claims", heading="Compensation claims", label="Claim"),
@@ -160,8 +174,11 @@ class DisposalNoticeViewSet(CouncilScopedViewSet):
                 "bidder_requests",
                 heading="Requests to be treated as a bidder",
                 label="Request",
-                help_text="Only community interest groups, and only "
-                "within six weeks beginning with the day the notice was received.",
+                help_text=format_lazy(
+                    "Only community interest groups, and only within {} beginning with "
+                    "the day the notice was received.",
+                    period_words_lazy(Clock.INTERIM_MORATORIUM),
+                ),
             ),
             FieldRowPanel([FieldPanel("outcome"), FieldPanel("outcome_on"), FieldPanel("buyer")]),
         ],

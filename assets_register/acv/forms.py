@@ -1,6 +1,7 @@
 from django import forms
+from django.utils.text import format_lazy
 
-from assets_register.models import Nomination
+from assets_register.models import Clock, Nomination, period_words_lazy
 
 
 class NominationForm(forms.ModelForm):
@@ -38,8 +39,10 @@ class NominationForm(forms.ModelForm):
             "land_name": "Name of the place",
             "land_description": "Describe the land and where its boundary runs",
             "current_use": "How does it serve the community now, or in the recent past?",
-            "future_use": "Why can that use realistically continue, or start again within "
-            "five years?",
+            "future_use": format_lazy(
+                "Why can that use realistically continue, or start again within {}?",
+                period_words_lazy(Clock.FUTURE_USE),
+            ),
             "body_type": "What kind of group is nominating?",
             "members_on_roll": "Members on the electoral roll here or in a neighbouring area",
             "distributes_surplus": "The group shares any profit or surplus with its members",

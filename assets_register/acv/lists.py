@@ -12,15 +12,19 @@ from pathlib import Path
 from typing import NamedTuple
 
 from django.db.models import Prefetch, Q
+from django.utils.text import format_lazy
 
 from assets_register.law.statutory import days_left
 from assets_register.models import (
     Appeal,
     BidderRequest,
+    Clock,
     DisposalNotice,
     ListEntry,
     Nomination,
+    RegimeBook,
     Review,
+    period_words_lazy,
 )
 
 LA_CODES = Path(__file__).resolve().parent.parent / "data" / "local_authority_codes.csv"
@@ -51,20 +55,29 @@ NATIONAL_FIELDS = [
 STATUTORY_FIELD_MEANINGS = {
     "reference": "The council's reference for the list entry, as in the national file.",
     "listed-date": "The day the place was entered on the list.",
-    "listing-last-day": "The last day on the list: five years beginning with the listed date.",
+    "listing-last-day": format_lazy(
+        "The last day on the list: {} beginning with the listed date.",
+        period_words_lazy(Clock.LISTING),
+    ),
     "owner-notified-date": "Written notice of listing sent to the owner (s.91).",
     "occupiers-notified-date": "Written notice of listing sent to the lawful occupiers.",
     "land-registry-restriction-requested-date": "The council applied for the Land Registry "
     "restriction (Form QQ).",
     "notification-to-sell-date": "The council received the owner's notice of intention to "
     "sell (s.95).",
-    "interim-moratorium-last-day": "Last day a community interest group can ask to be treated "
-    "as a potential bidder (six weeks).",
+    "interim-moratorium-last-day": format_lazy(
+        "Last day a community interest group can ask to be treated as a potential bidder ({}).",
+        period_words_lazy(Clock.INTERIM_MORATORIUM),
+    ),
     "bidder-request-date": "The first such request was received.",
     "interested-group": "The group that asked to be treated as a potential bidder.",
-    "full-moratorium-last-day": "Last day of the full moratorium (six months), when a group "
-    "asked to bid.",
-    "protected-period-last-day": "Last day of the protected period (eighteen months).",
+    "full-moratorium-last-day": format_lazy(
+        "Last day of the full moratorium ({}), when a group asked to bid.",
+        period_words_lazy(Clock.FULL_MORATORIUM),
+    ),
+    "protected-period-last-day": format_lazy(
+        "Last day of the protected period ({}).", period_words_lazy(Clock.PROTECTED_PERIOD)
+    ),
     "removed-date": "The day the entry was removed from the list, if it was.",
     "removal-reason": "Why it was removed: disposed, review, appeal, no_longer_of_value, other.",
 }
@@ -337,12 +350,17 @@ def deadlines(today, council=None, asset=None, councils=None):
                 notice,
             )
         )
+    book = RegimeBook()
     for entry in entries.select_related("asset").prefetch_related("reviews"):
-        found.extend(_entry_deadlines(entry))
+        found.extend(_entry_deadlines(entry, book))
     return sorted((item for item in found if item.day >= today), key=lambda item: item.day)
 
 
-def _entry_deadlines(entry):
+def _sentence(words):
+    return f"{words[:1].upper()}{words[1:]}."
+
+
+def _entry_deadlines(entry, book):
     asset = entry.asset
     yield Deadline(
         f"expiry-{entry.pk}",
@@ -359,7 +377,11 @@ def _entry_deadlines(entry):
             f"review-request-{entry.pk}",
             entry.review_request_last_day,
             f"Last day for the owner to ask for a review: {asset.name}",
-            "Eight weeks beginning with the notice of listing.",
+            _sentence(
+                book.period(Clock.REVIEW_REQUEST, entry.owner_notified_on).counted_from(
+                    "the notice of listing"
+                )
+            ),
             asset,
             entry,
         )
@@ -369,7 +391,11 @@ def _entry_deadlines(entry):
                 f"review-{review.pk}",
                 review.decision_due,
                 f"Review decision due: {asset.name}",
-                "Eight weeks beginning with the owner's request.",
+                _sentence(
+                    book.period(Clock.REVIEW_DECISION, review.requested_on).counted_from(
+                        "the owner's request"
+                    )
+                ),
                 asset,
                 entry,
             )
@@ -378,7 +404,11 @@ def _entry_deadlines(entry):
                 f"appeal-{review.pk}",
                 review.appeal_last_day,
                 f"Last day to appeal to the tribunal: {asset.name}",
-                "28 days after the review decision was sent.",
+                _sentence(
+                    book.period(Clock.APPEAL, review.decision_sent_on).counted_from(
+                        "the review decision was sent"
+                    )
+                ),
                 asset,
                 entry,
             )

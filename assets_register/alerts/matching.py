@@ -13,6 +13,7 @@ from assets_register.models import (
     TOPIC_OF_EVENT,
     AlertCursor,
     AssetEvent,
+    Clock,
     Delivery,
     DisposalNotice,
     EventKind,
@@ -21,6 +22,7 @@ from assets_register.models import (
     Nomination,
     Subscription,
     Topic,
+    period_words,
 )
 
 
@@ -83,7 +85,7 @@ def describe_event(event, today):
         return News(
             f"{name} is now listed as an asset of community value.",
             "If the owner wants to sell, they must tell the council first, and a "
-            "community group then has six weeks to ask to bid.",
+            f"community group then has {period_words(Clock.INTERIM_MORATORIUM)} to ask to bid.",
             url,
         )
     if kind in TOPIC_OF_EVENT and TOPIC_OF_EVENT[kind] == Topic.CLOSURES:

@@ -539,7 +539,7 @@ class ACVRegisterImporter(BaseImporter):
         if removal == EXPIRED or (
             removal is None and ended and expires_on <= ended <= expires_on + ONE_DAY
         ):
-            return {}  # the listing ran its five years: expiry is not a removal
+            return {}  # the listing ran its full term: expiry is not a removal
         if ended is None:
             if removal:
                 self.note(

@@ -12,6 +12,7 @@ REGULATIONS_2012 = {
 PERIODS_2012 = [
     ("decision", 8, "weeks", "beginning_with"),
     ("listing", 5, "years", "beginning_with"),
+    ("future_use", 5, "years", "beginning_with"),
     ("review_request", 8, "weeks", "beginning_with"),
     ("review_decision", 8, "weeks", "beginning_with"),
     ("appeal", 28, "days", "after"),

@@ -29,6 +29,12 @@ class Counting(StrEnum):
     AFTER = "after"  # the period starts the day after the trigger
 
 
+# House style, as in the statute's own text: lengths one to nine in words, 10 and above
+# in figures ("eight weeks", "28 days", "18 months").
+NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+COUNTING_WORDS = {Counting.BEGINNING_WITH: "beginning with", Counting.AFTER: "after"}
+
+
 @dataclass(frozen=True)
 class Period:
     length: int
@@ -36,8 +42,21 @@ class Period:
     counting: Counting = Counting.BEGINNING_WITH
 
     def __str__(self):
-        unit = self.unit.value if self.length != 1 else self.unit.value[:-1]
-        return f"{self.length} {unit}"
+        return f"{self.length} {self._unit_words()}"
+
+    def _unit_words(self):
+        return self.unit.value if self.length != 1 else self.unit.value[:-1]
+
+    def in_words(self) -> str:
+        """How a page says it: 'eight weeks', '28 days', 'one year'."""
+        if self.length <= len(NUMBER_WORDS):
+            return f"{NUMBER_WORDS[self.length - 1]} {self._unit_words()}"
+        return str(self)
+
+    def counted_from(self, trigger: str) -> str:
+        """The period with its trigger: 'eight weeks beginning with the notice of listing',
+        '28 days after the review decision was sent'."""
+        return f"{self.in_words()} {COUNTING_WORDS[self.counting]} {trigger}"
 
     def last_day(self, trigger: datetime.date) -> datetime.date:
         """The last day on which the period is still running."""

@@ -7,15 +7,12 @@ May import: core, law.
 from assets_register.models.acv import (
     Appeal,
     BidderRequest,
-    Clock,
     CompensationClaim,
     DisposalNotice,
     ExemptDisposal,
     ListEntry,
     Nomination,
-    RegimePeriod,
     Review,
-    StatutoryRegime,
 )
 from assets_register.models.alerts import (
     RADIUS_KM_RANGE,
@@ -44,6 +41,16 @@ from assets_register.models.assets import (
 )
 from assets_register.models.indicators import AreaIndicator, IndicatorSnapshot
 from assets_register.models.postcodes import PostcodeLocation
+from assets_register.models.regimes import (
+    Clock,
+    RegimeBook,
+    RegimePeriod,
+    StatutoryRegime,
+    period_counted_from,
+    period_in_force,
+    period_words,
+    period_words_lazy,
+)
 from assets_register.models.reports import Report, ReportKind, ReportStatus
 from assets_register.models.staff import CouncilStaff
 
@@ -77,6 +84,11 @@ __all__ = [
     "AssetEvent",
     "Category",
     "Clock",
+    "RegimeBook",
+    "period_counted_from",
+    "period_in_force",
+    "period_words",
+    "period_words_lazy",
     "CouncilStaff",
     "DatePrecision",
     "EventKind",

@@ -1,4 +1,4 @@
-"""Assets of Community Value: the rules (regimes) that set every statutory period."""
+"""Assets of Community Value: nominations, list entries and what follows from them."""
 
 import datetime
 
@@ -7,102 +7,14 @@ from django.db import models
 
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
 from assets_register.law.eligibility import Body, BodyType, bidder_problems, nomination_problems
-from assets_register.law.statutory import Counting, Period, Unit
-
-
-class Clock(models.TextChoices):
-    DECISION = "decision", "Council decision on a nomination (from receipt)"
-    LISTING = "listing", "Listing (from the date of the list entry)"
-    REVIEW_REQUEST = "review_request", "Owner's review request (from notice of listing)"
-    REVIEW_DECISION = "review_decision", "Review decision (from the review request)"
-    APPEAL = "appeal", "Tribunal appeal (after the review decision is sent)"
-    INTERIM_MORATORIUM = "interim_moratorium", "Interim moratorium (from the disposal notice)"
-    FULL_MORATORIUM = "full_moratorium", "Full moratorium (from the disposal notice)"
-    PROTECTED_PERIOD = "protected_period", "Protected period (from the disposal notice)"
-    COMPENSATION_CLAIM = "compensation_claim", "Compensation claim (after the loss)"
-    COMPENSATION_REVIEW = "compensation_review", "Compensation review (from the written reasons)"
-
-
-class RegimeQuerySet(models.QuerySet):
-    def in_force_on(self, day: datetime.date):
-        """The regime that governs something that happened on `day`."""
-        regime = self.filter(takes_effect__lte=day).order_by("-takes_effect").first()
-        if regime is None:
-            raise StatutoryRegime.DoesNotExist(f"No statutory regime was in force on {day}.")
-        return regime
-
-
-class StatutoryRegime(ClusterableModel):
-    """The periods of the law in force from a date: the 2012 Regulations, or a later
-    change such as the proposed Community Right to Buy's 12-month moratorium."""
-
-    name = models.CharField(max_length=200)
-    takes_effect = models.DateField(unique=True)
-    source = models.URLField(blank=True, help_text="The legislation that sets these periods")
-
-    objects = RegimeQuerySet.as_manager()
-
-    panels = [
-        FieldPanel("name"),
-        FieldRowPanel([FieldPanel("takes_effect"), FieldPanel("source")]),
-    ]
-
-    class Meta:
-        ordering = ["-takes_effect"]
-
-    def __str__(self):
-        return f"{self.name} (from {self.takes_effect:%-d %B %Y})"
-
-    def period(self, clock) -> Period:
-        for row in self.periods.all():
-            if row.clock == clock:
-                return row.as_period()
-        raise ValidationError(f"{self} does not set the {Clock(clock).label.lower()} period.")
-
-    def last_day(self, clock, trigger: datetime.date) -> datetime.date:
-        return self.period(clock).last_day(trigger)
-
-
-class RegimePeriod(models.Model):
-    regime = ParentalKey(StatutoryRegime, on_delete=models.CASCADE, related_name="periods")
-    clock = models.CharField(max_length=30, choices=Clock.choices)
-    length = models.PositiveSmallIntegerField()
-    unit = models.CharField(max_length=10, choices=[(u.value, u.value) for u in Unit])
-    counting = models.CharField(
-        max_length=20,
-        choices=[
-            (Counting.BEGINNING_WITH.value, "beginning with the trigger day"),
-            (Counting.AFTER.value, "after the trigger day"),
-        ],
-        default=Counting.BEGINNING_WITH.value,
-    )
-
-    panels = [
-        FieldRowPanel(
-            [FieldPanel("clock"), FieldPanel("length"), FieldPanel("unit"), FieldPanel("counting")]
-        )
-    ]
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["regime", "clock"], name="regime_one_period_per_clock"),
-            models.CheckConstraint(
-                condition=models.Q(length__gte=1), name="regime_period_positive"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_clock_display()}: {self.as_period()}"
-
-    def as_period(self) -> Period:
-        return Period(self.length, Unit(self.unit), Counting(self.counting))
-
-
-def _regime_last_day(clock, trigger):
-    return StatutoryRegime.objects.in_force_on(trigger).last_day(clock, trigger)
+from assets_register.models.regimes import (
+    Clock,
+    StatutoryRegime,
+    period_counted_from,
+    regime_last_day,
+)
 
 
 class Nomination(models.Model):
@@ -149,7 +61,8 @@ class Nomination(models.Model):
     )
     future_use = models.TextField(
         blank=True,
-        help_text=("Why that use can realistically continue or resume within five years."),
+        help_text="Why that use can realistically continue or resume within the years "
+        "the law looks ahead (s.88(2)(b)).",
     )
     body_name = models.CharField("nominating body", max_length=255)
     body_type = models.CharField(max_length=40, choices=BodyType.choices)
@@ -198,7 +111,7 @@ class Nomination(models.Model):
         return f"{self.reference}: {self.land_name}"
 
     def save(self, *args, **kwargs):
-        self.decision_due = _regime_last_day(Clock.DECISION, self.received_on)
+        self.decision_due = regime_last_day(Clock.DECISION, self.received_on)
         super().save(*args, **kwargs)
         if not self.reference:
             self.reference = f"ACV-N-{self.received_on.year}-{self.pk:05d}"
@@ -303,7 +216,7 @@ class ListEntry(ClusterableModel):
         return f"{self.reference}: {self.asset}"
 
     def save(self, *args, **kwargs):
-        self.expires_on = _regime_last_day(Clock.LISTING, self.listed_on)
+        self.expires_on = regime_last_day(Clock.LISTING, self.listed_on)
         super().save(*args, **kwargs)
 
     def is_listed_on(self, day):
@@ -314,18 +227,19 @@ class ListEntry(ClusterableModel):
 
     @property
     def review_request_last_day(self):
-        """The owner may ask for a review within 8 weeks of written notice of listing."""
+        """The owner may ask for a review within the regime's period from written notice
+        of listing."""
         if self.owner_notified_on is None:
             return None
-        return _regime_last_day(Clock.REVIEW_REQUEST, self.owner_notified_on)
+        return regime_last_day(Clock.REVIEW_REQUEST, self.owner_notified_on)
 
     def review_request_problem(self, requested_on):
         last_day = self.review_request_last_day
         if last_day and requested_on > last_day:
-            return (
-                f"The owner had to ask for a review by {last_day:%-d %B %Y}: eight weeks "
-                "beginning with the notice of listing."
+            period = period_counted_from(
+                Clock.REVIEW_REQUEST, "the notice of listing", self.owner_notified_on
             )
+            return f"The owner had to ask for a review by {last_day:%-d %B %Y}: {period}."
         if self.owner_notified_on and requested_on < self.owner_notified_on:
             return "A review can only be asked for after the notice of listing."
         return None
@@ -353,15 +267,15 @@ class Review(models.Model):
 
     @property
     def decision_due(self):
-        return _regime_last_day(Clock.REVIEW_DECISION, self.requested_on)
+        return regime_last_day(Clock.REVIEW_DECISION, self.requested_on)
 
     @property
     def appeal_last_day(self):
-        """An appeal to the First-tier Tribunal must be made within 28 days after the
+        """The last day to appeal to the First-tier Tribunal, counted from the day the
         review decision is sent."""
         if self.decision_sent_on is None:
             return None
-        return _regime_last_day(Clock.APPEAL, self.decision_sent_on)
+        return regime_last_day(Clock.APPEAL, self.decision_sent_on)
 
     def clean(self):
         # An entry edited in the same admin form is not attached yet; that form checks.
@@ -418,13 +332,13 @@ class CompensationClaim(models.Model):
 
     @property
     def claim_last_day(self):
-        return _regime_last_day(Clock.COMPENSATION_CLAIM, self.loss_incurred_on)
+        return regime_last_day(Clock.COMPENSATION_CLAIM, self.loss_incurred_on)
 
     @property
     def review_request_last_day(self):
         if self.reasons_sent_on is None:
             return None
-        return _regime_last_day(Clock.COMPENSATION_REVIEW, self.reasons_sent_on)
+        return regime_last_day(Clock.COMPENSATION_REVIEW, self.reasons_sent_on)
 
     def clean(self):
         if self.loss_incurred_on and self.received_on and self.received_on > self.claim_last_day:
@@ -432,7 +346,12 @@ class CompensationClaim(models.Model):
                 {
                     "received_on": (
                         f"A claim had to be made by {self.claim_last_day:%-d %B %Y}: "
-                        "13 weeks after the loss or expense was incurred."
+                        + period_counted_from(
+                            Clock.COMPENSATION_CLAIM,
+                            "the loss or expense was incurred",
+                            self.loss_incurred_on,
+                        )
+                        + "."
                     )
                 }
             )
@@ -491,9 +410,12 @@ class DisposalNotice(ClusterableModel):
             self.compute_periods()
         if self.received_on <= day <= self.interim_last_day:
             return None
+        window = period_counted_from(
+            Clock.INTERIM_MORATORIUM, f"{self.received_on:%-d %B %Y}", self.received_on
+        )
         return (
-            "A request to bid must reach the council within the six weeks beginning "
-            f"{self.received_on:%-d %B %Y}, that is by {self.interim_last_day:%-d %B %Y}."
+            f"A request to bid must reach the council within the {window}, "
+            f"that is by {self.interim_last_day:%-d %B %Y}."
         )
 
     def clean(self):

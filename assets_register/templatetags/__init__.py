@@ -1,4 +1,4 @@
 """Template tags for the public pages.
 
-May import: core, geo.
+May import: core, geo, models.
 """

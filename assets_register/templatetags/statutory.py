@@ -1,0 +1,20 @@
+"""Statutory periods in templates, worded from the regime in force, never typed in:
+{% period_words "interim_moratorium" %} renders "six weeks" under the 2012 rules."""
+
+from django import template
+
+from assets_register.models import period_counted_from, period_words
+
+register = template.Library()
+
+
+@register.simple_tag(name="period_words")
+def period_words_tag(clock, day=None):
+    """The period for `clock` in the regime in force on `day` (today by default)."""
+    return period_words(clock, day)
+
+
+@register.simple_tag(name="period_counted_from")
+def period_counted_from_tag(clock, trigger, day=None):
+    """'eight weeks beginning with the day it was received', for a trigger in words."""
+    return period_counted_from(clock, trigger, day)
