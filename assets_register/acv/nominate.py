@@ -17,11 +17,7 @@ from assets_register.models import Area, AreaKind, Asset, Nomination
 
 def nominate(request, pk=None, gss_code=None):
     asset = get_object_or_404(Asset.objects.live(), pk=pk) if pk else None
-    council = (
-        asset.council
-        if asset
-        else (Area.objects.filter(gss_code=gss_code, kind=AreaKind.COUNCIL).first())
-    )
+    council = asset.council if asset else Area.objects.by_code(gss_code, kinds=[AreaKind.COUNCIL])
     if council is None:
         raise Http404("This place is not in a council area we hold")
     initial = (

@@ -11,11 +11,7 @@ from assets_register.models import Area, AreaKind, Asset
 
 
 def _council(gss_code):
-    council = (
-        Area.objects.filter(gss_code=gss_code, kind=AreaKind.COUNCIL)
-        .order_by("-valid_from")
-        .first()
-    )
+    council = Area.objects.by_code(gss_code, kinds=[AreaKind.COUNCIL])
     if council is None:
         raise Http404("No such council")
     return council

@@ -70,7 +70,7 @@ class EventFeed(Feed):
 
 class AreaFeed(EventFeed):
     def get_object(self, request, gss_code):
-        area = Area.objects.filter(gss_code=gss_code).order_by("-valid_from").first()
+        area = Area.objects.by_code(gss_code)
         if area is None:
             raise Http404("No such area")
         return area

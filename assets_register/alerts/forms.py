@@ -60,11 +60,7 @@ class SubscribeForm(SubscriptionChoicesForm):
         code = self.cleaned_data["area"].strip()
         if not code:
             return None
-        area = (
-            Area.objects.filter(gss_code=code, kind__in=[AreaKind.COUNCIL, AreaKind.WARD])
-            .current()
-            .first()
-        )
+        area = Area.objects.by_code(code, kinds=[AreaKind.COUNCIL, AreaKind.WARD])
         if area is None:
             raise forms.ValidationError("We do not know that council or ward.")
         return area

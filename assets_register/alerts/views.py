@@ -27,11 +27,7 @@ def _over_limit(request, email=""):
 
 def _scope_from_query(request):
     """The council, ward or asset a visitor came from, for the form's heading."""
-    area = (
-        Area.objects.filter(gss_code=request.GET.get("area", "")[:9]).current().first()
-        if request.GET.get("area")
-        else None
-    )
+    area = Area.objects.by_code(request.GET.get("area"))
     asset = None
     asset_id = request.GET.get("asset", "")
     if asset_id.isdecimal() and len(asset_id) < 19:  # what int() reads and a bigint holds

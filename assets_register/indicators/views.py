@@ -170,12 +170,7 @@ class Filters:
         kind = kind or get.get("kind", AreaKind.WARD)
         if kind not in AreaKind.values:
             raise Http404("No such kind of area")
-        code = get.get("council", "").strip().upper()
-        council = (
-            Area.objects.councils().filter(gss_code=code).order_by("-valid_from").first()
-            if code
-            else None
-        )
+        council = Area.objects.by_code(get.get("council"), kinds=[AreaKind.COUNCIL])
         measure = get.get("indicator", "flags")
         sort = get.get("sort", "change")
         return cls(
@@ -518,8 +513,7 @@ def area_row(area, snapshot):
 
 
 def _area(code):
-    code = (code or "").strip().upper()
-    return Area.objects.filter(gss_code=code).order_by("-valid_from").first() if code else None
+    return Area.objects.by_code(code)
 
 
 @cached_page

@@ -1,9 +1,12 @@
+import re
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 GEOMETRY_FIELDS = ("boundary", "boundary_display")
+GSS_CODE_REGEX = r"[A-Z][0-9]{8}"
 
 
 def without_geometry(*paths):
@@ -25,6 +28,25 @@ class AreaQuerySet(models.QuerySet):
         return self.filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=on),
             Q(valid_to__isnull=True) | Q(valid_to__gte=on),
+        )
+
+    def with_code(self, code):
+        """Every boundary generation of a GSS code, given in any case or spacing."""
+        code = (code or "").strip().upper()
+        return self.filter(gss_code=code) if re.fullmatch(GSS_CODE_REGEX, code) else self.none()
+
+    def by_code(self, code, kinds=None, on=None):
+        """The area a GSS code names, by one policy everywhere: the generation in force on
+        `on` (today by default), else the newest one, so an abolished ward's old links
+        still work. An undated generation counts as the oldest on every database (SQLite
+        and PostgreSQL sort NULLs at opposite ends unless told). None if unknown."""
+        areas = self.with_code(code)
+        if kinds:
+            areas = areas.filter(kind__in=kinds)
+        newest_first = (F("valid_from").desc(nulls_last=True), "-pk")
+        return (
+            areas.current(on).order_by(*newest_first).first()
+            or areas.order_by(*newest_first).first()
         )
 
     def councils(self):

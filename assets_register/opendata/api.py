@@ -156,10 +156,7 @@ ERRORS = {404: Error, 422: InvalidRequest, 429: Error}
 
 
 def _area_or_404(gss_code, kind=None):
-    areas = Area.objects.filter(gss_code=gss_code.upper()).select_related("parent")
-    if kind:
-        areas = areas.filter(kind=kind)
-    area = areas.current().first() or areas.order_by("-valid_from").first()
+    area = Area.objects.select_related("parent").by_code(gss_code, kinds=kind and [kind])
     if area is None:
         raise HttpError(404, f"No {kind or 'area'} with GSS code {gss_code}")
     return area

@@ -256,7 +256,7 @@ def geojson_stream(rows, header):
 def _selection(filters):
     parts = []
     if filters.area:
-        area = Area.objects.filter(gss_code=filters.area).order_by("-valid_from").first()
+        area = Area.objects.by_code(filters.area)
         parts.append(f"in {area.name} ({area.gss_code})")
     if filters.category:
         parts.append("kinds: " + ", ".join(filters.category))

@@ -17,7 +17,9 @@ def filter_assets(filters: AssetFilters):
     assets = Asset.objects.live()
     if filters.area:
         by_kind = {}
-        for pk, kind in Area.objects.filter(gss_code=filters.area).values_list("pk", "kind"):
+        # Places in any boundary generation of the code: each place points at the one
+        # in force when it was located.
+        for pk, kind in Area.objects.with_code(filters.area).values_list("pk", "kind"):
             by_kind.setdefault(kind, []).append(pk)
         if not by_kind:
             raise UnknownArea(filters.area)

@@ -97,12 +97,7 @@ def asset_detail(request, pk):
 
 @cached_page
 def area_detail(request, gss_code):
-    area = (
-        Area.objects.filter(gss_code=gss_code)
-        .select_related("parent")
-        .order_by("-valid_from")
-        .first()
-    )
+    area = Area.objects.select_related("parent").by_code(gss_code)
     if area is None:
         raise Http404("No such area")
     assets = (

@@ -27,7 +27,7 @@ from django.core.management.base import CommandError, DjangoHelpFormatter
 
 from assets_register.importers.acv_register import ACVRegisterImporter
 from assets_register.importers.command import ImportCommand
-from assets_register.models import Area
+from assets_register.models import Area, AreaKind
 
 
 class _HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
@@ -52,9 +52,7 @@ class Command(ImportCommand):
         )
 
     def make_importer(self, path, options, **kwargs):
-        councils = Area.objects.councils().filter(gss_code=options["council"].strip().upper())
-        # Boundary generations share a code: prefer the one in force today.
-        council = councils.current().first() or councils.order_by("-valid_from").first()
+        council = Area.objects.by_code(options["council"], kinds=[AreaKind.COUNCIL])
         if council is None:
             raise CommandError(
                 f"There is no council with GSS code {options['council']}; "
