@@ -3,22 +3,38 @@ from decimal import Decimal
 
 import factory
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from assets_register.law.eligibility import BodyType
 from assets_register.models import (
+    AlertCursor,
+    Appeal,
     Area,
     AreaIndicator,
     AreaKind,
     Asset,
     AssetEvent,
+    BidderRequest,
     Category,
+    CompensationClaim,
+    CouncilStaff,
     DatePrecision,
+    Delivery,
+    DisposalNotice,
     EventKind,
+    ExemptDisposal,
+    Frequency,
     IndicatorSnapshot,
+    ListEntry,
     LocationSource,
     Nomination,
     PostcodeLocation,
+    RegimePeriod,
+    Report,
+    ReportKind,
+    Review,
+    StatutoryRegime,
     Subscription,
 )
 
@@ -123,11 +139,18 @@ class NominationFactory(factory.django.DjangoModelFactory):
 
 
 class SubscriptionFactory(factory.django.DjangoModelFactory):
-    """A confirmed subscription; pass area=, asset= or latitude/longitude/radius_km=."""
+    """A confirmed subscription to a ward, or pass asset= or latitude/longitude/radius_km=."""
 
     class Meta:
         model = Subscription
 
+    asset = None
+    latitude = None
+    area = factory.Maybe(
+        factory.LazyAttribute(lambda row: row.asset is None and row.latitude is None),
+        yes_declaration=factory.SubFactory(AreaFactory),
+        no_declaration=None,
+    )
     email = factory.Sequence(lambda n: f"watcher{n}@example.net")
     confirmed_at = factory.LazyFunction(lambda: datetime.datetime(2021, 1, 1, tzinfo=datetime.UTC))
 
@@ -163,3 +186,149 @@ class AreaIndicatorFactory(factory.django.DjangoModelFactory):
     change_5y, change_10y = -1, -2
     closures_5y, openings_5y, closures_10y, openings_10y = 1, 0, 2, 0
     losing_places = True
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"officer{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@council.example")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "a-long-test-password")
+
+
+class CouncilStaffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CouncilStaff
+
+    user = factory.SubFactory(UserFactory)
+    council = factory.SubFactory(CouncilFactory)
+
+
+class StatutoryRegimeFactory(factory.django.DjangoModelFactory):
+    """A regime with no periods of its own; add RegimePeriodFactory rows. (The 2012
+    regime is seeded by a migration.)"""
+
+    class Meta:
+        model = StatutoryRegime
+
+    name = factory.Sequence(lambda n: f"Amending Regulations {2030 + n}")
+    takes_effect = factory.Sequence(lambda n: datetime.date(2030 + n, 4, 1))
+
+
+class RegimePeriodFactory(factory.django.DjangoModelFactory):
+    """A 12-month moratorium: the change the Community Right to Buy was described with."""
+
+    class Meta:
+        model = RegimePeriod
+
+    regime = factory.SubFactory(StatutoryRegimeFactory)
+    clock = "full_moratorium"
+    length = 12
+    unit = "months"
+
+
+class ListEntryFactory(factory.django.DjangoModelFactory):
+    """A place listed on 14 December 2020 (on the list until 13 December 2025)."""
+
+    class Meta:
+        model = ListEntry
+
+    reference = factory.Sequence(lambda n: f"A-CV-{n}")
+    council = factory.SubFactory(CouncilFactory)
+    asset = factory.SubFactory(AssetFactory)
+    listed_on = datetime.date(2020, 12, 14)
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    entry = factory.SubFactory(ListEntryFactory)
+    requested_on = datetime.date(2021, 1, 11)
+
+
+class AppealFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Appeal
+
+    entry = factory.SubFactory(ListEntryFactory)
+    lodged_on = datetime.date(2021, 3, 1)
+
+
+class CompensationClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CompensationClaim
+
+    entry = factory.SubFactory(ListEntryFactory)
+    loss_incurred_on = datetime.date(2021, 6, 1)
+    received_on = datetime.date(2021, 7, 1)
+    amount_claimed = Decimal("2500.00")
+
+
+class DisposalNoticeFactory(factory.django.DjangoModelFactory):
+    """The owner's notice of wish to sell, received 30 April 2021."""
+
+    class Meta:
+        model = DisposalNotice
+
+    entry = factory.SubFactory(ListEntryFactory)
+    received_on = datetime.date(2021, 4, 30)
+
+
+class BidderRequestFactory(factory.django.DjangoModelFactory):
+    """A request to be treated as a bidder, in the interim moratorium."""
+
+    class Meta:
+        model = BidderRequest
+
+    notice = factory.SubFactory(DisposalNoticeFactory)
+    group_name = "Robin Hood Community Pub Ltd"
+    group_type = BodyType.COOPERATIVE
+    received_on = factory.LazyAttribute(lambda row: row.notice.received_on)
+
+
+class ExemptDisposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExemptDisposal
+
+    entry = factory.SubFactory(ListEntryFactory)
+    disposed_on = datetime.date(2022, 2, 1)
+    exemption = ExemptDisposal.Exemption.GIFT
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    """A resident's unconfirmed report that a place on the register has closed."""
+
+    class Meta:
+        model = Report
+
+    kind = ReportKind.CLOSED
+    asset = factory.SubFactory(AssetFactory)
+    happened_on = datetime.date(2024, 5, 1)
+    details = "The windows are boarded and the sign has come down."
+    email = factory.Sequence(lambda n: f"resident{n}@example.net")
+
+
+class DeliveryFactory(factory.django.DjangoModelFactory):
+    """One unsent message about one event to one subscriber."""
+
+    class Meta:
+        model = Delivery
+
+    subscription = factory.SubFactory(SubscriptionFactory)
+    event = factory.SubFactory(AssetEventFactory)
+    key = factory.LazyAttribute(lambda row: f"event:{row.event.pk}")
+    email = factory.LazyAttribute(lambda row: row.subscription.email)
+    frequency = Frequency.IMMEDIATELY
+
+
+class AlertCursorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AlertCursor
+        django_get_or_create = ("name",)
+
+    name = "events"
