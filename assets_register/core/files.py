@@ -4,8 +4,9 @@ import csv
 import datetime
 import io
 import json
+from decimal import Decimal
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 
 from assets_register.core.licences import ATTRIBUTION_LINES, DEFAULT_LICENCE, LICENCES
 
@@ -18,13 +19,36 @@ def spreadsheet_safe(value):
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_response(rows, fields, filename):
+def csv_cell(value):
+    """Numbers stay numbers (a change of -2 is no formula, and quoting it would make it text
+    in a spreadsheet); every other cell is spreadsheet-safe text."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return value
+    return spreadsheet_safe(value)
+
+
+def csv_chunks(rows, fields, rows_per_chunk=1000):
+    """The CSV text of rows (mappings) with a header line, in chunks for streaming."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({field: spreadsheet_safe(row.get(field, "")) for field in fields})
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(fields)
+    for count, row in enumerate(rows, start=1):
+        writer.writerow([csv_cell(row.get(field)) for field in fields])
+        if count % rows_per_chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def csv_response(rows, fields, filename, streaming=False):
+    """A CSV download; streaming for selections too big to hold in memory."""
+    chunks = csv_chunks(rows, fields)
+    content_type = "text/csv; charset=utf-8"
+    if streaming:
+        response = StreamingHttpResponse(chunks, content_type=content_type)
+    else:
+        response = HttpResponse("".join(chunks), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -1,8 +1,6 @@
 """Public pages for 'losing places to meet': the choropleth and ranking table, its CSV,
 the map's GeoJSON, and two areas side by side. Everything reads the latest snapshot."""
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -18,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 
 from assets_register.core.caching import cached_page
-from assets_register.core.files import spreadsheet_safe
+from assets_register.core.files import csv_response
 from assets_register.indicators.compute import latest_snapshot, period_start, years_before
 from assets_register.models import PLACES_TO_MEET, Area, AreaKind, Category
 
@@ -477,27 +475,7 @@ def indicators_csv(request, kind):
             }
         )
     name = f"places-to-meet-{kind}-{snapshot.reference_date:%Y-%m-%d}.csv"
-    return _csv_response(out, name)
-
-
-def _csv_response(rows, filename):
-    """exports.csv_response, except that numbers stay numbers: a change of -2 is not a
-    formula, and quoting it would make it text in a spreadsheet."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_FIELDS)
-    for row in rows:
-        writer.writerow(
-            [
-                value
-                if isinstance(value, int | float) and not isinstance(value, bool)
-                else spreadsheet_safe(value)
-                for value in (row[field] for field in CSV_FIELDS)
-            ]
-        )
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_response(out, CSV_FIELDS, name)
 
 
 def area_row(area, snapshot):

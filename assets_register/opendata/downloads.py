@@ -22,8 +22,6 @@ SpreadsheetML into a streamed zip (openpyxl's writer took a minute for 150,000 r
 past a web worker's timeout; this takes a few seconds).
 """
 
-import csv
-import io
 import json
 
 from pydantic import ValidationError
@@ -35,7 +33,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from assets_register.core import ratelimits
-from assets_register.core.files import spreadsheet_safe
+from assets_register.core.files import csv_response
 from assets_register.core.licences import (
     ATTRIBUTION_LINES,
     LICENCE_SUMMARY,
@@ -198,26 +196,6 @@ def _chunks(rows, size=CHUNK):
         yield batch
 
 
-def csv_stream(rows):
-    """CSV text in chunks: numbers as they are, text cells spreadsheet-safe."""
-    fields = list(FIELDS)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(fields)
-    yield buffer.getvalue()
-    for batch in _chunks(rows):
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerows(
-            [
-                "" if row[f] is None else row[f] if f in NUMBERS else spreadsheet_safe(row[f])
-                for f in fields
-            ]
-            for row in batch
-        )
-        yield buffer.getvalue()
-
-
 def geojson_stream(rows, header):
     """A FeatureCollection (RFC 7946; foreign members carry the licence) in chunks.
     A place that is not located is a feature with a null geometry."""
@@ -325,7 +303,7 @@ def register_download(request, fmt):
         "about_url": request.build_absolute_uri(reverse("about_data")),
     }
     if fmt == "csv":
-        response = StreamingHttpResponse(csv_stream(rows), content_type=FORMATS[fmt])
+        response = csv_response(rows, list(FIELDS), filename, streaming=True)
     elif fmt == "geojson":
         header = {
             "name": about["title"],
