@@ -35,6 +35,18 @@ def nearest_assets(latitude, longitude, limit=10, queryset=None):
     return [(assets[pk], km) for km, pk in ranked]
 
 
+def council_at(latitude=None, longitude=None, postcode=""):
+    """The pk of the council a point lies in, or failing a point, a postcode's; None when
+    neither places it."""
+    if latitude is not None and longitude is not None:
+        point = (float(longitude), float(latitude))
+    else:
+        parsed = Postcode.parse_or_none(postcode or "")
+        row = parsed and PostcodeLocation.objects.filter(postcode=parsed.with_space).first()
+        point = row and (float(row.longitude), float(row.latitude))
+    return current_area_index().locate(*point)[AreaKind.COUNCIL] if point else None
+
+
 @dataclass
 class PostcodePlace:
     postcode: str

@@ -3,9 +3,8 @@
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from assets_register.core.permissions import councils_of
-from assets_register.core.postcodes import Postcode
-from assets_register.geo.spatial import current_area_index
-from assets_register.models import Area, AreaKind, PostcodeLocation
+from assets_register.geo.lookup import council_at
+from assets_register.models import Area
 
 
 class AssetAdminForm(WagtailAdminModelForm):
@@ -17,7 +16,9 @@ class AssetAdminForm(WagtailAdminModelForm):
         councils = councils_of(user) if user else None
         if councils is None or self.errors:
             return cleaned
-        council_id = self._council_of(cleaned)
+        council_id = council_at(
+            cleaned.get("latitude"), cleaned.get("longitude"), cleaned.get("postcode")
+        )
         if council_id not in councils:
             names = ", ".join(Area.objects.filter(pk__in=councils).values_list("name", flat=True))
             self.add_error(
@@ -26,14 +27,3 @@ class AssetAdminForm(WagtailAdminModelForm):
                 "this place is outside it (check the pin or the postcode).",
             )
         return cleaned
-
-    @staticmethod
-    def _council_of(cleaned):
-        point = None
-        if cleaned.get("latitude") is not None and cleaned.get("longitude") is not None:
-            point = (cleaned["longitude"], cleaned["latitude"])
-        else:
-            postcode = Postcode.parse_or_none(cleaned.get("postcode") or "")
-            row = postcode and PostcodeLocation.objects.filter(postcode=postcode.with_space).first()
-            point = row and (row.longitude, row.latitude)
-        return current_area_index().locate(*point)[AreaKind.COUNCIL] if point else None

@@ -5,15 +5,12 @@ the asset, crediting the report."""
 from django.db import transaction
 from django.utils import timezone
 
-from assets_register.core.postcodes import Postcode
-from assets_register.geo.spatial import current_area_index
+from assets_register.geo.lookup import council_at
 from assets_register.geo.tasks import locate_asset
 from assets_register.models import (
-    AreaKind,
     Asset,
     AssetEvent,
     LocationSource,
-    PostcodeLocation,
     Report,
     ReportKind,
     ReportStatus,
@@ -24,22 +21,14 @@ from assets_register.reports.tasks import notify_moderators, send_report_email
 SOURCE = "resident-report"
 
 
-def _council_of(report):
-    if report.asset_id:
-        return report.asset.council_id
-    point = None
-    if report.latitude is not None:
-        point = (float(report.longitude), float(report.latitude))
-    elif postcode := Postcode.parse_or_none(report.postcode):
-        row = PostcodeLocation.objects.filter(postcode=postcode.with_space).first()
-        point = row and (float(row.longitude), float(row.latitude))
-    return current_area_index().locate(*point)[AreaKind.COUNCIL] if point else None
-
-
 def submit(report):
     """Store a new report, unconfirmed, and email the reporter the confirmation link."""
     report.email = report.email.strip().lower()
-    report.council_id = _council_of(report)
+    report.council_id = (
+        report.asset.council_id
+        if report.asset_id
+        else council_at(report.latitude, report.longitude, report.postcode)
+    )
     report.status = ReportStatus.UNCONFIRMED
     report.save()
     send_report_email.enqueue(report.pk, "confirm")
