@@ -2,7 +2,7 @@
 
 django-tasks-db stores each queued task by its dotted path, so a task queued by 0.1 as
 `assets_register.tasks.deliver_alerts` must still resolve after an upgrade. Remove this
-module in the release after next; tests/test_task_paths.py checks every old path."""
+module in the release after next; tests/core/test_task_paths.py checks every old path."""
 
 from assets_register.acv.tasks import send_nomination_receipt
 from assets_register.alerts.tasks import deliver_alerts, send_digests, send_subscription_email

@@ -1,3 +1,4 @@
+import datetime
 from pathlib import Path
 
 import pytest
@@ -5,7 +6,10 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from assets_register.acv import workflow as acv_workflow
 from assets_register.geo import map_index
+
+from .factories import AssetFactory, CouncilFactory, NominationFactory
 
 DEMO = Path(__file__).resolve().parents[1] / "demo_data"
 DATA = Path(__file__).resolve().parent / "data"
@@ -24,3 +28,39 @@ def fresh_cache():
 def demo_data(db):
     """The real demo dataset, loaded through the same command a new user runs."""
     call_command("load_demo_data", "--no-admin", verbosity=0)
+
+
+@pytest.fixture
+def list_place(db):
+    """Lists a place the way a council does, through the workflow: nominated on 2 November
+    2020, listed on 14 December 2020, so on the list until 13 December 2025. Call it with
+    the council, asset, dates, reference or nomination fields a test cares about."""
+
+    def list_place(
+        council=None,
+        asset=None,
+        *,
+        received_on=datetime.date(2020, 11, 2),
+        decided_on=datetime.date(2020, 12, 14),
+        reference="",
+        **nomination_fields,
+    ):
+        nomination = acv_workflow.receive_nomination(
+            NominationFactory.build(
+                council=council or CouncilFactory(),
+                asset=asset or AssetFactory(),
+                received_on=received_on,
+                **nomination_fields,
+            )
+        )
+        return acv_workflow.decide_nomination(
+            nomination, listed=True, decided_on=decided_on, reference=reference
+        )
+
+    return list_place
+
+
+@pytest.fixture
+def listed(list_place):
+    """A place on a council's list since 14 December 2020."""
+    return list_place()

@@ -60,7 +60,8 @@ class AreaFactory(factory.django.DjangoModelFactory):
         model = Area
         skip_postgeneration_save = True
 
-    gss_code = factory.Sequence(lambda n: f"E05{n:06d}")
+    # Numbered from 500,000: clear of the real codes that tests spell out.
+    gss_code = factory.Sequence(lambda n: f"E05{500_000 + n:06d}")
     name = factory.Sequence(lambda n: f"Ward {n}")
     kind = AreaKind.WARD
     boundary = None
@@ -78,7 +79,7 @@ class AreaFactory(factory.django.DjangoModelFactory):
 
 
 class CouncilFactory(AreaFactory):
-    gss_code = factory.Sequence(lambda n: f"E06{n:06d}")
+    gss_code = factory.Sequence(lambda n: f"E06{500_000 + n:06d}")
     name = factory.Sequence(lambda n: f"Council {n}")
     kind = AreaKind.COUNCIL
 

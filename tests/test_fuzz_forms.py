@@ -20,7 +20,7 @@ from assets_register.indicators.compute import recompute
 from assets_register.models import Category, EventKind, Nomination, Report, Status, Subscription
 
 from .factories import AreaFactory, AssetFactory, CouncilFactory, PostcodeLocationFactory, square
-from .test_fuzz_importers import assert_storable, rolled_back
+from .importers.test_fuzz import assert_storable, rolled_back
 
 pytestmark = pytest.mark.django_db
 FUZZ = settings(

@@ -1,0 +1,86 @@
+"""Public pages are served from the cache, and every kind of edit shows on the next
+request: places, events, the ACV workflow, indicators. HTTP caching headers are set."""
+
+import datetime
+
+import pytest
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from assets_register.acv import workflow as acv_workflow
+from assets_register.models import EventKind
+
+from ..factories import AssetEventFactory, AssetFactory, CouncilFactory, NominationFactory
+
+D = datetime.date
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries), response
+
+
+def test_a_cached_page_costs_no_queries_and_says_how_long_it_may_be_kept(client):
+    asset = AssetFactory(name="The Red Lion")
+    first, response = queries_for(client, asset.get_absolute_url())
+    again, cached = queries_for(client, asset.get_absolute_url())
+    assert first > 0 and again == 0
+    assert cached.content == response.content
+    assert "public" in cached["Cache-Control"] and "max-age=60" in cached["Cache-Control"]
+
+
+def test_an_edit_to_a_place_or_its_history_shows_at_once(client):
+    asset = AssetFactory(name="The Red Lion")
+    client.get(asset.get_absolute_url())
+    asset.name = "The Red Lion Inn"
+    asset.save()
+    assert "The Red Lion Inn" in client.get(asset.get_absolute_url()).content.decode()
+    AssetEventFactory(asset=asset, kind=EventKind.CLOSED, date=D(2024, 5, 1))
+    page = client.get(asset.get_absolute_url()).content.decode()
+    assert "1 May 2024" in page
+
+
+def test_the_acv_workflow_refreshes_the_council_list_and_its_exports(client):
+    council = CouncilFactory(gss_code="E06000047")
+    asset = AssetFactory(name="The Robin Hood", council=council)
+    nomination = acv_workflow.receive_nomination(
+        NominationFactory.build(council=council, asset=asset, received_on=D(2024, 1, 8))
+    )
+    urls = ["/acv/E06000047/", "/acv/E06000047/export.csv", asset.get_absolute_url()]
+    before = [client.get(url).content for url in urls]
+    entry = acv_workflow.decide_nomination(nomination, listed=True, decided_on=D(2024, 2, 1))
+    after = [client.get(url).content.decode() for url in urls]
+    assert all(b.decode() != a for b, a in zip(before, after, strict=True))
+    assert "The Robin Hood" in after[0] and entry.reference in after[1]
+    acv_workflow.record_disposal_notice(entry, D(2024, 6, 3))
+    assert "notice of intention to sell" in client.get(urls[0]).content.decode()
+
+
+def test_countdowns_are_recomputed_each_day(client, monkeypatch):
+    council = CouncilFactory(gss_code="E06000047")
+    entry = acv_workflow.decide_nomination(
+        acv_workflow.receive_nomination(
+            NominationFactory.build(
+                council=council, asset=AssetFactory(council=council), received_on=D(2024, 1, 8)
+            )
+        ),
+        listed=True,
+        decided_on=D(2024, 2, 1),
+    )
+    acv_workflow.record_disposal_notice(entry, D(2024, 6, 3))  # bid window ends 14 July
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: D(2024, 7, 4))
+    assert "10 days left" in client.get("/acv/E06000047/").content.decode()
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: D(2024, 7, 5))
+    assert "9 days left" in client.get("/acv/E06000047/").content.decode()
+
+
+def test_forms_with_a_csrf_token_are_never_cached(client):
+    asset = AssetFactory()
+    first = client.get(f"/assets/{asset.pk}/report/")
+    second = client.get(f"/assets/{asset.pk}/report/")
+    assert first.status_code == second.status_code == 200
+    assert "public" not in second.get("Cache-Control", "")

@@ -1,0 +1,124 @@
+import pytest
+
+from django.urls import reverse
+
+from assets_register.geo import map_index
+from assets_register.models import EventKind
+
+from ..factories import AssetEventFactory, AssetFactory
+
+pytestmark = pytest.mark.django_db
+SACRISTON = "-1.70,54.78,-1.55,54.85"
+
+
+def get(client, **params):
+    return client.get(reverse("map_markers"), params)
+
+
+def test_returns_geojson_points_for_the_visible_box_only(client):
+    inside = AssetFactory(name="Inside", latitude=54.816, longitude=-1.626)
+    AssetFactory(name="Outside", latitude=52.0, longitude=-1.0)
+    response = get(client, bbox=SACRISTON, zoom=14)
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert "max-age=60" in response["Cache-Control"]
+    data = response.json()
+    assert data["type"] == "FeatureCollection" and data["total"] == 1
+    (feature,) = data["features"]
+    assert feature["geometry"]["coordinates"] == [-1.626, 54.816]
+    assert feature["properties"] == {
+        "id": inside.pk,
+        "name": "Inside",
+        "category": "pub",
+        "status": "open",
+        "url": f"/assets/{inside.pk}/",
+    }
+
+
+def test_drafts_and_unlocated_assets_are_not_on_the_map(client):
+    AssetFactory(live=False)
+    AssetFactory(latitude=None, longitude=None)
+    assert get(client, bbox=SACRISTON, zoom=14).json()["total"] == 0
+
+
+def test_category_and_status_filters(client):
+    AssetFactory(category="pub")
+    library = AssetFactory(category="library")
+    closed_pub = AssetFactory(category="pub")
+    AssetEventFactory(asset=closed_pub, kind=EventKind.CLOSED)
+
+    def names(**params):
+        features = get(client, bbox=SACRISTON, zoom=14, **params).json()["features"]
+        return {f["properties"]["id"] for f in features}
+
+    assert names(category="library") == {library.pk}
+    assert names(category="pub", status="closed") == {closed_pub.pk}
+    assert len(names(category="pub,library")) == 3
+
+
+def test_many_points_at_low_zoom_are_clustered_with_counts(client, monkeypatch):
+    monkeypatch.setattr(map_index, "MAX_POINTS", 5)
+    for i in range(12):
+        AssetFactory(latitude=54.80 + i * 0.001, longitude=-1.62)
+    AssetFactory(latitude=51.5, longitude=-0.1)
+    data = get(client, bbox="-6,49.9,2,55.9", zoom=6).json()
+    assert data["clustered"] and data["total"] == 13
+    clusters = [f for f in data["features"] if f["properties"].get("cluster")]
+    singles = [f for f in data["features"] if not f["properties"].get("cluster")]
+    assert [c["properties"]["count"] for c in clusters] == [12]
+    assert len(singles) == 1  # a lone point in its cell stays a point
+    # where the box holds no more than MAX_POINTS, each place is its own marker
+    monkeypatch.setattr(map_index, "MAX_POINTS", 12)
+    street = get(client, bbox="-1.63,54.79,-1.61,54.82", zoom=16).json()
+    assert street["total"] == 12 and len(street["features"]) == 12
+    assert not any(f["properties"].get("cluster") for f in street["features"])
+
+
+def test_no_response_holds_more_than_max_points_features(client, monkeypatch):
+    """A crowded box is clustered at coarser zooms until it fits, whatever the zoom asked."""
+    monkeypatch.setattr(map_index, "MAX_POINTS", 4)
+    for i in range(40):
+        AssetFactory(latitude=54.0 + (i % 8) * 0.1, longitude=-2.0 + (i // 8) * 0.1)
+    for zoom in (6, 12, 16):
+        data = get(client, bbox="-3,53,0,56", zoom=zoom).json()
+        assert data["total"] == 40 and data["clustered"]
+        assert len(data["features"]) <= 4
+        assert sum(f["properties"].get("count", 1) for f in data["features"]) == 40
+    filtered = get(client, bbox="-3,53,0,56", zoom=16, category="pub").json()
+    assert len(filtered["features"]) <= 4 and filtered["total"] == 40
+
+
+def test_new_and_changed_assets_show_up_without_waiting(client):
+    assert get(client, bbox=SACRISTON, zoom=14).json()["total"] == 0
+    asset = AssetFactory()
+    assert get(client, bbox=SACRISTON, zoom=14).json()["total"] == 1
+    AssetEventFactory(asset=asset, kind=EventKind.CLOSED)
+    feature = get(client, bbox=SACRISTON, zoom=14).json()["features"][0]
+    assert feature["properties"]["status"] == "closed"
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"zoom": 5}, "bbox"),
+        ({"bbox": "1,2,3", "zoom": 5}, "bbox"),
+        ({"bbox": "a,b,c,d", "zoom": 5}, "bbox"),
+        ({"bbox": "2,54,-2,55", "zoom": 5}, "wrong way round"),
+        ({"bbox": SACRISTON}, "zoom"),
+        ({"bbox": SACRISTON, "zoom": 40}, "zoom"),
+        ({"bbox": SACRISTON, "zoom": 10, "category": "bank"}, "unknown category"),
+        ({"bbox": SACRISTON, "zoom": 10, "status": "haunted"}, "unknown status"),
+        ({"bbox": "nan,nan,nan,nan", "zoom": 5}, "bbox"),
+    ],
+)
+def test_bad_queries_get_a_400_with_a_reason(client, params, message):
+    response = client.get(reverse("map_markers"), params)
+    assert response.status_code == 400
+    assert message in response.json()["error"]
+
+
+def test_query_count_does_not_grow_with_the_register(client, django_assert_max_num_queries):
+    for i in range(50):
+        AssetFactory(latitude=54.80 + i * 0.0005, longitude=-1.62)
+    get(client, bbox=SACRISTON, zoom=14)  # builds the index
+    with django_assert_max_num_queries(0):
+        assert get(client, bbox=SACRISTON, zoom=14).json()["total"] == 50

@@ -1,0 +1,166 @@
+import datetime
+
+import pytest
+
+from django.urls import reverse
+
+from assets_register.models import DatePrecision, EventKind
+
+from ..factories import (
+    AreaFactory,
+    AssetEventFactory,
+    AssetFactory,
+    CouncilFactory,
+    PostcodeLocationFactory,
+    square,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def place():
+    council = CouncilFactory(
+        gss_code="E06000047", name="County Durham", boundary=square(-2, 54.5, -1, 55)
+    )
+    ward = AreaFactory(
+        gss_code="E05009076",
+        name="Sacriston",
+        parent=council,
+        boundary=square(-1.7, 54.78, -1.55, 54.85),
+    )
+    PostcodeLocationFactory(postcode="DH7 6LQ")
+    pub = AssetFactory(name="The Robin Hood", council=council, ward=ward)
+    AssetEventFactory(
+        asset=pub,
+        kind=EventKind.OPENED,
+        date=datetime.date(1890, 1, 1),
+        date_precision=DatePrecision.YEAR,
+    )
+    AssetEventFactory(
+        asset=pub,
+        kind=EventKind.CLOSED,
+        date=datetime.date(2019, 6, 1),
+        date_precision=DatePrecision.MONTH,
+        note="Last orders on 1 June.",
+    )
+    return council, ward, pub
+
+
+def test_home_page_has_the_map_filters_and_recent_closures(client, place):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="register-map"' in html and 'data-api="/api/map/"' in html
+    assert 'name="category" value="library"' in html and 'name="status" value="closed"' in html
+    assert "The Robin Hood" in html and "closed June 2019" in html
+    assert "Open Government Licence" in html  # attribution in the footer
+
+
+def test_asset_page_shows_details_and_dated_timeline(client, place, django_assert_max_num_queries):
+    _, _, pub = place
+    with django_assert_max_num_queries(15):
+        response = client.get(pub.get_absolute_url())
+    html = response.content.decode()
+    assert "<h1>The Robin Hood</h1>" in html
+    assert "Front Street" in html and "DH7 6LQ" in html
+    assert "Sacriston" in html and "County Durham" in html
+    assert "status-closed" in html
+    assert html.index("June 2019") < html.index("1890")  # newest first
+    assert "Last orders on 1 June." in html
+
+
+def test_asset_page_names_its_source_dataset(client):
+    library = AssetFactory(source="ace-libraries-2023", source_ref="Stoke-on-Trent/Burslem")
+    AssetEventFactory(asset=library, source="ace-libraries-2023")
+    page = client.get(library.get_absolute_url()).content.decode()
+    assert page.count("Public libraries in England, 2023") == 2  # details and timeline
+    pub = AssetFactory(source="osm-pubs", source_ref="123", osm_id="123")
+    page = client.get(pub.get_absolute_url()).content.decode()
+    assert 'href="https://www.openstreetmap.org/node/123"' in page
+
+
+def test_draft_assets_are_not_public(client):
+    draft = AssetFactory(live=False)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_area_page_lists_assets_and_recent_closures(client, place, django_assert_max_num_queries):
+    _, ward, _ = place
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("area_detail", args=["E05009076"]))
+    html = response.content.decode()
+    assert "<h1>Sacriston</h1>" in html and "in County Durham" in html
+    assert "The Robin Hood" in html and "closed June 2019" in html
+    assert 'id="area-boundary"' in html
+    council_page = client.get(reverse("area_detail", args=["E06000047"])).content.decode()
+    assert "Sacriston" in council_page  # wards listed on the council page
+
+
+def test_unknown_area_is_404(client):
+    assert client.get(reverse("area_detail", args=["E05999999"])).status_code == 404
+
+
+def test_postcode_search_lands_on_the_ward_page_with_nearest_places(client, place):
+    response = client.get(reverse("search"), {"q": "dh76lq"})
+    assert response.status_code == 302
+    assert response["Location"] == "/areas/E05009076/?postcode=DH7%206LQ"
+    page = client.get(response["Location"]).content.decode()
+    assert "Postcode DH7 6LQ" in page and "is in" in page
+    assert "Nearest places" in page and "0.0 km" in page
+
+
+def test_postcode_outside_loaded_boundaries_still_gives_nearest_places(client, place):
+    PostcodeLocationFactory(postcode="NG1 1AA", latitude="54.40", longitude="-1.60")
+    page = client.get(reverse("search"), {"q": "NG1 1AA"}).content.decode()
+    assert "its ward is not known" in page and "The Robin Hood" in page
+
+
+def test_postcode_district_search_lists_nearest_places(client, place):
+    page = client.get(reverse("search"), {"q": "dh7"}).content.decode()
+    assert "Postcode district DH7" in page and "The Robin Hood" in page
+    page = client.get(reverse("search"), {"q": "ZZ9"}).content.decode()
+    assert "We have no postcodes in ZZ9" in page
+
+
+def test_unknown_postcode_says_so(client, place):
+    page = client.get(reverse("search"), {"q": "ZZ9 9ZZ"}).content.decode()
+    assert "could not find the postcode ZZ9 9ZZ" in page
+
+
+def test_name_and_place_search(client, place):
+    page = client.get(reverse("search"), {"q": "robin"}).content.decode()
+    assert "The Robin Hood" in page
+    page = client.get(reverse("search"), {"q": "sacriston"}).content.decode()
+    assert 'href="/areas/E05009076/"' in page
+    page = client.get(reverse("search"), {"q": "zzzzqqq"}).content.decode()
+    assert "Nothing matched" in page
+
+
+def test_search_escapes_what_people_type(client, place):
+    page = client.get(reverse("search"), {"q": "<script>alert(1)</script>"}).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_about_the_data_page_carries_every_attribution_line(client):
+    from assets_register.core.licences import ATTRIBUTION_LINES
+
+    page = client.get(reverse("about_data")).content.decode()
+    for line in ATTRIBUTION_LINES:
+        assert line.replace("&", "&amp;") in page or line in page
+
+
+def test_source_names_for_council_registers():
+    from assets_register.core.licences import source_name
+
+    assert source_name("acv-import:E06000047").startswith("The council's published list")
+    assert source_name("acv") == "The council's Community Right to Bid records"
+    assert source_name("my-halls") == "my-halls"
+
+
+def test_a_missing_page_says_so_and_offers_a_way_on(client, db):
+    response = client.get("/assets/999999/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "<h1>Page not found</h1>" in page and 'role="search"' in page
