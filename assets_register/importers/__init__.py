@@ -3,5 +3,3 @@ row, write in one transaction, idempotent upserts), and the admin's import scree
 
 May import: core, law, models, geo, alerts, indicators, acv.
 """
-
-"""Importers of outside data. Each module reads one kind of source on a shared base."""
