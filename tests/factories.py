@@ -84,6 +84,21 @@ class CouncilFactory(AreaFactory):
     kind = AreaKind.COUNCIL
 
 
+def durham_and_sacriston():
+    """County Durham and its ward Sacriston with their real GSS codes, and boundaries boxed
+    round the village (the Red Lion stands at 54.816 N, 1.626 W; postcode DH7 6LQ)."""
+    durham = CouncilFactory(
+        name="County Durham", gss_code="E06000047", boundary=square(-1.8, 54.7, -1.5, 54.9)
+    )
+    ward = AreaFactory(
+        name="Sacriston",
+        gss_code="E05009076",
+        parent=durham,
+        boundary=square(-1.66, 54.80, -1.60, 54.83),
+    )
+    return durham, ward
+
+
 class AssetFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Asset

@@ -19,7 +19,11 @@ from hypothesis import strategies as st
 from assets_register.indicators.compute import recompute
 from assets_register.models import Category, EventKind, Nomination, Report, Status, Subscription
 
-from .factories import AreaFactory, AssetFactory, CouncilFactory, PostcodeLocationFactory, square
+from .factories import (
+    AssetFactory,
+    PostcodeLocationFactory,
+    durham_and_sacriston,
+)
 from .importers.test_fuzz import assert_storable, rolled_back
 
 pytestmark = pytest.mark.django_db
@@ -141,15 +145,7 @@ def world(db, settings):
         "DOWNLOAD_RATE_PER_IP",
     ):
         setattr(settings, name, "100000/s")
-    durham = CouncilFactory(
-        gss_code="E06000047", name="County Durham", boundary=square(-1.8, 54.7, -1.5, 54.9)
-    )
-    ward = AreaFactory(
-        gss_code="E05009076",
-        name="Sacriston",
-        parent=durham,
-        boundary=square(-1.66, 54.80, -1.60, 54.83),
-    )
+    durham, ward = durham_and_sacriston()
     PostcodeLocationFactory(postcode="DH7 6LQ")
     pub = AssetFactory(name="The Robin Hood", council=durham, ward=ward)
     recompute()  # so that the indicator pages have figures to filter

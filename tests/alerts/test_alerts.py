@@ -18,7 +18,7 @@ from ..factories import (
     AssetFactory,
     CouncilFactory,
     SubscriptionFactory,
-    square,
+    durham_and_sacriston,
 )
 
 D = datetime.date
@@ -28,15 +28,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def sacriston():
     """A council, one of its wards, and the Red Lion inside it at 54.816 N, 1.626 W."""
-    from ..factories import AreaFactory
-
-    durham = CouncilFactory(name="County Durham", gss_code="E06000047")
-    ward = AreaFactory(
-        name="Sacriston",
-        gss_code="E05009076",
-        parent=durham,
-        boundary=square(-1.66, 54.80, -1.60, 54.83),
-    )
+    durham, ward = durham_and_sacriston()
     pub = AssetFactory(name="The Red Lion", council=durham, ward=ward)
     return durham, ward, pub
 

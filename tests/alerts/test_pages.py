@@ -12,14 +12,12 @@ from django.core.cache import cache
 from assets_register.models import EventKind, Subscription
 
 from ..factories import (
-    AreaFactory,
     AssetEventFactory,
     AssetFactory,
-    CouncilFactory,
     NominationFactory,
     PostcodeLocationFactory,
     SubscriptionFactory,
-    square,
+    durham_and_sacriston,
 )
 
 D = datetime.date
@@ -29,15 +27,7 @@ CHOICES = {"wants_closures": "on", "wants_disposals": "on", "frequency": "immedi
 
 @pytest.fixture
 def ward():
-    durham = CouncilFactory(
-        name="County Durham", gss_code="E06000047", boundary=square(-1.8, 54.7, -1.5, 54.9)
-    )
-    return AreaFactory(
-        name="Sacriston",
-        gss_code="E05009076",
-        parent=durham,
-        boundary=square(-1.66, 54.80, -1.60, 54.83),
-    )
+    return durham_and_sacriston()[1]
 
 
 def link_in(message, pattern):

@@ -18,10 +18,10 @@ from ..factories import (
     AreaIndicatorFactory,
     AssetEventFactory,
     AssetFactory,
-    CouncilFactory,
     IndicatorSnapshotFactory,
     NominationFactory,
     SubscriptionFactory,
+    durham_and_sacriston,
     square,
 )
 
@@ -33,15 +33,7 @@ def build_published_register():
     a notice to sell and a bidder; a closed library; an OpenStreetMap pub; an unpublished
     place; and the private details that must never appear."""
     today = timezone.localdate()
-    durham = CouncilFactory(
-        name="County Durham", gss_code="E06000047", boundary=square(-1.8, 54.7, -1.5, 54.9)
-    )
-    ward = AreaFactory(
-        name="Sacriston",
-        gss_code="E05009076",
-        parent=durham,
-        boundary=square(-1.66, 54.80, -1.60, 54.83),
-    )
+    durham, ward = durham_and_sacriston()
     lsoa = AreaFactory(
         name="County Durham 006A",
         gss_code="E01020600",

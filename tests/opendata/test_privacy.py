@@ -11,14 +11,12 @@ from assets_register.acv import workflow as acv_workflow
 from assets_register.models import EventKind
 
 from ..factories import (
-    AreaFactory,
     AssetEventFactory,
     AssetFactory,
-    CouncilFactory,
     NominationFactory,
     PostcodeLocationFactory,
     SubscriptionFactory,
-    square,
+    durham_and_sacriston,
 )
 
 D = datetime.date
@@ -36,15 +34,7 @@ PRIVATE = (
 
 @pytest.fixture
 def register():
-    durham = CouncilFactory(
-        name="County Durham", gss_code="E06000047", boundary=square(-1.8, 54.7, -1.5, 54.9)
-    )
-    ward = AreaFactory(
-        name="Sacriston",
-        gss_code="E05009076",
-        parent=durham,
-        boundary=square(-1.66, 54.80, -1.60, 54.83),
-    )
+    durham, ward = durham_and_sacriston()
     PostcodeLocationFactory(postcode="DH7 6LQ")
     pub = AssetFactory(name="The Red Lion", council=durham, ward=ward)
     officer = User.objects.create_user("officer", "officer.private@example.gov", "pw")
