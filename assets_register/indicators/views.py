@@ -390,6 +390,26 @@ def _geojson(filters, snapshot):
     return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
 
 
+# The figures the CSV copies from each AreaIndicator as they are.
+FIGURES = (
+    "population",
+    "open_now",
+    "per_1000_now",
+    "open_5y_ago",
+    "per_1000_5y_ago",
+    "open_10y_ago",
+    "per_1000_10y_ago",
+    "change_5y",
+    "change_10y",
+    "closures_5y",
+    "openings_5y",
+    "closures_10y",
+    "openings_10y",
+    "percentile_national",
+    "percentile_in_council",
+    "imd_decile",
+)
+# The published column order.
 CSV_FIELDS = [
     "gss_code",
     "name",
@@ -438,27 +458,7 @@ def indicators_csv(request, kind):
                 "kind": row.kind,
                 "council_gss_code": row.council.gss_code if row.council else "",
                 "council_name": row.council.name if row.council else "",
-                **{
-                    field: getattr(row, field)
-                    for field in (
-                        "population",
-                        "open_now",
-                        "per_1000_now",
-                        "open_5y_ago",
-                        "per_1000_5y_ago",
-                        "open_10y_ago",
-                        "per_1000_10y_ago",
-                        "change_5y",
-                        "change_10y",
-                        "closures_5y",
-                        "openings_5y",
-                        "closures_10y",
-                        "openings_10y",
-                        "percentile_national",
-                        "percentile_in_council",
-                        "imd_decile",
-                    )
-                },
+                **{field: getattr(row, field) for field in FIGURES},
                 "period_years": snapshot.period_years,
                 "change_per_1000_in_period": row.change_per_1000,
                 "imd_decile_source": (
