@@ -180,7 +180,8 @@ class DisposalNoticeViewSet(CouncilScopedViewSet):
                     period_words_lazy(Clock.INTERIM_MORATORIUM),
                 ),
             ),
-            FieldRowPanel([FieldPanel("outcome"), FieldPanel("outcome_on"), FieldPanel("buyer")]),
+            FieldRowPanel([FieldPanel("outcome"), FieldPanel("outcome_on")]),
+            FieldRowPanel([FieldPanel("buyer"), FieldPanel("buyer_type")]),
         ],
         base_form_class=DisposalNoticeAdminForm,
     )

@@ -65,10 +65,17 @@ class DisposalNoticeAdminForm(WagtailAdminModelForm):
         received_on = self.cleaned_data.get("received_on") if valid else None
         if received_on is None:
             return valid
+        requests = self.formsets["bidder_requests"]
         notice = DisposalNotice(received_on=received_on)
-        return (
-            _add_formset_problems(
-                self.formsets["bidder_requests"], "received_on", notice.bid_window_problem
-            )
-            and valid
-        )
+        valid = _add_formset_problems(requests, "received_on", notice.bid_window_problem) and valid
+        # The model checks a sale against saved requests; here, against the typed ones too.
+        request_days = [
+            form.cleaned_data["received_on"]
+            for form in requests.forms
+            if getattr(form, "cleaned_data", {}).get("received_on")
+            and not form.cleaned_data.get("DELETE")
+        ]
+        problem = valid and self.instance.sale_problem(request_days)
+        for field, message in (problem or {}).items():
+            self.add_error(field, message)
+        return valid and not problem

@@ -126,14 +126,16 @@ def record_bidder_request(
 
 
 @transaction.atomic
-def record_sale(notice: DisposalNotice, *, to_community: bool, sold_on, buyer="", user=None):
+def record_sale(
+    notice: DisposalNotice, *, to_community: bool, sold_on, buyer="", buyer_type="", user=None
+):
     """A relevant disposal: the sale ends the listing (Reg 2(b))."""
     notice.outcome = (
         DisposalNotice.Outcome.SOLD_TO_COMMUNITY
         if to_community
         else DisposalNotice.Outcome.SOLD_TO_OTHER
     )
-    notice.outcome_on, notice.buyer = sold_on, buyer
+    notice.outcome_on, notice.buyer, notice.buyer_type = sold_on, buyer, buyer_type
     _validated_save(notice)
     apply_notice(notice, user)
 

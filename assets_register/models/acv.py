@@ -8,7 +8,13 @@ from django.db import models
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
-from assets_register.law.eligibility import Body, BodyType, bidder_problems, nomination_problems
+from assets_register.law.eligibility import (
+    COMMUNITY_INTEREST_GROUPS,
+    Body,
+    BodyType,
+    bidder_problems,
+    nomination_problems,
+)
 from assets_register.models.regimes import (
     Clock,
     StatutoryRegime,
@@ -374,6 +380,13 @@ class DisposalNotice(ClusterableModel):
     outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
     outcome_on = models.DateField(null=True, blank=True)
     buyer = models.CharField(max_length=255, blank=True)
+    buyer_type = models.CharField(
+        "kind of buyer",
+        max_length=40,
+        choices=BodyType.choices,
+        blank=True,
+        help_text="During a moratorium the owner may sell only to a community interest group.",
+    )
 
     class Meta:
         ordering = ["-received_on"]
@@ -403,6 +416,53 @@ class DisposalNotice(ClusterableModel):
     @property
     def moratorium_last_day(self):
         return self.full_last_day if self.full_moratorium else self.interim_last_day
+
+    def sale_problem(self, request_days):
+        """Why the sale recorded on this notice is one the law forbids, as {field: message},
+        or None. request_days: when requests to bid arrived, saved or still in a form."""
+        sold = self.outcome in (self.Outcome.SOLD_TO_COMMUNITY, self.Outcome.SOLD_TO_OTHER)
+        if not (sold and self.outcome_on and self.received_on):
+            return None
+        if self.interim_last_day is None:
+            self.compute_periods()
+        if self.outcome_on < self.received_on:
+            return {
+                "outcome_on": (
+                    f"The notice was received on {self.received_on:%-d %B %Y}: a sale under it "
+                    "cannot be earlier."
+                )
+            }
+        in_window = any(self.received_on <= day <= self.interim_last_day for day in request_days)
+        moratorium_last_day = self.full_last_day if in_window else self.interim_last_day
+        in_moratorium = self.outcome_on <= moratorium_last_day
+        if self.outcome == self.Outcome.SOLD_TO_COMMUNITY:
+            if in_moratorium and self.buyer_type not in COMMUNITY_INTEREST_GROUPS:
+                return {
+                    "buyer_type": (
+                        "During a moratorium the owner may sell only to a community interest "
+                        "group: a parish council, a charity, a company limited by guarantee, "
+                        "a co-operative or community benefit society, or a community interest "
+                        "company."
+                    )
+                }
+            return None
+        if self.outcome_on > self.protected_last_day:
+            return {
+                "outcome_on": (
+                    "The protected period ended on "
+                    f"{self.protected_last_day:%-d %B %Y}: a sale after it needs a new "
+                    "disposal notice."
+                )
+            }
+        if in_moratorium:
+            return {
+                "outcome_on": (
+                    "During a moratorium the owner may sell only to a community interest "
+                    "group; a sale to anyone else can happen from "
+                    f"{moratorium_last_day + datetime.timedelta(days=1):%-d %B %Y}."
+                )
+            }
+        return None
 
     def bid_window_problem(self, day):
         """Why a request to bid received that day is out of time, or None."""
@@ -442,27 +502,11 @@ class DisposalNotice(ClusterableModel):
                     )
                 }
             )
-        sold_to_other = self.outcome == self.Outcome.SOLD_TO_OTHER and self.outcome_on
-        if sold_to_other and self.outcome_on > self.protected_last_day:
-            raise ValidationError(
-                {
-                    "outcome_on": (
-                        "The protected period ended on "
-                        f"{self.protected_last_day:%-d %B %Y}: a sale after it needs a new "
-                        "disposal notice."
-                    )
-                }
-            )
-        if sold_to_other and self.pk and self.outcome_on <= self.moratorium_last_day:
-            raise ValidationError(
-                {
-                    "outcome_on": (
-                        "During a moratorium the owner may sell only to a community interest "
-                        "group; a sale to anyone else can happen from "
-                        f"{self.moratorium_last_day + datetime.timedelta(days=1):%-d %B %Y}."
-                    )
-                }
-            )
+        # Requests typed into the same admin form as a new notice are checked by that form.
+        request_days = [request.received_on for request in self.bidder_requests.all()]
+        problem = self.sale_problem(request_days)
+        if problem:
+            raise ValidationError(problem)
 
 
 class BidderRequest(models.Model):
@@ -489,6 +533,21 @@ class BidderRequest(models.Model):
         problem = notice and self.received_on and notice.bid_window_problem(self.received_on)
         if problem:
             raise ValidationError({"received_on": problem})
+        if notice and notice.pk and self.received_on:
+            others = notice.bidder_requests.exclude(pk=self.pk).values_list(
+                "received_on", flat=True
+            )
+            sale = notice.sale_problem([*others, self.received_on])
+            if sale:
+                raise ValidationError(
+                    {
+                        "received_on": (
+                            f"This request starts the full moratorium, in which the sale "
+                            f"recorded on {notice.outcome_on:%-d %B %Y} is not allowed: "
+                            f"{next(iter(sale.values()))}"
+                        )
+                    }
+                )
 
 
 class ExemptDisposal(models.Model):

@@ -282,3 +282,22 @@ def test_a_nomination_under_consideration_needs_what_regulation_6_asks(client, c
     ).content.decode()
     assert "Regulation 6 asks for this" in page
     assert Nomination.objects.get(pk=item.pk).future_use == item.future_use
+
+
+def test_the_add_form_refuses_a_sale_its_own_request_to_bid_forbids(
+    client, councils, notice_officer, list_place
+):
+    from assets_register.models import DisposalNotice
+
+    entry = list_place(councils[0])
+    data = notice_form(
+        entry,
+        [("Friends of the Robin Hood", "charity", "2021-05-07")],
+        outcome="sold_to_other",
+        outcome_on="2021-07-01",  # after the interim moratorium, inside the full one
+    )
+    page = client.post(NOTICES + "add/", data).content.decode()
+    assert "from 30 October 2021" in page
+    assert not DisposalNotice.objects.exists()
+    entry.refresh_from_db()
+    assert entry.removed_on is None

@@ -8,7 +8,15 @@ from django.core.exceptions import ValidationError
 
 from assets_register.acv import workflow as acv_workflow
 from assets_register.law.eligibility import BodyType
-from assets_register.models import AssetEvent, EventKind, ListEntry, Nomination, Status
+from assets_register.models import (
+    AssetEvent,
+    BidderRequest,
+    DisposalNotice,
+    EventKind,
+    ListEntry,
+    Nomination,
+    Status,
+)
 
 from ..factories import AssetFactory, CouncilFactory, NominationFactory
 
@@ -132,10 +140,54 @@ def test_no_sale_to_another_buyer_during_a_moratorium(listed):
 def test_a_community_group_may_buy_during_the_moratorium(listed):
     notice = acv_workflow.record_disposal_notice(listed, D(2021, 4, 30))
     acv_workflow.record_sale(
-        notice, to_community=True, sold_on=D(2021, 5, 20), buyer="Robin Hood Community Pub Ltd"
+        notice,
+        to_community=True,
+        sold_on=D(2021, 5, 20),
+        buyer="Robin Hood Community Pub Ltd",
+        buyer_type=BodyType.COOPERATIVE,
     )
     asset = listed.asset
     asset.refresh_from_db()
     assert asset.status == Status.OPEN
     kinds = list(asset.timeline().values_list("kind", flat=True))
     assert EventKind.BOUGHT_BY_COMMUNITY in kinds and EventKind.ACV_REMOVED in kinds
+
+
+def test_no_path_records_a_sale_the_moratorium_forbids(listed):
+    """The issue's example: notice 31 Aug 2026, request 3 Sep, sale elsewhere 15 Sep."""
+    unsaved = DisposalNotice(
+        entry=listed, received_on=D(2026, 8, 31), outcome="sold_to_other", outcome_on=D(2026, 9, 15)
+    )
+    with pytest.raises(ValidationError, match="from 12 October 2026"):
+        unsaved.full_clean()
+    before = DisposalNotice(
+        entry=listed, received_on=D(2021, 4, 30), outcome="sold_to_other", outcome_on=D(2021, 4, 1)
+    )
+    with pytest.raises(ValidationError, match="cannot be earlier"):
+        before.full_clean()
+
+
+def test_only_a_community_interest_group_may_buy_during_the_moratorium(listed):
+    notice = acv_workflow.record_disposal_notice(listed, D(2021, 4, 30))
+    with pytest.raises(ValidationError, match="only to a community interest group"):
+        acv_workflow.record_sale(
+            notice,
+            to_community=True,
+            sold_on=D(2021, 5, 20),
+            buyer="The Darts Club",
+            buyer_type=BodyType.UNINCORPORATED,
+        )
+    listed.refresh_from_db()
+    assert listed.removed_on is None
+
+
+def test_a_late_recorded_request_cannot_make_a_recorded_sale_unlawful(listed):
+    notice = acv_workflow.record_disposal_notice(listed, D(2021, 4, 30))
+    notice.outcome, notice.outcome_on = "sold_to_other", D(2021, 7, 1)  # after the interim
+    notice.full_clean()
+    notice.save()
+    request = BidderRequest(
+        notice=notice, group_name="Friends", group_type="charity", received_on=D(2021, 5, 7)
+    )
+    with pytest.raises(ValidationError, match="starts the full moratorium"):
+        request.full_clean()
