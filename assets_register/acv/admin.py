@@ -17,7 +17,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from assets_register.acv import lists as acv_lists
 from assets_register.acv.admin_forms import DisposalNoticeAdminForm, ListEntryAdminForm
-from assets_register.acv.workflow import apply_decision, apply_exempt_disposals, apply_notice
+from assets_register.acv.workflow import apply_decision, apply_entry, apply_notice
 from assets_register.core.permissions import (
     CouncilPermissionPolicy,
     CouncilScopedViewSet,
@@ -193,7 +193,7 @@ def after_notice_recorded(request, instance):
     if isinstance(instance, DisposalNotice):
         apply_notice(instance, user=request.user)
     elif isinstance(instance, ListEntry):
-        apply_exempt_disposals(instance, user=request.user)
+        apply_entry(instance, user=request.user)
 
 
 @hooks.register("after_edit_snippet")

@@ -187,9 +187,20 @@ def apply_notice(notice: DisposalNotice, user=None):
 
 
 @transaction.atomic
-def apply_exempt_disposals(entry: ListEntry, user=None):
-    """Put each exempt disposal on the timeline once; the listing stays (Reg 2(b) is
-    about relevant disposals only)."""
+def apply_entry(entry: ListEntry, user=None):
+    """Bring the timeline in line with an entry an officer edited: each exempt disposal
+    once (the listing stays: Reg 2(b) is about relevant disposals only), and a removal by
+    review or appeal, which the entry's reviews and appeals have already applied."""
+    entry.refresh_from_db(fields=["removed_on", "removal_reason"])
+    decided = (ListEntry.RemovalReason.REVIEW, ListEntry.RemovalReason.APPEAL)
+    if entry.removed_on and entry.removal_reason in decided:
+        _event_once(
+            entry.asset,
+            EventKind.ACV_REMOVED,
+            entry.removed_on,
+            f"{entry.get_removal_reason_display()}.",
+            user,
+        )
     for disposal in entry.exempt_disposals.all():
         _event_once(
             entry.asset,

@@ -231,6 +231,30 @@ class ListEntry(ClusterableModel):
             self.removed_on is None or day < self.removed_on
         )
 
+    def sync_removal_by_decision(self):
+        """A review that removes the place, or an appeal the tribunal allows, takes it off
+        the list from the decision day (s.92, Sch 2); undoing the decision puts it back.
+        Called whenever a review or appeal is saved or deleted, so no path skips it."""
+        decisions = [
+            (review.decided_on, self.RemovalReason.REVIEW)
+            for review in self.reviews.all()
+            if review.outcome == Review.Outcome.REMOVED and review.decided_on
+        ] + [
+            (appeal.decided_on, self.RemovalReason.APPEAL)
+            for appeal in self.appeals.all()
+            if appeal.outcome == Appeal.Outcome.ALLOWED and appeal.decided_on
+        ]
+        by_decision = self.removal_reason in (self.RemovalReason.REVIEW, self.RemovalReason.APPEAL)
+        if decisions:
+            day, reason = min(decisions)
+            if self.removed_on is None or by_decision or day < self.removed_on:
+                self.removed_on, self.removal_reason = day, reason
+        elif by_decision:
+            self.removed_on, self.removal_reason = None, ""
+        ListEntry.objects.filter(pk=self.pk).update(
+            removed_on=self.removed_on, removal_reason=self.removal_reason
+        )
+
     @property
     def review_request_last_day(self):
         """The owner may ask for a review within the regime's period from written notice
@@ -270,6 +294,16 @@ class Review(models.Model):
 
     def __str__(self):
         return f"Review requested {self.requested_on}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.entry.sync_removal_by_decision()
+
+    def delete(self, *args, **kwargs):
+        entry = self.entry
+        result = super().delete(*args, **kwargs)
+        entry.sync_removal_by_decision()
+        return result
 
     @property
     def decision_due(self):
@@ -312,6 +346,20 @@ class Appeal(models.Model):
 
     def __str__(self):
         return f"Appeal lodged {self.lodged_on}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.entry.sync_removal_by_decision()
+
+    def delete(self, *args, **kwargs):
+        entry = self.entry
+        result = super().delete(*args, **kwargs)
+        entry.sync_removal_by_decision()
+        return result
+
+    def clean(self):
+        if self.outcome in (self.Outcome.DISMISSED, self.Outcome.ALLOWED) and not self.decided_on:
+            raise ValidationError({"decided_on": "Give the date of the tribunal's decision."})
 
 
 class CompensationClaim(models.Model):

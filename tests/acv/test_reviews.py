@@ -76,8 +76,8 @@ def test_exempt_disposals_go_on_the_timeline_once_and_leave_the_listing(entry):
     disposal = ExemptDisposal(entry=entry, disposed_on=D(2024, 9, 2), exemption="going_concern")
     disposal.full_clean()
     disposal.save()
-    acv_workflow.apply_exempt_disposals(entry)
-    acv_workflow.apply_exempt_disposals(entry)
+    acv_workflow.apply_entry(entry)
+    acv_workflow.apply_entry(entry)
     event = entry.asset.events.get(kind=EventKind.EXEMPT_DISPOSAL)
     assert event.note.startswith("A business sold as a going concern")
     entry.refresh_from_db()
@@ -190,3 +190,45 @@ def test_the_public_sees_a_review_or_appeal_in_progress(client, entry):
     page = client.get(entry.asset.get_absolute_url()).content.decode()
     assert "asked the council to review" not in page
     assert "appealed to the First-tier Tribunal (lodged 10 June 2024)" in page
+
+
+def test_a_review_that_removes_the_place_ends_the_listing(client, entry):
+    from assets_register.acv.lists import deadlines
+    from assets_register.models import EventKind
+
+    client.force_login(User.objects.create_superuser("admin", "a@example.org", "pw"))
+    removed = {
+        "requested_on": "2024-04-01",
+        "outcome": "removed",
+        "decided_on": "2024-05-20",
+        "decision_sent_on": "2024-05-21",
+    }
+    url = f"/admin/snippets/assets_register/listentry/edit/{entry.pk}/"
+    response = client.post(url, entry_form(entry, [removed], owner_notified_on="2024-03-04"))
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.removed_on, entry.removal_reason) == (D(2024, 5, 20), "review")
+    assert entry.is_listed_on(D(2024, 5, 19)) and not entry.is_listed_on(D(2024, 5, 20))
+    assert entry.asset.events.filter(kind=EventKind.ACV_REMOVED, date=D(2024, 5, 20)).exists()
+    assert not deadlines(D(2024, 5, 22), asset=entry.asset)  # nothing left to count down
+    assert entry.asset.name not in client.get(f"/acv/{entry.council.gss_code}/").content.decode()
+
+
+def test_an_allowed_appeal_ends_the_listing_and_undoing_it_restores_it(entry):
+    from assets_register.models import Appeal
+
+    review = Review.objects.create(
+        entry=entry, requested_on=D(2024, 4, 1), outcome="upheld", decided_on=D(2024, 5, 20)
+    )
+    appeal = Appeal(entry=entry, lodged_on=D(2024, 6, 10), outcome="allowed")
+    with pytest.raises(ValidationError, match="date of the tribunal's decision"):
+        appeal.full_clean()
+    appeal.decided_on = D(2024, 11, 1)
+    appeal.full_clean()
+    appeal.save()
+    entry.refresh_from_db()
+    assert (entry.removed_on, entry.removal_reason) == (D(2024, 11, 1), "appeal")
+    appeal.delete()  # entered against the wrong entry
+    entry.refresh_from_db()
+    assert (entry.removed_on, entry.removal_reason) == (None, "")
+    assert review.entry.is_listed_on(D(2024, 11, 2))
