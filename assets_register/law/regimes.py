@@ -23,6 +23,9 @@ PERIODS_2012 = [
     ("compensation_review", 8, "weeks", "beginning_with"),
 ]
 
+# The First-tier Tribunal's rule 12: a last day that is not a working day moves to the next.
+WORKING_DAY_CLOCKS_2012 = {"appeal"}
+
 
 def ensure_2012_regime(regime_model, period_model):
     """Create the 2012 regime if it is missing; works with migration-state models too."""
@@ -34,5 +37,10 @@ def ensure_2012_regime(regime_model, period_model):
         period_model.objects.bulk_create(
             period_model(regime=regime, clock=clock, length=length, unit=unit, counting=counting)
             for clock, length, unit, counting in PERIODS_2012
+        )
+    # Migration-state models from before the working-day rule do not have its field.
+    if any(field.name == "ends_on_working_day" for field in period_model._meta.get_fields()):
+        period_model.objects.filter(regime=regime, clock__in=WORKING_DAY_CLOCKS_2012).update(
+            ends_on_working_day=True
         )
     return regime

@@ -5,7 +5,9 @@ end on D + N - 1. Month periods follow the corresponding-date rule (Dodds v
 Walker): N months beginning with D end the day before the same day-of-month N
 months on, or, where that month is too short to have it, on the last day of
 that month (6 months beginning 31 August end on 28 or 29 February). A period
-"after" a day excludes it: 28 days after D end on D + 28.
+"after" a day excludes it: 28 days after D end on D + 28, and a month after D ends on
+the corresponding date. Where a rule says so (the tribunal's, for appeals), a last day
+that is not a working day in England and Wales moves to the next working day.
 
 Lengths are never written here: they come from a regime (see models.acv) so
 that a change in the law is a change of data.
@@ -15,6 +17,9 @@ import calendar
 import datetime
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
+
+import holidays
 
 
 class Unit(StrEnum):
@@ -35,11 +40,30 @@ NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", 
 COUNTING_WORDS = {Counting.BEGINNING_WITH: "beginning with", Counting.AFTER: "after"}
 
 
+@cache
+def _bank_holidays(year):
+    # The maintained calendar: England and Wales share their bank holidays.
+    return holidays.country_holidays("GB", subdiv="ENG", years=year)
+
+
+def is_working_day(day: datetime.date) -> bool:
+    """Not a Saturday, a Sunday, Christmas Day, Good Friday or a bank holiday."""
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def next_working_day(day: datetime.date) -> datetime.date:
+    """The day itself when it is a working day, else the first working day after it."""
+    while not is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return day
+
+
 @dataclass(frozen=True)
 class Period:
     length: int
     unit: Unit
     counting: Counting = Counting.BEGINNING_WITH
+    ends_on_working_day: bool = False
 
     def __str__(self):
         return f"{self.length} {self._unit_words()}"
@@ -60,11 +84,17 @@ class Period:
 
     def last_day(self, trigger: datetime.date) -> datetime.date:
         """The last day on which the period is still running."""
-        if self.counting == Counting.AFTER:
-            return trigger + datetime.timedelta(days=self.in_days(trigger))
+        last = self._calendar_last_day(trigger)
+        return next_working_day(last) if self.ends_on_working_day else last
+
+    def _calendar_last_day(self, trigger):
         if self.unit in (Unit.MONTHS, Unit.YEARS):
             months = self.length * (12 if self.unit == Unit.YEARS else 1)
+            if self.counting == Counting.AFTER:
+                return months_after(trigger, months)
             return months_beginning_with(trigger, months)
+        if self.counting == Counting.AFTER:
+            return trigger + datetime.timedelta(days=self.in_days(trigger))
         return trigger + datetime.timedelta(days=self.in_days(trigger) - 1)
 
     def in_days(self, trigger: datetime.date) -> int:
@@ -84,13 +114,23 @@ def add_months(day: datetime.date, months: int):
     return day.replace(year=year, month=month)
 
 
+def _last_of_month(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def months_after(day: datetime.date, months: int) -> datetime.date:
+    """A period of months after a day ends on the corresponding date (or the month's last
+    day when it has none): a month after 31 January ends on 28 or 29 February."""
+    return add_months(day, months) or _last_of_month(day, months)
+
+
 def months_beginning_with(day: datetime.date, months: int) -> datetime.date:
     corresponding = add_months(day, months)
     if corresponding is not None:
         return corresponding - datetime.timedelta(days=1)
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+    return _last_of_month(day, months)
 
 
 def days_left(last_day: datetime.date, today: datetime.date):

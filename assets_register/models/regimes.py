@@ -86,10 +86,23 @@ class RegimePeriod(models.Model):
         ],
         default=Counting.BEGINNING_WITH.value,
     )
+    ends_on_working_day = models.BooleanField(
+        default=False,
+        help_text=(
+            "A last day on a Saturday, Sunday or bank holiday in England and Wales moves to "
+            "the next working day (the tribunal's rule for appeals)."
+        ),
+    )
 
     panels = [
         FieldRowPanel(
-            [FieldPanel("clock"), FieldPanel("length"), FieldPanel("unit"), FieldPanel("counting")]
+            [
+                FieldPanel("clock"),
+                FieldPanel("length"),
+                FieldPanel("unit"),
+                FieldPanel("counting"),
+                FieldPanel("ends_on_working_day"),
+            ]
         )
     ]
 
@@ -105,7 +118,9 @@ class RegimePeriod(models.Model):
         return f"{self.get_clock_display()}: {self.as_period()}"
 
     def as_period(self) -> Period:
-        return Period(self.length, Unit(self.unit), Counting(self.counting))
+        return Period(
+            self.length, Unit(self.unit), Counting(self.counting), self.ends_on_working_day
+        )
 
 
 def regime_last_day(clock, trigger):

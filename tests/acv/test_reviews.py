@@ -232,3 +232,8 @@ def test_an_allowed_appeal_ends_the_listing_and_undoing_it_restores_it(entry):
     entry.refresh_from_db()
     assert (entry.removed_on, entry.removal_reason) == (None, "")
     assert review.entry.is_listed_on(D(2024, 11, 2))
+
+
+def test_the_appeal_deadline_follows_the_tribunal_working_day_rule(entry):
+    review = Review(entry=entry, requested_on=D(2024, 4, 1), decision_sent_on=D(2026, 11, 28))
+    assert review.appeal_last_day == D(2026, 12, 29)  # not Saturday 26 December

@@ -3,6 +3,7 @@
 import calendar
 import datetime
 
+import holidays
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -75,3 +76,45 @@ def test_days_left_as_the_published_countdown_reads():
     assert days_left(D(2021, 6, 10), D(2021, 6, 10)) == 0
     assert days_left(D(2021, 6, 10), D(2021, 6, 11)) is None
     assert str(SIX_WEEKS) == "6 weeks" and str(Period(1, Unit.YEARS)) == "1 year"
+
+
+TRIBUNAL_28_DAYS = Period(28, Unit.DAYS, Counting.AFTER, ends_on_working_day=True)
+
+
+@pytest.mark.parametrize(
+    "sent, last",
+    [
+        (D(2026, 11, 28), D(2026, 12, 29)),  # Sat 26 Dec; Mon 28 Dec is Boxing Day observed
+        (D(2026, 3, 6), D(2026, 4, 7)),  # Fri 3 April is Good Friday, Mon 6 Easter Monday
+        (D(2026, 5, 1), D(2026, 5, 29)),  # a Friday: no move
+        (D(2026, 8, 3), D(2026, 9, 1)),  # Mon 31 August is the late summer bank holiday
+    ],
+)
+def test_a_tribunal_last_day_moves_to_the_next_working_day(sent, last):
+    assert TRIBUNAL_28_DAYS.last_day(sent) == last
+
+
+@given(days)
+def test_a_working_day_period_ends_on_the_first_working_day_from_the_calendar_end(day):
+    calendar_end = Period(28, Unit.DAYS, Counting.AFTER).last_day(day)
+    last = TRIBUNAL_28_DAYS.last_day(day)
+    assert last >= calendar_end and last.weekday() < 5
+    assert (last - calendar_end).days <= 5  # Christmas and a weekend at the most
+    between = [calendar_end + datetime.timedelta(n) for n in range((last - calendar_end).days)]
+    assert all(d.weekday() >= 5 or d in _holidays(d.year) for d in between)
+
+
+def _holidays(year):
+    return holidays.country_holidays("GB", subdiv="ENG", years=year)
+
+
+@pytest.mark.parametrize(
+    "trigger, last",
+    [
+        (D(2026, 1, 15), D(2026, 2, 15)),
+        (D(2026, 1, 31), D(2026, 2, 28)),
+        (D(2024, 1, 31), D(2024, 2, 29)),
+    ],
+)
+def test_a_month_after_a_day_ends_on_the_corresponding_date(trigger, last):
+    assert Period(1, Unit.MONTHS, Counting.AFTER).last_day(trigger) == last
