@@ -64,10 +64,24 @@ class StatutoryRegime(ClusterableModel):
         return f"{self.name} (from {self.takes_effect:%-d %B %Y})"
 
     def period(self, clock) -> Period:
-        for row in self.periods.all():
-            if row.clock == clock:
-                return row.as_period()
+        """The regime's own period for the clock, else the one in force before it: a change
+        in the law sets only what it changes and inherits the rest."""
+        for regime in self._lineage():
+            for row in regime.periods.all():
+                if row.clock == clock:
+                    return row.as_period()
         raise ValidationError(f"{self} does not set the {Clock(clock).label.lower()} period.")
+
+    def _lineage(self):
+        yield self
+        earlier = getattr(self, "earlier_regimes", None)
+        if earlier is None:  # read only when this regime lacks the clock
+            earlier = (
+                StatutoryRegime.objects.filter(takes_effect__lt=self.takes_effect)
+                .order_by("-takes_effect")
+                .prefetch_related("periods")
+            )
+        yield from earlier
 
     def last_day(self, clock, trigger: datetime.date) -> datetime.date:
         return self.period(clock).last_day(trigger)
@@ -134,6 +148,8 @@ class RegimeBook:
     def __init__(self):
         regimes = StatutoryRegime.objects.prefetch_related("periods").order_by("-takes_effect")
         self._regimes = list(regimes)
+        for index, regime in enumerate(self._regimes):
+            regime.earlier_regimes = self._regimes[index + 1 :]
 
     def in_force_on(self, day: datetime.date) -> StatutoryRegime:
         for regime in self._regimes:

@@ -4,7 +4,13 @@ import datetime
 
 import pytest
 
-from assets_register.models import Clock, RegimePeriod, StatutoryRegime
+from django.utils import timezone
+
+from assets_register.acv import workflow as acv_workflow
+from assets_register.law.statutory import Period, Unit
+from assets_register.models import Clock, RegimeBook, RegimePeriod, StatutoryRegime
+
+from ..factories import RegimePeriodFactory, StatutoryRegimeFactory
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -61,3 +67,22 @@ def test_regimes_are_edited_in_the_admin(client):
     url = f"/admin/snippets/assets_register/statutoryregime/edit/{regime.pk}/"
     page = client.get(url).content.decode()
     assert "periods-TOTAL_FORMS" in page and "Interim moratorium" in page
+
+
+def test_a_regime_that_sets_only_what_changed_inherits_the_rest(client, list_place):
+    """The regime's one row is the moratorium; listings, notices and calendars made under
+    it still find every other period in the regime before it."""
+    today = timezone.localdate()
+    change = StatutoryRegimeFactory(takes_effect=today - datetime.timedelta(days=400))
+    RegimePeriodFactory(regime=change, clock=Clock.FULL_MORATORIUM, length=12, unit="months")
+    assert change.last_day(Clock.LISTING, D(2030, 3, 1)) == D(2035, 2, 28)
+    received = today - datetime.timedelta(days=7)
+    entry = list_place(received_on=received - datetime.timedelta(days=90), decided_on=received)
+    assert entry.expires_on == Period(5, Unit.YEARS).last_day(received)
+    notice = acv_workflow.record_disposal_notice(entry, received)
+    assert notice.interim_last_day == Period(6, Unit.WEEKS).last_day(received)
+    assert notice.full_last_day == Period(12, Unit.MONTHS).last_day(received)
+    assert RegimeBook().period(Clock.INTERIM_MORATORIUM, received).length == 6
+    calendar = client.get(f"/acv/{entry.council.gss_code}/deadlines.ics")
+    assert calendar.status_code == 200
+    assert f"{notice.interim_last_day:%Y%m%d}".encode() in calendar.content
