@@ -18,6 +18,7 @@ from assets_register.law.eligibility import (
 from assets_register.models.regimes import (
     Clock,
     StatutoryRegime,
+    before_any_regime,
     period_counted_from,
     regime_last_day,
 )
@@ -124,6 +125,9 @@ class Nomination(models.Model):
             Nomination.objects.filter(pk=self.pk).update(reference=self.reference)
 
     def clean(self):
+        problem = before_any_regime(self.received_on, "a nomination received")
+        if problem:
+            raise ValidationError({"received_on": problem})
         # A decision already made settled eligibility: historic records imported without the
         # body's type stay editable.
         settled = (
@@ -230,6 +234,11 @@ class ListEntry(ClusterableModel):
         return self.listed_on <= day <= self.expires_on and (
             self.removed_on is None or day < self.removed_on
         )
+
+    def clean(self):
+        problem = before_any_regime(self.listed_on, "a listing")
+        if problem:
+            raise ValidationError({"listed_on": problem})
 
     def sync_removal_by_decision(self):
         """A review that removes the place, or an appeal the tribunal allows, takes it off
@@ -529,6 +538,9 @@ class DisposalNotice(ClusterableModel):
     def clean(self):
         if not self.received_on:
             return
+        problem = before_any_regime(self.received_on, "a notice received")
+        if problem:
+            raise ValidationError({"received_on": problem})
         self.compute_periods()
         earlier = (
             DisposalNotice.objects.filter(

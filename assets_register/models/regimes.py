@@ -137,6 +137,18 @@ class RegimePeriod(models.Model):
         )
 
 
+def before_any_regime(day: datetime.date | None, what: str):
+    """Why nothing can be counted from `day`, or None: the first regime began later."""
+    first = StatutoryRegime.objects.order_by("takes_effect").first()
+    if day is None or (first and day >= first.takes_effect):
+        return None
+    start = f"{first.takes_effect:%-d %B %Y}" if first else "a regime is entered"
+    return (
+        f"The Community Right to Bid applies from {start}; {what} earlier than that has no "
+        "statutory dates. Check the date."
+    )
+
+
 def regime_last_day(clock, trigger):
     return StatutoryRegime.objects.in_force_on(trigger).last_day(clock, trigger)
 

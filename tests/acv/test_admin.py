@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from django.contrib.auth.models import Permission, User
+from django.core.exceptions import ValidationError
 
 from assets_register.models import CouncilStaff, EventKind, ListEntry, Nomination
 
@@ -301,3 +302,15 @@ def test_the_add_form_refuses_a_sale_its_own_request_to_bid_forbids(
     assert not DisposalNotice.objects.exists()
     entry.refresh_from_db()
     assert entry.removed_on is None
+
+
+def test_a_date_before_the_regulations_is_a_message_not_a_server_error(client, councils, officer):
+    item = nomination(councils[0], D(2013, 1, 7))
+    page = client.post(
+        f"{NOMINATIONS}edit/{item.pk}/", nomination_form(item, received_on="2012-09-20")
+    )
+    assert page.status_code == 200
+    assert "applies from 21 September 2012" in page.content.decode()
+    assert Nomination.objects.get(pk=item.pk).received_on == D(2013, 1, 7)
+    with pytest.raises(ValidationError, match="applies from 21 September 2012"):
+        ListEntry(council=councils[0], asset=item.asset, listed_on=D(2012, 1, 1)).full_clean()
