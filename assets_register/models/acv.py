@@ -239,6 +239,34 @@ class ListEntry(ClusterableModel):
         problem = before_any_regime(self.listed_on, "a listing")
         if problem:
             raise ValidationError({"listed_on": problem})
+        if self.listed_on and self.asset_id:
+            self._one_live_listing()
+
+    def _one_live_listing(self):
+        """A place is on the list once at a time: a new entry may start only after the
+        last one ended (expired or removed)."""
+        ends = regime_last_day(Clock.LISTING, self.listed_on)
+        if self.removed_on:
+            ends = min(ends, self.removed_on - datetime.timedelta(days=1))
+        overlapping = (
+            ListEntry.objects.filter(asset_id=self.asset_id, listed_on__lte=ends)
+            .filter(expires_on__gte=self.listed_on)
+            .filter(models.Q(removed_on__isnull=True) | models.Q(removed_on__gt=self.listed_on))
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if overlapping:
+            last = overlapping.expires_on
+            if overlapping.removed_on:
+                last = min(last, overlapping.removed_on - datetime.timedelta(days=1))
+            raise ValidationError(
+                {
+                    "listed_on": (
+                        f"This place is already on the list as {overlapping.reference} "
+                        f"until {last:%-d %B %Y}: a new listing can start only after that."
+                    )
+                }
+            )
 
     def sync_removal_by_decision(self):
         """A review that removes the place, or an appeal the tribunal allows, takes it off

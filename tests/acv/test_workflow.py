@@ -191,3 +191,17 @@ def test_a_late_recorded_request_cannot_make_a_recorded_sale_unlawful(listed):
     )
     with pytest.raises(ValidationError, match="starts the full moratorium"):
         request.full_clean()
+
+
+def test_a_place_is_on_the_list_once_at_a_time(listed):
+    again = ListEntry(
+        council=listed.council, asset=listed.asset, reference="A-CV-2", listed_on=D(2024, 1, 1)
+    )
+    with pytest.raises(ValidationError, match="until 13 December 2025"):
+        again.full_clean()
+    again.listed_on = D(2025, 12, 14)  # the day after the first listing expired
+    again.full_clean()
+    listed.removed_on, listed.removal_reason = D(2023, 6, 1), "no_longer_of_value"
+    listed.save()
+    again.listed_on = D(2023, 6, 1)
+    again.full_clean()
