@@ -137,6 +137,10 @@ class Countdown:
     last_day: datetime.date
     days_left: int | None
 
+    @property
+    def running(self):
+        return self.days_left is not None
+
     def __str__(self):
         when = f"{self.last_day:%A %-d %B %Y}"
         if self.days_left is None:
@@ -146,9 +150,18 @@ class Countdown:
         return f"{when}: {self.days_left} day{'s' if self.days_left != 1 else ''} left"
 
 
-def current_notice(entry):
-    """The entry's latest disposal notice, if any (prefetched by on_list)."""
-    notices = sorted(entry.disposal_notices.all(), key=lambda n: n.received_on)
+def current_notice(entry, today):
+    """The entry's latest disposal notice still in its protected period and not settled by
+    a sale or withdrawal, if any (prefetched by on_list): older notices are history."""
+    notices = sorted(
+        (
+            notice
+            for notice in entry.disposal_notices.all()
+            if notice.protected_last_day >= today
+            and notice.outcome == DisposalNotice.Outcome.PENDING
+        ),
+        key=lambda notice: notice.received_on,
+    )
     return notices[-1] if notices else None
 
 
@@ -167,7 +180,7 @@ class ListRow:
 
 
 def list_row(entry, today):
-    notice = current_notice(entry)
+    notice = current_notice(entry, today)
     bidder = notice and next(iter(notice.bidder_requests.all()), None)
 
     def countdown(day):

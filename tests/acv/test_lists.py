@@ -8,7 +8,9 @@ import json
 import icalendar
 import pytest
 
+from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from assets_register.acv import workflow as acv_workflow
 from assets_register.core.files import spreadsheet_safe
@@ -190,3 +192,19 @@ def test_the_statutory_dates_file_is_documented_field_by_field(client):
     for field in STATUTORY_FIELDS:
         assert f"<code>{field}</code>" in page
     assert "occupiers-notified-date" in STATUTORY_FIELDS
+
+
+def test_a_period_that_has_ended_reads_as_ended_and_old_notices_are_history(client, list_place):
+    today = timezone.localdate()
+    days = datetime.timedelta
+    entry = list_place(received_on=today - days(120), decided_on=today - days(60))
+    notice = acv_workflow.record_disposal_notice(entry, today - days(50))
+    for url in (f"/acv/{entry.council.gss_code}/", entry.asset.get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert f"ask to bid ended on {notice.interim_last_day:%A %-d %B %Y}" in page
+        assert "until ended" not in page
+    old = list_place(received_on=today - days(1200), decided_on=today - days(1100))
+    acv_workflow.record_disposal_notice(old, today - days(1000))  # protected period over
+    cache.clear()
+    page = client.get(old.asset.get_absolute_url()).content.decode()
+    assert "The owner gave notice of intention to sell on" not in page  # the timeline keeps it
