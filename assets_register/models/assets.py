@@ -98,7 +98,7 @@ class EventKind(models.TextChoices):
     BOUGHT_BY_COMMUNITY = "bought_by_community", "Bought by the community"
     OWNERSHIP_CHANGED = "ownership_changed", "Ownership or management changed"
     NOTE = "note", "Other news"
-    # The Community Right to Bid (see models/acv.py); none of these changes the status.
+    # The Community Right to Bid (see models/acv.py); only a notice to sell changes the status.
     ACV_NOMINATED = "acv_nominated", "Nominated as an asset of community value"
     ACV_LISTED = "acv_listed", "Listed as an asset of community value"
     ACV_NOT_LISTED = "acv_not_listed", "Nomination as an asset of community value unsuccessful"
@@ -118,26 +118,33 @@ STATUS_AFTER_EVENT = {
     EventKind.DEMOLISHED: Status.DEMOLISHED,
     EventKind.CONVERTED: Status.CONVERTED,
     EventKind.BOUGHT_BY_COMMUNITY: Status.OPEN,
+    EventKind.DISPOSAL_NOTICE: Status.FOR_SALE,
 }
 CLOSURE_KINDS = frozenset({EventKind.CLOSED, EventKind.DEMOLISHED, EventKind.CONVERTED})
 # A threat to a place that has already shut does not make it open again.
-THREAT_KINDS = frozenset({EventKind.AT_RISK, EventKind.LISTED_FOR_SALE})
+THREAT_KINDS = frozenset({EventKind.AT_RISK, EventKind.LISTED_FOR_SALE, EventKind.DISPOSAL_NOTICE})
 
 
 def derive_status(events) -> str:
     """The status after a sequence of (date, kind) pairs, read in date order.
 
     The latest status-bearing event wins, except that a threat (at risk, for
-    sale) to a place that is not open leaves it as it was. An asset with no
+    sale, an owner's notice to sell) to a place that is not open leaves it as it
+    was, and a sale ends "for sale" with the status from before. An asset with no
     such event is taken to be open.
     """
-    status = Status.OPEN
+    status = before_sale = Status.OPEN
     for _date, kind in sorted(events, key=lambda pair: pair[0]):
+        if kind == EventKind.OWNERSHIP_CHANGED and status == Status.FOR_SALE:
+            status = before_sale  # sold: no longer for sale, and as it was before
+            continue
         new_status = STATUS_AFTER_EVENT.get(kind)
         if new_status is None:
             continue
         if kind in THREAT_KINDS and status not in OPEN_STATUSES:
             continue
+        if new_status == Status.FOR_SALE and status != Status.FOR_SALE:
+            before_sale = status
         status = new_status
     return status
 

@@ -205,3 +205,14 @@ def test_a_place_is_on_the_list_once_at_a_time(listed):
     listed.save()
     again.listed_on = D(2023, 6, 1)
     again.full_clean()
+
+
+def test_a_notice_to_sell_shows_for_sale_until_the_sale(client, listed):
+    notice = acv_workflow.record_disposal_notice(listed, D(2021, 4, 30))
+    listed.asset.refresh_from_db()
+    assert listed.asset.status == Status.FOR_SALE
+    markers = client.get("/api/map/?bbox=-2,54,-1,55&zoom=18&status=for_sale").json()
+    assert listed.asset.name in str(markers)
+    acv_workflow.record_sale(notice, to_community=False, sold_on=D(2021, 6, 11), buyer="Pubco")
+    listed.asset.refresh_from_db()
+    assert listed.asset.status == Status.OPEN
