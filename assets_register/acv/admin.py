@@ -16,7 +16,11 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from assets_register.acv import lists as acv_lists
-from assets_register.acv.admin_forms import DisposalNoticeAdminForm, ListEntryAdminForm
+from assets_register.acv.admin_forms import (
+    DisposalNoticeAdminForm,
+    ListEntryAdminForm,
+    NominationAdminForm,
+)
 from assets_register.acv.workflow import apply_decision, apply_entry, apply_notice
 from assets_register.core.permissions import (
     CouncilPermissionPolicy,
@@ -59,49 +63,56 @@ class NominationViewSet(CouncilScopedViewSet):
     search_backend_name = None
     search_fields = ["reference", "land_name", "body_name"]
     ordering = ["outcome", "decision_due"]
-    panels = [
-        MultiFieldPanel(
-            [FieldPanel("outcome"), FieldPanel("decided_on"), FieldPanel("decision_reasons")],
-            heading="Decision",
-            help_text="Listing creates the list entry and tells the timeline.",
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("council"),
-                FieldPanel("asset"),
-                FieldPanel("received_on"),
-                FieldPanel("council_reference"),
-            ],
-            heading="Received",
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("land_name"),
-                FieldPanel("land_address"),
-                FieldPanel("land_description"),
-                FieldPanel("occupants"),
-                FieldPanel("owners"),
-                FieldPanel("current_use"),
-                FieldPanel("future_use"),
-            ],
-            heading="The land",
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("body_name"),
-                FieldPanel("body_type"),
-                FieldPanel("body_number"),
-                FieldPanel("members_on_roll"),
-                FieldPanel("distributes_surplus"),
-                FieldPanel("local_connection"),
-            ],
-            heading="Nominating body",
-        ),
-        MultiFieldPanel(
-            [FieldPanel("contact_name"), FieldPanel("contact_email"), FieldPanel("contact_phone")],
-            heading="Contact (private: never published)",
-        ),
-    ]
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [FieldPanel("outcome"), FieldPanel("decided_on"), FieldPanel("decision_reasons")],
+                heading="Decision",
+                help_text="Listing creates the list entry and tells the timeline.",
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("council"),
+                    FieldPanel("asset"),
+                    FieldPanel("received_on"),
+                    FieldPanel("council_reference"),
+                ],
+                heading="Received",
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("land_name"),
+                    FieldPanel("land_address"),
+                    FieldPanel("land_description"),
+                    FieldPanel("occupants"),
+                    FieldPanel("owners"),
+                    FieldPanel("current_use"),
+                    FieldPanel("future_use"),
+                ],
+                heading="The land",
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("body_name"),
+                    FieldPanel("body_type"),
+                    FieldPanel("body_number"),
+                    FieldPanel("members_on_roll"),
+                    FieldPanel("distributes_surplus"),
+                    FieldPanel("local_connection"),
+                ],
+                heading="Nominating body",
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("contact_name"),
+                    FieldPanel("contact_email"),
+                    FieldPanel("contact_phone"),
+                ],
+                heading="Contact (private: never published)",
+            ),
+        ],
+        base_form_class=NominationAdminForm,
+    )
 
 
 class ListEntryViewSet(CouncilScopedViewSet):

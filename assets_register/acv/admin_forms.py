@@ -20,18 +20,31 @@ def _add_formset_problems(formset, field, problem_of):
     return valid
 
 
-class ListEntryAdminForm(WagtailAdminModelForm):
-    """Council staff keep entries on their own council's list; owners' reviews are checked
-    against the notice of listing typed in the same form."""
+class OwnCouncilForm(WagtailAdminModelForm):
+    """Council staff write only their own council's records, about places in their own
+    council: both the record's council and its place's council are checked."""
 
     def clean(self):
         cleaned = super().clean()
         user = getattr(self, "for_user", None)
         councils = councils_of(user) if user else None
-        council = cleaned.get("council")
-        if councils is not None and council is not None and council.pk not in councils:
-            self.add_error("council", "You can keep entries on your own council's list only.")
+        if councils is None:
+            return cleaned
+        council, asset = cleaned.get("council"), cleaned.get("asset")
+        if council is not None and council.pk not in councils:
+            self.add_error("council", "You can keep your own council's records only.")
+        if asset is not None and asset.council_id is not None and asset.council_id not in councils:
+            self.add_error("asset", "This place is in another council's area.")
         return cleaned
+
+
+class NominationAdminForm(OwnCouncilForm):
+    """Nominations for the officer's own council, about places in it."""
+
+
+class ListEntryAdminForm(OwnCouncilForm):
+    """Council staff keep entries on their own council's list; owners' reviews are checked
+    against the notice of listing typed in the same form."""
 
     def is_valid(self):
         valid = super().is_valid()

@@ -314,3 +314,22 @@ def test_a_date_before_the_regulations_is_a_message_not_a_server_error(client, c
     assert Nomination.objects.get(pk=item.pk).received_on == D(2013, 1, 7)
     with pytest.raises(ValidationError, match="applies from 21 September 2012"):
         ListEntry(council=councils[0], asset=item.asset, listed_on=D(2012, 1, 1)).full_clean()
+
+
+def test_an_officer_cannot_write_a_nomination_into_another_council(client, councils, officer):
+    durham, swale = councils
+    officer.user_permissions.add(Permission.objects.get(codename="add_nomination"))
+    template = nomination(durham, D(2024, 3, 1))
+    theirs = nomination(swale, D(2024, 3, 1))
+    theirs.asset.council = swale
+    theirs.asset.save()
+    before = Nomination.objects.count()
+    page = client.post(f"{NOMINATIONS}add/", nomination_form(template, council=swale.pk))
+    assert page.status_code == 200 and "your own council" in page.content.decode()
+    page = client.post(
+        f"{NOMINATIONS}add/", nomination_form(template, asset=theirs.asset.pk, outcome="pending")
+    )
+    assert page.status_code == 200 and "is in another council" in page.content.decode()
+    assert Nomination.objects.count() == before
+    ok = client.post(f"{NOMINATIONS}add/", nomination_form(template, outcome="pending"))
+    assert ok.status_code == 302 and Nomination.objects.count() == before + 1
