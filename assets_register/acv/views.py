@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from assets_register.acv import lists as acv_lists
+from assets_register.acv.the_law import the_law
 from assets_register.core.caching import cached_page
 from assets_register.core.files import csv_response, geojson_response, ics_response
 from assets_register.models import Area, AreaKind, Asset
@@ -108,3 +109,8 @@ def asset_deadlines(request, pk):
         acv_lists.deadlines(timezone.localdate(), asset=asset),
         f"asset-{pk}-deadlines.ics",
     )
+
+
+@cached_page
+def about_the_law(request):
+    return render(request, "assets_register/about_the_law.html", the_law(timezone.localdate()))

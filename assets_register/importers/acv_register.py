@@ -127,7 +127,7 @@ class ACVRegisterImporter(BaseImporter):
 
     def rows(self):
         frame = self.read()
-        first_regime = StatutoryRegime.objects.order_by("takes_effect").first()
+        first_regime = StatutoryRegime.objects.commenced().order_by("takes_effect").first()
         if first_regime is None:
             raise ImportFileError("No statutory regime is set up, so no period can be computed.")
         self.rules_from = first_regime.takes_effect

@@ -44,3 +44,22 @@ def ensure_2012_regime(regime_model, period_model):
             ends_on_working_day=True
         )
     return regime
+
+
+# The English Devolution and Community Empowerment Act 2026 (2026 c.23), Royal Assent
+# 29 April 2026: the Community Right to Buy. No commencement regulations had been found in
+# force, so it is seeded as awaiting commencement (no date): shown, never applied.
+ACT_2026 = {
+    "name": "English Devolution and Community Empowerment Act 2026 (Community Right to Buy)",
+    "enacted_on": datetime.date(2026, 4, 29),
+    "source": "https://www.legislation.gov.uk/ukpga/2026/23",
+    "notes": (
+        "Known changes, each to be confirmed by regulations: a Community Right to Buy (first "
+        "refusal, at a price agreed or set by an independent valuer); a moratorium the "
+        "government described as 12 months; owners may ask the council to check that the "
+        "group is making progress; community value extends to economic wellbeing and to "
+        "past use that need not be recent; a separate route for sports grounds. Every "
+        "other period stays as in the 2012 Regulations until regulations say otherwise."
+    ),
+}
+PERIODS_2026 = [("full_moratorium", 12, "months", "beginning_with")]

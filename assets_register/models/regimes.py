@@ -34,6 +34,12 @@ class Clock(models.TextChoices):
 
 
 class RegimeQuerySet(models.QuerySet):
+    def commenced(self):
+        return self.filter(takes_effect__isnull=False)
+
+    def awaiting_commencement(self):
+        return self.filter(takes_effect__isnull=True)
+
     def in_force_on(self, day: datetime.date):
         """The regime that governs something that happened on `day`."""
         regime = self.filter(takes_effect__lte=day).order_by("-takes_effect").first()
@@ -44,23 +50,36 @@ class RegimeQuerySet(models.QuerySet):
 
 class StatutoryRegime(ClusterableModel):
     """The periods of the law in force from a date: the 2012 Regulations, or a later
-    change such as the Community Right to Buy's moratorium."""
+    change such as the Community Right to Buy's moratorium. A regime enacted but not yet
+    commenced has no date it takes effect: it is shown, never applied."""
 
     name = models.CharField(max_length=200)
-    takes_effect = models.DateField(unique=True)
+    takes_effect = models.DateField(
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Leave empty while the law awaits commencement regulations.",
+    )
+    enacted_on = models.DateField(null=True, blank=True, help_text="Royal Assent or making")
     source = models.URLField(blank=True, help_text="The legislation that sets these periods")
+    notes = models.TextField(
+        blank=True, help_text="What is known and what regulations have still to confirm"
+    )
 
     objects = RegimeQuerySet.as_manager()
 
     panels = [
         FieldPanel("name"),
-        FieldRowPanel([FieldPanel("takes_effect"), FieldPanel("source")]),
+        FieldRowPanel([FieldPanel("enacted_on"), FieldPanel("takes_effect"), FieldPanel("source")]),
+        FieldPanel("notes"),
     ]
 
     class Meta:
         ordering = ["-takes_effect"]
 
     def __str__(self):
+        if self.takes_effect is None:
+            return f"{self.name} (awaiting commencement)"
         return f"{self.name} (from {self.takes_effect:%-d %B %Y})"
 
     def period(self, clock) -> Period:
@@ -139,7 +158,7 @@ class RegimePeriod(models.Model):
 
 def before_any_regime(day: datetime.date | None, what: str):
     """Why nothing can be counted from `day`, or None: the first regime began later."""
-    first = StatutoryRegime.objects.order_by("takes_effect").first()
+    first = StatutoryRegime.objects.commenced().order_by("takes_effect").first()
     if day is None or (first and day >= first.takes_effect):
         return None
     start = f"{first.takes_effect:%-d %B %Y}" if first else "a regime is entered"
@@ -158,7 +177,11 @@ class RegimeBook:
     many days at once, such as a council's calendar of deadlines."""
 
     def __init__(self):
-        regimes = StatutoryRegime.objects.prefetch_related("periods").order_by("-takes_effect")
+        regimes = (
+            StatutoryRegime.objects.commenced()
+            .prefetch_related("periods")
+            .order_by("-takes_effect")
+        )
         self._regimes = list(regimes)
         for index, regime in enumerate(self._regimes):
             regime.earlier_regimes = self._regimes[index + 1 :]

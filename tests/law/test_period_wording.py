@@ -38,7 +38,7 @@ def pub():
 @pytest.fixture
 def new_law():
     """A regime in force from yesterday, changing five periods of the 2012 one."""
-    old = StatutoryRegime.objects.get()
+    old = StatutoryRegime.objects.commenced().get()
     new = StatutoryRegime.objects.create(
         name="Changed rules", takes_effect=timezone.localdate() - datetime.timedelta(days=1)
     )

@@ -31,7 +31,7 @@ def test_the_2012_regulations_are_seeded_with_every_clock():
 
 def test_a_change_in_the_law_is_a_row_not_code():
     """The proposed Community Right to Buy: a 12-month moratorium from its start date."""
-    old = StatutoryRegime.objects.get()
+    old = StatutoryRegime.objects.commenced().get()
     new = StatutoryRegime.objects.create(name="Community Right to Buy", takes_effect=D(2026, 10, 1))
     for period in old.periods.all():
         period.pk, period.regime = None, new
@@ -52,7 +52,7 @@ def test_no_regime_before_the_regulations():
 def test_one_period_per_clock_and_positive_lengths():
     from django.db import IntegrityError, transaction
 
-    regime = StatutoryRegime.objects.get()
+    regime = StatutoryRegime.objects.commenced().get()
     with pytest.raises(IntegrityError), transaction.atomic():
         RegimePeriod.objects.create(regime=regime, clock=Clock.LISTING, length=3, unit="years")
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -63,7 +63,7 @@ def test_regimes_are_edited_in_the_admin(client):
     from django.contrib.auth.models import User
 
     client.force_login(User.objects.create_superuser("admin", "a@example.org", "pw"))
-    regime = StatutoryRegime.objects.get()
+    regime = StatutoryRegime.objects.commenced().get()
     url = f"/admin/snippets/assets_register/statutoryregime/edit/{regime.pk}/"
     page = client.get(url).content.decode()
     assert "periods-TOTAL_FORMS" in page and "Interim moratorium" in page
@@ -86,3 +86,41 @@ def test_a_regime_that_sets_only_what_changed_inherits_the_rest(client, list_pla
     calendar = client.get(f"/acv/{entry.council.gss_code}/deadlines.ics")
     assert calendar.status_code == 200
     assert f"{notice.interim_last_day:%Y%m%d}".encode() in calendar.content
+
+
+def test_the_2026_act_is_seeded_awaiting_commencement_and_never_applied(list_place):
+    act = StatutoryRegime.objects.awaiting_commencement().get()
+    assert act.enacted_on == D(2026, 4, 29) and act.takes_effect is None
+    assert "to be confirmed by regulations" in act.notes
+    assert StatutoryRegime.objects.in_force_on(D(2026, 12, 1)).takes_effect == D(2012, 9, 21)
+    entry = list_place(received_on=D(2026, 5, 1), decided_on=D(2026, 6, 1))
+    notice = acv_workflow.record_disposal_notice(entry, D(2026, 7, 1))
+    assert notice.full_last_day == D(2026, 12, 31)  # six months: the Act is not in force
+
+
+def test_once_commenced_it_governs_only_cases_that_start_after(list_place):
+    act = StatutoryRegime.objects.awaiting_commencement().get()
+    entry = list_place(received_on=D(2026, 5, 1), decided_on=D(2026, 6, 1))
+    before = acv_workflow.record_disposal_notice(entry, D(2026, 7, 1))
+    act.takes_effect = D(2027, 4, 1)
+    act.save()
+    before.save()  # recomputed: the notice keeps the rules of the day it was received
+    assert before.full_last_day == D(2026, 12, 31)
+    later = list_place(received_on=D(2027, 3, 1), decided_on=D(2027, 3, 20))
+    notice = acv_workflow.record_disposal_notice(later, D(2027, 4, 1))
+    assert notice.full_last_day == D(2028, 3, 31)  # the Act's 12 months
+    assert notice.interim_last_day == D(2027, 5, 12)  # inherited from 2012
+
+
+def test_the_law_page_says_what_is_in_force_and_what_waits(client):
+    page = client.get("/about/the-law/").content.decode()
+    assert (
+        "Assets of Community Value (England) Regulations 2012</a>, in force from 21 September 2012"
+        in page
+    )
+    assert "English Devolution and Community Empowerment Act 2026" in page
+    assert "Enacted 29 April 2026" in page
+    assert "eight weeks beginning with the day it starts" in page
+    assert "28 days after the day it starts, moved to the next working day" in page
+    assert "12 months beginning with the day it starts" in page  # the Act's moratorium
+    assert "(unchanged from the rules before)" in page  # the Act inherits the rest
