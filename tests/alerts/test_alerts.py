@@ -17,6 +17,7 @@ from ..factories import (
     AssetEventFactory,
     AssetFactory,
     CouncilFactory,
+    NominationFactory,
     SubscriptionFactory,
     durham_and_sacriston,
 )
@@ -63,9 +64,16 @@ def test_the_disposal_email_says_what_to_do_by_when_with_one_click_unsubscribe(
     subscription = SubscriptionFactory(area=ward, email="campaigner@example.net")
     acv_workflow.record_disposal_notice(entry, D(2021, 4, 30))
     assert alerts.match_new_events(today=D(2021, 5, 18)) >= 1
-    assert alert_emails.send_pending(Frequency.IMMEDIATELY, today=D(2021, 5, 18)) == 1
-    [message] = mail.outbox
-    assert message.to == ["campaigner@example.net"]
+    # The campaigner's alert, and the nominating group's s.97 notice.
+    assert alert_emails.send_pending(Frequency.IMMEDIATELY, today=D(2021, 5, 18)) == 2
+    to = {tuple(m.to): m for m in mail.outbox}
+    notice = to[("friends@robinhood.example",)]
+    assert (
+        notice.subject
+        == "The owner of The Red Lion, Sacriston has told the council they wish to sell."
+    )
+    assert "treated as a potential bidder until 10 June 2021" in notice.body
+    message = to[("campaigner@example.net",)]
     assert message.subject == "Disposal notice received for The Red Lion, Sacriston."
     assert (
         "A community group can ask to be treated as a bidder until 10 June 2021 (23 days left)."
@@ -215,3 +223,33 @@ def test_message_ids_are_stable_so_a_repeat_can_be_dropped(sacriston):
     second = alert_emails.compose([delivery], news, Frequency.IMMEDIATELY)
     assert first.extra_headers["Message-ID"] == second.extra_headers["Message-ID"]
     assert re.fullmatch(r"<alert-\d+-1@[\w.]+>", first.extra_headers["Message-ID"])
+
+
+def test_the_nominating_group_is_told_the_decision_with_reasons_once(sacriston, list_place):
+    durham, _, pub = sacriston
+    entry = list_place(durham, pub, contact_email="friends@robinhood.example")
+    refused = acv_workflow.receive_nomination(
+        NominationFactory.build(
+            council=durham,
+            asset=AssetFactory(name="The Old Bank", council=durham),
+            received_on=D(2020, 11, 2),
+            contact_email="bank.friends@example.org",
+        )
+    )
+    acv_workflow.decide_nomination(
+        refused, listed=False, decided_on=D(2020, 12, 14), reasons="Its use is not recent."
+    )
+    alerts.match_new_events(today=D(2020, 12, 15))
+    alerts.match_new_events(today=D(2020, 12, 15))  # nothing owed twice
+    assert alert_emails.send_pending(Frequency.IMMEDIATELY, today=D(2020, 12, 15)) == 2
+    to = {tuple(m.to): m for m in mail.outbox}
+    listed = to[("friends@robinhood.example",)]
+    reference = entry.nomination.reference
+    assert listed.subject.startswith(f"Decision on your nomination {reference}: The Red Lion")
+    assert "stays on the list until 13 December 2025" in listed.body
+    assert "six weeks to ask to bid" in listed.body
+    no = to[("bank.friends@example.org",)]
+    assert no.subject.endswith("The Old Bank, County Durham has not been listed.")
+    assert "County Durham's reasons: Its use is not recent." in no.body
+    sent = Delivery.objects.filter(key__startswith="notice:")
+    assert sent.count() == 2 and all(d.sent_at for d in sent)  # the log of when it went
