@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.text import format_lazy
 
+from assets_register.core.spam import honeypot_filled
 from assets_register.models import Clock, Nomination, period_words_lazy
 
 
@@ -76,4 +77,4 @@ class NominationForm(forms.ModelForm):
 
     @property
     def is_spam(self):
-        return bool(self.cleaned_data.get("website"))
+        return honeypot_filled(self)

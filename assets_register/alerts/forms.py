@@ -1,6 +1,7 @@
 from django import forms
 
 from assets_register.core.postcodes import Postcode
+from assets_register.core.spam import honeypot_filled
 from assets_register.geo.lookup import locate_postcode
 from assets_register.models import RADIUS_KM_RANGE, Area, AreaKind, Asset, Subscription
 
@@ -98,7 +99,7 @@ class SubscribeForm(SubscriptionChoicesForm):
 
     @property
     def is_spam(self):
-        return bool(self.cleaned_data.get("website"))
+        return honeypot_filled(self)
 
     def subscription(self):
         """The (unsaved, unconfirmed) subscription this form describes."""

@@ -91,4 +91,10 @@ def _without_nul(query):
     for key, values in query.lists():
         clean.setlist(key.replace("\x00", ""), [value.replace("\x00", "") for value in values])
     clean._mutable = False
+    # Which fields had NULs: a honeypot filled with nothing else is still filled.
+    clean.nul_dropped = frozenset(
+        key.replace("\x00", "")
+        for key, values in query.lists()
+        if "\x00" in key or any("\x00" in value for value in values)
+    )
     return clean

@@ -1,6 +1,7 @@
 from django import forms
 
 from assets_register.core.postcodes import Postcode
+from assets_register.core.spam import honeypot_filled
 from assets_register.models import Report, ReportKind
 from assets_register.reports.photos import clean_photo
 
@@ -86,4 +87,4 @@ class ReportForm(forms.ModelForm):
 
     @property
     def is_spam(self):
-        return bool(self.cleaned_data.get("website"))
+        return honeypot_filled(self)

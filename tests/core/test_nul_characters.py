@@ -27,3 +27,11 @@ def test_nuls_are_dropped_from_queries_and_forms(client):
     )
     assert Subscription.objects.get().email == "ab@example.net"
     assert Subscription.objects.get().area == ward
+
+
+@pytest.mark.parametrize("honeypot", ["\x00", " ", "\t"])
+def test_a_honeypot_filled_with_nothing_visible_is_still_filled(client, honeypot):
+    AreaFactory(gss_code="E05009076", parent=CouncilFactory())
+    form = {"area": "E05009076", "email": "bot@example.net", "wants_closures": "on"}
+    client.post("/alerts/", {**form, "frequency": "daily", "website": honeypot})
+    assert not Subscription.objects.exists()
