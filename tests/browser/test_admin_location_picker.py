@@ -35,7 +35,7 @@ def coordinates(page):
     )
 
 
-def test_clicking_the_picker_map_fills_in_latitude_and_longitude(demo_site, page):
+def test_clicking_the_picker_map_fills_in_latitude_and_longitude(bare_site, page):
     log_in(page)
     picker = page.get_by_role("application", name="Map: click to place the pin")
     picker.scroll_into_view_if_needed()
@@ -63,7 +63,7 @@ def test_clicking_the_picker_map_fills_in_latitude_and_longitude(demo_site, page
     expect(picker.locator(".leaflet-marker-icon[title='Location pin']")).to_have_count(1)
 
 
-def test_a_place_pinned_and_published_in_the_admin_appears_on_the_public_site(demo_site, page):
+def test_a_place_pinned_and_published_in_the_admin_appears_on_the_public_site(bare_site, page):
     log_in(page)
     page.get_by_role("textbox", name=re.compile(r"^Name\b")).fill("Browser Test Village Hall")
     page.get_by_role("combobox", name=re.compile(r"^Category\b")).select_option(

@@ -7,15 +7,15 @@ from playwright.sync_api import expect
 
 from django.core import mail
 
-from assets_register.models import Asset, Subscription
+from assets_register.models import Subscription
 
 from .support import serious_axe_violations
 
 pytestmark = pytest.mark.browser
 
 
-def test_subscribing_to_a_place_confirming_and_changing_it(demo_site, page):
-    library = Asset.objects.get(name="Sacriston Library")
+def test_subscribing_to_a_place_confirming_and_changing_it(sacriston_library, page):
+    library = sacriston_library
     page.goto(library.get_absolute_url())
     page.get_by_role("link", name="email alerts").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Get alerts for Sacriston Library")

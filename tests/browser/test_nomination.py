@@ -7,15 +7,15 @@ from playwright.sync_api import expect
 
 from django.core import mail
 
-from assets_register.models import Asset, Nomination
+from assets_register.models import Nomination
 
 from .support import serious_axe_violations
 
 pytestmark = pytest.mark.browser
 
 
-def test_nominating_from_an_asset_page(demo_site, page):
-    library = Asset.objects.get(name="Sacriston Library")
+def test_nominating_from_an_asset_page(sacriston_library, page):
+    library = sacriston_library
     page.goto(library.get_absolute_url())
     page.get_by_role("link", name=re.compile("^Nominate Sacriston Library")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(

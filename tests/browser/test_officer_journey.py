@@ -10,8 +10,7 @@ from playwright.sync_api import expect
 from django.contrib.auth.models import Group, Permission, User
 from django.utils import timezone
 
-from assets_register.law.regimes import ensure_2012_regime
-from assets_register.models import CouncilStaff, RegimePeriod, StatutoryRegime
+from assets_register.models import CouncilStaff
 
 from ..factories import AssetFactory, CouncilFactory, NominationFactory
 
@@ -35,9 +34,7 @@ REASONS_ERROR = "Give the nominator written reasons (s.90)."
 
 
 @pytest.fixture
-def councils(live_server):
-    # The live server's transactional_db empties every table, the seeded regime included.
-    ensure_2012_regime(StatutoryRegime, RegimePeriod)
+def councils(bare_site):
     return CouncilFactory(name="County Durham"), CouncilFactory(name="Swale")
 
 

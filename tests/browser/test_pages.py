@@ -42,7 +42,7 @@ def test_postcode_search_lands_on_the_ward_with_the_nearest_places(demo_site, pa
     assert page.external_requests == []
 
 
-def test_unknown_postcode_is_reported(demo_site, page):
+def test_unknown_postcode_is_reported(bare_site, page):
     page.goto("/")
     search_for(page, "ZZ9 9ZZ")
     expect(page).to_have_url(re.compile(r"/search/\?q=ZZ9\+9ZZ$"))
@@ -51,8 +51,8 @@ def test_unknown_postcode_is_reported(demo_site, page):
     )
 
 
-def test_closed_library_page_shows_its_status_and_when_it_closed(demo_site, page):
-    library = Asset.objects.get(name="Burslem Library")
+def test_closed_library_page_shows_its_status_and_when_it_closed(burslem_library, page):
+    library = burslem_library
     closure = AssetEvent.objects.get(asset=library, kind="closed")
     assert closure.date.year == 2011
 

@@ -10,7 +10,10 @@ from playwright.sync_api import expect
 
 from django.core import mail
 
-from assets_register.models import Asset, Nomination, Report, Subscription
+from assets_register.indicators.compute import recompute
+from assets_register.models import Nomination, Report, Subscription
+
+from ..factories import durham_and_sacriston
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +62,7 @@ def heading(page):
     return page.get_by_role("heading", level=1)
 
 
-def test_the_page_really_runs_no_script(demo_site, page):
+def test_the_page_really_runs_no_script(bare_site, page):
     page.goto("/")
     # The page's scripts never ran: no map was drawn.
     expect(page.locator("#register-map .leaflet-map-pane")).to_have_count(0)
@@ -78,8 +81,8 @@ def test_postcode_search_lands_on_the_ward_with_the_nearest_places(demo_site, pa
     expect(nearest.first.get_by_role("link")).to_have_text("Sacriston Library")
 
 
-def test_a_place_page_shows_its_details_and_timeline(demo_site, page):
-    library = Asset.objects.get(name="Burslem Library")
+def test_a_place_page_shows_its_details_and_timeline(burslem_library, page):
+    library = burslem_library
     page.goto(library.get_absolute_url())
     expect(heading(page)).to_have_text("Burslem Library")
     details = page.get_by_role("region", name="Details")
@@ -89,8 +92,8 @@ def test_a_place_page_shows_its_details_and_timeline(demo_site, page):
     expect(timeline.filter(has_text="Closed")).to_contain_text("2011")
 
 
-def test_the_nomination_form_explains_a_missing_answer_then_sends(demo_site, page):
-    library = Asset.objects.get(name="Sacriston Library")
+def test_the_nomination_form_explains_a_missing_answer_then_sends(sacriston_library, page):
+    library = sacriston_library
     page.goto(library.get_absolute_url())
     page.get_by_role("link", name=re.compile("^Nominate Sacriston Library")).click()
     page.get_by_label("What kind of group is nominating?").select_option(
@@ -126,7 +129,8 @@ def test_the_nomination_form_explains_a_missing_answer_then_sends(demo_site, pag
     assert nomination.asset == library and mail.outbox[0].to == ["jo.bloggs@example.org"]
 
 
-def test_asking_for_alerts_leads_to_check_your_email(demo_site, page):
+def test_asking_for_alerts_leads_to_check_your_email(bare_site, page):
+    durham_and_sacriston()
     page.goto("/areas/E05009076/")
     page.get_by_role("link", name="email alerts").click()
     expect(heading(page)).to_have_text("Get alerts for Sacriston")
@@ -142,8 +146,8 @@ def test_asking_for_alerts_leads_to_check_your_email(demo_site, page):
     assert mail.outbox[-1].to == ["campaigner@example.net"]
 
 
-def test_reporting_news_of_a_place_leads_to_check_your_email(demo_site, page):
-    library = Asset.objects.get(name="Sacriston Library")
+def test_reporting_news_of_a_place_leads_to_check_your_email(sacriston_library, page):
+    library = sacriston_library
     page.goto(library.get_absolute_url())
     page.get_by_role("link", name="Report news of Sacriston Library").click()
     page.get_by_label("It is at risk").check()
@@ -155,7 +159,8 @@ def test_reporting_news_of_a_place_leads_to_check_your_email(demo_site, page):
     assert (report.asset, report.kind, report.status) == (library, "at_risk", "unconfirmed")
 
 
-def test_the_figures_by_area_are_a_table_that_filters_and_sorts(demo_site, page):
+def test_the_figures_by_area_are_a_table_that_filters_and_sorts(sacriston_library, page):
+    recompute()  # figures for County Durham and Sacriston, from their one library
     page.goto("/indicators/")
     expect(heading(page)).to_have_text("Neighbourhoods losing places to meet")
     table = page.get_by_role("table")
@@ -169,7 +174,8 @@ def test_the_figures_by_area_are_a_table_that_filters_and_sorts(demo_site, page)
     expect(table.locator("th[aria-sort]")).to_have_text("Open now")
 
 
-def test_the_home_page_says_where_to_find_places_without_the_map(demo_site, page):
+def test_the_home_page_says_where_to_find_places_without_the_map(sacriston_library, page):
+    recompute()  # the figures by area list the councils
     page.goto("/")
     # The list of places in view needs the map, so it stays hidden...
     expect(page.get_by_role("region", name="Places in view")).to_have_count(0)
