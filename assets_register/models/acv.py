@@ -312,7 +312,22 @@ class ListEntry(ClusterableModel):
         return None
 
 
-class Review(models.Model):
+class DecidesListing:
+    """For reviews and appeals: saving or deleting one re-reads whether the place is still
+    on the list, so no path can leave a decided removal unapplied."""
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.entry.sync_removal_by_decision()
+
+    def delete(self, *args, **kwargs):
+        entry = self.entry
+        result = super().delete(*args, **kwargs)
+        entry.sync_removal_by_decision()
+        return result
+
+
+class Review(DecidesListing, models.Model):
     """The owner's request for a review of the listing (s.92, Sch 2) and its outcome."""
 
     class Outcome(models.TextChoices):
@@ -331,16 +346,6 @@ class Review(models.Model):
 
     def __str__(self):
         return f"Review requested {self.requested_on}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.entry.sync_removal_by_decision()
-
-    def delete(self, *args, **kwargs):
-        entry = self.entry
-        result = super().delete(*args, **kwargs)
-        entry.sync_removal_by_decision()
-        return result
 
     @property
     def decision_due(self):
@@ -364,7 +369,7 @@ class Review(models.Model):
             raise ValidationError({"decided_on": "Give the date of the review decision."})
 
 
-class Appeal(models.Model):
+class Appeal(DecidesListing, models.Model):
     """An appeal to the First-tier Tribunal (General Regulatory Chamber) and its outcome."""
 
     class Outcome(models.TextChoices):
@@ -383,16 +388,6 @@ class Appeal(models.Model):
 
     def __str__(self):
         return f"Appeal lodged {self.lodged_on}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.entry.sync_removal_by_decision()
-
-    def delete(self, *args, **kwargs):
-        entry = self.entry
-        result = super().delete(*args, **kwargs)
-        entry.sync_removal_by_decision()
-        return result
 
     def clean(self):
         if self.outcome in (self.Outcome.DISMISSED, self.Outcome.ALLOWED) and not self.decided_on:
