@@ -495,7 +495,15 @@ class DisposalNotice(ClusterableModel):
 
     @property
     def moratorium_last_day(self):
-        return self.full_last_day if self.full_moratorium else self.interim_last_day
+        return self.moratorium_ends([request.received_on for request in self.bidder_requests.all()])
+
+    def moratorium_ends(self, request_days):
+        """The moratorium's last day: the full one if a request to bid arrived inside the
+        interim window, else the interim one."""
+        if self.interim_last_day is None:
+            self.compute_periods()
+        in_window = any(self.received_on <= day <= self.interim_last_day for day in request_days)
+        return self.full_last_day if in_window else self.interim_last_day
 
     def sale_problem(self, request_days):
         """Why the sale recorded on this notice is one the law forbids, as {field: message},
@@ -512,8 +520,7 @@ class DisposalNotice(ClusterableModel):
                     "cannot be earlier."
                 )
             }
-        in_window = any(self.received_on <= day <= self.interim_last_day for day in request_days)
-        moratorium_last_day = self.full_last_day if in_window else self.interim_last_day
+        moratorium_last_day = self.moratorium_ends(request_days)
         in_moratorium = self.outcome_on <= moratorium_last_day
         if self.outcome == self.Outcome.SOLD_TO_COMMUNITY:
             if in_moratorium and self.buyer_type not in COMMUNITY_INTEREST_GROUPS:

@@ -75,33 +75,8 @@ def test_deciding_in_the_admin_lists_the_place_and_writes_the_timeline(client, c
     item = nomination(councils[0], D(2024, 3, 1))
     page = client.get(f"{NOMINATIONS}edit/{item.pk}/").content.decode()
     assert "Contact (private: never published)" in page
-    data = {
-        field: getattr(item, field)
-        for field in (
-            "land_name",
-            "land_address",
-            "land_description",
-            "occupants",
-            "owners",
-            "current_use",
-            "future_use",
-            "body_name",
-            "body_type",
-            "body_number",
-            "local_connection",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-        )
-    }
-    data.update(
-        council=item.council.pk,
-        asset=item.asset.pk,
-        received_on="2024-03-01",
-        members_on_roll="",
-        outcome="listed",
-        decided_on="2024-04-15",
-        decision_reasons="Meets s.88.",
+    data = nomination_form(
+        item, outcome="listed", decided_on="2024-04-15", decision_reasons="Meets s.88."
     )
     response = client.post(f"{NOMINATIONS}edit/{item.pk}/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
