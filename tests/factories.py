@@ -17,6 +17,7 @@ from assets_register.models import (
     AssetEvent,
     BidderRequest,
     Category,
+    CommunityPurchase,
     CompensationClaim,
     CouncilStaff,
     DatePrecision,
@@ -305,6 +306,44 @@ class BidderRequestFactory(factory.django.DjangoModelFactory):
     group_name = "Robin Hood Community Pub Ltd"
     group_type = BodyType.COOPERATIVE
     received_on = factory.LazyAttribute(lambda row: row.notice.received_on)
+
+
+RIGHT_TO_BUY_IN_FORCE = datetime.date(2027, 1, 1)  # a date chosen for tests, not the law's
+
+
+def commence_right_to_buy(on=RIGHT_TO_BUY_IN_FORCE):
+    """Bring the seeded 2026 Act (awaiting commencement) into force on `on`, as
+    commencement regulations would."""
+    regime = StatutoryRegime.objects.get(community_right_to_buy=True)
+    regime.takes_effect = on
+    regime.save()
+    return regime
+
+
+def notice_under_right_to_buy():
+    """A notice received in March 2027 on a place listed in June 2026, with the 2026 Act
+    brought into force for the test (before the notice, so its clocks are the Act's)."""
+    if not StatutoryRegime.objects.filter(
+        community_right_to_buy=True, takes_effect__isnull=False
+    ).exists():
+        commence_right_to_buy()
+    return DisposalNoticeFactory(
+        entry__listed_on=datetime.date(2026, 6, 1), received_on=datetime.date(2027, 3, 1)
+    )
+
+
+class CommunityPurchaseFactory(factory.django.DjangoModelFactory):
+    """A group's intention to buy, registered a week after the owner's notice."""
+
+    class Meta:
+        model = CommunityPurchase
+
+    notice = factory.LazyFunction(notice_under_right_to_buy)
+    group_name = "Robin Hood Community Pub Ltd"
+    group_type = BodyType.COOPERATIVE
+    registered_on = factory.LazyAttribute(
+        lambda row: row.notice.received_on + datetime.timedelta(days=7)
+    )
 
 
 class ExemptDisposalFactory(factory.django.DjangoModelFactory):

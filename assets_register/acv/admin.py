@@ -191,6 +191,18 @@ class DisposalNoticeViewSet(CouncilScopedViewSet):
                     period_words_lazy(Clock.INTERIM_MORATORIUM),
                 ),
             ),
+            InlinePanel(
+                "purchases",
+                heading="Community Right to Buy",
+                label="Intention to buy",
+                max_num=1,
+                help_text=format_lazy(
+                    "Only for notices under a law with the Community Right to Buy (see "
+                    "/about/the-law/): a community interest group registers within {} of the "
+                    "notice, then each step is dated here; completing it records the sale.",
+                    period_words_lazy(Clock.INTERIM_MORATORIUM),
+                ),
+            ),
             FieldRowPanel([FieldPanel("outcome"), FieldPanel("outcome_on")]),
             FieldRowPanel([FieldPanel("buyer"), FieldPanel("buyer_type")]),
         ],

@@ -8,16 +8,26 @@ from assets_register.models import DisposalNotice, ListEntry
 
 
 def _add_formset_problems(formset, field, problem_of):
-    """Check each live row of an inline formset; True when all pass."""
+    """Check each live row of an inline formset; True when all pass. problem_of takes the
+    field's value and the row's cleaned data."""
     valid = True
     for form in formset.forms:
         data = getattr(form, "cleaned_data", {})
         if data.get(field) and not data.get("DELETE"):
-            problem = problem_of(data[field])
+            problem = problem_of(data[field], data)
             if problem:
                 form.add_error(field, problem)
                 valid = False
     return valid
+
+
+def _live_values(formset, field):
+    """The field's value in each row of an inline formset that is not being deleted."""
+    return [
+        form.cleaned_data[field]
+        for form in formset.forms
+        if getattr(form, "cleaned_data", {}).get(field) and not form.cleaned_data.get("DELETE")
+    ]
 
 
 class OwnCouncilForm(WagtailAdminModelForm):
@@ -53,7 +63,9 @@ class ListEntryAdminForm(OwnCouncilForm):
         entry = ListEntry(owner_notified_on=self.cleaned_data.get("owner_notified_on"))
         return (
             _add_formset_problems(
-                self.formsets["reviews"], "requested_on", entry.review_request_problem
+                self.formsets["reviews"],
+                "requested_on",
+                lambda day, row: entry.review_request_problem(day, row.get("late_request_allowed")),
             )
             and valid
         )
@@ -78,16 +90,23 @@ class DisposalNoticeAdminForm(WagtailAdminModelForm):
         received_on = self.cleaned_data.get("received_on") if valid else None
         if received_on is None:
             return valid
-        requests = self.formsets["bidder_requests"]
+        requests, purchases = self.formsets["bidder_requests"], self.formsets["purchases"]
         notice = DisposalNotice(received_on=received_on)
-        valid = _add_formset_problems(requests, "received_on", notice.bid_window_problem) and valid
+        valid = (
+            _add_formset_problems(
+                requests, "received_on", lambda day, row: notice.bid_window_problem(day)
+            )
+            and _add_formset_problems(
+                purchases,
+                "registered_on",
+                lambda day, row: notice.bid_window_problem(day, to_buy=True),
+            )
+            and valid
+        )
         # The model checks a sale against saved requests; here, against the typed ones too.
-        request_days = [
-            form.cleaned_data["received_on"]
-            for form in requests.forms
-            if getattr(form, "cleaned_data", {}).get("received_on")
-            and not form.cleaned_data.get("DELETE")
-        ]
+        request_days = _live_values(requests, "received_on") + _live_values(
+            purchases, "registered_on"
+        )
         problem = valid and self.instance.sale_problem(request_days)
         for field, message in (problem or {}).items():
             self.add_error(field, message)

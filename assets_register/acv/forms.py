@@ -2,7 +2,17 @@ from django import forms
 from django.utils.text import format_lazy
 
 from assets_register.core.spam import honeypot_filled
-from assets_register.models import Clock, Nomination, period_words_lazy
+from assets_register.models import Clock, Nomination, StatutoryRegime, period_words_lazy
+
+
+def community_value_question(regime: StatutoryRegime) -> str:
+    """s.88 as the regime words it: social (and, from the 2026 Act, economic) wellbeing,
+    now or in the past (which had to be 'recent' under the 2012 rules)."""
+    wellbeing = (
+        "social or economic wellbeing" if regime.rule("economic_wellbeing") else "social wellbeing"
+    )
+    past = "in the recent past" if regime.rule("past_use_must_be_recent") else "in the past"
+    return f"How does it further the community's {wellbeing} or interests, now or {past}?"
 
 
 class NominationForm(forms.ModelForm):
@@ -26,6 +36,7 @@ class NominationForm(forms.ModelForm):
             "owners",
             "current_use",
             "future_use",
+            "is_sports_ground",
             "body_name",
             "body_type",
             "body_number",
@@ -39,7 +50,6 @@ class NominationForm(forms.ModelForm):
         labels = {
             "land_name": "Name of the place",
             "land_description": "Describe the land and where its boundary runs",
-            "current_use": "How does it serve the community now, or in the recent past?",
             "future_use": format_lazy(
                 "Why can that use realistically continue, or start again within {}?",
                 period_words_lazy(Clock.FUTURE_USE),
@@ -56,6 +66,8 @@ class NominationForm(forms.ModelForm):
             "occupants": "Who uses or occupies it now, as far as you know.",
             "members_on_roll": "Only for an unincorporated group: it needs at least 21.",
             "contact_email": "We send your receipt here. We never publish your contact details.",
+            "is_sports_ground": "Tick if it is a sports ground: the law has a route of its own "
+            "for them.",
         }
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})
@@ -70,10 +82,15 @@ class NominationForm(forms.ModelForm):
             )
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, regime: StatutoryRegime, **kwargs):
+        """Asks the questions of `regime`, the one in force the day the form is sent."""
         super().__init__(*args, **kwargs)
         for name in Nomination.REGULATION_6_FIELDS:
             self.fields[name].required = True
+        self.fields["current_use"].label = community_value_question(regime)
+        self.fields["current_use"].help_text = ""  # the question says it all
+        if not regime.rule("sports_grounds_route"):
+            del self.fields["is_sports_ground"]
 
     @property
     def is_spam(self):

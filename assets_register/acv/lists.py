@@ -19,6 +19,7 @@ from assets_register.models import (
     Appeal,
     BidderRequest,
     Clock,
+    CommunityPurchase,
     DisposalNotice,
     ListEntry,
     Nomination,
@@ -108,7 +109,8 @@ def on_list(day, **filters):
                 queryset=DisposalNotice.objects.prefetch_related(
                     Prefetch(
                         "bidder_requests", queryset=BidderRequest.objects.order_by("received_on")
-                    )
+                    ),
+                    "purchases",
                 ),
             ),
         )
@@ -177,11 +179,15 @@ class ListRow:
     protected: Countdown | None
     review: Review | None = None  # the owner's review still being decided
     appeal: Appeal | None = None  # an appeal still before the tribunal
+    purchase: CommunityPurchase | None = None  # under the Community Right to Buy
+    right_to_buy: Countdown | None = None
+    under_right_to_buy: bool = False
 
 
 def list_row(entry, today):
     notice = current_notice(entry, today)
     bidder = notice and next(iter(notice.bidder_requests.all()), None)
+    purchase = notice and next(iter(notice.purchases.all()), None)
 
     def countdown(day):
         return Countdown(day, days_left(day, today))
@@ -193,6 +199,9 @@ def list_row(entry, today):
         bid_window=notice and countdown(notice.interim_last_day),
         moratorium=notice and bidder and countdown(notice.full_last_day),
         protected=notice and countdown(notice.protected_last_day),
+        purchase=purchase,
+        right_to_buy=purchase and countdown(purchase.right_last_day),
+        under_right_to_buy=bool(notice) and notice.right_to_buy,
         review=next((r for r in entry.reviews.all() if r.outcome == Review.Outcome.PENDING), None),
         appeal=next((a for a in entry.appeals.all() if a.outcome == Appeal.Outcome.PENDING), None),
     )
@@ -318,6 +327,7 @@ def deadlines(today, council=None, asset=None, councils=None):
     if asset is not None:
         entries, nominations = entries.filter(asset=asset), nominations.filter(asset=asset)
         notices = notices.filter(entry__asset=asset)
+    book = RegimeBook()
     found = [
         Deadline(
             f"decision-{nomination.pk}",
@@ -329,20 +339,39 @@ def deadlines(today, council=None, asset=None, councils=None):
         )
         for nomination in nominations.select_related("asset")
     ]
-    for notice in notices.select_related("entry__asset"):
+    for notice in notices.select_related("entry__asset").prefetch_related(
+        "bidder_requests", "purchases"
+    ):
         asset_ = notice.entry.asset
         found.append(
             Deadline(
                 f"interim-{notice.pk}",
                 notice.interim_last_day,
-                f"Last day to ask to bid: {asset_.name}",
-                "A community interest group can ask in writing to be treated as a potential "
-                "bidder until the end of this day.",
+                (
+                    "Last day to register an intention to buy"
+                    if book.in_force_on(notice.received_on).rule("community_right_to_buy")
+                    else "Last day to ask to bid"
+                )
+                + f": {asset_.name}",
+                book.period(Clock.INTERIM_MORATORIUM, notice.received_on).meaning,
                 asset_,
                 notice,
             )
         )
-        if notice.full_moratorium:
+        purchase = next(iter(notice.purchases.all()), None)
+        if purchase is not None:
+            found.append(
+                Deadline(
+                    f"right-to-buy-{notice.pk}",
+                    purchase.right_last_day,
+                    f"Community right to buy ends: {asset_.name}",
+                    f"{purchase.group_name} has the first chance to buy until the end of this "
+                    f"day. Now: {purchase.stage}.",
+                    asset_,
+                    notice,
+                )
+            )
+        elif notice.full_moratorium:
             found.append(
                 Deadline(
                     f"full-{notice.pk}",
@@ -363,7 +392,6 @@ def deadlines(today, council=None, asset=None, councils=None):
                 notice,
             )
         )
-    book = RegimeBook()
     for entry in entries.select_related("asset").prefetch_related("reviews"):
         found.extend(_entry_deadlines(entry, book))
     return sorted((item for item in found if item.day >= today), key=lambda item: item.day)
@@ -390,11 +418,7 @@ def _entry_deadlines(entry, book):
             f"review-request-{entry.pk}",
             entry.review_request_last_day,
             f"Last day for the owner to ask for a review: {asset.name}",
-            _sentence(
-                book.period(Clock.REVIEW_REQUEST, entry.owner_notified_on).counted_from(
-                    "the notice of listing"
-                )
-            ),
+            _sentence(book.period(Clock.REVIEW_REQUEST, entry.owner_notified_on).counted_from()),
             asset,
             entry,
         )
@@ -404,11 +428,7 @@ def _entry_deadlines(entry, book):
                 f"review-{review.pk}",
                 review.decision_due,
                 f"Review decision due: {asset.name}",
-                _sentence(
-                    book.period(Clock.REVIEW_DECISION, review.requested_on).counted_from(
-                        "the owner's request"
-                    )
-                ),
+                _sentence(book.period(Clock.REVIEW_DECISION, review.requested_on).counted_from()),
                 asset,
                 entry,
             )
@@ -417,11 +437,7 @@ def _entry_deadlines(entry, book):
                 f"appeal-{review.pk}",
                 review.appeal_last_day,
                 f"Last day to appeal to the tribunal: {asset.name}",
-                _sentence(
-                    book.period(Clock.APPEAL, review.decision_sent_on).counted_from(
-                        "the review decision was sent"
-                    )
-                ),
+                _sentence(book.period(Clock.APPEAL, review.decision_sent_on).counted_from()),
                 asset,
                 entry,
             )

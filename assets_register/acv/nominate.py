@@ -12,7 +12,7 @@ from assets_register.acv.forms import NominationForm
 from assets_register.acv.tasks import send_nomination_receipt
 from assets_register.core.ratelimits import over_form_limit, rate_limited
 from assets_register.law.eligibility import Body, nomination_problems
-from assets_register.models import Area, AreaKind, Asset, Nomination
+from assets_register.models import Area, AreaKind, Asset, Nomination, StatutoryRegime
 
 
 def nominate(request, pk=None, gss_code=None):
@@ -28,7 +28,8 @@ def nominate(request, pk=None, gss_code=None):
         if asset
         else {}
     )
-    form = NominationForm(request.POST or None, initial=initial)
+    regime = StatutoryRegime.objects.in_force_on(timezone.localdate())
+    form = NominationForm(request.POST or None, initial=initial, regime=regime)
     if request.method == "POST":
         if over_form_limit(
             request,
@@ -54,6 +55,7 @@ def nominate(request, pk=None, gss_code=None):
             "form": form,
             "asset": asset,
             "council": council,
+            "right_to_buy": regime.rule("community_right_to_buy"),
         },
     )
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from assets_register.models import (
     AssetEvent,
     BidderRequest,
+    CommunityPurchase,
     DisposalNotice,
     EventKind,
     ListEntry,
@@ -170,6 +171,16 @@ def apply_notice(notice: DisposalNotice, user=None):
             f"{notice.full_last_day:%-d %B %Y}.",
             user,
         )
+    for purchase in notice.purchases.all():
+        _apply_purchase(notice, purchase, user)
+    if notice.outcome == DisposalNotice.Outcome.WITHDRAWN and notice.outcome_on:
+        _event_once(
+            asset,
+            EventKind.DISPOSAL_WITHDRAWN,
+            notice.outcome_on,
+            "The owner withdrew the notice to sell.",
+            user,
+        )
     sold = notice.outcome in (
         DisposalNotice.Outcome.SOLD_TO_COMMUNITY,
         DisposalNotice.Outcome.SOLD_TO_OTHER,
@@ -209,3 +220,87 @@ def apply_entry(entry: ListEntry, user=None):
             f"{disposal.get_exemption_display()}. {disposal.note}".strip(),
             user,
         )
+
+
+@transaction.atomic
+def register_intention_to_buy(
+    notice: DisposalNotice, *, group_name, group_type, registered_on, user=None
+) -> CommunityPurchase:
+    """Under the Community Right to Buy: the group's registration of intent starts its
+    right to the first chance to buy."""
+    purchase = _validated_save(
+        CommunityPurchase(
+            notice=notice,
+            group_name=group_name,
+            group_type=group_type,
+            registered_on=registered_on,
+        )
+    )
+    apply_notice(notice, user)
+    return purchase
+
+
+@transaction.atomic
+def record_purchase_step(purchase: CommunityPurchase, user=None, **steps) -> CommunityPurchase:
+    """A dated step of the purchase (progress check, valuation, offer, acceptance,
+    completion, withdrawal), checked against the order and the time the law allows."""
+    for field, value in steps.items():
+        setattr(purchase, field, value)
+    _validated_save(purchase)
+    apply_notice(purchase.notice, user)
+    return purchase
+
+
+def _money(amount):
+    return f"£{amount:,.0f}" if amount is not None else "a price"
+
+
+def _apply_purchase(notice, purchase, user):
+    """Each step of a community purchase once on the timeline; completion is the sale."""
+    asset, group = notice.entry.asset, purchase.group_name
+    steps = [
+        (
+            purchase.registered_on,
+            EventKind.INTENT_TO_BUY,
+            f"{group} registered its intention to buy: it has the first chance to buy "
+            f"until {purchase.notice.full_last_day:%-d %B %Y}, and the owner may not sell to "
+            "anyone else meanwhile.",
+        ),
+        (
+            purchase.progress_check_requested_on,
+            EventKind.PROGRESS_CHECK,
+            f"The owner asked the council to check that {group} is making progress.",
+        ),
+        (
+            purchase.making_progress is not None and purchase.progress_check_decided_on,
+            EventKind.PROGRESS_CHECK,
+            f"The council found that {group} "
+            + (
+                "is making progress: its right to buy continues."
+                if purchase.making_progress
+                else "is not making progress: its right to buy ends."
+            ),
+        ),
+        (
+            purchase.valued_on,
+            EventKind.VALUATION,
+            f"An independent valuer set the price at {_money(purchase.valuation_price)}.",
+        ),
+        (
+            purchase.offer_made_on,
+            EventKind.PURCHASE_OFFER,
+            f"{group} offered {_money(purchase.offer_price)}.",
+        ),
+        (purchase.accepted_on, EventKind.PURCHASE_AGREED, f"The owner accepted {group}'s offer."),
+        (purchase.withdrawn_on, EventKind.RIGHT_TO_BUY_ENDED, f"{group} withdrew."),
+    ]
+    for day, kind, note in steps:
+        if day:
+            _event_once(asset, kind, day, note, user)
+    if purchase.completed_on and notice.outcome == DisposalNotice.Outcome.PENDING:
+        notice.outcome, notice.outcome_on = (
+            DisposalNotice.Outcome.SOLD_TO_COMMUNITY,
+            purchase.completed_on,
+        )
+        notice.buyer, notice.buyer_type = group, purchase.group_type
+        _validated_save(notice)

@@ -14,6 +14,7 @@ from assets_register.models import (
     AlertCursor,
     AssetEvent,
     Clock,
+    CommunityPurchase,
     Delivery,
     DisposalNotice,
     EventKind,
@@ -59,11 +60,24 @@ def describe_event(event, today):
     url = asset.get_absolute_url()
     if kind == EventKind.DISPOSAL_NOTICE:
         notice = DisposalNotice.objects.filter(entry__asset=asset, received_on=event.date).first()
+        what = (
+            "register its intention to buy"
+            if notice and notice.right_to_buy
+            else "ask to be treated as a bidder"
+        )
         action = notice and (
-            "A community group can ask to be treated as a bidder until "
-            f"{until(notice.interim_last_day, today)}."
+            f"A community group can {what} until {until(notice.interim_last_day, today)}."
         )
         return News(f"Disposal notice received for {name}.", action or "", url)
+    if kind == EventKind.INTENT_TO_BUY:
+        purchase = CommunityPurchase.objects.filter(
+            notice__entry__asset=asset, registered_on=event.date
+        ).first()
+        action = purchase and (
+            f"{purchase.group_name} has the first chance to buy until "
+            f"{until(purchase.right_last_day, today)}; the owner may not sell to anyone else."
+        )
+        return News(f"A community group has registered to buy {name}.", action or "", url)
     if kind == EventKind.BIDDER_REQUEST:
         notice = (
             DisposalNotice.objects.filter(entry__asset=asset, received_on__lte=event.date)
@@ -101,7 +115,9 @@ def describe_event(event, today):
             )
         )
         return News(f"{name}: {event.get_kind_display().lower()} ({_on(event.date)}).", action, url)
-    return News(f"{name}: {event.get_kind_display().lower()} ({_on(event.date)}).", "", url)
+    # Steps of a sale or a community purchase: the timeline's note says what happened.
+    note = event.note if TOPIC_OF_EVENT.get(kind) == Topic.DISPOSALS else ""
+    return News(f"{name}: {event.get_kind_display().lower()} ({_on(event.date)}).", note, url)
 
 
 def match_event(event):

@@ -1,4 +1,7 @@
-"""The statutory regimes the register knows from the start (the data migration seeds them)."""
+"""The statutory regimes the register knows from the start (data migrations seed them).
+
+Each clock is a row: its length and unit, how it is counted, what starts it (it completes
+"beginning with the day …") and what it means, in the words pages and letters use."""
 
 import datetime
 
@@ -9,40 +12,140 @@ REGULATIONS_2012 = {
     "takes_effect": datetime.date(2012, 9, 21),
     "source": "https://www.legislation.gov.uk/uksi/2012/2421",
 }
-PERIODS_2012 = [
-    ("decision", 8, "weeks", "beginning_with"),
-    ("listing", 5, "years", "beginning_with"),
-    ("future_use", 5, "years", "beginning_with"),
-    ("review_request", 8, "weeks", "beginning_with"),
-    ("review_decision", 8, "weeks", "beginning_with"),
-    ("appeal", 28, "days", "after"),
-    ("interim_moratorium", 6, "weeks", "beginning_with"),
-    ("full_moratorium", 6, "months", "beginning_with"),
-    ("protected_period", 18, "months", "beginning_with"),
-    ("compensation_claim", 13, "weeks", "after"),
-    ("compensation_review", 8, "weeks", "beginning_with"),
+NOTICE_TO_SELL = "the council receives the owner's notice of wish to sell"
+CLOCKS_2012 = [
+    {
+        "clock": "decision",
+        "length": 8,
+        "unit": "weeks",
+        "counting": "beginning_with",
+        "trigger_event": "the council receives the nomination",
+        "meaning": "The council decides whether to list the land (Reg 7).",
+    },
+    {
+        "clock": "listing",
+        "length": 5,
+        "unit": "years",
+        "counting": "beginning_with",
+        "trigger_event": "the land is entered on the list",
+        "meaning": "The land stays on the list of assets of community value (s.87(3)).",
+    },
+    {
+        "clock": "future_use",
+        "length": 5,
+        "unit": "years",
+        "counting": "beginning_with",
+        "trigger_event": "the council decides",
+        "meaning": "A community use that has stopped counts if it can realistically start "
+        "again within this time (s.88(2)(b)).",
+    },
+    {
+        "clock": "review_request",
+        "length": 8,
+        "unit": "weeks",
+        "counting": "beginning_with",
+        "trigger_event": "written notice of listing is given to the owner",
+        "meaning": "The owner may ask the council to review the listing, or later if the "
+        "council allows it in writing (s.92, Sch 2).",
+    },
+    {
+        "clock": "review_decision",
+        "length": 8,
+        "unit": "weeks",
+        "counting": "beginning_with",
+        "trigger_event": "the council receives the owner's request for a review",
+        "meaning": "The council completes the review, unless the owner agrees a longer "
+        "time in writing (Sch 2).",
+    },
+    {
+        "clock": "appeal",
+        "length": 28,
+        "unit": "days",
+        # The First-tier Tribunal's rule 12: a last day that is not a working day moves on.
+        "counting": "after_working_day",
+        "trigger_event": "the council sends the review decision",
+        "meaning": "The owner may appeal to the First-tier Tribunal (General Regulatory Chamber).",
+    },
+    {
+        "clock": "interim_moratorium",
+        "length": 6,
+        "unit": "weeks",
+        "counting": "beginning_with",
+        "trigger_event": NOTICE_TO_SELL,
+        "meaning": "A community interest group may ask in writing to be treated as a "
+        "potential bidder; meanwhile the owner may sell only to such a group (s.95).",
+    },
+    {
+        "clock": "full_moratorium",
+        "length": 6,
+        "unit": "months",
+        "counting": "beginning_with",
+        "trigger_event": NOTICE_TO_SELL,
+        "meaning": "If a group asked to bid in time, the owner may sell only to a community "
+        "interest group until this ends (s.95).",
+    },
+    {
+        "clock": "protected_period",
+        "length": 18,
+        "unit": "months",
+        "counting": "beginning_with",
+        "trigger_event": NOTICE_TO_SELL,
+        "meaning": "After the moratorium the owner may sell to anyone, with no new "
+        "moratorium, until this ends (s.95).",
+    },
+    {
+        "clock": "compensation_claim",
+        "length": 13,
+        "unit": "weeks",
+        "counting": "after",
+        "trigger_event": "the loss or expense is incurred (or stops being incurred)",
+        "meaning": "The owner may claim compensation for loss or expense caused by the "
+        "listing (Reg 14).",
+    },
+    {
+        "clock": "compensation_review",
+        "length": 8,
+        "unit": "weeks",
+        "counting": "beginning_with",
+        "trigger_event": "the council sends its written reasons on the claim",
+        "meaning": "The owner may ask the council to review its compensation decision (Reg 16).",
+    },
 ]
-
-# The First-tier Tribunal's rule 12: a last day that is not a working day moves to the next.
+RULES_2012 = {
+    "community_right_to_buy": False,
+    "economic_wellbeing": False,
+    "past_use_must_be_recent": True,
+    "sports_grounds_route": False,
+}
+# As first seeded, for the migrations that read them (0004, 0013, 0015).
+PERIODS_2012 = [
+    (row["clock"], row["length"], row["unit"], row["counting"].replace("_working_day", ""))
+    for row in CLOCKS_2012
+]
 WORKING_DAY_CLOCKS_2012 = {"appeal"}
+
+
+def known_fields(model, values):
+    """The values a model has fields for: migration-state models from before a field was
+    added do not have it."""
+    fields = {field.name for field in model._meta.get_fields()}
+    return {name: value for name, value in values.items() if name in fields}
+
+
+def create_rows(regime, period_model, rows):
+    period_model.objects.bulk_create(
+        period_model(regime=regime, **known_fields(period_model, row)) for row in rows
+    )
 
 
 def ensure_2012_regime(regime_model, period_model):
     """Create the 2012 regime if it is missing; works with migration-state models too."""
     regime, created = regime_model.objects.get_or_create(
         takes_effect=REGULATIONS_2012["takes_effect"],
-        defaults={k: v for k, v in REGULATIONS_2012.items() if k != "takes_effect"},
+        defaults=known_fields(regime_model, {**REGULATIONS_2012, **RULES_2012}),
     )
     if created:
-        period_model.objects.bulk_create(
-            period_model(regime=regime, clock=clock, length=length, unit=unit, counting=counting)
-            for clock, length, unit, counting in PERIODS_2012
-        )
-    # Migration-state models from before the working-day rule do not have its field.
-    if any(field.name == "ends_on_working_day" for field in period_model._meta.get_fields()):
-        period_model.objects.filter(regime=regime, clock__in=WORKING_DAY_CLOCKS_2012).update(
-            ends_on_working_day=True
-        )
+        create_rows(regime, period_model, CLOCKS_2012)
     return regime
 
 
@@ -62,4 +165,35 @@ ACT_2026 = {
         "other period stays as in the 2012 Regulations until regulations say otherwise."
     ),
 }
+CLOCKS_2026 = [
+    {
+        "clock": "interim_moratorium",
+        "length": 6,
+        "unit": "weeks",
+        "counting": "beginning_with",
+        "trigger_event": NOTICE_TO_SELL,
+        "meaning": "A community interest group may register its intention to buy; meanwhile "
+        "the owner may sell only to such a group.",
+        "to_be_confirmed": True,
+    },
+    {
+        "clock": "full_moratorium",
+        "length": 12,
+        "unit": "months",
+        "counting": "beginning_with",
+        "trigger_event": NOTICE_TO_SELL,
+        "meaning": "If a group registered its intention to buy in time, it has the first "
+        "chance to buy, at a price agreed or set by an independent valuer, and the owner may "
+        "not sell to anyone else until this ends, unless the group withdraws or the council "
+        "finds it is not making progress.",
+        "to_be_confirmed": True,
+    },
+]
+RULES_2026 = {
+    "community_right_to_buy": True,
+    "economic_wellbeing": True,
+    "past_use_must_be_recent": False,
+    "sports_grounds_route": True,
+}
+# As first seeded (migration 0017 reads it).
 PERIODS_2026 = [("full_moratorium", 12, "months", "beginning_with")]

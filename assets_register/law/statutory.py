@@ -32,12 +32,19 @@ class Unit(StrEnum):
 class Counting(StrEnum):
     BEGINNING_WITH = "beginning_with"  # the trigger day is the first day of the period
     AFTER = "after"  # the period starts the day after the trigger
+    # As AFTER, and a last day that is not a working day moves to the next working day
+    # (the First-tier Tribunal's rule 12, for appeals).
+    AFTER_TO_WORKING_DAY = "after_working_day"
 
 
 # House style, as in the statute's own text: lengths one to nine in words, 10 and above
 # in figures ("eight weeks", "28 days", "18 months").
 NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-COUNTING_WORDS = {Counting.BEGINNING_WITH: "beginning with", Counting.AFTER: "after"}
+COUNTING_WORDS = {
+    Counting.BEGINNING_WITH: "beginning with",
+    Counting.AFTER: "after",
+    Counting.AFTER_TO_WORKING_DAY: "after",
+}
 
 
 @cache
@@ -63,7 +70,16 @@ class Period:
     length: int
     unit: Unit
     counting: Counting = Counting.BEGINNING_WITH
-    ends_on_working_day: bool = False
+    trigger_event: str = ""  # "the council receives the nomination"
+    meaning: str = ""  # "The council decides whether to list the land"
+
+    @property
+    def ends_on_working_day(self) -> bool:
+        return self.counting == Counting.AFTER_TO_WORKING_DAY
+
+    @property
+    def counts_after(self) -> bool:
+        return self.counting != Counting.BEGINNING_WITH
 
     def __str__(self):
         return f"{self.length} {self._unit_words()}"
@@ -77,10 +93,13 @@ class Period:
             return f"{NUMBER_WORDS[self.length - 1]} {self._unit_words()}"
         return str(self)
 
-    def counted_from(self, trigger: str) -> str:
-        """The period with its trigger: 'eight weeks beginning with the notice of listing',
-        '28 days after the review decision was sent'."""
-        return f"{self.in_words()} {COUNTING_WORDS[self.counting]} {trigger}"
+    def counted_from(self, trigger: str | None = None) -> str:
+        """The period with its trigger: 'eight weeks beginning with the day the council
+        receives the nomination', '28 days after the day the review decision is sent'; the
+        regime's own trigger event unless a caller names the day."""
+        event = self.trigger_event or "it starts"
+        when = trigger or f"the day {event}"
+        return f"{self.in_words()} {COUNTING_WORDS[self.counting]} {when}"
 
     def last_day(self, trigger: datetime.date) -> datetime.date:
         """The last day on which the period is still running."""
@@ -90,10 +109,10 @@ class Period:
     def _calendar_last_day(self, trigger):
         if self.unit in (Unit.MONTHS, Unit.YEARS):
             months = self.length * (12 if self.unit == Unit.YEARS else 1)
-            if self.counting == Counting.AFTER:
+            if self.counts_after:
                 return months_after(trigger, months)
             return months_beginning_with(trigger, months)
-        if self.counting == Counting.AFTER:
+        if self.counts_after:
             return trigger + datetime.timedelta(days=self.in_days(trigger))
         return trigger + datetime.timedelta(days=self.in_days(trigger) - 1)
 

@@ -52,6 +52,7 @@ from assets_register.models.regimes import (
     period_words_lazy,
 )
 from assets_register.models.reports import Report, ReportKind, ReportStatus
+from assets_register.models.right_to_buy import CommunityPurchase
 from assets_register.models.staff import CouncilStaff
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "Subscription",
     "Topic",
     "ExemptDisposal",
+    "CommunityPurchase",
     "Appeal",
     "CompensationClaim",
     "Review",

@@ -71,6 +71,12 @@ class Nomination(models.Model):
         help_text="Why that use can realistically continue or resume within the years "
         "the law looks ahead (s.88(2)(b)).",
     )
+    is_sports_ground = models.BooleanField(
+        "a sports ground",
+        default=False,
+        help_text="Nominated by the separate route for sports grounds, where the law in force "
+        "has one.",
+    )
     body_name = models.CharField("nominating body", max_length=255)
     body_type = models.CharField(max_length=40, choices=BodyType.choices)
     body_number = models.CharField("charity or company number", max_length=40, blank=True)
@@ -124,10 +130,24 @@ class Nomination(models.Model):
             self.reference = f"ACV-N-{self.received_on.year}-{self.pk:05d}"
             Nomination.objects.filter(pk=self.pk).update(reference=self.reference)
 
+    @property
+    def regime(self) -> StatutoryRegime:
+        """The regime in force the day the nomination was received: it governs the case."""
+        return StatutoryRegime.objects.in_force_on(self.received_on)
+
     def clean(self):
         problem = before_any_regime(self.received_on, "a nomination received")
         if problem:
             raise ValidationError({"received_on": problem})
+        if self.is_sports_ground and self.received_on:
+            regime = self.regime
+            if not regime.rule("sports_grounds_route"):
+                raise ValidationError(
+                    {
+                        "is_sports_ground": f"{regime.name} has no separate route for sports "
+                        "grounds: nominate the ground as any other land."
+                    }
+                )
         # A decision already made settled eligibility: historic records imported without the
         # body's type stay editable.
         settled = (
@@ -300,13 +320,16 @@ class ListEntry(ClusterableModel):
             return None
         return regime_last_day(Clock.REVIEW_REQUEST, self.owner_notified_on)
 
-    def review_request_problem(self, requested_on):
+    def review_request_problem(self, requested_on, late_allowed=False):
+        """Why a review asked for that day cannot be considered, or None. The council may
+        allow a late request in writing (Sch 2 para 1)."""
         last_day = self.review_request_last_day
-        if last_day and requested_on > last_day:
-            period = period_counted_from(
-                Clock.REVIEW_REQUEST, "the notice of listing", self.owner_notified_on
+        if last_day and requested_on > last_day and not late_allowed:
+            period = period_counted_from(Clock.REVIEW_REQUEST, self.owner_notified_on)
+            return (
+                f"The owner had to ask for a review by {last_day:%-d %B %Y}: {period}. "
+                "If the council allowed a later request in writing, tick 'late request allowed'."
             )
-            return f"The owner had to ask for a review by {last_day:%-d %B %Y}: {period}."
         if self.owner_notified_on and requested_on < self.owner_notified_on:
             return "A review can only be asked for after the notice of listing."
         return None
@@ -337,6 +360,15 @@ class Review(DecidesListing, models.Model):
 
     entry = ParentalKey(ListEntry, on_delete=models.CASCADE, related_name="reviews")
     requested_on = models.DateField("owner's request received")
+    late_request_allowed = models.BooleanField(
+        default=False, help_text="The council allowed, in writing, a request made after the time."
+    )
+    decision_due_agreed = models.DateField(
+        "later decision date agreed with the owner",
+        null=True,
+        blank=True,
+        help_text="A longer period for the review decision agreed in writing with the owner.",
+    )
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
     decided_on = models.DateField(null=True, blank=True)
     decision_sent_on = models.DateField("decision sent to the owner", null=True, blank=True)
@@ -348,8 +380,13 @@ class Review(DecidesListing, models.Model):
         return f"Review requested {self.requested_on}"
 
     @property
-    def decision_due(self):
+    def statutory_decision_due(self):
         return regime_last_day(Clock.REVIEW_DECISION, self.requested_on)
+
+    @property
+    def decision_due(self):
+        """The statutory last day, or the later one agreed in writing with the owner."""
+        return self.decision_due_agreed or self.statutory_decision_due
 
     @property
     def appeal_last_day(self):
@@ -362,9 +399,26 @@ class Review(DecidesListing, models.Model):
     def clean(self):
         # An entry edited in the same admin form is not attached yet; that form checks.
         entry = getattr(self, "entry", None)
-        problem = entry and self.requested_on and entry.review_request_problem(self.requested_on)
+        problem = (
+            entry
+            and self.requested_on
+            and entry.review_request_problem(self.requested_on, self.late_request_allowed)
+        )
         if problem:
             raise ValidationError({"requested_on": problem})
+        if (
+            self.decision_due_agreed
+            and self.requested_on
+            and self.decision_due_agreed < self.statutory_decision_due
+        ):
+            raise ValidationError(
+                {
+                    "decision_due_agreed": (
+                        "An agreed date can only extend the time: the review must be decided "
+                        f"by {self.statutory_decision_due:%-d %B %Y} anyway."
+                    )
+                }
+            )
         if self.outcome != self.Outcome.PENDING and not self.decided_on:
             raise ValidationError({"decided_on": "Give the date of the review decision."})
 
@@ -432,11 +486,7 @@ class CompensationClaim(models.Model):
                 {
                     "received_on": (
                         f"A claim had to be made by {self.claim_last_day:%-d %B %Y}: "
-                        + period_counted_from(
-                            Clock.COMPENSATION_CLAIM,
-                            "the loss or expense was incurred",
-                            self.loss_incurred_on,
-                        )
+                        + period_counted_from(Clock.COMPENSATION_CLAIM, self.loss_incurred_on)
                         + "."
                     )
                 }
@@ -478,8 +528,21 @@ class DisposalNotice(ClusterableModel):
     def council(self):
         return self.entry.council
 
+    @property
+    def regime(self) -> StatutoryRegime:
+        """The regime in force the day the notice was received: it governs the whole case."""
+        cached = getattr(self, "_regime", None)
+        if cached is None or cached[0] != self.received_on:
+            self._regime = (self.received_on, StatutoryRegime.objects.in_force_on(self.received_on))
+        return self._regime[1]
+
+    @property
+    def right_to_buy(self) -> bool:
+        """Governed by a regime with the Community Right to Buy (2026 Act)."""
+        return self.regime.rule("community_right_to_buy")
+
     def compute_periods(self):
-        regime = StatutoryRegime.objects.in_force_on(self.received_on)
+        regime = self.regime
         self.interim_last_day = regime.last_day(Clock.INTERIM_MORATORIUM, self.received_on)
         self.full_last_day = regime.last_day(Clock.FULL_MORATORIUM, self.received_on)
         self.protected_last_day = regime.last_day(Clock.PROTECTED_PERIOD, self.received_on)
@@ -490,20 +553,32 @@ class DisposalNotice(ClusterableModel):
 
     @property
     def full_moratorium(self) -> bool:
-        """A community interest group asked to bid inside the interim window."""
-        return self.bidder_requests.exists()
+        """A community interest group asked to bid, or registered its intention to buy,
+        inside the interim window."""
+        return self.moratorium_last_day > self.interim_last_day
 
     @property
     def moratorium_last_day(self):
-        return self.moratorium_ends([request.received_on for request in self.bidder_requests.all()])
+        return self.moratorium_ends(self.saved_request_days())
+
+    def saved_request_days(self):
+        """When groups asked to bid, or registered an intention to buy, as saved."""
+        days = [request.received_on for request in self.bidder_requests.all()]
+        return days + [purchase.registered_on for purchase in self.purchases.all()]
 
     def moratorium_ends(self, request_days):
-        """The moratorium's last day: the full one if a request to bid arrived inside the
-        interim window, else the interim one."""
+        """The moratorium's last day: the full one if a request to bid (or an intention to
+        buy) arrived inside the interim window, else the interim one. Under the right to
+        buy, the full moratorium ends early when the group's right ends early."""
         if self.interim_last_day is None:
             self.compute_periods()
         in_window = any(self.received_on <= day <= self.interim_last_day for day in request_days)
-        return self.full_last_day if in_window else self.interim_last_day
+        if not in_window:
+            return self.interim_last_day
+        ended = [p.ended_early_on for p in self.purchases.all() if p.ended_early_on]
+        if ended:
+            return max(self.interim_last_day, min(self.full_last_day, min(ended)))
+        return self.full_last_day
 
     def sale_problem(self, request_days):
         """Why the sale recorded on this notice is one the law forbids, as {field: message},
@@ -520,9 +595,27 @@ class DisposalNotice(ClusterableModel):
                     "cannot be earlier."
                 )
             }
+        new_owner = self.owner_changed_by(self.outcome_on)
+        if new_owner:
+            return {
+                "outcome_on": (
+                    f"On {new_owner.disposed_on:%-d %B %Y} the place passed to a new owner "
+                    f"({new_owner.get_exemption_display().lower()}): this notice was the "
+                    "previous owner's, and the new owner must give a notice of their own."
+                )
+            }
         moratorium_last_day = self.moratorium_ends(request_days)
         in_moratorium = self.outcome_on <= moratorium_last_day
         if self.outcome == self.Outcome.SOLD_TO_COMMUNITY:
+            holder = next((p for p in self.purchases.all() if p.runs_on(self.outcome_on)), None)
+            if holder and self.buyer.strip().casefold() != holder.group_name.strip().casefold():
+                return {
+                    "buyer": (
+                        f"{holder.group_name} holds the Community Right to Buy until "
+                        f"{holder.right_last_day:%-d %B %Y}: until then the owner may sell only "
+                        "to it."
+                    )
+                }
             if in_moratorium and self.buyer_type not in COMMUNITY_INTEREST_GROUPS:
                 return {
                     "buyer_type": (
@@ -551,17 +644,41 @@ class DisposalNotice(ClusterableModel):
             }
         return None
 
-    def bid_window_problem(self, day):
-        """Why a request to bid received that day is out of time, or None."""
+    def owner_changed_by(self, day):
+        """The first exempt disposal (inheritance, gift, ...) after this notice and on or
+        before `day`: from then the place has a new owner, whom this notice does not cover."""
+        if not self.entry_id:
+            return None
+        return (
+            ExemptDisposal.objects.filter(
+                entry_id=self.entry_id, disposed_on__gt=self.received_on, disposed_on__lte=day
+            )
+            .order_by("disposed_on")
+            .first()
+        )
+
+    def bid_window_problem(self, day, to_buy=False):
+        """Why a request to bid (or, to_buy, a registration of intention to buy) received
+        that day cannot be accepted under this notice's regime, or None."""
+        if self.right_to_buy != to_buy:
+            return (
+                f"The notice of {self.received_on:%-d %B %Y} is governed by {self.regime.name}: "
+                + (
+                    "a community group registers its intention to buy instead of asking to bid."
+                    if self.right_to_buy
+                    else "it gives a right to bid, not the Community Right to Buy."
+                )
+            )
         if self.interim_last_day is None:
             self.compute_periods()
         if self.received_on <= day <= self.interim_last_day:
             return None
         window = period_counted_from(
-            Clock.INTERIM_MORATORIUM, f"{self.received_on:%-d %B %Y}", self.received_on
+            Clock.INTERIM_MORATORIUM, self.received_on, f"{self.received_on:%-d %B %Y}"
         )
+        what = "An intention to buy" if to_buy else "A request to bid"
         return (
-            f"A request to bid must reach the council within the {window}, "
+            f"{what} must reach the council within the {window}, "
             f"that is by {self.interim_last_day:%-d %B %Y}."
         )
 
@@ -581,7 +698,8 @@ class DisposalNotice(ClusterableModel):
             .exclude(pk=self.pk)
             .first()
         )
-        if earlier:
+        # The protected period is the notifying owner's: a new owner gives their own notice.
+        if earlier and not earlier.owner_changed_by(self.received_on):
             raise ValidationError(
                 {
                     "received_on": (
@@ -592,9 +710,10 @@ class DisposalNotice(ClusterableModel):
                     )
                 }
             )
+        if self.outcome != self.Outcome.PENDING and not self.outcome_on:
+            raise ValidationError({"outcome_on": "Give the date of the sale or withdrawal."})
         # Requests typed into the same admin form as a new notice are checked by that form.
-        request_days = [request.received_on for request in self.bidder_requests.all()]
-        problem = self.sale_problem(request_days)
+        problem = self.sale_problem(self.saved_request_days())
         if problem:
             raise ValidationError(problem)
 
@@ -668,6 +787,11 @@ class ExemptDisposal(models.Model):
     entry = ParentalKey(ListEntry, on_delete=models.CASCADE, related_name="exempt_disposals")
     disposed_on = models.DateField()
     exemption = models.CharField(max_length=30, choices=Exemption.choices)
+    new_owner = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Who owns the place now: an owner's notice to sell covers only that owner.",
+    )
     note = models.TextField(blank=True)
 
     class Meta:
@@ -679,3 +803,26 @@ class ExemptDisposal(models.Model):
     def clean(self):
         if self.exemption == self.Exemption.OTHER and not self.note.strip():
             raise ValidationError({"note": "Say which exemption applies."})
+        # A sale already recorded under the previous owner's notice cannot follow this.
+        entry = getattr(self, "entry", None)
+        sold_after = (
+            entry
+            and entry.pk
+            and self.disposed_on
+            and DisposalNotice.objects.filter(
+                entry=entry,
+                received_on__lt=self.disposed_on,
+                outcome=DisposalNotice.Outcome.SOLD_TO_OTHER,
+                outcome_on__gte=self.disposed_on,
+            ).first()
+        )
+        if sold_after:
+            raise ValidationError(
+                {
+                    "disposed_on": (
+                        f"A sale on {sold_after.outcome_on:%-d %B %Y} is recorded under the notice "
+                        f"of {sold_after.received_on:%-d %B %Y}: if the place changed hands "
+                        "before it, that sale needed the new owner's own notice."
+                    )
+                }
+            )

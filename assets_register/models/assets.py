@@ -106,6 +106,14 @@ class EventKind(models.TextChoices):
     DISPOSAL_NOTICE = "disposal_notice", "Owner gave notice of intention to sell"
     BIDDER_REQUEST = "bidder_request", "A community group asked to bid"
     EXEMPT_DISPOSAL = "exempt_disposal", "Changed hands in a disposal exempt from the moratorium"
+    DISPOSAL_WITHDRAWN = "disposal_withdrawn", "Owner withdrew the notice to sell"
+    # The Community Right to Buy (2026 Act; see models/right_to_buy.py).
+    INTENT_TO_BUY = "intent_to_buy", "A community group registered its intention to buy"
+    PROGRESS_CHECK = "progress_check", "Progress check on the community's purchase"
+    VALUATION = "valuation", "An independent valuer set the price"
+    PURCHASE_OFFER = "purchase_offer", "The community group made an offer"
+    PURCHASE_AGREED = "purchase_agreed", "The owner accepted the community group's offer"
+    RIGHT_TO_BUY_ENDED = "right_to_buy_ended", "The community's right to buy ended"
 
 
 STATUS_AFTER_EVENT = {
@@ -121,6 +129,7 @@ STATUS_AFTER_EVENT = {
     EventKind.DISPOSAL_NOTICE: Status.FOR_SALE,
 }
 CLOSURE_KINDS = frozenset({EventKind.CLOSED, EventKind.DEMOLISHED, EventKind.CONVERTED})
+SALE_ENDINGS = frozenset({EventKind.OWNERSHIP_CHANGED, EventKind.DISPOSAL_WITHDRAWN})
 # A threat to a place that has already shut does not make it open again.
 THREAT_KINDS = frozenset({EventKind.AT_RISK, EventKind.LISTED_FOR_SALE, EventKind.DISPOSAL_NOTICE})
 
@@ -130,13 +139,13 @@ def derive_status(events) -> str:
 
     The latest status-bearing event wins, except that a threat (at risk, for
     sale, an owner's notice to sell) to a place that is not open leaves it as it
-    was, and a sale ends "for sale" with the status from before. An asset with no
-    such event is taken to be open.
+    was, and a sale or a withdrawn notice to sell ends "for sale" with the status
+    from before. An asset with no such event is taken to be open.
     """
     status = before_sale = Status.OPEN
     for _date, kind in sorted(events, key=lambda pair: pair[0]):
-        if kind == EventKind.OWNERSHIP_CHANGED and status == Status.FOR_SALE:
-            status = before_sale  # sold: no longer for sale, and as it was before
+        if kind in SALE_ENDINGS and status == Status.FOR_SALE:
+            status = before_sale  # sold or withdrawn: no longer for sale, as it was before
             continue
         new_status = STATUS_AFTER_EVENT.get(kind)
         if new_status is None:

@@ -5,6 +5,7 @@ Nothing else in the register writes a period's length or its wording: dates come
 (or its lazy twin for text made at import time), so a change in the law is a new regime.
 """
 
+import dataclasses
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -20,17 +21,29 @@ from assets_register.law.statutory import Counting, Period, Unit
 
 
 class Clock(models.TextChoices):
-    DECISION = "decision", "Council decision on a nomination (from receipt)"
-    LISTING = "listing", "Listing (from the date of the list entry)"
-    FUTURE_USE = "future_use", "Realistic future community use (s.88(2)(b), from the decision)"
-    REVIEW_REQUEST = "review_request", "Owner's review request (from notice of listing)"
-    REVIEW_DECISION = "review_decision", "Review decision (from the review request)"
-    APPEAL = "appeal", "Tribunal appeal (after the review decision is sent)"
-    INTERIM_MORATORIUM = "interim_moratorium", "Interim moratorium (from the disposal notice)"
-    FULL_MORATORIUM = "full_moratorium", "Full moratorium (from the disposal notice)"
-    PROTECTED_PERIOD = "protected_period", "Protected period (from the disposal notice)"
-    COMPENSATION_CLAIM = "compensation_claim", "Compensation claim (after the loss)"
-    COMPENSATION_REVIEW = "compensation_review", "Compensation review (from the written reasons)"
+    """The clocks the register applies. What starts each, how long it runs and what it
+    means are the regime's data (RegimePeriod)."""
+
+    DECISION = "decision", "Council decision on a nomination"
+    LISTING = "listing", "Listing"
+    FUTURE_USE = "future_use", "Realistic future community use (s.88(2)(b))"
+    REVIEW_REQUEST = "review_request", "Owner's review request"
+    REVIEW_DECISION = "review_decision", "Review decision"
+    APPEAL = "appeal", "Tribunal appeal"
+    INTERIM_MORATORIUM = "interim_moratorium", "Interim moratorium"
+    FULL_MORATORIUM = "full_moratorium", "Full moratorium"
+    PROTECTED_PERIOD = "protected_period", "Protected period"
+    COMPENSATION_CLAIM = "compensation_claim", "Compensation claim"
+    COMPENSATION_REVIEW = "compensation_review", "Compensation review"
+
+
+# What a regime may change besides its clocks; each is inherited when left empty.
+RULES = (
+    "community_right_to_buy",
+    "economic_wellbeing",
+    "past_use_must_be_recent",
+    "sports_grounds_route",
+)
 
 
 class RegimeQuerySet(models.QuerySet):
@@ -65,6 +78,29 @@ class StatutoryRegime(ClusterableModel):
     notes = models.TextField(
         blank=True, help_text="What is known and what regulations have still to confirm"
     )
+    # The rules besides the clocks: empty means "as the regime before".
+    community_right_to_buy = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="A community interest group that registers its intention to buy gets the "
+        "first chance to buy (the 2026 Act), instead of only a moratorium to bid.",
+    )
+    economic_wellbeing = models.BooleanField(
+        "economic wellbeing counts",
+        null=True,
+        blank=True,
+        help_text="Land is of community value if its use furthers the community's economic, "
+        "not only social, wellbeing.",
+    )
+    past_use_must_be_recent = models.BooleanField(
+        "past use must be recent",
+        null=True,
+        blank=True,
+        help_text="A past use counts only if it was 'in the recent past' (s.88(2)).",
+    )
+    sports_grounds_route = models.BooleanField(
+        "separate route for sports grounds", null=True, blank=True
+    )
 
     objects = RegimeQuerySet.as_manager()
 
@@ -72,6 +108,7 @@ class StatutoryRegime(ClusterableModel):
         FieldPanel("name"),
         FieldRowPanel([FieldPanel("enacted_on"), FieldPanel("takes_effect"), FieldPanel("source")]),
         FieldPanel("notes"),
+        FieldRowPanel([FieldPanel(rule) for rule in RULES], heading="Rules (empty: as before)"),
     ]
 
     class Meta:
@@ -84,22 +121,36 @@ class StatutoryRegime(ClusterableModel):
 
     def period(self, clock) -> Period:
         """The regime's own period for the clock, else the one in force before it: a change
-        in the law sets only what it changes and inherits the rest."""
+        in the law sets only what it changes and inherits the rest (a row left without its
+        trigger or meaning takes them from the earlier row)."""
+        rows = [row for regime in self._lineage() for row in regime.periods.all()]
+        rows = [row for row in rows if row.clock == clock]
+        if not rows:
+            raise ValidationError(f"{self} does not set the {Clock(clock).label.lower()} period.")
+        return dataclasses.replace(
+            rows[0].as_period(),
+            trigger_event=next((row.trigger_event for row in rows if row.trigger_event), ""),
+            meaning=next((row.meaning for row in rows if row.meaning), ""),
+        )
+
+    def rule(self, name) -> bool:
+        """One of RULES as this regime sets it or inherits it (False if none sets it)."""
         for regime in self._lineage():
-            for row in regime.periods.all():
-                if row.clock == clock:
-                    return row.as_period()
-        raise ValidationError(f"{self} does not set the {Clock(clock).label.lower()} period.")
+            if getattr(regime, name) is not None:
+                return getattr(regime, name)
+        return False
+
+    def own_period_row(self, clock):
+        return next((row for row in self.periods.all() if row.clock == clock), None)
 
     def _lineage(self):
         yield self
         earlier = getattr(self, "earlier_regimes", None)
-        if earlier is None:  # read only when this regime lacks the clock
-            earlier = (
-                StatutoryRegime.objects.filter(takes_effect__lt=self.takes_effect)
-                .order_by("-takes_effect")
-                .prefetch_related("periods")
-            )
+        if earlier is None:  # read only when this regime lacks what is asked
+            earlier = StatutoryRegime.objects.commenced().order_by("-takes_effect")
+            if self.takes_effect is not None:
+                earlier = earlier.filter(takes_effect__lt=self.takes_effect)
+            earlier = earlier.prefetch_related("periods")
         yield from earlier
 
     def last_day(self, clock, trigger: datetime.date) -> datetime.date:
@@ -107,6 +158,9 @@ class StatutoryRegime(ClusterableModel):
 
 
 class RegimePeriod(models.Model):
+    """One clock as a regime sets it: how long, how counted, what starts it and what it
+    means, in the words pages and letters use."""
+
     regime = ParentalKey(StatutoryRegime, on_delete=models.CASCADE, related_name="periods")
     clock = models.CharField(max_length=30, choices=Clock.choices)
     length = models.PositiveSmallIntegerField()
@@ -114,17 +168,33 @@ class RegimePeriod(models.Model):
     counting = models.CharField(
         max_length=20,
         choices=[
-            (Counting.BEGINNING_WITH.value, "beginning with the trigger day"),
-            (Counting.AFTER.value, "after the trigger day"),
+            (Counting.BEGINNING_WITH.value, "beginning with the day it starts"),
+            (Counting.AFTER.value, "after the day it starts"),
+            (
+                Counting.AFTER_TO_WORKING_DAY.value,
+                "after the day it starts, ending on a working day (tribunal rule)",
+            ),
         ],
         default=Counting.BEGINNING_WITH.value,
+        help_text="With the tribunal rule, a last day on a Saturday, Sunday or bank holiday "
+        "in England and Wales moves to the next working day.",
     )
-    ends_on_working_day = models.BooleanField(
-        default=False,
-        help_text=(
-            "A last day on a Saturday, Sunday or bank holiday in England and Wales moves to "
-            "the next working day (the tribunal's rule for appeals)."
-        ),
+    trigger_event = models.CharField(
+        "what starts it",
+        max_length=200,
+        blank=True,
+        help_text="Completes 'beginning with the day …', e.g. 'the council receives the "
+        "nomination'. Empty: as in the regime before.",
+    )
+    meaning = models.CharField(
+        "what it means",
+        max_length=300,
+        blank=True,
+        help_text="In plain English, e.g. 'The council decides whether to list the land'. "
+        "Empty: as in the regime before.",
+    )
+    to_be_confirmed = models.BooleanField(
+        default=False, help_text="Announced, but regulations have still to confirm it."
     )
 
     panels = [
@@ -134,9 +204,11 @@ class RegimePeriod(models.Model):
                 FieldPanel("length"),
                 FieldPanel("unit"),
                 FieldPanel("counting"),
-                FieldPanel("ends_on_working_day"),
             ]
-        )
+        ),
+        FieldRowPanel(
+            [FieldPanel("trigger_event"), FieldPanel("meaning"), FieldPanel("to_be_confirmed")]
+        ),
     ]
 
     class Meta:
@@ -152,7 +224,7 @@ class RegimePeriod(models.Model):
 
     def as_period(self) -> Period:
         return Period(
-            self.length, Unit(self.unit), Counting(self.counting), self.ends_on_working_day
+            self.length, Unit(self.unit), Counting(self.counting), self.trigger_event, self.meaning
         )
 
 
@@ -207,8 +279,9 @@ def period_words(clock, day: datetime.date | None = None) -> str:
     return period_in_force(clock, day).in_words()
 
 
-def period_counted_from(clock, trigger: str, day: datetime.date | None = None) -> str:
-    """'eight weeks beginning with the notice of listing', with the regime's counting."""
+def period_counted_from(clock, day: datetime.date | None = None, trigger: str | None = None):
+    """'eight weeks beginning with the day the council receives the nomination': the
+    regime's length, counting and trigger event (or the day a caller names)."""
     return period_in_force(clock, day).counted_from(trigger)
 
 

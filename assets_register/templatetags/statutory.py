@@ -15,6 +15,7 @@ def period_words_tag(clock, day=None):
 
 
 @register.simple_tag(name="period_counted_from")
-def period_counted_from_tag(clock, trigger, day=None):
-    """'eight weeks beginning with the day it was received', for a trigger in words."""
-    return period_counted_from(clock, trigger, day)
+def period_counted_from_tag(clock, day=None):
+    """'eight weeks beginning with the day the council receives the nomination': length,
+    counting and trigger event from the regime in force on `day`."""
+    return period_counted_from(clock, day)

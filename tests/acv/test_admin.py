@@ -102,7 +102,9 @@ def notice_officer(officer):
     return officer
 
 
-def notice_form(entry, requests=(), **fields):
+def notice_form(entry, requests=(), purchases=(), **fields):
+    """The disposal notice admin form: requests to bid as (name, type, day), intentions to
+    buy as dicts of CommunityPurchase fields."""
     data = {
         "entry": entry.pk,
         "received_on": "2021-04-30",
@@ -114,6 +116,17 @@ def notice_form(entry, requests=(), **fields):
         "bidder_requests-MIN_NUM_FORMS": "0",
         "bidder_requests-MAX_NUM_FORMS": "1000",
     }
+    data.update(
+        {
+            "purchases-TOTAL_FORMS": str(len(purchases)),
+            "purchases-INITIAL_FORMS": "0",
+            "purchases-MIN_NUM_FORMS": "0",
+            "purchases-MAX_NUM_FORMS": "1",
+        }
+    )
+    for i, purchase in enumerate(purchases):
+        data.update({f"purchases-{i}-{name}": value for name, value in purchase.items()})
+        data.update({f"purchases-{i}-id": "", f"purchases-{i}-DELETE": ""})
     for i, (name, kind, day) in enumerate(requests):
         data.update(
             {
@@ -308,3 +321,42 @@ def test_an_officer_cannot_write_a_nomination_into_another_council(client, counc
     assert Nomination.objects.count() == before
     ok = client.post(f"{NOMINATIONS}add/", nomination_form(template, outcome="pending"))
     assert ok.status_code == 302 and Nomination.objects.count() == before + 1
+
+
+def test_under_the_act_the_officer_records_an_intention_to_buy_with_the_notice(
+    client, councils, notice_officer, list_place
+):
+    from assets_register.models import CommunityPurchase, DisposalNotice
+
+    from ..factories import commence_right_to_buy
+
+    entry = list_place(councils[0], received_on=D(2026, 4, 1), decided_on=D(2026, 6, 1))
+    commence_right_to_buy(D(2027, 1, 1))
+    intention = {
+        "group_name": "Robin Hood Community Pub Ltd",
+        "group_type": "cooperative",
+        "has_local_connection": "on",
+        "registered_on": "2027-03-08",
+    }
+    asked = client.post(
+        NOTICES + "add/",
+        notice_form(entry, [("Friends", "charity", "2027-03-05")], received_on="2027-03-01"),
+    ).content.decode()
+    assert "registers its intention to buy instead of asking to bid" in asked
+    late = client.post(
+        NOTICES + "add/",
+        notice_form(
+            entry,
+            purchases=[{**intention, "registered_on": "2027-04-12"}],
+            received_on="2027-03-01",
+        ),
+    ).content.decode()
+    assert "by 11 April 2027" in late
+    assert not DisposalNotice.objects.exists()
+    response = client.post(
+        NOTICES + "add/", notice_form(entry, purchases=[intention], received_on="2027-03-01")
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    purchase = CommunityPurchase.objects.get()
+    assert purchase.right_last_day == D(2028, 2, 29)
+    assert entry.asset.events.filter(kind=EventKind.INTENT_TO_BUY).count() == 1

@@ -237,3 +237,28 @@ def test_an_allowed_appeal_ends_the_listing_and_undoing_it_restores_it(entry):
 def test_the_appeal_deadline_follows_the_tribunal_working_day_rule(entry):
     review = Review(entry=entry, requested_on=D(2024, 4, 1), decision_sent_on=D(2026, 11, 28))
     assert review.appeal_last_day == D(2026, 12, 29)  # not Saturday 26 December
+
+
+def test_a_late_review_request_the_council_allowed_is_accepted(entry):
+    late = Review(entry=entry, requested_on=D(2024, 5, 10))
+    with pytest.raises(ValidationError, match="late request allowed"):
+        late.full_clean()
+    late.late_request_allowed = True
+    late.full_clean()
+
+
+def test_a_longer_decision_period_agreed_with_the_owner_is_not_overdue(entry):
+    from assets_register.acv import lists as acv_lists
+
+    review = Review.objects.create(entry=entry, requested_on=D(2024, 4, 1))
+    assert [d.uid for d in acv_lists.overdue(D(2024, 6, 1))] == [f"review-{review.pk}"]
+    review.decision_due_agreed = D(2024, 5, 1)  # earlier than the law's: refused
+    with pytest.raises(ValidationError, match="by 26 May 2024 anyway"):
+        review.full_clean()
+    review.decision_due_agreed = D(2024, 7, 31)
+    review.full_clean()
+    review.save()
+    assert review.decision_due == D(2024, 7, 31)
+    assert acv_lists.overdue(D(2024, 6, 1)) == []
+    (deadline,) = [d for d in acv_lists.deadlines(D(2024, 6, 1)) if d.uid.startswith("review-")]
+    assert deadline.day == D(2024, 7, 31)

@@ -216,3 +216,51 @@ def test_a_notice_to_sell_shows_for_sale_until_the_sale(client, listed):
     acv_workflow.record_sale(notice, to_community=False, sold_on=D(2021, 6, 11), buyer="Pubco")
     listed.asset.refresh_from_db()
     assert listed.asset.status == Status.OPEN
+
+
+def test_the_protected_period_is_the_notifying_owners_not_the_heirs(listed):
+    """After an inheritance, the heir gives a notice of their own (and gets its moratorium),
+    and cannot sell on the late owner's notice."""
+    from assets_register.models import ExemptDisposal
+
+    old = acv_workflow.record_disposal_notice(listed, D(2021, 4, 30))  # protected to 29 Oct 2022
+    inherited = ExemptDisposal(
+        entry=listed, disposed_on=D(2021, 8, 1), exemption="estate", new_owner="The heir"
+    )
+    inherited.full_clean()
+    inherited.save()
+    with pytest.raises(ValidationError, match="passed to a new owner"):
+        acv_workflow.record_sale(old, to_community=False, sold_on=D(2021, 9, 1), buyer="Pubco")
+    old.refresh_from_db()
+    heirs = acv_workflow.record_disposal_notice(listed, D(2021, 9, 1))
+    assert heirs.interim_last_day == D(2021, 10, 12)
+    # Without a change of owner the old rule stands.
+    with pytest.raises(ValidationError, match="no new moratorium"):
+        acv_workflow.record_disposal_notice(listed, D(2022, 1, 4))
+
+
+def test_an_exempt_disposal_cannot_slip_under_a_recorded_sale(listed):
+    from assets_register.models import ExemptDisposal
+
+    notice = acv_workflow.record_disposal_notice(listed, D(2021, 4, 30))
+    acv_workflow.record_sale(notice, to_community=False, sold_on=D(2021, 6, 20), buyer="Pubco")
+    with pytest.raises(ValidationError, match="needed the new owner's own notice"):
+        ExemptDisposal(entry=listed, disposed_on=D(2021, 5, 20), exemption="gift").full_clean()
+
+
+def test_a_withdrawn_notice_is_on_the_timeline_and_ends_for_sale(listed):
+    notice = acv_workflow.record_disposal_notice(listed, D(2021, 4, 30))
+    notice.outcome = DisposalNotice.Outcome.WITHDRAWN
+    with pytest.raises(ValidationError, match="date of the sale or withdrawal"):
+        notice.full_clean()
+    notice.outcome_on = D(2021, 5, 20)
+    notice.full_clean()
+    notice.save()
+    acv_workflow.apply_notice(notice)
+    acv_workflow.apply_notice(notice)
+    assert (
+        AssetEvent.objects.filter(asset=listed.asset, kind=EventKind.DISPOSAL_WITHDRAWN).count()
+        == 1
+    )
+    listed.asset.refresh_from_db()
+    assert listed.asset.status == Status.OPEN

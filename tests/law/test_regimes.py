@@ -120,7 +120,45 @@ def test_the_law_page_says_what_is_in_force_and_what_waits(client):
     )
     assert "English Devolution and Community Empowerment Act 2026" in page
     assert "Enacted 29 April 2026" in page
-    assert "eight weeks beginning with the day it starts" in page
-    assert "28 days after the day it starts, moved to the next working day" in page
-    assert "12 months beginning with the day it starts" in page  # the Act's moratorium
+    assert "eight weeks beginning with the day the council receives the nomination" in page
+    assert (
+        "28 days after the day the council sends the review decision, moved to the next "
+        "working day" in page
+    )
+    # The Act's moratorium, its wording and its rules, as data.
+    assert (
+        "12 months beginning with the day the council receives the owner&#x27;s notice of wish "
+        "to sell <strong>(to be confirmed by regulations)</strong>" in page
+    )
+    assert "it has the first chance to buy, at a price agreed or set by an independent" in page
+    assert "gets the first chance to buy" in page and "Economic wellbeing counts" in page
     assert "(unchanged from the rules before)" in page  # the Act inherits the rest
+
+
+def test_each_clock_carries_its_trigger_and_meaning_and_a_new_row_inherits_them():
+    regime = StatutoryRegime.objects.commenced().get()
+    appeal = regime.period(Clock.APPEAL)
+    assert appeal.counted_from() == "28 days after the day the council sends the review decision"
+    assert appeal.ends_on_working_day and "First-tier Tribunal" in appeal.meaning
+    change = StatutoryRegimeFactory(takes_effect=D(2030, 1, 1))
+    RegimePeriodFactory(regime=change, clock=Clock.APPEAL, length=21, unit="days", counting="after")
+    changed = change.period(Clock.APPEAL)
+    assert changed.counted_from() == "21 days after the day the council sends the review decision"
+    assert changed.meaning == appeal.meaning and not changed.ends_on_working_day
+
+
+def test_only_someone_permitted_edits_the_law(client):
+    from django.contrib.auth.models import Group, Permission, User
+
+    officer = User.objects.create_user("officer", password="pw")
+    officer.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(officer)
+    regime = StatutoryRegime.objects.commenced().get()
+    url = f"/admin/snippets/assets_register/statutoryregime/edit/{regime.pk}/"
+    assert client.get(url).status_code in (302, 403)
+    editors = Group.objects.create(name="Law editors")
+    editors.permissions.add(*Permission.objects.filter(codename__endswith="statutoryregime"))
+    officer.groups.add(editors)
+    officer = User.objects.get(pk=officer.pk)  # permission caches are per object
+    client.force_login(officer)
+    assert client.get(url).status_code == 200

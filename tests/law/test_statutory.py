@@ -78,7 +78,7 @@ def test_days_left_as_the_published_countdown_reads():
     assert str(SIX_WEEKS) == "6 weeks" and str(Period(1, Unit.YEARS)) == "1 year"
 
 
-TRIBUNAL_28_DAYS = Period(28, Unit.DAYS, Counting.AFTER, ends_on_working_day=True)
+TRIBUNAL_28_DAYS = Period(28, Unit.DAYS, Counting.AFTER_TO_WORKING_DAY)
 
 
 @pytest.mark.parametrize(
