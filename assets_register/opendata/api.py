@@ -208,6 +208,20 @@ def get_asset(request, asset_id: int = PathParam(..., ge=1, le=MAX_ID)):
     return asset
 
 
+def _right_to_buy(purchase):
+    if purchase is None:
+        return None
+    price = purchase.valuation_price
+    return {
+        "group": purchase.group_name,
+        "registered_on": purchase.registered_on,
+        "stage": purchase.stage,
+        "right_last_day": purchase.right_last_day,
+        "valuation_price": float(price) if price is not None else None,
+        "completed_on": purchase.completed_on,
+    }
+
+
 def _acv_entry(row):
     entry, notice, bidder = row.entry, row.notice, row.bidder
     nomination = entry.nomination
@@ -223,6 +237,8 @@ def _acv_entry(row):
         "nominating_group": nomination.body_name if nomination else None,
         "disposal_notice": {
             "received_on": notice.received_on,
+            "community_right_to_buy": row.under_right_to_buy,
+            "right_to_buy": _right_to_buy(row.purchase),
             "interim_moratorium_last_day": notice.interim_last_day,
             "bidder_request_on": bidder.received_on if bidder else None,
             "interested_group": bidder.group_name if bidder else None,

@@ -227,8 +227,23 @@ class EventWithAssetOut(EventOut):
     asset: AssetRef
 
 
+class RightToBuyOut(Schema):
+    group: str
+    registered_on: datetime.date
+    stage: str = Field(description="Where the purchase stands, in words")
+    right_last_day: datetime.date = Field(
+        description="The last day the group has the first chance to buy"
+    )
+    valuation_price: float | None = Field(description="Market value set by the valuer, £")
+    completed_on: datetime.date | None
+
+
 class DisposalNoticeOut(Schema):
     received_on: datetime.date
+    community_right_to_buy: bool = Field(
+        description="Governed by a law with the Community Right to Buy (2026 Act)"
+    )
+    right_to_buy: RightToBuyOut | None
     interim_moratorium_last_day: datetime.date
     bidder_request_on: datetime.date | None
     interested_group: str | None

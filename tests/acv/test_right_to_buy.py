@@ -223,3 +223,18 @@ def test_a_sports_ground_route_only_where_the_law_has_one(list_place):
         takes_effect=D(2012, 9, 21) + datetime.timedelta(days=1)
     )
     nomination.full_clean()
+
+
+def test_the_api_says_where_the_purchase_stands(client, notice, purchase):
+    acv_workflow.record_purchase_step(
+        purchase,
+        valuation_requested_on=D(2027, 3, 20),
+        valued_on=D(2027, 4, 30),
+        valuation_price=Decimal("350000"),
+    )
+    body = client.get(f"/api/assets/{notice.entry.asset_id}").json()
+    sale = body["acv_entry"]["disposal_notice"]
+    assert sale["community_right_to_buy"] is True
+    assert sale["right_to_buy"]["right_last_day"] == "2028-02-29"
+    assert sale["right_to_buy"]["valuation_price"] == 350000
+    assert "350,000" in sale["right_to_buy"]["stage"]
