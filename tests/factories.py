@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from assets_register.law.eligibility import BodyType
+from assets_register.law.regimes import ensure_2026_act
 from assets_register.models import (
     AlertCursor,
     Appeal,
@@ -314,7 +315,7 @@ RIGHT_TO_BUY_IN_FORCE = datetime.date(2027, 1, 1)  # a date chosen for tests, no
 def commence_right_to_buy(on=RIGHT_TO_BUY_IN_FORCE):
     """Bring the seeded 2026 Act (awaiting commencement) into force on `on`, as
     commencement regulations would."""
-    regime = StatutoryRegime.objects.get(community_right_to_buy=True)
+    regime = ensure_2026_act(StatutoryRegime, RegimePeriod)
     regime.takes_effect = on
     regime.save()
     return regime

@@ -197,3 +197,14 @@ RULES_2026 = {
 }
 # As first seeded (migration 0017 reads it).
 PERIODS_2026 = [("full_moratorium", 12, "months", "beginning_with")]
+
+
+def ensure_2026_act(regime_model, period_model):
+    """Create the 2026 Act (awaiting commencement) if it is missing, with its rules."""
+    regime, created = regime_model.objects.get_or_create(
+        name=ACT_2026["name"],
+        defaults=known_fields(regime_model, {**ACT_2026, **RULES_2026}),
+    )
+    if created:
+        create_rows(regime, period_model, CLOCKS_2026)
+    return regime
