@@ -10,6 +10,7 @@ from assets_register.acv.admin import (
     NominationViewSet,
     StatutoryRegimeViewSet,
 )
+from assets_register.acv.notice_admin import StatutoryNoticeViewSet
 from assets_register.importers import admin as importers_admin  # noqa: F401  (its hooks)
 from assets_register.register.admin import AreaViewSet, AssetViewSet, CouncilStaffViewSet
 from assets_register.reports.admin import ReportViewSet
@@ -26,6 +27,7 @@ class RegisterGroup(SnippetViewSetGroup):
         NominationViewSet,
         ListEntryViewSet,
         DisposalNoticeViewSet,
+        StatutoryNoticeViewSet,
         AreaViewSet,
         CouncilStaffViewSet,
         StatutoryRegimeViewSet,

@@ -31,11 +31,14 @@ from assets_register.models import (
     ListEntry,
     LocationSource,
     Nomination,
+    NoticeKind,
     PostcodeLocation,
+    RecipientRole,
     RegimePeriod,
     Report,
     ReportKind,
     Review,
+    StatutoryNotice,
     StatutoryRegime,
     Subscription,
 )
@@ -388,3 +391,25 @@ class AlertCursorFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("name",)
 
     name = "events"
+
+
+class StatutoryNoticeFactory(factory.django.DjangoModelFactory):
+    """The notice of listing to the owner (s.91), not yet sent, with the address an officer
+    completed from the nomination."""
+
+    class Meta:
+        model = StatutoryNotice
+
+    kind = NoticeKind.LISTING
+    recipient_role = RecipientRole.OWNER
+    list_entry = factory.SubFactory(ListEntryFactory)
+    council = factory.LazyAttribute(lambda row: row.list_entry.council)
+    recipient_name = "Olive Owner"
+    recipient_address = "9 Private Lane\nDurham DH1 9ZZ"
+    subject = factory.LazyAttribute(
+        lambda row: (
+            f"Notice of listing: {row.list_entry.asset.name} is listed as an asset of "
+            "community value"
+        )
+    )
+    body = "The council has included the land in its list of assets of community value."

@@ -16,6 +16,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from assets_register.acv import lists as acv_lists
+from assets_register.acv import notices as acv_notices
 from assets_register.acv.admin_forms import (
     DisposalNoticeAdminForm,
     ListEntryAdminForm,
@@ -230,7 +231,8 @@ def after_nomination_decided(request, instance):
 
 class DeadlinesPanel(Component):
     """The officer's dashboard: what their councils owe or must watch, overdue first, then
-    the next two weeks: decisions, reviews, bid windows, moratoria, listing expiries."""
+    the next two weeks: decisions, reviews, bid windows, moratoria, listing expiries; and
+    the statutory notices not yet sent (an unsent notice of listing holds the review clock)."""
 
     name = "statutory_deadlines"
     order = 50
@@ -256,6 +258,9 @@ class DeadlinesPanel(Component):
         return {
             "overdue": linked(acv_lists.overdue(today, councils)),
             "due_soon": linked(coming),
+            "to_send": [
+                (notice, urls.get_edit_url(notice)) for notice in acv_notices.unsent(councils)
+            ],
             "today": today,
         }
 

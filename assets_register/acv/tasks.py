@@ -1,10 +1,12 @@
-"""Background work for the ACV workflow: the nominator's emailed receipt."""
+"""Background work for the ACV workflow: the nominator's emailed receipt, and the statutory
+notices owed by email."""
 
 from django_tasks import task
 
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
+from assets_register.acv import notice_sending
 from assets_register.models import Nomination
 
 
@@ -20,3 +22,9 @@ def send_nomination_receipt(nomination_id):
         recipient_list=[nomination.contact_email],
     )
     return nomination.reference
+
+
+@task()
+def send_statutory_notices():
+    """Email every statutory notice that has an address and has not gone yet."""
+    return notice_sending.send_by_email()

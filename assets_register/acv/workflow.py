@@ -5,6 +5,7 @@ all read one table. Rules live on the models (clean); these functions apply them
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from assets_register.acv.notices import issue_notices
 from assets_register.models import (
     AssetEvent,
     BidderRequest,
@@ -13,6 +14,7 @@ from assets_register.models import (
     EventKind,
     ListEntry,
     Nomination,
+    NoticeKind,
 )
 
 SOURCE = "acv"
@@ -68,6 +70,7 @@ def apply_decision(nomination: Nomination, *, reference="", user=None):
             nomination.decision_reasons,
             user,
         )
+        issue_notices(NoticeKind.REFUSAL, nomination)
         return None
     if nomination.outcome != Nomination.Outcome.LISTED:
         return None
@@ -93,6 +96,7 @@ def apply_decision(nomination: Nomination, *, reference="", user=None):
             f"On the list until {entry.expires_on:%-d %B %Y}.",
             user,
         )
+    issue_notices(NoticeKind.LISTING, entry)
     return entry
 
 
@@ -161,6 +165,7 @@ def apply_notice(notice: DisposalNotice, user=None):
         f"{notice.interim_last_day:%A %-d %B %Y}.",
         user,
     )
+    issue_notices(NoticeKind.DISPOSAL, notice)
     for request in notice.bidder_requests.all():
         _event_once(
             asset,
@@ -195,13 +200,16 @@ def apply_notice(notice: DisposalNotice, user=None):
         _event_once(
             asset, EventKind.ACV_REMOVED, notice.outcome_on, "Removed from the list on sale.", user
         )
+        issue_notices(NoticeKind.REMOVAL, entry)
 
 
 @transaction.atomic
 def apply_entry(entry: ListEntry, user=None):
     """Bring the timeline in line with an entry an officer edited: each exempt disposal
     once (the listing stays: Reg 2(b) is about relevant disposals only), and a removal by
-    review or appeal, which the entry's reviews and appeals have already applied."""
+    review or appeal, which the entry's reviews and appeals have already applied. The
+    notices of removal and of review decisions are owed from here (or withdrawn, unsent,
+    when a removal is undone)."""
     entry.refresh_from_db(fields=["removed_on", "removal_reason"])
     decided = (ListEntry.RemovalReason.REVIEW, ListEntry.RemovalReason.APPEAL)
     if entry.removed_on and entry.removal_reason in decided:
@@ -212,6 +220,9 @@ def apply_entry(entry: ListEntry, user=None):
             f"{entry.get_removal_reason_display()}.",
             user,
         )
+    issue_notices(NoticeKind.REMOVAL, entry)
+    for review in entry.reviews.all():
+        issue_notices(NoticeKind.REVIEW_DECISION, review)
     for disposal in entry.exempt_disposals.all():
         _event_once(
             entry.asset,

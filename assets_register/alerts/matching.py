@@ -1,5 +1,7 @@
 """Alert matching: new events and coming deadlines become rows in the send log (Delivery),
-once each. Sending is alert_emails.py; both run as background tasks, never in a request."""
+once each. Sending is alert_emails.py; both run as background tasks, never in a request.
+What the nominating group is owed by law (the decision, the owner's notice to sell) is a
+statutory notice (acv/notices.py), not an alert: one email each, never two."""
 
 import datetime
 from dataclasses import dataclass
@@ -140,77 +142,6 @@ def match_event(event):
     return len(rows)
 
 
-def nominator_notice(event):
-    """The statutory notice the nominating group is owed for this event, as (nomination,
-    News), or None: the decision with reasons (ss.90-91) and the owner's wish to sell
-    (s.97). Owed whatever the group chose about reminders."""
-    asset, kind, name = event.asset, event.kind, place(event.asset)
-    url = asset.get_absolute_url()
-    if kind == EventKind.ACV_LISTED:
-        entry = ListEntry.objects.filter(asset=asset, listed_on=event.date).first()
-        nomination = entry and entry.nomination
-        return nomination and (
-            nomination,
-            News(
-                f"Decision on your nomination {nomination.public_reference}: {name} is listed "
-                "as an asset of community value.",
-                f"{nomination.council.name} listed it on {_on(entry.listed_on)}; it stays on "
-                f"the list until {_on(entry.expires_on)}. If the owner wants to sell, they "
-                "must tell the council first, and a community group then has "
-                f"{period_words(Clock.INTERIM_MORATORIUM, event.date)} to ask to bid.",
-                url,
-            ),
-        )
-    if kind == EventKind.ACV_NOT_LISTED:
-        nomination = Nomination.objects.filter(
-            asset=asset, decided_on=event.date, outcome=Nomination.Outcome.UNSUCCESSFUL
-        ).first()
-        return nomination and (
-            nomination,
-            News(
-                f"Decision on your nomination {nomination.public_reference}: {name} has not "
-                "been listed.",
-                f"{nomination.council.name}'s reasons: {nomination.decision_reasons}",
-                url,
-            ),
-        )
-    if kind == EventKind.DISPOSAL_NOTICE:
-        notice = DisposalNotice.objects.filter(entry__asset=asset, received_on=event.date).first()
-        nomination = notice and notice.entry.nomination
-        return nomination and (
-            nomination,
-            News(
-                f"The owner of {name} has told the council they wish to sell.",
-                f"The notice was received on {_on(notice.received_on)}. A community group can "
-                "ask in writing to be treated as a potential bidder until "
-                f"{_on(notice.interim_last_day)}.",
-                url,
-            ),
-        )
-    return None
-
-
-def match_nominator_notice(event):
-    owed = nominator_notice(event)
-    if not owed or not owed[0].contact_email:
-        return 0
-    nomination, news = owed
-    Delivery.objects.bulk_create(
-        [
-            Delivery(
-                key=f"notice:{event.pk}",
-                email=nomination.contact_email,
-                frequency=Frequency.IMMEDIATELY,
-                headline=news.headline,
-                action=news.action,
-                url=news.url,
-            )
-        ],
-        ignore_conflicts=True,
-    )
-    return 1
-
-
 def match_new_events(today=None):
     """Match events recorded since the last run. Old news (an import of history) is
     skipped: alerts are for what people can still act on."""
@@ -227,7 +158,7 @@ def match_new_events(today=None):
         last = cursor.last_event_id
         for event in events.iterator(chunk_size=500):
             if event.date >= oldest:
-                matched += match_event(event) + match_nominator_notice(event)
+                matched += match_event(event)
             last = event.pk
         AlertCursor.objects.filter(pk=cursor.pk).update(last_event_id=last)
     return matched

@@ -5,6 +5,7 @@ from django_tasks import task
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
+from assets_register.acv import notice_sending
 from assets_register.alerts import emails, matching
 from assets_register.core.urls import absolute_url
 from assets_register.models import Frequency, Subscription
@@ -37,10 +38,11 @@ def send_subscription_email(subscription_id, kind):
 
 @task()
 def deliver_alerts():
-    """Match new events and due reminders to subscriptions, then send what is owed now."""
+    """Match new events and due reminders to subscriptions, then send what is owed now,
+    with any statutory notice still owed by email (one whose own task was lost)."""
     matched = matching.match_new_events() + matching.match_reminders()
     sent = emails.send_pending(Frequency.IMMEDIATELY)
-    return {"matched": matched, "sent": sent}
+    return {"matched": matched, "sent": sent, "notices": notice_sending.send_by_email()}
 
 
 @task()

@@ -40,6 +40,7 @@ from assets_register.models.assets import (
     Status,
 )
 from assets_register.models.indicators import AreaIndicator, IndicatorSnapshot
+from assets_register.models.notices import NoticeKind, RecipientRole, SentBy, StatutoryNotice
 from assets_register.models.postcodes import PostcodeLocation
 from assets_register.models.regimes import (
     Clock,
@@ -57,6 +58,10 @@ from assets_register.models.staff import CouncilStaff
 
 __all__ = [
     "without_geometry",
+    "NoticeKind",
+    "RecipientRole",
+    "SentBy",
+    "StatutoryNotice",
     "Report",
     "ReportKind",
     "ReportStatus",

@@ -372,6 +372,11 @@ class Review(DecidesListing, models.Model):
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
     decided_on = models.DateField(null=True, blank=True)
     decision_sent_on = models.DateField("decision sent to the owner", null=True, blank=True)
+    reasons = models.TextField(
+        "reasons for the decision",
+        blank=True,
+        help_text="Sent to the owner with the decision, and to the nominator if it is removed.",
+    )
 
     class Meta:
         ordering = ["requested_on"]

@@ -15,7 +15,8 @@ def period_words_tag(clock, day=None):
 
 
 @register.simple_tag(name="period_counted_from")
-def period_counted_from_tag(clock, day=None):
+def period_counted_from_tag(clock, day=None, trigger=None):
     """'eight weeks beginning with the day the council receives the nomination': length,
-    counting and trigger event from the regime in force on `day`."""
-    return period_counted_from(clock, day)
+    counting and trigger event from the regime in force on `day`; a letter may name the
+    day in its reader's terms ("the day this notice was sent to you")."""
+    return period_counted_from(clock, day, trigger)

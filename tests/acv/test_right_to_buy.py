@@ -238,3 +238,10 @@ def test_the_api_says_where_the_purchase_stands(client, notice, purchase):
     assert sale["right_to_buy"]["right_last_day"] == "2028-02-29"
     assert sale["right_to_buy"]["valuation_price"] == 350000
     assert "350,000" in sale["right_to_buy"]["stage"]
+
+
+def test_the_nominating_group_is_told_of_the_right_to_buy_under_the_act(notice):
+    (letter,) = notice.notices.all()
+    assert "register in writing its intention to buy until 11 April 2027" in letter.body
+    assert "first chance to buy" in letter.body and "29 February 2028" in letter.body
+    assert "potential bidder" not in letter.body

@@ -1,5 +1,5 @@
-"""Nominators' and subscribers' contact details appear on no public page, feed, export or
-API response: every public URL is fetched and scanned for them."""
+"""Nominators', owners', occupiers' and subscribers' contact details appear on no public
+page, feed, export or API response: every public URL is fetched and scanned for them."""
 
 import datetime
 
@@ -7,6 +7,7 @@ import pytest
 
 from django.contrib.auth.models import User
 
+from assets_register.acv import notices
 from assets_register.acv import workflow as acv_workflow
 from assets_register.models import EventKind
 
@@ -29,6 +30,12 @@ PRIVATE = (
     "officer.private@example.gov",
     "reporter.private@example.org",
     "Unmoderated words",
+    # The recipients of statutory notices, as the nomination gave them and an officer
+    # completed them.
+    "Olive Owner",
+    "9 Private Lane",
+    "Oscar Occupier",
+    "owner.private@example.org",
 )
 
 
@@ -46,11 +53,17 @@ def register():
             contact_name="Pat Private",
             contact_email="nominator.private@example.org",
             contact_phone="07700 900123",
+            owners="Olive Owner, 9 Private Lane, Durham DH1 9ZZ",
+            occupants="Oscar Occupier",
         )
     )
     entry = acv_workflow.decide_nomination(
         nomination, listed=True, decided_on=D(2021, 2, 1), user=officer
     )
+    owner = entry.notices.get(recipient_role="owner")
+    owner.recipient_name, owner.recipient_email = "Olive Owner", "owner.private@example.org"
+    owner.save()
+    notices.mark_sent(owner, D(2021, 2, 3), "post")
     acv_workflow.record_disposal_notice(entry, D(2021, 4, 30), user=officer)
     refused = acv_workflow.receive_nomination(
         NominationFactory.build(
