@@ -127,6 +127,7 @@ class ListEntryViewSet(CouncilScopedViewSet):
         [
             FieldRowPanel([FieldPanel("reference"), FieldPanel("listed_on")]),
             FieldRowPanel([FieldPanel("council"), FieldPanel("asset")]),
+            FieldRowPanel([FieldPanel("nominated_by"), FieldPanel("recorded_on")]),
             MultiFieldPanel(
                 [
                     FieldRowPanel(

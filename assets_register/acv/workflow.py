@@ -2,6 +2,8 @@
 writes an event on the asset's timeline, so history, lists, alerts and indicators
 all read one table. Rules live on the models (clean); these functions apply them."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -10,6 +12,7 @@ from assets_register.models import (
     AssetEvent,
     BidderRequest,
     CommunityPurchase,
+    DatePrecision,
     DisposalNotice,
     EventKind,
     ListEntry,
@@ -203,14 +206,49 @@ def apply_notice(notice: DisposalNotice, user=None):
         issue_notices(NoticeKind.REMOVAL, entry)
 
 
+_ON_THE_LIST_UNTIL = re.compile(r"^On the list until [^.]*\.")
+
+
+def _listing_event(entry: ListEntry, user=None):
+    """The listing's event follows a corrected date and last day, whoever wrote it (this
+    workflow or an import, whose notes after the first sentence stay). It is the asset's
+    listing event that no other entry of the asset is dated on, the nearest if several."""
+    others = set(
+        ListEntry.objects.filter(asset_id=entry.asset_id)
+        .exclude(pk=entry.pk)
+        .values_list("listed_on", flat=True)
+    )
+    candidates = [
+        event
+        for event in AssetEvent.objects.filter(asset_id=entry.asset_id, kind=EventKind.ACV_LISTED)
+        if event.date not in others
+    ]
+    until = f"On the list until {entry.expires_on:%-d %B %Y}."
+    if not candidates:
+        _event(entry.asset, EventKind.ACV_LISTED, entry.listed_on, until, user)
+        return
+    event = min(candidates, key=lambda event: abs(event.date - entry.listed_on))
+    if _ON_THE_LIST_UNTIL.match(event.note):
+        note = _ON_THE_LIST_UNTIL.sub(until, event.note)
+    else:
+        note = f"{until} {event.note}".strip()
+    if event.date != entry.listed_on:
+        event.date, event.date_precision = entry.listed_on, DatePrecision.DAY
+    elif event.note == note:
+        return
+    event.note = note
+    event.save(update_fields=["date", "date_precision", "note"])
+
+
 @transaction.atomic
 def apply_entry(entry: ListEntry, user=None):
-    """Bring the timeline in line with an entry an officer edited: each exempt disposal
-    once (the listing stays: Reg 2(b) is about relevant disposals only), and a removal by
-    review or appeal, which the entry's reviews and appeals have already applied. The
-    notices of removal and of review decisions are owed from here (or withdrawn, unsent,
-    when a removal is undone)."""
+    """Bring the timeline in line with an entry an officer edited: the listing's event at
+    its date, each exempt disposal once (the listing stays: Reg 2(b) is about relevant
+    disposals only), and a removal by review or appeal, which the entry's reviews and
+    appeals have already applied. The notices of removal and of review decisions are owed
+    from here (or withdrawn, unsent, when a removal is undone)."""
     entry.refresh_from_db(fields=["removed_on", "removal_reason"])
+    _listing_event(entry, user)
     decided = (ListEntry.RemovalReason.REVIEW, ListEntry.RemovalReason.APPEAL)
     if entry.removed_on and entry.removal_reason in decided:
         _event_once(

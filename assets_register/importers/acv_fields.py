@@ -16,7 +16,8 @@ from assets_register.models import (
 )
 
 # National field -> the other headings councils use for it. "postcode", "latitude",
-# "longitude" and "reason-unsuccessful" are ours: common in council files, absent nationally.
+# "longitude", "reason-unsuccessful" and "listing-date" are ours: common in council files,
+# absent nationally. "entry-date" is the national one: the date the record was made.
 HEADINGS = {
     "reference": (
         "ref",
@@ -85,14 +86,17 @@ HEADINGS = {
         "nomination status",
         "decision outcome",
     ),
-    "decision-date": (
+    "decision-date": ("date of decision", "decided on", "date decided"),
+    # Ours: the date of the list entry (s.87), when a council gives it apart from the decision.
+    "listing-date": (
+        "listed date",
         "date listed",
         "listed on",
-        "listed date",
         "date of listing",
-        "listing date",
-        "date of decision",
+        "date entered on list",
+        "date entered on the list",
         "date added to list",
+        "date added to the list",
         "date added to register",
         "date added",
     ),

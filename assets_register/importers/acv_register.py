@@ -8,6 +8,16 @@ given, a DisposalNotice and a BidderRequest when the file records them); unsucce
 and withdrawn rows become a Nomination. Each step also writes its AssetEvent with
 source "acv-import:<gss>", keyed on (asset, kind, date), so a second run adds nothing.
 
+Dates of a listing: the decision-date is the council's decision (a Nomination's decided_on);
+the list entry's own date (ListEntry.listed_on, from which the listing period runs) is that day
+unless the file gives it in a column of its own, "listing-date" (or "listed date", "date
+listed", "date of listing", "date entered on list", "date added to list", ...). The national
+entry-date is the date the council's record was made (Camden gives one day for every row), so
+it is kept as recorded_on and never starts the listing. On a re-import, an existing entry's
+date changes only when the file has a listing-date: an officer's correction in the admin
+stays, with a notice. The nominating-group is kept on the entry (nominated_by) when the row
+has no nomination date to make a Nomination of.
+
 Imported records are historic facts the council already accepted, so they are saved
 without full_clean(): the eligibility rules (Nomination.clean, BidderRequest.clean)
 guard new applications and would block a record the file cannot fully describe.
@@ -46,6 +56,7 @@ from assets_register.models import (
     AssetEvent,
     BidderRequest,
     Clock,
+    DatePrecision,
     DisposalNotice,
     EventKind,
     ListEntry,
@@ -96,6 +107,8 @@ DATE_FIELDS = (
     "nomination-date",
     "start-date",
     "decision-date",
+    "listing-date",
+    "entry-date",
     "expiry-date",
     "notification-to-sell-date",
     "protected-period-start-date",
@@ -108,6 +121,16 @@ _TRAILING_POSTCODE = re.compile(r"[,\s]*\b([A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]
 
 def _day(dated):
     return dated[0] if dated else None
+
+
+def _spoken(dated):
+    """A (date, precision) as a sentence says it: 'on 20 October 2015', 'in March 2016'."""
+    day, precision = dated
+    if precision == DatePrecision.YEAR:
+        return f"in {day.year}"
+    if precision == DatePrecision.MONTH:
+        return f"in {day:%B %Y}"
+    return f"on {day:%-d %B %Y}"
 
 
 class ACVRegisterImporter(BaseImporter):
@@ -201,7 +224,10 @@ class ACVRegisterImporter(BaseImporter):
             "removal": removal,
             "decision_text": cell(row, "decision"),
             "nominated": dates["nomination-date"] or dates["start-date"],
-            "decided": dates["decision-date"],
+            # A council that gives only the listing date listed on the day it decided.
+            "decided": dates["decision-date"] or dates["listing-date"],
+            "listed": dates["listing-date"],  # given: the file sets the entry's date
+            "recorded": _day(dates["entry-date"]),
             "expiry": _day(dates["expiry-date"]),
             "disposal": dates["notification-to-sell-date"],
             "ended": dates["end-date"],
@@ -212,7 +238,7 @@ class ACVRegisterImporter(BaseImporter):
             "reasons": cell(row, "reason-unsuccessful") or cell(row, "notes"),
             "notices": notices,
         }
-        self._check_dates(record, dates["protected-period-start-date"], notices)
+        self._check_dates(record, dates, notices)
         return record
 
     def _postcode(self, row, address):
@@ -276,25 +302,37 @@ class ACVRegisterImporter(BaseImporter):
         # No decision given (Camden publishes none): infer it from what the row holds.
         if cell(row, "reason-unsuccessful"):
             return UNSUCCESSFUL, None
-        if dates["decision-date"] or dates["expiry-date"]:
+        if dates["decision-date"] or dates["listing-date"] or dates["expiry-date"]:
             return LISTED, None
         raise RowError("decision", "no decision is given, and no decision date says it was listed")
 
-    def _check_dates(self, record, protected, notices):
+    def _check_dates(self, record, dates, notices):
         nominated, decided = _day(record["nominated"]), _day(record["decided"])
-        if nominated and decided and decided < nominated:
-            raise RowError("decision-date", f"{decided} is before the nomination ({nominated})")
+        listed = _day(record["listed"]) or decided
+        given = [  # the columns the file has, to name the one at fault
+            ("decision-date", _day(dates["decision-date"])),
+            ("listing-date", _day(dates["listing-date"])),
+        ]
+        for name, day in given:
+            if nominated and day and day < nominated:
+                raise RowError(name, f"{day} is before the nomination ({nominated})")
         if record["outcome"] == LISTED:
             if decided is None:
                 raise RowError("decision-date", "a listed asset needs the date it was listed")
+            if listed < decided:
+                notices.append(
+                    f"listing-date {listed} is before the decision-date {decided}; "
+                    "the listing date is used"
+                )
+            protected = dates["protected-period-start-date"]
             if record["disposal"] is None and protected:
                 # The periods all run from the notice (s.95), which is when protection starts.
                 record["disposal"] = protected
-            if _day(record["disposal"]) and _day(record["disposal"]) < decided:
+            if _day(record["disposal"]) and _day(record["disposal"]) < listed:
                 raise RowError(
                     "notification-to-sell-date", "the notice to sell is dated before the listing"
                 )
-            if _day(record["ended"]) and _day(record["ended"]) < decided:
+            if _day(record["ended"]) and _day(record["ended"]) < listed:
                 raise RowError("end-date", "the removal is dated before the listing")
             if record["interested"] and not record["disposal"]:
                 notices.append(
@@ -303,7 +341,7 @@ class ACVRegisterImporter(BaseImporter):
                 )
                 record["interested"] = ""
             triggers = [
-                ("decision-date", decided),
+                *given,
                 ("nomination-date", nominated),
                 ("notification-to-sell-date", _day(record["disposal"])),
             ]
@@ -483,7 +521,7 @@ class ACVRegisterImporter(BaseImporter):
         return nomination
 
     def _listing(self, record, asset, entry, result):
-        listed_on = record["decided"][0]
+        decided = record["decided"]
         nomination = entry.nomination if entry else None
         if record["nominated"]:
             nomination = self._save_nomination(
@@ -493,18 +531,22 @@ class ACVRegisterImporter(BaseImporter):
                 record["nominated"][0],
                 result,
                 outcome=Nomination.Outcome.LISTED,
-                decided_on=listed_on,
+                decided_on=decided[0],
             )
-        expires_on = StatutoryRegime.objects.in_force_on(listed_on).last_day(
-            Clock.LISTING, listed_on
+        listed = self._listed(record, entry)
+        expires_on = StatutoryRegime.objects.in_force_on(listed[0]).last_day(
+            Clock.LISTING, listed[0]
         )
         removal = self._removal(record, expires_on)
         values = {
             "council_id": self.council.pk,
             "reference": record["reference"],
             "asset_id": asset.pk,
-            "listed_on": listed_on,
+            "listed_on": listed[0],
             "nomination_id": nomination.pk if nomination else None,
+            # The nomination record names the group, where there is one.
+            "nominated_by": "" if nomination else record["nominating_group"],
+            "recorded_on": record["recorded"],
             **removal,
         }
         if entry is None:
@@ -523,16 +565,33 @@ class ACVRegisterImporter(BaseImporter):
                 f"on the list, {entry.expires_on}; the computed date is kept",
             )
         notes = f" {record['notes']}" if record["notes"] else ""
+        if decided[0] != entry.listed_on:
+            notes = f" The council decided {_spoken(decided)}.{notes}"
         events = self._nominated_event(record) + [
             (
                 EventKind.ACV_LISTED,
-                record["decided"],
+                listed,
                 f"On the list until {entry.expires_on:%-d %B %Y}.{notes}",
             )
         ]
         if removal:
             events.append((EventKind.ACV_REMOVED, record["ended"], removal["removal_note"]))
         return events + self._disposal(record, entry, result)
+
+    def _listed(self, record, entry):
+        """(date, precision) of the list entry. The decision date starts a new entry; on an
+        existing one only a listing-date column changes it, so a re-import does not undo an
+        officer's correction."""
+        if record["listed"] or entry is None:
+            return record["listed"] or record["decided"]
+        if entry.listed_on == record["decided"][0]:
+            return record["decided"]
+        self.note(
+            record,
+            f"decision-date {record['decided'][0]} differs from the date of the list entry, "
+            f"{entry.listed_on}, which is kept (a listing-date column changes it)",
+        )
+        return entry.listed_on, DatePrecision.DAY
 
     def _removal(self, record, expires_on):
         ended, removal = _day(record["ended"]), record["removal"]
@@ -610,6 +669,7 @@ class ACVRegisterImporter(BaseImporter):
             outcome=record["outcome"],
             decided_on=_day(record["decided"]),
             decision_reasons=record["reasons"],
+            recorded_on=record["recorded"],
         )
         result.created = existing is None
         events = self._nominated_event(record)

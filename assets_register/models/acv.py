@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -98,6 +99,13 @@ class Nomination(models.Model):
     decided_on = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
     decision_reasons = models.TextField(blank=True)
+    recorded_on = models.DateField(
+        "date of the council's record",
+        null=True,
+        blank=True,
+        help_text="When the record entered the council's published register (planning.data "
+        "entry-date), for imported records.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Required of a nomination under consideration; historic imported records may lack them.
@@ -184,6 +192,11 @@ class Nomination(models.Model):
             )
 
     @property
+    def record_date(self):
+        """planning.data's entry-date: the council's record, else the day it was made here."""
+        return self.recorded_on or timezone.localtime(self.created_at).date()
+
+    @property
     def public_reference(self):
         """The council's reference where it has one: the one people already quote."""
         return self.council_reference or self.reference
@@ -230,6 +243,21 @@ class ListEntry(ClusterableModel):
     removed_on = models.DateField(null=True, blank=True)
     removal_reason = models.CharField(max_length=30, choices=RemovalReason.choices, blank=True)
     removal_note = models.TextField(blank=True)
+    nominated_by = models.CharField(
+        "nominating group",
+        max_length=255,
+        blank=True,
+        help_text="Published. For entries without a nomination record, e.g. imported ones.",
+    )
+    recorded_on = models.DateField(
+        "date of the council's record",
+        null=True,
+        blank=True,
+        help_text="When the record entered the council's published register (planning.data "
+        "entry-date): not the date of the list entry.",
+    )
+    # Null for entries made before it was kept: their creation date is not known.
+    created_at = models.DateTimeField(auto_now_add=True, null=True)
 
     class Meta:
         ordering = ["-listed_on"]
@@ -248,6 +276,18 @@ class ListEntry(ClusterableModel):
     def save(self, *args, **kwargs):
         self.expires_on = regime_last_day(Clock.LISTING, self.listed_on)
         super().save(*args, **kwargs)
+
+    @property
+    def nominating_group(self):
+        """Public, as the national schema publishes it; never the nominator's contact."""
+        return self.nominated_by or (self.nomination.body_name if self.nomination else "")
+
+    @property
+    def record_date(self):
+        """planning.data's entry-date: the council's record, else the day it was made here."""
+        if self.recorded_on:
+            return self.recorded_on
+        return timezone.localtime(self.created_at).date() if self.created_at else None
 
     def is_listed_on(self, day):
         """On the list that day: listing expiry and removal take effect by themselves."""

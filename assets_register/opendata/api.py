@@ -234,7 +234,7 @@ def _acv_entry(row):
         "occupiers_notified_on": entry.occupiers_notified_on,
         "land_registry_restriction_requested_on": entry.restriction_requested_on,
         "nomination_reference": nomination.public_reference if nomination else None,
-        "nominating_group": nomination.body_name if nomination else None,
+        "nominating_group": entry.nominating_group or None,
         "disposal_notice": {
             "received_on": notice.received_on,
             "community_right_to_buy": row.under_right_to_buy,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from assets_register.acv import workflow as acv_workflow
 from assets_register.core.files import spreadsheet_safe
 
-from ..factories import AssetFactory, CouncilFactory, NominationFactory
+from ..factories import AssetFactory, CouncilFactory, ListEntryFactory, NominationFactory
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -138,6 +138,51 @@ def test_csv_export_in_the_national_schema_is_safe_and_private(client, council, 
     assert statutory[0]["interim-moratorium-last-day"] == "2021-06-10"
     assert statutory[0]["full-moratorium-last-day"] == "2021-10-29"
     assert statutory[0]["protected-period-last-day"] == "2022-10-29"
+
+
+def export_rows(client):
+    response = client.get(reverse("acv_export_csv", args=["E06000047"]))
+    return {row["reference"]: row for row in csv.DictReader(io.StringIO(response.content.decode()))}
+
+
+def test_the_export_gives_each_records_own_entry_date_and_nominating_group(
+    client, council, register, today
+):
+    ListEntryFactory(
+        council=council,
+        reference="T-1",
+        listed_on=D(2020, 10, 20),
+        recorded_on=D(2021, 2, 18),
+        nominated_by="Test Parish Council",
+    )
+    rows = export_rows(client)
+    # entry-date is the date the record was made, never the day of the download.
+    assert rows["T-1"]["entry-date"] == "2021-02-18"
+    assert rows["T-1"]["nominating-group"] == "Test Parish Council"
+    made_here = timezone.localtime(register.created_at).date()
+    assert made_here != today and rows["A-CV-1"]["entry-date"] == made_here.isoformat()
+    refused = next(row for row in rows.values() if row["decision"] == "unsuccessful")
+    assert refused["entry-date"] == made_here.isoformat()
+
+
+def test_the_decision_date_is_the_decision_not_the_list_entry(client, council, register, today):
+    register.listed_on = D(2020, 12, 21)  # entered on the list a week after the decision
+    register.save()
+    row = export_rows(client)["A-CV-1"]
+    assert (row["decision-date"], row["expiry-date"]) == ("2020-12-14", "2025-12-20")
+
+
+def test_a_nominating_group_without_a_nomination_record_is_shown(client, council, today):
+    entry = ListEntryFactory(
+        council=council,
+        asset=AssetFactory(name="The Test Arms"),
+        listed_on=D(2020, 10, 20),
+        nominated_by="Test Parish Council",
+    )
+    list_page = client.get(reverse("acv_list", args=["E06000047"])).content.decode()
+    assert "nominated by Test Parish Council" in list_page
+    asset_page = client.get(entry.asset.get_absolute_url()).content.decode()
+    assert "Nominated by Test Parish Council." in asset_page
 
 
 def test_geojson_export(client, council, register, today):

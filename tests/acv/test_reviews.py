@@ -113,6 +113,8 @@ def entry_form(entry, reviews=(), **fields):
         "listed_on": entry.listed_on.isoformat(),
         "council": entry.council_id,
         "asset": entry.asset_id,
+        "nominated_by": entry.nominated_by,
+        "recorded_on": entry.recorded_on.isoformat() if entry.recorded_on else "",
         "owner_notified_on": "",
         "occupiers_notified_on": "",
         "restriction_requested_on": "",

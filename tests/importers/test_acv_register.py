@@ -207,7 +207,7 @@ def test_a_spreadsheet_with_a_title_row_and_real_excel_dates(sacriston, tmp_path
     assert (report.created, report.rejected, report.skipped) == (3, 1, 1)
     # Row numbers are the spreadsheet's own, below the title.
     assert str(report.problems[0]) == (
-        "row 6, decision-date: 'next week' is not a date "
+        "row 6, listing-date: 'next week' is not a date "
         "(use YYYY, YYYY-MM, YYYY-MM-DD or DD/MM/YYYY)"
     )
     arms = ListEntry.objects.get(reference="X-1")
@@ -243,7 +243,9 @@ def test_each_bad_row_is_named_and_the_rest_imported(sacriston):
     )
 
 
-@pytest.mark.parametrize("name", ["acv_national.csv", "acv_camden.csv", "acv_bad_rows.csv"])
+@pytest.mark.parametrize(
+    "name", ["acv_national.csv", "acv_camden.csv", "acv_bad_rows.csv", "acv_listing_dates.csv"]
+)
 def test_a_dry_run_writes_nothing_and_reports_what_a_real_run_does(sacriston, name):
     before = counts()
     dry = run(name, sacriston, dry_run=True)
@@ -255,7 +257,9 @@ def test_a_dry_run_writes_nothing_and_reports_what_a_real_run_does(sacriston, na
     assert dry.notices == real.notices
 
 
-@pytest.mark.parametrize("name", ["acv_national.csv", "acv_camden.csv", "acv_bad_rows.csv"])
+@pytest.mark.parametrize(
+    "name", ["acv_national.csv", "acv_camden.csv", "acv_bad_rows.csv", "acv_listing_dates.csv"]
+)
 def test_a_second_run_changes_nothing(sacriston, name):
     first = run(name, sacriston)
     before = counts(), list(AssetEvent.objects.values().order_by("pk"))
@@ -268,20 +272,32 @@ def test_a_second_run_changes_nothing(sacriston, name):
     assert (counts(), list(AssetEvent.objects.values().order_by("pk"))) == before
 
 
-def test_a_corrected_date_updates_the_row_and_replaces_its_event(sacriston, tmp_path):
+def test_a_corrected_decision_date_updates_the_decision_not_the_list_entry(sacriston, tmp_path):
     run("acv_national.csv", sacriston)
     path = tmp_path / "corrected.csv"
     path.write_text(
         (DATA / "acv_national.csv")
         .read_text()
         .replace("Listed,2020-12-14,2025-12-13", "Listed,2020-12-15,2025-12-14")
+        .replace("2021-03-03,2026-03-03", "2021-03-08,2026-03-08")
     )
     report = run(path, sacriston)
-    assert (report.created, report.updated, report.unchanged) == (0, 1, 4)
+    assert (report.created, report.updated, report.unchanged) == (0, 2, 3)
+    # A corrected decision is the nomination's; the list entry's date changes only with a
+    # listing-date column, so a re-import cannot undo an officer's correction of it.
     entry = ListEntry.objects.get(reference="A-CV-1")
-    assert (entry.listed_on, entry.expires_on) == (D(2020, 12, 15), D(2025, 12, 14))
+    assert (entry.nomination.decided_on, entry.listed_on) == (D(2020, 12, 15), D(2020, 12, 14))
+    assert (
+        "row 2 (A-CV-1): decision-date 2020-12-15 differs from the date of the list entry, "
+        "2020-12-14, which is kept (a listing-date column changes it)"
+    ) in report.notices
     listed = AssetEvent.objects.filter(asset=entry.asset, kind=EventKind.ACV_LISTED)
-    assert [event.date for event in listed] == [D(2020, 12, 15)]
+    assert [(event.date, event.note) for event in listed] == [
+        (
+            D(2020, 12, 14),
+            "On the list until 13 December 2025. The council decided on 15 December 2020.",
+        )
+    ]
 
 
 def test_an_existing_list_entry_keeps_its_asset(sacriston):
@@ -314,8 +330,8 @@ def test_pending_far_future_and_pre_2012_rows(sacriston, tmp_path):
         "row 2 (P-1): a nomination still under consideration is not imported" in (report.notices[0])
     )
     assert [str(problem) for problem in report.problems] == [
-        "row 3, decision-date: 14 December 2090 is more than a year in the future",
-        "row 4, decision-date: 1 May 2011 is before the rules took effect (21 September 2012)",
+        "row 3, listing-date: 14 December 2090 is more than a year in the future",
+        "row 4, listing-date: 1 May 2011 is before the rules took effect (21 September 2012)",
     ]
     assert ListEntry.objects.get().expires_on == D(2029, 4, 30)  # the expiry may lie ahead
 

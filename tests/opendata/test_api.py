@@ -16,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assets_register.models import EventKind
+from assets_register.models import EventKind, ListEntry
 
 from ..factories import (
     AreaFactory,
@@ -339,6 +339,16 @@ def test_acv_entries_are_the_list_today(client, register):
     assert entry["review_pending"] is False
     assert client.get("/api/acv/E05009076/entries").status_code == 404  # a ward
     assert client.get("/api/acv/E06999999/entries").status_code == 404
+
+
+def test_a_listing_imported_without_a_nomination_names_its_nominating_group(client, register):
+    ListEntry.objects.filter(pk=register.entry.pk).update(
+        nomination=None, nominated_by="Sacriston Parish Council"
+    )
+    body = client.get("/api/acv/E06000047/entries").json()
+    assert body["items"][0]["nominating_group"] == "Sacriston Parish Council"
+    detail = client.get(f"/api/assets/{register.pub.pk}").json()
+    assert detail["acv_entry"]["nominating_group"] == "Sacriston Parish Council"
 
 
 def test_answers_are_cached_until_the_register_changes(client, register):

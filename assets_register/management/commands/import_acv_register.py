@@ -15,6 +15,12 @@ in either
     Unsuccessful Nomination", "Location" ("(lat, lon)"), or "Asset name", "Address",
     "Nominator", "Date listed", "Status" (assets_register/importers/acv_register.py, HEADINGS).
 
+A listing runs from its decision-date unless the file gives the date of the list entry in a
+column of its own: "listing-date", "Listed date", "Date listed", "Date of listing", "Date
+entered on list" or "Date added to list". entry-date is the date the council's record was
+made, kept as such (it is not the listing date). On a re-import only a listing-date column
+changes an existing entry's date, so an officer's correction stays.
+
 Headings match whatever their case and punctuation. A reference column is required. Dates may
 be YYYY-MM-DD, DD/MM/YYYY, "3 March 2021", "03-Mar-21" or Excel dates. Rows are upserted on
 the council's reference, so importing a file twice changes nothing. --dry-run lists what each
