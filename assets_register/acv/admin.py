@@ -12,7 +12,6 @@ from wagtail import hooks
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.components import Component
-from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from assets_register.acv import lists as acv_lists
@@ -23,9 +22,9 @@ from assets_register.acv.admin_forms import (
 )
 from assets_register.acv.workflow import apply_decision, apply_entry, apply_notice
 from assets_register.core.permissions import (
-    CouncilPermissionPolicy,
     CouncilScopedViewSet,
     councils_of,
+    register_council_policy,
 )
 from assets_register.models import (
     Clock,
@@ -36,11 +35,9 @@ from assets_register.models import (
     period_words_lazy,
 )
 
-for council_model in (Nomination, ListEntry):
-    register_permission_policy(council_model, CouncilPermissionPolicy(council_model))
-register_permission_policy(
-    DisposalNotice, CouncilPermissionPolicy(DisposalNotice, "entry__council")
-)
+register_council_policy(Nomination)
+register_council_policy(ListEntry)
+register_council_policy(DisposalNotice, "entry__council")
 
 
 class StatutoryRegimeViewSet(SnippetViewSet):

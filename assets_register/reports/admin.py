@@ -4,17 +4,16 @@ photo through its access-checked view, and one decision per report."""
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, Panel
-from wagtail.permissions import register_permission_policy
 
 from assets_register.core.permissions import (
-    CouncilPermissionPolicy,
     CouncilScopedViewSet,
     councils_of,
+    register_council_policy,
 )
 from assets_register.models import Report, ReportStatus
 from assets_register.reports.moderation import apply_moderation
 
-register_permission_policy(Report, CouncilPermissionPolicy(Report))
+register_council_policy(Report)
 
 
 class ReportPhotoPanel(Panel):
