@@ -20,7 +20,12 @@ from assets_register.acv.admin_forms import (
     ListEntryAdminForm,
     NominationAdminForm,
 )
-from assets_register.acv.workflow import apply_decision, apply_entry, apply_notice
+from assets_register.acv.workflow import (
+    apply_decision,
+    apply_entry,
+    apply_notice,
+    publish_nomination,
+)
 from assets_register.core.permissions import (
     CouncilScopedViewSet,
     councils_of,
@@ -55,7 +60,15 @@ class NominationViewSet(CouncilScopedViewSet):
     model = Nomination
     icon = "form"
     menu_label = "Nominations"
-    list_display = ["reference", "land_name", "council", "received_on", "decision_due", "outcome"]
+    list_display = [
+        "reference",
+        "land_name",
+        "council",
+        "received_on",
+        "accepted_as_valid_on",
+        "decision_due",
+        "outcome",
+    ]
     list_filter = ["outcome"]
     search_backend_name = None
     search_fields = ["reference", "land_name", "body_name"]
@@ -72,6 +85,7 @@ class NominationViewSet(CouncilScopedViewSet):
                     FieldPanel("council"),
                     FieldPanel("asset"),
                     FieldPanel("received_on"),
+                    FieldPanel("accepted_as_valid_on"),
                     FieldPanel("council_reference"),
                 ],
                 heading="Received",
@@ -204,6 +218,12 @@ def after_notice_recorded(request, instance):
         apply_entry(instance, user=request.user)
 
 
+@hooks.register("after_create_snippet")
+def after_nomination_recorded(request, instance):
+    if isinstance(instance, Nomination):
+        publish_nomination(instance, user=request.user)
+
+
 @hooks.register("after_edit_snippet")
 def after_nomination_decided(request, instance):
     if isinstance(instance, Nomination):
@@ -235,7 +255,7 @@ class DeadlinesPanel(Component):
 
         coming = [
             item
-            for item in acv_lists.deadlines(today, councils=councils)
+            for item in acv_lists.deadlines(today, councils=councils, for_officers=True)
             if item.day <= today + self.soon
         ]
         return {
