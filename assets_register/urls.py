@@ -6,6 +6,7 @@ from assets_register.indicators import urls as indicators
 from assets_register.opendata import urls as opendata
 from assets_register.register import urls as register
 from assets_register.reports import urls as reports
+from assets_register.staff import urls as staff
 
 urlpatterns = [
     *register.urlpatterns,
@@ -14,4 +15,5 @@ urlpatterns = [
     *acv.urlpatterns,
     *alerts.urlpatterns,
     *reports.urlpatterns,
+    *staff.urlpatterns,
 ]

@@ -12,7 +12,6 @@ from wagtail import hooks
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.components import Component
-from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from assets_register.acv import lists as acv_lists
@@ -22,11 +21,16 @@ from assets_register.acv.admin_forms import (
     ListEntryAdminForm,
     NominationAdminForm,
 )
-from assets_register.acv.workflow import apply_decision, apply_entry, apply_notice
+from assets_register.acv.workflow import (
+    apply_decision,
+    apply_entry,
+    apply_notice,
+    publish_nomination,
+)
 from assets_register.core.permissions import (
-    CouncilPermissionPolicy,
     CouncilScopedViewSet,
     councils_of,
+    register_council_policy,
 )
 from assets_register.models import (
     Clock,
@@ -37,11 +41,9 @@ from assets_register.models import (
     period_words_lazy,
 )
 
-for council_model in (Nomination, ListEntry):
-    register_permission_policy(council_model, CouncilPermissionPolicy(council_model))
-register_permission_policy(
-    DisposalNotice, CouncilPermissionPolicy(DisposalNotice, "entry__council")
-)
+register_council_policy(Nomination)
+register_council_policy(ListEntry)
+register_council_policy(DisposalNotice, "entry__council")
 
 
 class StatutoryRegimeViewSet(SnippetViewSet):
@@ -59,7 +61,15 @@ class NominationViewSet(CouncilScopedViewSet):
     model = Nomination
     icon = "form"
     menu_label = "Nominations"
-    list_display = ["reference", "land_name", "council", "received_on", "decision_due", "outcome"]
+    list_display = [
+        "reference",
+        "land_name",
+        "council",
+        "received_on",
+        "accepted_as_valid_on",
+        "decision_due",
+        "outcome",
+    ]
     list_filter = ["outcome"]
     search_backend_name = None
     search_fields = ["reference", "land_name", "body_name"]
@@ -76,6 +86,7 @@ class NominationViewSet(CouncilScopedViewSet):
                     FieldPanel("council"),
                     FieldPanel("asset"),
                     FieldPanel("received_on"),
+                    FieldPanel("accepted_as_valid_on"),
                     FieldPanel("council_reference"),
                 ],
                 heading="Received",
@@ -221,6 +232,12 @@ def after_notice_recorded(request, instance):
         apply_entry(instance, user=request.user)
 
 
+@hooks.register("after_create_snippet")
+def after_nomination_recorded(request, instance):
+    if isinstance(instance, Nomination):
+        publish_nomination(instance, user=request.user)
+
+
 @hooks.register("after_edit_snippet")
 def after_nomination_decided(request, instance):
     if isinstance(instance, Nomination):
@@ -253,7 +270,7 @@ class DeadlinesPanel(Component):
 
         coming = [
             item
-            for item in acv_lists.deadlines(today, councils=councils)
+            for item in acv_lists.deadlines(today, councils=councils, for_officers=True)
             if item.day <= today + self.soon
         ]
         return {

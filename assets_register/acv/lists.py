@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.utils.text import format_lazy
 
@@ -126,9 +127,25 @@ def unsuccessful(council):
     )
 
 
+def published_nominations():
+    """The nominations the public may see. A nomination under consideration is published
+    once the council has accepted it as valid: anyone can submit one, and a spurious or
+    malicious one should not mark a place as nominated. A site whose councils publish on
+    receipt sets ACV_SHOW_NOMINATIONS_ON_RECEIPT."""
+    if settings.ACV_SHOW_NOMINATIONS_ON_RECEIPT:
+        return Nomination.objects.all()
+    return Nomination.objects.accepted_or_decided()
+
+
+def is_published(nomination):
+    return published_nominations().filter(pk=nomination.pk).exists()
+
+
 def pending(council):
+    """Nominations under consideration, as the public list shows them."""
     return (
-        Nomination.objects.filter(council=council, outcome=Nomination.Outcome.PENDING)
+        published_nominations()
+        .filter(council=council, outcome=Nomination.Outcome.PENDING)
         .select_related("asset")
         .order_by("decision_due")
     )
@@ -309,12 +326,15 @@ class Deadline(NamedTuple):
     record: object  # what an officer edits to meet it: Nomination, ListEntry or DisposalNotice
 
 
-def deadlines(today, council=None, asset=None, councils=None):
-    """Statutory deadlines from today on, for one council, one asset or some councils."""
+def deadlines(today, council=None, asset=None, councils=None, for_officers=False):
+    """Statutory deadlines from today on, for one council, one asset or some councils:
+    as published, or for_officers with the nominations not yet accepted as valid."""
     if council is not None:
         councils = [council]
     entries = ListEntry.objects.filter(expires_on__gte=today, removed_on__isnull=True)
-    nominations = Nomination.objects.filter(outcome=Nomination.Outcome.PENDING)
+    nominations = (Nomination.objects if for_officers else published_nominations()).filter(
+        outcome=Nomination.Outcome.PENDING
+    )
     notices = DisposalNotice.objects.filter(
         protected_last_day__gte=today, outcome=DisposalNotice.Outcome.PENDING
     )

@@ -7,12 +7,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from assets_register.acv import lists as acv_lists
 from assets_register.acv import workflow as acv_workflow
 from assets_register.acv.forms import NominationForm
 from assets_register.acv.tasks import send_nomination_receipt
 from assets_register.core.ratelimits import over_form_limit, rate_limited
 from assets_register.law.eligibility import Body, nomination_problems
 from assets_register.models import Area, AreaKind, Asset, Nomination, StatutoryRegime
+
+SENT_KEY = "nominations_sent"  # in the session: the receipts this browser may see
+MAX_REMEMBERED = 10
 
 
 def nominate(request, pk=None, gss_code=None):
@@ -47,6 +51,8 @@ def nominate(request, pk=None, gss_code=None):
             nomination.received_on = timezone.localdate()
             acv_workflow.receive_nomination(nomination)
             send_nomination_receipt.enqueue(nomination.pk)
+            sent = request.session.get(SENT_KEY, [])[-(MAX_REMEMBERED - 1) :]
+            request.session[SENT_KEY] = [*sent, nomination.reference]
             return redirect("nomination_received", reference=nomination.reference)
     return render(
         request,
@@ -61,7 +67,13 @@ def nominate(request, pk=None, gss_code=None):
 
 
 def nomination_received(request, reference):
+    """The receipt, for the browser that sent the nomination; for anyone once it is public
+    (references run in sequence, so anyone could otherwise read what is not published)."""
     nomination = get_object_or_404(Nomination, reference=reference)
+    if reference not in request.session.get(SENT_KEY, []) and not acv_lists.is_published(
+        nomination
+    ):
+        raise Http404("No such nomination")
     return render(
         request,
         "assets_register/nomination_received.html",

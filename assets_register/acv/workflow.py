@@ -7,6 +7,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from assets_register.acv import lists as acv_lists
 from assets_register.acv.notices import issue_notices
 from assets_register.models import (
     AssetEvent,
@@ -39,15 +40,23 @@ def _validated_save(instance):
 @transaction.atomic
 def receive_nomination(nomination: Nomination, user=None) -> Nomination:
     _validated_save(nomination)
-    _event(
-        nomination.asset,
-        EventKind.ACV_NOMINATED,
-        nomination.received_on,
-        f"Nominated by {nomination.body_name}; the council must decide by "
-        f"{nomination.decision_due:%-d %B %Y}.",
-        user,
-    )
+    publish_nomination(nomination, user)
     return nomination
+
+
+def publish_nomination(nomination: Nomination, user=None):
+    """Once the nomination is published (accepted as valid, decided, or on receipt where
+    the site says so: acv.lists.published_nominations), its place's timeline, and so its
+    feeds and alerts, say it was nominated. Safe to run again."""
+    if acv_lists.is_published(nomination):
+        _event_once(
+            nomination.asset,
+            EventKind.ACV_NOMINATED,
+            nomination.received_on,
+            f"Nominated by {nomination.body_name}; the council must decide by "
+            f"{nomination.decision_due:%-d %B %Y}.",
+            user,
+        )
 
 
 @transaction.atomic
@@ -65,6 +74,7 @@ def decide_nomination(
 def apply_decision(nomination: Nomination, *, reference="", user=None):
     """Make a recorded decision take effect once: the list entry and the timeline event.
     Officers who set the outcome in the admin come through here too."""
+    publish_nomination(nomination, user)
     if nomination.outcome == Nomination.Outcome.UNSUCCESSFUL:
         _event_once(
             nomination.asset,

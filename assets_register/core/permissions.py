@@ -3,11 +3,13 @@
 from django.core.exceptions import PermissionDenied
 
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import policy_registry
+from wagtail.permissions import policy_registry, register_permission_policy
+from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 EVERY_COUNCIL = "assets_register.edit_every_council"
+_council_policies = {}
 
 
 def councils_of(user):
@@ -40,10 +42,27 @@ class CouncilPermissionPolicy(ModelPermissionPolicy):
 
     def instances_user_has_any_permission_for(self, user, actions):
         instances = super().instances_user_has_any_permission_for(user, actions)
+        return self.in_councils_of(user, instances)
+
+    def in_councils_of(self, user, instances):
+        """The instances in the user's councils (all of them for every council's editors)."""
         councils = councils_of(user)
         if councils is None:
             return instances
         return instances.filter(**{f"{self.council_path}__in": councils})
+
+
+def register_council_policy(model, council_path="council"):
+    """Scope a model's admin (listings, views, choosers, site history) to its councils."""
+    policy = CouncilPermissionPolicy(model, council_path)
+    register_permission_policy(model, policy)
+    _council_policies[model] = policy
+    return policy
+
+
+def council_policies():
+    """{model: its CouncilPermissionPolicy} for every council-scoped model."""
+    return dict(_council_policies)
 
 
 class CouncilScopedObjectMixin:
@@ -63,8 +82,47 @@ def council_scoped(view_class):
     return type(f"CouncilScoped{view_class.__name__}", (CouncilScopedObjectMixin, view_class), {})
 
 
+class CouncilScopedChooserMixin:
+    """Choosers offer, and accept, only records in the user's councils."""
+
+    def scoped(self, queryset):
+        return _council_policies[self.model_class].in_councils_of(self.request.user, queryset)
+
+    def get_object_list(self):
+        return self.scoped(super().get_object_list())
+
+
+class CouncilScopedChooseView(CouncilScopedChooserMixin, chooser_views.ChooseView):
+    pass
+
+
+class CouncilScopedChooseResultsView(CouncilScopedChooserMixin, chooser_views.ChooseResultsView):
+    pass
+
+
+class CouncilScopedChosenView(CouncilScopedChooserMixin, chooser_views.SnippetChosenView):
+    def get_object(self, pk):
+        return self.scoped(self.model_class.objects.all()).get(pk=pk)
+
+
+class CouncilScopedChosenMultipleView(
+    CouncilScopedChooserMixin, chooser_views.SnippetChosenMultipleView
+):
+    def get_objects(self, pks):
+        return self.scoped(super().get_objects(pks))
+
+
+class CouncilScopedChooserViewSet(chooser_views.SnippetChooserViewSet):
+    choose_view_class = CouncilScopedChooseView
+    choose_results_view_class = CouncilScopedChooseResultsView
+    chosen_view_class = CouncilScopedChosenView
+    chosen_multiple_view_class = CouncilScopedChosenMultipleView
+
+
 class CouncilScopedViewSet(SnippetViewSet):
-    """Council staff list, open and change only their council's records."""
+    """Council staff list, open, choose and change only their council's records."""
+
+    chooser_viewset_class = CouncilScopedChooserViewSet
 
     # Every view of a single record checks the record's council, not just the model.
     edit_view_class = council_scoped(snippet_views.EditView)

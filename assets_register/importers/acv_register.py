@@ -51,6 +51,7 @@ from assets_register.importers.acv_fields import (
 from assets_register.importers.base import BaseImporter, ImportFileError, RowError
 from assets_register.law.eligibility import BodyType
 from assets_register.models import (
+    Area,
     AreaKind,
     Asset,
     AssetEvent,
@@ -136,11 +137,14 @@ def _spoken(dated):
 class ACVRegisterImporter(BaseImporter):
     """Upsert one council's published ACV register; see the module docstring."""
 
-    def __init__(self, source, *, council, **kwargs):
+    def __init__(self, source, *, council, editor_councils=None, **kwargs):
+        """editor_councils: the ids of the councils the person importing may write (None for
+        every council): a row located in any other council is refused, not imported."""
         super().__init__(source, **kwargs)
         if council.kind != AreaKind.COUNCIL:
             raise ValueError(f"{council} is a {council.kind}, not a council")
         self.council = council
+        self.editor_councils = editor_councils
         self.source_name = f"acv:{council.gss_code}"  # on the assets this import creates
         self.event_source = f"acv-import:{council.gss_code}"
         self.row_offset = 0  # rows above the heading row (a title in a spreadsheet)
@@ -392,8 +396,7 @@ class ACVRegisterImporter(BaseImporter):
                 )
                 continue
             kept.append(record)
-        self._locate(kept)
-        return kept
+        return self._locate(kept)
 
     def note(self, record, text):
         self.report.notices.append(f"row {record['_row']} ({record['reference']}): {text}")
@@ -414,19 +417,36 @@ class ACVRegisterImporter(BaseImporter):
             record["areas"] = {"council_id": self.council.pk}
         located = [r for r in records if r["latitude"] is not None]
         if not located:
-            return
+            return records
         areas = AreaIndex().locate_many(
             [r["longitude"] for r in located], [r["latitude"] for r in located]
         )
+        refused = set()
         for record, found_areas in zip(located, areas, strict=True):
             council_id = found_areas[AreaKind.COUNCIL]
             if council_id not in (None, self.council.pk):
+                if self.editor_councils is not None and council_id not in self.editor_councils:
+                    self._refuse_elsewhere(record, council_id)
+                    refused.add(id(record))
+                    continue
                 self.note(record, f"the location is outside {self.council.name}; check it")
             record["areas"] = {
                 "council_id": council_id or self.council.pk,
                 "ward_id": found_areas[AreaKind.WARD],
                 "lsoa_id": found_areas[AreaKind.LSOA],
             }
+        return [record for record in records if id(record) not in refused]
+
+    def _refuse_elsewhere(self, record, council_id):
+        """Council staff write only their own councils' places, whatever the file says."""
+        elsewhere = Area.objects.filter(pk=council_id).values_list("name", flat=True).first()
+        from_point = record["location_source"] == LocationSource.SOURCE_DATA
+        self.reject(
+            record["_row"],
+            "point" if from_point else "postcode",
+            f"the place is in {elsewhere}, and you can import places in your own council "
+            "only: check the location, or ask an editor of every council to import it",
+        )
 
     # Pass 2: write ----------------------------------------------------------------------------
 

@@ -92,16 +92,18 @@ class UploadForm(forms.Form):
         return cleaned
 
 
-def _importer(plan, file, dry_run):
+def _importer(plan, file, dry_run, user):
     if plan["kind"] == ImportKind.ACV:
         council = Area.objects.get(pk=plan["council"])
-        return ACVRegisterImporter(file, council=council, dry_run=dry_run)
+        return ACVRegisterImporter(
+            file, council=council, editor_councils=councils_of(user), dry_run=dry_run
+        )
     return GenericAssetCsvImporter(
         file, source_name=Path(plan["original"]).stem[:50], dry_run=dry_run
     )
 
 
-def _run(plan, dry_run):
+def _run(plan, dry_run, user):
     """(report, row lines) for the stored upload; an unreadable file is a report of one
     problem rather than an error page."""
     storage = storages["private"]
@@ -109,7 +111,7 @@ def _run(plan, dry_run):
         file.name = plan["original"]  # the importers read the format from the name
         try:
             with transaction.atomic():
-                importer = _importer(plan, file, dry_run)
+                importer = _importer(plan, file, dry_run, user)
                 report = importer.run()
         except ImportFileError as error:
             return None, [str(error)]
@@ -138,7 +140,7 @@ def import_view(request):
             "council": getattr(form.cleaned_data.get("council"), "pk", None),
             "user": request.user.pk,
         }
-        report, lines = _run(plan, dry_run=True)
+        report, lines = _run(plan, dry_run=True, user=request.user)
         return render(
             request,
             "assets_register/admin/import.html",
@@ -162,7 +164,7 @@ def _confirm(request):
         plan["council"] and allowed is not None and plan["council"] not in allowed
     ):
         raise PermissionDenied
-    report, lines = _run(plan, dry_run=False)
+    report, lines = _run(plan, dry_run=False, user=request.user)
     storages["private"].delete(plan["stored"])
     return render(
         request,

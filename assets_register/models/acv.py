@@ -25,6 +25,13 @@ from assets_register.models.regimes import (
 )
 
 
+class NominationQuerySet(models.QuerySet):
+    def accepted_or_decided(self):
+        """What the council has published: every decided nomination, and those under
+        consideration only once it accepted them as valid."""
+        return self.exclude(outcome=Nomination.Outcome.PENDING, accepted_as_valid_on__isnull=True)
+
+
 class Nomination(models.Model):
     """A community nomination (s.89) with what Regulation 6 requires. The nominator's
     contact details are private: never shown on public pages, feeds or exports."""
@@ -95,6 +102,13 @@ class Nomination(models.Model):
         "before the listing expires.",
     )
     received_on = models.DateField()
+    accepted_as_valid_on = models.DateField(
+        "accepted as a valid nomination",
+        null=True,
+        blank=True,
+        help_text="The day the council found it a valid nomination (Regulation 6, an "
+        "eligible body). From then it is on the public list while the council decides.",
+    )
     decision_due = models.DateField(editable=False)
     decided_on = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
@@ -107,6 +121,8 @@ class Nomination(models.Model):
         "entry-date), for imported records.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = NominationQuerySet.as_manager()
 
     # Required of a nomination under consideration; historic imported records may lack them.
     REGULATION_6_FIELDS = (
@@ -125,6 +141,12 @@ class Nomination(models.Model):
                 condition=models.Q(decided_on__isnull=True)
                 | models.Q(decided_on__gte=models.F("received_on")),
                 name="nomination_decided_after_receipt",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted_as_valid_on__isnull=True)
+                | models.Q(accepted_as_valid_on__gte=models.F("received_on")),
+                name="nomination_accepted_after_receipt",
+                violation_error_message="A nomination can be accepted only after it arrived.",
             ),
         ]
 

@@ -14,16 +14,16 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     ObjectList,
 )
-from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from assets_register.core.permissions import CouncilPermissionPolicy, CouncilScopedViewSet
+from assets_register.core.permissions import CouncilScopedViewSet, register_council_policy
 from assets_register.geo.tasks import locate_asset
 from assets_register.geo.widgets import LocationPickerWidget
 from assets_register.models import Area, Asset, AssetEvent, Category, CouncilStaff, Status
 from assets_register.register.admin_forms import AssetAdminForm
 
-register_permission_policy(Asset, CouncilPermissionPolicy(Asset))
+register_council_policy(Asset)
+register_council_policy(CouncilStaff)
 
 
 class AssetFilterSet(WagtailFilterSet):
@@ -104,7 +104,7 @@ class AreaViewSet(SnippetViewSet):
         return Area.objects.select_related("parent")
 
 
-class CouncilStaffViewSet(SnippetViewSet):
+class CouncilStaffViewSet(CouncilScopedViewSet):
     model = CouncilStaff
     icon = "group"
     menu_label = "Council staff"

@@ -4,13 +4,16 @@ photo through its access-checked view, and one decision per report."""
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, Panel
-from wagtail.permissions import register_permission_policy
 
-from assets_register.core.permissions import CouncilPermissionPolicy, CouncilScopedViewSet
+from assets_register.core.permissions import (
+    CouncilScopedViewSet,
+    councils_of,
+    register_council_policy,
+)
 from assets_register.models import Report, ReportStatus
 from assets_register.reports.moderation import apply_moderation
 
-register_permission_policy(Report, CouncilPermissionPolicy(Report))
+register_council_policy(Report)
 
 
 class ReportPhotoPanel(Panel):
@@ -26,7 +29,8 @@ class ReportPhotoPanel(Panel):
 
 
 class ReportAdminForm(WagtailAdminModelForm):
-    """A moderator decides once: pending, or accept, merge or reject."""
+    """A moderator decides once: pending, or accept, merge or reject; a merge only into a
+    place in the moderator's own councils."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,6 +41,20 @@ class ReportAdminForm(WagtailAdminModelForm):
         if self.instance.moderated_at:
             for name in ("status", "duplicate_of", "rejection_reason"):
                 self.fields[name].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        user = getattr(self, "for_user", None)
+        councils = councils_of(user) if user else None
+        duplicate = cleaned.get("duplicate_of")
+        if (
+            councils is not None
+            and duplicate is not None
+            and duplicate.council_id is not None
+            and duplicate.council_id not in councils
+        ):
+            self.add_error("duplicate_of", "This place is in another council's area.")
+        return cleaned
 
 
 class ReportViewSet(CouncilScopedViewSet):

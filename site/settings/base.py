@@ -112,6 +112,10 @@ if not os.environ.get("REDIS_URL"):
 RATELIMIT_VIEW = "assets_register.core.ratelimits.rate_limited"
 NOMINATION_RATE_PER_IP = os.environ.get("NOMINATION_RATE_PER_IP", "5/h")
 NOMINATION_RATE_PER_EMAIL = os.environ.get("NOMINATION_RATE_PER_EMAIL", "3/h")
+# Publish a nomination under consideration as soon as it arrives, not once accepted as valid.
+ACV_SHOW_NOMINATIONS_ON_RECEIPT = os.environ.get(
+    "ACV_SHOW_NOMINATIONS_ON_RECEIPT", "false"
+).strip().lower() in ("1", "true", "yes", "on")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "register@localhost")
 # Alerts: reminders this many days before a bid window closes or a listing expires; news
 # older than ALERT_MAX_EVENT_AGE_DAYS (an import of history) is not sent.

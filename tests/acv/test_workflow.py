@@ -34,6 +34,11 @@ def test_a_nomination_gets_a_reference_a_decision_clock_and_a_timeline_event():
     assert nomination.reference == f"ACV-N-2024-{nomination.pk:05d}"
     assert nomination.decision_due == D(2024, 4, 25)  # 8 weeks beginning with receipt
     assert not nomination.is_overdue(D(2024, 4, 25)) and nomination.is_overdue(D(2024, 4, 26))
+    assert not AssetEvent.objects.filter(asset=nomination.asset).exists()  # not accepted yet
+    nomination.accepted_as_valid_on = D(2024, 3, 4)
+    nomination.save()
+    acv_workflow.publish_nomination(nomination)
+    acv_workflow.publish_nomination(nomination)  # once only
     event = AssetEvent.objects.get(asset=nomination.asset)
     assert event.kind == EventKind.ACV_NOMINATED and "25 April 2024" in event.note
 

@@ -37,7 +37,7 @@ from assets_register.models import (
 )
 
 from ..conftest import DATA
-from ..factories import AssetFactory
+from ..factories import AssetFactory, CouncilFactory, CouncilStaffFactory, square
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -506,3 +506,23 @@ def test_arbitrary_cells_never_crash_the_importer(sacriston, rows):
     assert report.created + report.updated + report.rejected + report.skipped <= len(rows)
     assert all(problem.row >= 2 and problem.message for problem in report.problems)
     assert not Asset.objects.exists()
+
+
+def test_the_command_as_an_officer_refuses_rows_in_another_council(sacriston, tmp_path):
+    swale = CouncilFactory(name="Swale", boundary=square(0.6, 51.2, 1.0, 51.5))
+    officer = CouncilStaffFactory(council=sacriston).user
+    path = tmp_path / "cross_border.csv"
+    path.write_text(
+        "reference,name,point,decision,decision-date\n"
+        "A-CV-1,The Robin Hood Inn,POINT (-1.626 54.816),Listed,2020-12-14\n"
+        "A-CV-2,Abbey Hotel,POINT (0.76 51.44),Listed,2020-12-14\n"
+    )
+    with pytest.raises(CommandError, match="does not keep Swale's list"):
+        call(str(path), "--council", swale.gss_code, "--user", officer.username)
+    out, err = call(str(path), "--council", "E06000047", "--user", officer.username)
+    assert "rejected row 3, point: the place is in Swale" in err
+    assert "1 created, 0 updated, 0 unchanged, 1 rejected" in out
+    assert not Asset.objects.filter(council=swale).exists()
+    out, err = call(str(path), "--council", "E06000047")  # the operator's own rights
+    assert "row 3 (A-CV-2): the location is outside County Durham" in err
+    assert Asset.objects.get(council=swale).name == "Abbey Hotel"

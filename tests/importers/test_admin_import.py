@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assets_register.models import Asset, CouncilStaff, ListEntry
 
-from ..factories import CouncilFactory
+from ..factories import CouncilFactory, square
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 URL = "/admin/register/import/"
@@ -88,3 +88,35 @@ def test_people_without_import_rights_are_turned_away(client, sacriston):
     client.force_login(user)
     assert client.get(URL).status_code in (302, 403)
     assert "Import a spreadsheet" not in client.get("/admin/").content.decode()
+
+
+CROSS_BORDER = (
+    b"reference,name,address-text,point,decision,decision-date\n"
+    b"A-CV-1,The Robin Hood Inn,Front Street,POINT (-1.626 54.816),Listed,2020-12-14\n"
+    b"A-CV-2,Abbey Hotel,Minster,POINT (0.76 51.44),Listed,2020-12-14\n"
+)
+
+
+def test_an_officers_import_refuses_a_row_located_in_another_council(client, sacriston, officer):
+    swale = CouncilFactory(name="Swale", boundary=square(0.6, 51.2, 1.0, 51.5))
+    preview = client.post(
+        URL, {"kind": "acv", "council": sacriston.pk, "file": upload("x.csv", CROSS_BORDER)}
+    ).content.decode()
+    assert "row 3, point: the place is in Swale" in preview
+    token = preview.split('name="plan" value="')[1].split('"')[0]
+    done = client.post(URL, {"plan": token}).content.decode()
+    assert "1 created" in done and "1 rejected" in done
+    assert not Asset.objects.filter(council=swale).exists()
+    assert list(ListEntry.objects.values_list("reference", flat=True)) == ["A-CV-1"]
+
+
+def test_an_editor_of_every_council_imports_a_cross_border_row_with_a_note(client, sacriston):
+    swale = CouncilFactory(name="Swale", boundary=square(0.6, 51.2, 1.0, 51.5))
+    client.force_login(User.objects.create_superuser("admin", "a@example.org", "pw"))
+    preview = client.post(
+        URL, {"kind": "acv", "council": sacriston.pk, "file": upload("x.csv", CROSS_BORDER)}
+    ).content.decode()
+    token = preview.split('name="plan" value="')[1].split('"')[0]
+    done = client.post(URL, {"plan": token}).content.decode()
+    assert "2 created" in done and "the location is outside County Durham" in done
+    assert Asset.objects.get(council=swale).name == "Abbey Hotel"

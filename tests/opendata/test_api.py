@@ -11,12 +11,14 @@ import pytest
 from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate as validate_spec
 
+from django.contrib.auth.models import Group, User
 from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assets_register.models import EventKind, ListEntry
+from assets_register.staff.roles import SITE_EDITOR
 
 from ..factories import (
     AreaFactory,
@@ -431,3 +433,24 @@ def test_query_count_does_not_grow_with_the_page(client, register, url):
         AreaFactory(name=f"Ward {n}", parent=register.durham)
     assert queries() == few
     assert few <= 8
+
+
+def test_the_api_takes_no_writes_even_from_a_logged_in_officer(client):
+    """The API is read-only: no path writes a record, whoever asks."""
+    council = AreaFactory(kind="council", gss_code="E06000047")
+    asset = AssetFactory(name="The Red Lion", council=council)
+    editor = User.objects.create_user("editor", "e@example.org", "pw")
+    editor.groups.add(Group.objects.get(name=SITE_EDITOR))
+    client.force_login(editor)
+    for method in (client.post, client.put, client.patch, client.delete):
+        for url in (
+            "/api/assets",
+            f"/api/assets/{asset.pk}",
+            "/api/events",
+            "/api/areas",
+            "/api/acv/E06000047/entries",
+        ):
+            response = method(url, {"name": "Hijacked"}, content_type="application/json")
+            assert response.status_code in (404, 405), (method, url)
+    asset.refresh_from_db()
+    assert asset.name == "The Red Lion"

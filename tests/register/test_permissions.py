@@ -1,12 +1,24 @@
 """Council staff edit only their council's records."""
 
+import io
+
+import openpyxl
 import pytest
 
 from django.contrib.auth.models import Permission, User
+from django.urls import reverse
+
+from wagtail.log_actions import log
 
 from assets_register.models import Asset, CouncilStaff
 
-from ..factories import AssetFactory, CouncilFactory, PostcodeLocationFactory, square
+from ..factories import (
+    AssetFactory,
+    CouncilFactory,
+    NominationFactory,
+    PostcodeLocationFactory,
+    square,
+)
 from .test_admin import ASSETS, form_data
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +100,71 @@ def test_site_wide_editors_see_every_council(client, councils):
     client.force_login(staff_user("national", extra_perms=["edit_every_council"]))
     page = client.get(ASSETS).content.decode()
     assert "Robin Hood" in page and "Abbey Hotel" in page
+
+
+@pytest.fixture
+def two_councils_records(councils):
+    """A place, a nomination and a member of staff in each council, each logged by an
+    officer of its own council."""
+    durham, swale = councils
+    records = {}
+    for council, place, officer_name in (
+        (durham, "Robin Hood", "Dana Durham"),
+        (swale, "Abbey Hotel", "Sam Swale"),
+    ):
+        first, last = officer_name.split()
+        user = User.objects.create_user(last.lower() + "-officer", first_name=first, last_name=last)
+        staff = CouncilStaff.objects.create(user=user, council=council)
+        asset = AssetFactory(name=place, council=council)
+        nomination = NominationFactory(council=council, asset=asset, land_name=f"{place} land")
+        for instance in (asset, nomination, staff):
+            log(instance, "wagtail.edit", user=user)
+        records[council.name] = (asset, nomination, staff)
+    return records
+
+
+def chooser(model, view="choose"):
+    return reverse(f"wagtailsnippetchoosers_assets_register_{model}:{view}")
+
+
+def test_choosers_offer_only_the_officers_councils_records(client, two_councils_records):
+    client.force_login(staff_user("durham", CouncilStaff.objects.first().council))
+    for model in ("asset", "nomination", "councilstaff"):
+        for view in ("choose", "choose_results"):
+            page = client.get(chooser(model, view)).content.decode()
+            assert ("Robin Hood" in page) or ("Durham" in page), (model, view)
+            assert "Abbey Hotel" not in page and "Swale" not in page, (model, view)
+    theirs = two_councils_records["Swale"][0]
+    mine = two_councils_records["County Durham"][0]
+    chosen = "/admin/snippets/choose/assets_register/asset/chosen/"
+    assert client.get(f"{chosen}{mine.pk}/").status_code == 200
+    assert client.get(f"{chosen}{theirs.pk}/").status_code == 404
+    many = client.get(f"{chooser('asset', 'chosen_multiple')}?id={mine.pk}&id={theirs.pk}")
+    assert "Robin Hood" in many.content.decode() and "Abbey Hotel" not in many.content.decode()
+
+
+def test_site_history_and_its_exports_show_only_the_officers_councils(client, two_councils_records):
+    client.force_login(
+        staff_user("durham", CouncilStaff.objects.first().council, extra_perms=["view_nomination"])
+    )
+    for url in (
+        "/admin/reports/site-history/",
+        "/admin/reports/site-history/results/",
+        "/admin/reports/site-history/?export=csv",
+        "/admin/reports/site-history/?export=xlsx",
+    ):
+        response = client.get(url)
+        body = b"".join(response) if response.streaming else response.content
+        text = body.decode("utf-8", "replace") if body[:2] != b"PK" else _xlsx_text(body)
+        assert "Robin Hood" in text, url
+        assert "Abbey Hotel" not in text and "Swale" not in text, url
+    client.force_login(User.objects.create_superuser("admin", "a@example.org", "pw"))
+    page = client.get("/admin/reports/site-history/").content.decode()
+    assert "Abbey Hotel" in page and "Sam Swale" in page
+
+
+def _xlsx_text(body):
+    book = openpyxl.load_workbook(io.BytesIO(body))
+    return " ".join(
+        str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row
+    )

@@ -114,6 +114,31 @@ def test_moderators_see_and_decide_only_their_councils_reports(client, place):
     assert report.status == ReportStatus.PENDING and not place.events.exists()
 
 
+def test_a_moderator_cannot_merge_a_report_into_another_councils_place(client, place):
+    swale = CouncilFactory(name="Swale")
+    abbey = AssetFactory(name="Abbey Hotel", council=swale)
+    report = Report.objects.create(
+        kind="missing",
+        place_name="Sacriston Welfare Hall",
+        council=place.council,
+        latitude="54.816",
+        longitude="-1.626",
+        details="Open every day.",
+        email="r@example.org",
+        status=ReportStatus.PENDING,
+    )
+    client.force_login(moderator("durham", council=place.council))
+    page = client.post(
+        f"{REPORTS}edit/{report.pk}/", {"status": "merged", "duplicate_of": abbey.pk}
+    ).content.decode()
+    assert "in another council" in page
+    report.refresh_from_db()
+    assert (report.status, report.duplicate_of) == (ReportStatus.PENDING, None)
+    client.post(f"{REPORTS}edit/{report.pk}/", {"status": "merged", "duplicate_of": place.pk})
+    report.refresh_from_db()
+    assert (report.status, report.duplicate_of) == (ReportStatus.MERGED, place)
+
+
 def test_accepting_writes_the_event_credited_to_the_report(client, place):
     report_closure(client, place, photo=jpeg_with_gps())
     report = Report.objects.get()

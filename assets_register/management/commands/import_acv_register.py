@@ -1,6 +1,6 @@
 """Import a council's list of assets of community value (and its unsuccessful nominations).
 
-    manage.py import_acv_register FILE --council <GSS code> [--dry-run] [--strict]
+    manage.py import_acv_register FILE --council <GSS code> [--user NAME] [--dry-run] [--strict]
 
 FILE is CSV, TSV or XLSX (in XLSX a title above the table is fine), one row per asset,
 in either
@@ -24,13 +24,17 @@ changes an existing entry's date, so an officer's correction stays.
 Headings match whatever their case and punctuation. A reference column is required. Dates may
 be YYYY-MM-DD, DD/MM/YYYY, "3 March 2021", "03-Mar-21" or Excel dates. Rows are upserted on
 the council's reference, so importing a file twice changes nothing. --dry-run lists what each
-row would create or update, and every rejected row, and writes nothing.
+row would create or update, and every rejected row, and writes nothing. --user imports with
+that admin user's rights, as the admin's import screen does: a council officer's import
+refuses rows located in another council (without it, a row there is imported with a note).
 """
 
 import argparse
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError, DjangoHelpFormatter
 
+from assets_register.core.permissions import councils_of
 from assets_register.importers.acv_register import ACVRegisterImporter
 from assets_register.importers.command import ImportCommand
 from assets_register.models import Area, AreaKind
@@ -56,6 +60,12 @@ class Command(ImportCommand):
             metavar="GSS_CODE",
             help="the council whose register this is, e.g. E09000007",
         )
+        parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help="import with this admin user's rights (an officer's import stays in their "
+            "councils)",
+        )
 
     def make_importer(self, path, options, **kwargs):
         council = Area.objects.by_code(options["council"], kinds=[AreaKind.COUNCIL])
@@ -64,8 +74,21 @@ class Command(ImportCommand):
                 f"There is no council with GSS code {options['council']}; "
                 "import the council boundaries first."
             )
-        self.importer = ACVRegisterImporter(path, council=council, **kwargs)
+        editor_councils = self._editor_councils(options)
+        if editor_councils is not None and council.pk not in editor_councils:
+            raise CommandError(f"{options['user']} does not keep {council.name}'s list.")
+        self.importer = ACVRegisterImporter(
+            path, council=council, editor_councils=editor_councils, **kwargs
+        )
         return self.importer
+
+    def _editor_councils(self, options):
+        if not options["user"]:
+            return None  # whoever runs commands can write the whole database anyway
+        user = get_user_model().objects.filter(username=options["user"], is_active=True).first()
+        if user is None:
+            raise CommandError(f"There is no active user {options['user']!r}.")
+        return councils_of(user)
 
     def run_import(self, options, progress):
         self.importer = None
