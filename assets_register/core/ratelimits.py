@@ -1,5 +1,6 @@
 """Rate limits for anonymous forms and the open-data endpoints (django-ratelimit, counted in
-the shared cache), and the page a person sees when over one."""
+the shared cache), and the page a person sees when over one. `key="ip"` is the visitor's
+address as client_address.client_ip finds it (settings.RATELIMIT_IP_META_KEY)."""
 
 import re
 

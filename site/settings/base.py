@@ -110,6 +110,10 @@ if not os.environ.get("REDIS_URL"):
     # One process in development: the per-process memory cache counts correctly.
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 RATELIMIT_VIEW = "assets_register.core.ratelimits.rate_limited"
+# Limits count per visitor: REMOTE_ADDR, or behind this many reverse proxies the address
+# the nearest of them was reached from (assets_register/core/client_address.py).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+RATELIMIT_IP_META_KEY = "assets_register.core.client_address.client_ip"
 NOMINATION_RATE_PER_IP = os.environ.get("NOMINATION_RATE_PER_IP", "5/h")
 NOMINATION_RATE_PER_EMAIL = os.environ.get("NOMINATION_RATE_PER_EMAIL", "3/h")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "register@localhost")
