@@ -8,6 +8,8 @@ from django_ratelimit.core import is_ratelimited
 
 from django.shortcuts import render
 
+from assets_register.core.emails import normalise_email
+
 PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -17,7 +19,7 @@ def over_form_limit(request, group, per_ip, per_email, email="", ip_methods="POS
     by_ip = is_ratelimited(
         request, group=f"{group}-ip", key="ip", rate=per_ip, method=ip_methods, increment=True
     )
-    address = email.strip().lower()
+    address = normalise_email(email)
     by_email = bool(address) and is_ratelimited(
         request,
         group=f"{group}-email",
