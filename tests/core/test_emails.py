@@ -7,11 +7,12 @@ from hypothesis import strategies as st
 
 from django.core import mail
 
-from assets_register.core.emails import normalise_email
-from assets_register.models import Nomination, Report, Subscription
+from assets_register.core.emails import email_subject, normalise_email
+from assets_register.models import Nomination, Report, ReportStatus, Subscription
 
 from ..acv.test_nominations import answers
-from ..factories import AssetFactory, durham_and_sacriston
+from ..factories import AssetFactory, PostcodeLocationFactory, durham_and_sacriston
+from ..reports.test_reports import moderator
 
 pytestmark = pytest.mark.django_db
 VICTIM = "victim@example.org"
@@ -80,3 +81,58 @@ def test_normalising_is_idempotent_and_never_fails(text):
     once = normalise_email(text)
     assert normalise_email(once) == once
     assert once == once.strip()
+
+
+BROKEN_NAME = "The Robin\r\nHood\n\nBcc: everyone@example.org"
+FOLDED_NAME = "The Robin Hood Bcc: everyone@example.org"
+
+
+def test_a_line_break_in_a_nominated_name_still_sends_the_receipt(client, place):
+    response = client.post(
+        f"/assets/{place.pk}/nominate/", answers(land_name=BROKEN_NAME, contact_email="jo@x.org")
+    )
+    assert response.status_code == 302
+    nomination = Nomination.objects.get(contact_email="jo@x.org")
+    receipt = mail.outbox[-1]
+    assert receipt.to == ["jo@x.org"]
+    assert receipt.subject == f"Nomination received: {FOLDED_NAME} ({nomination.reference})"
+
+
+def test_a_line_break_in_a_reported_name_still_sends_the_confirmation(client, place):
+    PostcodeLocationFactory(postcode="DH7 6LQ")
+    moderator("durham", council=place.council)
+    data = {
+        "kind": "missing",
+        "place_name": BROKEN_NAME,
+        "category": "community_centre",
+        "postcode": "DH7 6LQ",
+        "details": "Open every day.",
+        "email": "r@example.org",
+    }
+    assert client.post("/report/", data).status_code == 200
+    (message,) = mail.outbox
+    assert message.subject == f"Confirm your report about {FOLDED_NAME}"
+    link = message.body.split("http://testserver", 1)[1].split()[0]
+    assert "your report is with the moderators" in client.get(link).content.decode()
+    assert Report.objects.get().status == ReportStatus.PENDING
+    waiting = mail.outbox[1]
+    assert waiting.subject == f"A resident's report is waiting: {FOLDED_NAME} (County Durham)"
+
+
+def test_a_line_break_in_an_imported_area_name_still_sends_the_alert_confirmation(client, place):
+    place.council.children.update(name="Sacriston\nand Witton")
+    subscribe(client, place, "a@example.org")
+    assert [m.subject for m in mail.outbox] == ["Confirm your alerts for Sacriston and Witton"]
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("Plain", "Plain"),
+        ("  Tabs\tand\x0bform\x0cfeeds\x1c ", "Tabs and form feeds"),
+        ("Line\u2028and\u2029paragraph\x85separators", "Line and paragraph separators"),
+        ("x" * 300, "x" * 199 + "…"),
+    ],
+)
+def test_subjects_are_one_line_of_sensible_length(text, subject):
+    assert email_subject(text) == subject
