@@ -12,6 +12,7 @@ from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate as validate_spec
 
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -421,3 +422,13 @@ def test_query_count_does_not_grow_with_the_page(client, register, url):
         AreaFactory(name=f"Ward {n}", parent=register.durham)
     assert queries() == few
     assert few <= 8
+
+
+def test_unknown_parameters_make_no_extra_cached_answers(client, register):
+    first = client.get("/api/assets?limit=1&utm_source=a")
+    for n in range(30):
+        again = client.get(f"/api/assets?cb={n}&limit=1&junk{n}=x")
+        assert again.json() == first.json()
+    assert "utm_source" not in first.json()["next"]
+    assert len([key for key in cache._cache if ":api:" in key]) == 1  # LocMemCache in tests
+    assert client.get("/api/assets?limit=2").json() != first.json()
