@@ -40,7 +40,10 @@ def notify_moderators(report_id):
     moderators = [
         user.email
         for user in get_user_model()
-        .objects.with_perm("assets_register.change_report")
+        # Permissions are ModelBackend's: the other backend (django-axes) only stops logins.
+        .objects.with_perm(
+            "assets_register.change_report", backend="django.contrib.auth.backends.ModelBackend"
+        )
         .filter(is_active=True)
         .exclude(email="")
         if (councils := councils_of(user)) is None or report.council_id in councils
