@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.text import format_lazy
 
+from assets_register.core.emails import EmailAddressField
 from assets_register.core.spam import honeypot_filled
 from assets_register.models import Clock, Nomination, StatutoryRegime, period_words_lazy
 
@@ -47,6 +48,7 @@ class NominationForm(forms.ModelForm):
             "contact_email",
             "contact_phone",
         ]
+        field_classes = {"contact_email": EmailAddressField}
         labels = {
             "land_name": "Name of the place",
             "land_description": "Describe the land and where its boundary runs",

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from assets_register.core.emails import email_subject
 from assets_register.models import NoticeKind, RecipientRole, SentBy, StatutoryNotice
 
 # Which date on which record a notice's sent day becomes (for new cases; the fields stay
@@ -43,7 +44,7 @@ def email_message(notice: StatutoryNotice) -> EmailMessage:
     """The notice as an email; the Message-ID is stable, so a repeat after a crash is
     dropped by mail systems."""
     return EmailMessage(
-        subject=notice.subject[:200],
+        subject=email_subject(notice.subject),
         body=render_to_string("assets_register/notices/email.txt", {"notice": notice}),
         to=[notice.recipient_email],
         headers={"Message-ID": f"<notice-{notice.pk}@{settings.ALERT_MESSAGE_ID_DOMAIN}>"},

@@ -7,6 +7,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
 from assets_register.acv import notice_sending
+from assets_register.core.emails import email_subject
 from assets_register.models import Nomination
 
 
@@ -16,7 +17,9 @@ def send_nomination_receipt(nomination_id):
     nomination = Nomination.objects.select_related("council").get(pk=nomination_id)
     context = {"nomination": nomination}
     send_mail(
-        subject=f"Nomination received: {nomination.land_name} ({nomination.reference})",
+        subject=email_subject(
+            f"Nomination received: {nomination.land_name} ({nomination.reference})"
+        ),
         message=render_to_string("assets_register/email/nomination_receipt.txt", context),
         from_email=None,
         recipient_list=[nomination.contact_email],

@@ -46,7 +46,7 @@ def acv_unsuccessful(request, gss_code):
     )
 
 
-@cached_page
+@cached_page(query=["part"])
 def acv_export_csv(request, gss_code):
     council = _council(gss_code)
     national, statutory = acv_lists.national_rows(council, timezone.localdate())

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assets_register.alerts.matching import News, describe_event
+from assets_register.core.emails import email_subject
 from assets_register.core.tokens import sign
 from assets_register.core.urls import absolute
 from assets_register.models import Delivery, Frequency
@@ -62,7 +63,7 @@ def compose(deliveries, news, frequency):
         "digest": frequency != Frequency.IMMEDIATELY,
     }
     message = EmailMultiAlternatives(
-        subject=subject[:200],
+        subject=email_subject(subject),
         body=render_to_string("assets_register/email/alert.txt", context),
         to=[first.email],
         headers={

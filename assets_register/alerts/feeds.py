@@ -31,6 +31,7 @@ FEED_LENGTH = 50
 
 class EventFeed(Feed):
     feed_type = Atom1Feed
+    query_params = ("topics",)  # what the page cache keys on (core/caching.py)
 
     def __call__(self, request, *args, **kwargs):
         self.request = request
@@ -109,6 +110,8 @@ class Circle:
 
 class NearbyFeed(EventFeed):
     """?postcode=DH7 6LQ&km=2: places within that distance."""
+
+    query_params = ("postcode", "km", *EventFeed.query_params)
 
     def get_object(self, request):
         postcode = Postcode.parse_or_none(request.GET.get("postcode", ""))

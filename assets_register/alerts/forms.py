@@ -1,5 +1,6 @@
 from django import forms
 
+from assets_register.core.emails import EmailAddressField
 from assets_register.core.postcodes import Postcode
 from assets_register.core.spam import honeypot_filled
 from assets_register.geo.lookup import locate_postcode
@@ -56,6 +57,7 @@ class SubscribeForm(SubscriptionChoicesForm):
         fields = ["email", *SubscriptionChoicesForm.Meta.fields]
         labels = {**SubscriptionChoicesForm.Meta.labels, "email": "Your email address"}
         help_texts = {"email": "We send a link to confirm it. We never publish it or share it."}
+        field_classes = {"email": EmailAddressField}
 
     def clean_area(self):
         code = self.cleaned_data["area"].strip()
@@ -110,5 +112,4 @@ class SubscribeForm(SubscriptionChoicesForm):
             subscription.postcode = data["postcode"]
             subscription.latitude, subscription.longitude = data["point"]
             subscription.radius_km = data["radius_km"]
-        subscription.email = subscription.email.strip().lower()
         return subscription

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 
 from assets_register.acv import notice_sending
 from assets_register.alerts import emails, matching
+from assets_register.core.emails import email_subject
 from assets_register.core.urls import absolute_url
 from assets_register.models import Frequency, Subscription
 
@@ -28,7 +29,7 @@ def send_subscription_email(subscription_id, kind):
         "already": f"You already get alerts for {subscription.scope_name}",
     }[kind]
     send_mail(
-        subject,
+        email_subject(subject),
         render_to_string(f"assets_register/email/subscription_{kind}.txt", context),
         None,
         [subscription.email],

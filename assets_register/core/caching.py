@@ -1,14 +1,21 @@
 """Whole-page caching for the public site. Every page is keyed on the content version,
 which any change to the register bumps (places, events, areas, the ACV workflow,
 indicators), and on today's date, because countdowns ("9 days left") change at midnight.
-So an edit shows on the next request, on every web process sharing the cache."""
+So an edit shows on the next request, on every web process sharing the cache.
 
+A page is also keyed on the query parameters its view declares it reads, and on nothing
+else in the query string: the view is given only those, in a fixed order, so a tracking
+tag, a cache-buster or junk neither makes another copy of the page nor finds its way into
+a copy that other visitors are served."""
+
+import functools
 import hashlib
 import time
-from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
@@ -46,14 +53,28 @@ def page_key(request):
     return f"page:{digest}"
 
 
-def cached_page(view):
-    """Serve anonymous GETs of a public page from the cache. Only pages with no per-visitor
-    content (no CSRF token, no messages) use this."""
+def keep_query_params(request, names):
+    """Leave the request only the query parameters in names, sorted by name."""
+    query = urlencode(
+        [(name, value) for name in sorted(names) for value in request.GET.getlist(name)]
+    )
+    request.GET = QueryDict(query)
+    request.META["QUERY_STRING"] = query
 
-    @wraps(view)
+
+def cached_page(view=None, *, query=()):
+    """Serve anonymous GETs of a public page from the cache. Only pages with no per-visitor
+    content (no CSRF token, no messages) use this. `query` names the query parameters the
+    view reads: `@cached_page(query=["q"])`."""
+    if view is None:
+        return functools.partial(cached_page, query=query)
+    names = frozenset(query)
+
+    @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
+        keep_query_params(request, names)
         key = page_key(request)
         response = cache.get(key)
         if response is None:

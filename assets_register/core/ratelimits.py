@@ -1,11 +1,14 @@
 """Rate limits for anonymous forms and the open-data endpoints (django-ratelimit, counted in
-the shared cache), and the page a person sees when over one."""
+the shared cache), and the page a person sees when over one. `key="ip"` is the visitor's
+address as client_address.client_ip finds it (settings.RATELIMIT_IP_META_KEY)."""
 
 import re
 
 from django_ratelimit.core import is_ratelimited
 
 from django.shortcuts import render
+
+from assets_register.core.emails import normalise_email
 
 PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -16,7 +19,7 @@ def over_form_limit(request, group, per_ip, per_email, email="", ip_methods="POS
     by_ip = is_ratelimited(
         request, group=f"{group}-ip", key="ip", rate=per_ip, method=ip_methods, increment=True
     )
-    address = email.strip().lower()
+    address = normalise_email(email)
     by_email = bool(address) and is_ratelimited(
         request,
         group=f"{group}-email",

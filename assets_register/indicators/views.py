@@ -147,6 +147,7 @@ class Filters:
     query: str
     sort: str
 
+    QUERY_PARAMS = ("kind", "indicator", "council", "flagged", "q", "sort")
     SORTS = {
         "name": "area__name",
         "council": "council__name",
@@ -243,7 +244,7 @@ def rule_context(snapshot):
     }
 
 
-@cached_page
+@cached_page(query=[*Filters.QUERY_PARAMS, "page"])
 def indicators_page(request):
     snapshot = latest_snapshot()
     if snapshot is None:
@@ -345,7 +346,7 @@ def flag_reasons(row, snapshot):
 
 
 @cache_control(public=True, max_age=300)
-@cached_page
+@cached_page(query=Filters.QUERY_PARAMS)
 def indicators_geojson(request, kind):
     snapshot = latest_snapshot()
     if snapshot is None:
@@ -442,7 +443,7 @@ CSV_FIELDS = [
 ]
 
 
-@cached_page
+@cached_page(query=Filters.QUERY_PARAMS)
 def indicators_csv(request, kind):
     snapshot = latest_snapshot()
     if snapshot is None:
@@ -494,7 +495,7 @@ def _area(code):
     return Area.objects.by_code(code)
 
 
-@cached_page
+@cached_page(query=["a", "b"])
 def compare(request):
     snapshot = latest_snapshot()
     areas = [_area(request.GET.get("a")), _area(request.GET.get("b"))]

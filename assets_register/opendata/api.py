@@ -5,7 +5,8 @@ OpenAPI at /api/openapi.json, Swagger UI at /api/docs (served from ninja's own s
 files: nothing is fetched from a CDN). Every operation is rate-limited per IP address
 (a JSON 429 with Retry-After) and its response cached per full URL for a short time;
 the cache key carries the content version, which every edit to the register bumps,
-so an edit shows at once. Lists are paginated with limit and offset.
+so an edit shows at once; parameters an operation does not declare are dropped first, so
+they make no extra copies. Lists are paginated with limit and offset.
 
 The response schemas (api_schemas.py) are the whole of what leaves: no nominator's
 contact details, no subscriber, no user account, nothing from the alert send log.
@@ -18,6 +19,7 @@ from ninja import Field, NinjaAPI, Query, Schema, Swagger
 from ninja import Path as PathParam
 from ninja.errors import HttpError
 from ninja.pagination import PaginationBase, paginate
+from ninja.params.models import QueryModel
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,7 +29,7 @@ from django.utils import timezone
 
 from assets_register.acv.lists import asset_listing, list_rows
 from assets_register.core import ratelimits
-from assets_register.core.caching import content_version
+from assets_register.core.caching import content_version, keep_query_params
 from assets_register.core.licences import (
     ATTRIBUTION_LINES,
     DEFAULT_LICENCE,
@@ -104,8 +106,20 @@ class Page(PaginationBase):
         }
 
 
+def declared_query_params(operation):
+    """The query parameters an operation reads: its filters' and its page's fields."""
+    return frozenset(
+        name
+        for model in operation.models
+        if issubclass(model, QueryModel)
+        for name in model.__ninja_flatten_map__
+    )
+
+
 def public_endpoint(run):
-    """Rate limit per IP, then answer from the cache (per full URL and content version)."""
+    """Rate limit per IP, then answer from the cache (per URL and content version). The URL
+    keeps only the parameters the operation declares, so junk makes no extra copies."""
+    names = declared_query_params(run.__self__)
 
     @functools.wraps(run)
     def view(request, *args, **kwargs):
@@ -119,6 +133,7 @@ def public_endpoint(run):
                 status=429,
                 headers={"Retry-After": str(retry_after)},
             )
+        keep_query_params(request, names)
         url = request.build_absolute_uri()
         key = "api:" + hashlib.sha256(f"{content_version()} {url}".encode()).hexdigest()
         cached = cache.get(key)

@@ -59,7 +59,7 @@ def map_markers(request):
     return HttpResponse(body, content_type="application/json")
 
 
-@cached_page
+@cached_page(query=["q"])
 def search_view(request):
     results = search(request.GET.get("q", ""))
     if results.postcode:
@@ -95,7 +95,7 @@ def asset_detail(request, pk):
     )
 
 
-@cached_page
+@cached_page(query=["postcode"])
 def area_detail(request, gss_code):
     area = Area.objects.select_related("parent").by_code(gss_code)
     if area is None:

@@ -1,5 +1,6 @@
 from django import forms
 
+from assets_register.core.emails import EmailAddressField
 from assets_register.core.postcodes import Postcode
 from assets_register.core.spam import honeypot_filled
 from assets_register.models import Report, ReportKind
@@ -38,6 +39,7 @@ class ReportForm(forms.ModelForm):
             "photo",
             "email",
         ]
+        field_classes = {"email": EmailAddressField}
         widgets = {
             "kind": forms.RadioSelect,
             "details": forms.Textarea(attrs={"rows": 4}),

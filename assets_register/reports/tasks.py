@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
+from assets_register.core.emails import email_subject
 from assets_register.core.permissions import councils_of
 from assets_register.core.urls import absolute_url
 from assets_register.models import Report
@@ -24,7 +25,7 @@ def send_report_email(report_id, kind):
         "rejected": f"Your report about {report.subject}",
     }[kind]
     send_mail(
-        subject,
+        email_subject(subject),
         render_to_string(f"assets_register/email/report_{kind}.txt", context),
         None,
         [report.email],
@@ -39,7 +40,10 @@ def notify_moderators(report_id):
     moderators = [
         user.email
         for user in get_user_model()
-        .objects.with_perm("assets_register.change_report")
+        # Permissions are ModelBackend's: the other backend (django-axes) only stops logins.
+        .objects.with_perm(
+            "assets_register.change_report", backend="django.contrib.auth.backends.ModelBackend"
+        )
         .filter(is_active=True)
         .exclude(email="")
         if (councils := councils_of(user)) is None or report.council_id in councils
@@ -48,7 +52,7 @@ def notify_moderators(report_id):
         where = report.council.name if report.council else "an unknown council"
         url = absolute_url("wagtailsnippets_assets_register_report:edit", report.pk)
         send_mail(
-            f"A resident's report is waiting: {report.subject} ({where})",
+            email_subject(f"A resident's report is waiting: {report.subject} ({where})"),
             f"{report.get_kind_display()}: {report.subject}\n\nModerate it: {url}\n",
             None,
             moderators,

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from assets_register.core.emails import email_subject
 from assets_register.core.urls import absolute_url
 from assets_register.models import Area
 
@@ -36,7 +37,7 @@ def send_invitation(user_id, council_id):
         "login_url": absolute_url("wagtailadmin_login"),
     }
     send_mail(
-        subject=f"You can now keep {council.name}'s records on the register",
+        subject=email_subject(f"You can now keep {council.name}'s records on the register"),
         message=render_to_string("assets_register/email/officer_invitation.txt", context),
         from_email=None,
         recipient_list=[user.email],

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Secure by default: DEBUG is off here."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "taggit",
     "leaflet",
     "django_ratelimit",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.auth",
@@ -54,6 +56,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Turns a locked-out sign-in into the lockout page; django-axes wants it last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "urls"
@@ -110,6 +114,10 @@ if not os.environ.get("REDIS_URL"):
     # One process in development: the per-process memory cache counts correctly.
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 RATELIMIT_VIEW = "assets_register.core.ratelimits.rate_limited"
+# Limits count per visitor: REMOTE_ADDR, or behind this many reverse proxies the address
+# the nearest of them was reached from (assets_register/core/client_address.py).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+RATELIMIT_IP_META_KEY = "assets_register.core.client_address.client_ip"
 NOMINATION_RATE_PER_IP = os.environ.get("NOMINATION_RATE_PER_IP", "5/h")
 NOMINATION_RATE_PER_EMAIL = os.environ.get("NOMINATION_RATE_PER_EMAIL", "3/h")
 # Publish a nomination under consideration as soon as it arrives, not once accepted as valid.
@@ -129,6 +137,23 @@ ALERT_RATE_PER_EMAIL = os.environ.get("ALERT_RATE_PER_EMAIL", "5/h")
 
 # Background work: a database-backed queue drained by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The admin login: after LOGIN_FAILURE_LIMIT wrong passwords for one username from one
+# address (the visitor's, as the rate limits count it), that pair is locked out for
+# LOGIN_LOCKOUT_MINUTES. Keyed on the pair, so nobody can lock an officer out from
+# elsewhere. Attempts are recorded in the database (django-axes's AccessAttempt; unlock
+# early with `manage.py axes_reset_username USERNAME`).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = os.environ.get("LOGIN_RESET_ON_SUCCESS", "true").lower() == "true"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "assets_register.core.client_address.client_ip"
+AXES_LOCKOUT_TEMPLATE = "assets_register/login_locked_out.html"
+AXES_VERBOSE = False  # no banner on every start
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -2,9 +2,12 @@
 request: places, events, the ACV workflow, indicators. HTTP caching headers are set."""
 
 import datetime
+import random
+from urllib.parse import urlencode
 
 import pytest
 
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -86,3 +89,49 @@ def test_forms_with_a_csrf_token_are_never_cached(client):
     second = client.get(f"/assets/{asset.pk}/report/")
     assert first.status_code == second.status_code == 200
     assert "public" not in second.get("Cache-Control", "")
+
+
+def page_entries():
+    return [key for key in cache._cache if ":page:" in key]  # the test settings' LocMemCache
+
+
+def junk_queries(count):
+    """Query strings a crawler, a tracking link or an attacker might add to a page's URL."""
+    rng = random.Random(13)
+    for n in range(count):
+        name = rng.choice(["utm_source", "fbclid", "_", "x", f"junk{n}", "Q", "q[]"])
+        yield urlencode({name: f"{rng.random()}", f"cb{n}": n})
+
+
+def test_unknown_query_parameters_do_not_make_more_copies_of_a_page(client):
+    asset = AssetFactory(name="The Red Lion")
+    url = asset.get_absolute_url()
+    for query in junk_queries(50):
+        response = client.get(f"{url}?{query}")
+        assert response.status_code == 200
+        assert query.split("=")[1].split("&")[0] not in response.content.decode()
+    assert len(page_entries()) == 1
+    again, _ = queries_for(client, f"{url}?fresh=1")
+    assert again == 0
+
+
+def test_the_parameters_a_page_reads_still_give_their_own_pages(client):
+    AssetFactory(name="The Red Lion")
+    AssetFactory(name="The Black Bull")
+    red = client.get("/search/?q=Red&utm_source=x").content.decode()
+    bull = client.get("/search/?utm_source=y&q=Bull").content.decode()
+    assert "The Red Lion" in red and "The Black Bull" not in red
+    assert "The Black Bull" in bull and "The Red Lion" not in bull
+    for query in junk_queries(20):
+        assert client.get(f"/search/?q=Red&{query}").content.decode() == red
+    assert len(page_entries()) == 2
+
+
+def test_a_page_is_built_from_the_parameters_it_declares_only(client):
+    """What the view cannot read cannot end up in a cached page another visitor gets."""
+    CouncilFactory(gss_code="E06000047")
+    national = client.get("/acv/E06000047/export.csv?q=%3Cmarker%3E").content.decode()
+    statutory = client.get("/acv/E06000047/export.csv?part=statutory").content.decode()
+    assert national != statutory
+    page = client.get("/acv/E06000047/?q=planted-text").content.decode()
+    assert "planted-text" not in page  # the search box in the header

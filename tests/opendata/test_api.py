@@ -13,6 +13,7 @@ from openapi_spec_validator import validate as validate_spec
 
 from django.contrib.auth.models import Group, User
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -454,3 +455,13 @@ def test_the_api_takes_no_writes_even_from_a_logged_in_officer(client):
             assert response.status_code in (404, 405), (method, url)
     asset.refresh_from_db()
     assert asset.name == "The Red Lion"
+
+
+def test_unknown_parameters_make_no_extra_cached_answers(client, register):
+    first = client.get("/api/assets?limit=1&utm_source=a")
+    for n in range(30):
+        again = client.get(f"/api/assets?cb={n}&limit=1&junk{n}=x")
+        assert again.json() == first.json()
+    assert "utm_source" not in first.json()["next"]
+    assert len([key for key in cache._cache if ":api:" in key]) == 1  # LocMemCache in tests
+    assert client.get("/api/assets?limit=2").json() != first.json()

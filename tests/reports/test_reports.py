@@ -5,7 +5,7 @@ import io
 import re
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageCms, PngImagePlugin
 
 from django.contrib.auth.models import Permission, User
 from django.core import mail
@@ -248,6 +248,32 @@ def test_location_and_camera_details_are_stripped_from_photos(client, place):
         assert image.size == (64, 48)
         assert not image.getexif()
         assert b"Secret Camera" not in stored.open("rb").read()
+
+
+def photo_with_hidden_text(kind):
+    """A photo carrying MARKER in a comment, text chunks or XMP, and an ICC profile."""
+    image, out = Image.new("RGB", (64, 48), "red"), io.BytesIO()
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    options = {"icc_profile": icc, "xmp": b"<x:xmpmeta>MARKER</x:xmpmeta>"}
+    if kind == "JPEG":
+        options["comment"] = b"MARKER <script>alert(1)</script>"
+    if kind == "PNG":
+        options["pnginfo"] = PngImagePlugin.PngInfo()
+        options["pnginfo"].add_text("Comment", "MARKER")
+        options["pnginfo"].add_itxt("Description", "MARKER", zip=True)
+    image.save(out, format=kind, **options)
+    assert b"MARKER" in out.getvalue() or kind == "PNG"  # PNG's iTXt is compressed
+    return SimpleUploadedFile(f"photo.{kind.lower()}", out.getvalue(), f"image/{kind.lower()}")
+
+
+@pytest.mark.parametrize("kind", ["JPEG", "PNG", "WEBP"])
+def test_comments_text_and_profiles_are_stripped_from_photos(client, place, kind):
+    assert report_closure(client, place, photo=photo_with_hidden_text(kind)).status_code == 200
+    stored = Report.objects.get().photo.open("rb").read()
+    assert b"MARKER" not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.getpixel((10, 10))[:3] == pytest.approx((255, 0, 0), abs=8)
+        assert not set(image.info) & {"comment", "icc_profile", "xmp", "Comment", "exif"}
 
 
 def test_spam_robots_and_floods_are_turned_away(client, place, settings):

@@ -7,7 +7,12 @@
     return { color: "#505a5f", weight: 1, fillColor: feature.properties.colour, fillOpacity: 0.8 };
   }
 
-  function describe(p) { return p.name + ": " + p.label; }
+  // A tooltip given a string reads it as HTML; an area's name is text from imported data.
+  function describe(p) {
+    var text = document.createElement("span");
+    text.textContent = p.name + ": " + p.label;
+    return text;
+  }
 
   window.indicatorMap = function (map) {
     var container = map.getContainer();

@@ -6,6 +6,14 @@
 
   function words(code) { return code.replace(/_/g, " "); }
 
+  // Names come from imported data and residents: Leaflet reads a string as HTML, so every
+  // name goes in as a text node.
+  function asText(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   function assetMarker(feature, latlng) {
     var p = feature.properties;
     var marker = L.circleMarker(latlng, {
@@ -21,7 +29,7 @@
     popup.appendChild(link);
     popup.appendChild(meta);
     marker.bindPopup(popup);
-    marker.bindTooltip(p.name);
+    marker.bindTooltip(asText(p.name));
     marker.link = link;
 
     // Keyboard and screen reader users reach each place as a named button: Enter
