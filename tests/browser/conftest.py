@@ -34,7 +34,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 
 from assets_register.geo import map_index
-from assets_register.law.regimes import ensure_2012_regime
+from assets_register.law.regimes import ensure_2012_regime, ensure_2026_act
 from assets_register.models import RegimePeriod, StatutoryRegime
 
 from . import data
@@ -125,6 +125,12 @@ def page(browser, live_server):
     assert not errors, f"JavaScript errors or failed requests: {errors}"
 
 
+def seed_the_law():
+    """The regimes the migrations seed, which a transactional test's flush removes."""
+    ensure_2012_regime(StatutoryRegime, RegimePeriod)
+    ensure_2026_act(StatutoryRegime, RegimePeriod)
+
+
 def _load_demo_data():
     call_command(
         "load_demo_data", "--no-admin", verbosity=0, stdout=io.StringIO(), stderr=io.StringIO()
@@ -203,6 +209,7 @@ def demo_snapshot(django_db_setup, django_db_blocker):
     snapshot_class = SqliteSnapshot if connection.vendor == "sqlite" else PostgresSnapshot
     with django_db_blocker.unblock():
         pristine = snapshot_class()
+        seed_the_law()  # a test's flush may have emptied the regimes before this runs
         _load_demo_data()
         snapshot = snapshot_class()
         # Leave the database as it was for whatever test runs next.
@@ -233,7 +240,7 @@ def demo_site(live_server, demo_snapshot):
 def bare_site(live_server):
     """The live server with an empty register: nothing but the statutory regime, which
     transactional_db truncates along with everything else."""
-    ensure_2012_regime(StatutoryRegime, RegimePeriod)
+    seed_the_law()
     _forget_cached_state()
     return live_server
 

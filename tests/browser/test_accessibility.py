@@ -153,7 +153,11 @@ def report_with_token():
 
 
 def nomination_received():
-    return f"/acv/nominations/{durham_acv_register().reference}/received/"
+    """A receipt anyone may read: the council has accepted the nomination as valid."""
+    nomination = durham_acv_register()
+    nomination.accepted_as_valid_on = nomination.received_on
+    nomination.save()
+    return f"/acv/nominations/{nomination.reference}/received/"
 
 
 def listed_library():

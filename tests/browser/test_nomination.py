@@ -40,7 +40,7 @@ def test_nominating_from_an_asset_page(sacriston_library, page):
     page.get_by_label("Describe the land and where its boundary runs").fill(
         "The library building and its garden."
     )
-    page.get_by_label("How does it serve the community now, or in the recent past?").fill(
+    page.get_by_label(re.compile("How does it further the community's social wellbeing")).fill(
         "Homework club, knit and natter, the only free wifi in the village."
     )
     page.get_by_label(re.compile("Why can that use realistically continue")).fill(
