@@ -111,11 +111,9 @@ def search(query, limit=50):
         results.district_centre = locate_postcode_district(results.district)
         if results.district_centre:
             results.nearest = nearest_assets(*results.district_centre)
-    words = query.split()
-    area_filter, asset_filter = Q(), Q()
-    for word in words:
+    area_filter = Q()
+    for word in query.split():
         area_filter &= Q(name__icontains=word)
-        asset_filter &= Q(name__icontains=word) | Q(address__icontains=word)
     results.areas = list(
         Area.objects.current()
         .filter(area_filter)
@@ -124,11 +122,10 @@ def search(query, limit=50):
         .defer(*GEOMETRY_FIELDS, *without_geometry("parent"))
         .order_by("kind", "name")[:20]
     )
-    results.assets = list(
+    results.assets = (
         Asset.objects.live()
-        .filter(asset_filter)
         .select_related("ward", "council")
         .defer(*without_geometry("ward", "council"))
-        .order_by("name")[:limit]
+        .matching(query, limit)
     )
     return results

@@ -17,6 +17,8 @@ from wagtail.models import DraftStateMixin, RevisionMixin
 from assets_register.core.dates import DatePrecision
 from assets_register.core.licences import source_name
 from assets_register.core.postcodes import InvalidPostcode, Postcode
+from assets_register.core.text import search_text
+from assets_register.models import name_search
 
 # A generous box around the UK and its islands; anything outside is a data error.
 UK_LATITUDE_RANGE = (Decimal("49.8"), Decimal("60.9"))
@@ -158,9 +160,33 @@ def derive_status(events) -> str:
     return status
 
 
+# What the name search reads (Asset.search_name): kept by every ORM write path below.
+SEARCHED_FIELDS = ("name", "address", "postcode")
+
+
+def _with_search_names(assets):
+    for asset in assets:
+        asset.search_name = asset.searchable_text()
+    return assets
+
+
 class AssetQuerySet(models.QuerySet):
     def live(self):
         return self.filter(live=True)
+
+    def matching(self, query, limit=50):
+        """The assets here whose name (or address) is like the query, best first: ranked,
+        and tolerant of typos, case, accents and punctuation ('Queens', "Queen's",
+        'libary'). A list, at most `limit` long."""
+        return name_search.rank(self, name_search.candidate_ids(self, query), query, limit)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        return super().bulk_create(_with_search_names(list(objs)), *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if set(fields) & set(SEARCHED_FIELDS):
+            objs, fields = _with_search_names(list(objs)), [*fields, "search_name"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
 
     def places_to_meet(self):
         return self.filter(category__in=PLACES_TO_MEET)
@@ -257,6 +283,9 @@ class Asset(DraftStateMixin, RevisionMixin, ClusterableModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_name = models.TextField(
+        blank=True, editable=False, help_text="Name, address and postcode as search reads them."
+    )
 
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="asset")
 
@@ -332,7 +361,14 @@ class Asset(DraftStateMixin, RevisionMixin, ClusterableModel):
         if errors:
             raise ValidationError(errors)
 
+    def searchable_text(self):
+        return search_text(" ".join(str(getattr(self, field) or "") for field in SEARCHED_FIELDS))
+
     def save(self, *args, **kwargs):
+        self.search_name = self.searchable_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(SEARCHED_FIELDS):
+            kwargs["update_fields"] = [*update_fields, "search_name"]
         super().save(*args, **kwargs)
         # Child events are committed by ClusterableModel.save(); status follows them.
         status = derive_status(self.events.values_list("date", "kind"))

@@ -1,0 +1,36 @@
+"""Names as search sees them: one normal form (case, accents and apostrophes folded, other
+punctuation a space), and a typo-tolerant likeness measured in trigrams, as PostgreSQL's
+pg_trgm measures it, so both databases rank alike."""
+
+import re
+import unicodedata
+
+APOSTROPHES = "'’‘`´"
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def search_text(text) -> str:
+    """'The Queen’s Head, Café' → 'the queens head cafe'."""
+    decomposed = unicodedata.normalize("NFKD", str(text or ""))
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    for apostrophe in APOSTROPHES:
+        plain = plain.replace(apostrophe, "")
+    return " ".join(_NOT_WORD.sub(" ", plain.casefold()).split())
+
+
+def trigrams(text) -> set[str]:
+    """pg_trgm's trigrams: each word padded with two spaces before and one after."""
+    found = set()
+    for word in search_text(text).split():
+        padded = f"  {word} "
+        found.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return found
+
+
+def likeness(query, text) -> float:
+    """How much of the query's trigrams the text holds (0 to 1): 'libary' is 0.71 like
+    'Sacriston Library', 'queens' 1.0 like 'The Queen's Head'."""
+    wanted = trigrams(query)
+    if not wanted:
+        return 0.0
+    return len(wanted & trigrams(text)) / len(wanted)

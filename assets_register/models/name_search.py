@@ -1,0 +1,139 @@
+"""The place-name search index on Asset.search_name, built by a migration for the database
+in use: on PostgreSQL a pg_trgm GIN index; on SQLite an FTS5 table with the trigram
+tokenizer, kept in step by triggers. Each finds candidates fast; `rank` then orders them
+by the same trigram likeness on both, so a search reads alike whichever database runs."""
+
+import math
+
+from django.db import connections, transaction
+
+from assets_register.core.text import likeness, search_text, trigrams
+
+TABLE = "assets_register_asset"
+FTS_TABLE = "assets_register_asset_name_fts"
+VOCABULARY = "assets_register_asset_name_vocab"  # how many places hold each trigram
+PG_INDEX = "asset_search_name_trgm"
+CANDIDATES = 150  # ranked by the index, then re-ranked here
+THRESHOLD = 0.5  # at least half the query's trigrams
+PG_THRESHOLD = 0.3
+COMMON_SHARE = 0.05  # a trigram in more places than this share is not looked up,
+COMMON_FLOOR = 1000  # nor in more than this many (a small register has no common ones)
+
+SQLITE_INSTALL = [
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(search_name, "
+    f"content='{TABLE}', content_rowid='id', tokenize='trigram')",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_insert AFTER INSERT ON {TABLE} BEGIN "
+    f"INSERT INTO {FTS_TABLE}(rowid, search_name) VALUES (new.id, new.search_name); END",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_delete AFTER DELETE ON {TABLE} BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_name) "
+    f"VALUES ('delete', old.id, old.search_name); END",
+    f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_update AFTER UPDATE OF search_name ON {TABLE} "
+    f"BEGIN INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_name) "
+    f"VALUES ('delete', old.id, old.search_name); "
+    f"INSERT INTO {FTS_TABLE}(rowid, search_name) VALUES (new.id, new.search_name); END",
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCABULARY} USING fts5vocab({FTS_TABLE}, 'row')",
+]
+SQLITE_UNINSTALL = [
+    f"DROP TABLE IF EXISTS {VOCABULARY}",
+    *(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{event}" for event in ("insert", "delete", "update")),
+    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+]
+POSTGRES_INSTALL = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON {TABLE} USING gin (search_name gin_trgm_ops)",
+]
+POSTGRES_UNINSTALL = [f"DROP INDEX IF EXISTS {PG_INDEX}"]
+
+
+def _run(connection, statements):
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def install(connection):
+    if connection.vendor == "sqlite":
+        _run(connection, SQLITE_INSTALL)
+    elif connection.vendor == "postgresql":
+        _run(connection, POSTGRES_INSTALL)
+
+
+def uninstall(connection):
+    if connection.vendor == "sqlite":
+        _run(connection, SQLITE_UNINSTALL)
+    elif connection.vendor == "postgresql":
+        _run(connection, POSTGRES_UNINSTALL)
+
+
+def candidate_ids(queryset, query) -> list[int]:
+    """Ids of assets in `queryset` whose search name shares trigrams with the query, the
+    likeliest first (by the index's own measure), at most CANDIDATES of them."""
+    text = search_text(query)
+    if not text:
+        return []
+    connection = connections[queryset.db]
+    if connection.vendor == "postgresql":
+        # pg_trgm's word similarity counts the whole matching word against the query, so a
+        # typo scores lower than our likeness does ('libary' 0.5): widen its filter.
+        with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL pg_trgm.word_similarity_threshold = {PG_THRESHOLD}")
+            cursor.execute(
+                f"SELECT id FROM {TABLE} WHERE %s <%% search_name "
+                "ORDER BY word_similarity(%s, search_name) DESC LIMIT %s",
+                [text, text, CANDIDATES],
+            )
+            return [row[0] for row in cursor.fetchall()]
+    # FTS5's trigram tokenizer indexes every three characters, unpadded.
+    grams = sorted(gram for gram in trigrams(text) if " " not in gram)
+    if not grams:  # a query of one or two letters: only a plain prefix will do
+        prefixed = queryset.filter(search_name__startswith=text)
+        return list(prefixed.values_list("pk", flat=True)[:CANDIDATES])
+    with connection.cursor() as cursor:
+        match = " OR ".join(f'"{gram}"' for gram in _rarest_needed(cursor, text, grams))
+        cursor.execute(
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rank LIMIT %s",
+            [match, CANDIDATES],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _rarest_needed(cursor, text, grams):
+    """The query's trigrams worth looking up: the rarest, just enough of them that any
+    place holding the share THRESHOLD asks for must hold one (the padded trigrams at word
+    edges, which FTS5 does not index, may make up the share), and never one that a large
+    share of all places hold ('the', 'inn'), unless nothing else is left: looking those up
+    costs most and tells least."""
+    cursor.execute(
+        f"SELECT term, doc FROM {VOCABULARY} WHERE term IN ({', '.join(['%s'] * len(grams))})",
+        grams,
+    )
+    places_with = dict(cursor.fetchall())
+    cursor.execute(f"SELECT count(*) FROM {TABLE}")
+    common = max(COMMON_FLOOR, cursor.fetchone()[0] * COMMON_SHARE)
+    by_rarity = sorted(grams, key=lambda gram: places_with.get(gram, 0))
+    edges = len(trigrams(text)) - len(grams)
+    must_hold = math.ceil(len(trigrams(text)) * THRESHOLD) - edges
+    if must_hold > 0:
+        by_rarity = by_rarity[: len(grams) - must_hold + 1]
+    return [gram for gram in by_rarity if places_with.get(gram, 0) <= common] or by_rarity
+
+
+def rank(queryset, ids, query, limit):
+    """The candidates like the query, best first: by name before by address, closer
+    before looser. Scored on three columns; only the winners are built as models."""
+    wanted = trigrams(query)
+
+    def share(text):
+        return len(wanted & trigrams(text)) / len(wanted) if wanted else 0.0
+
+    scored = []
+    for pk, name, search_name in queryset.filter(pk__in=ids).values_list(
+        "pk", "name", "search_name"
+    ):
+        best = max(share(name), 0.9 * share(search_name))
+        if best >= THRESHOLD:
+            scored.append((-best, -likeness(name, query), name, pk))
+    winners = [pk for *_, pk in sorted(scored)[:limit]]
+    found = queryset.in_bulk(winners)
+    return [found[pk] for pk in winners if pk in found]

@@ -1,0 +1,158 @@
+"""Benchmark of the place-name search (geo.lookup.search, what /search/?q= runs) at
+national scale, against the substring search it replaced.
+
+    python bench/name_search.py                       # 150,000 places, SQLite
+    python bench/name_search.py --database-url postgres://postgres@127.0.0.1:5432/bench
+
+Builds a register of real pub names (OpenStreetMap's 2022 snapshot, in ../shared/data,
+repeated with a town suffix up to --places) in bench/results/name_search-<N>.sqlite3 or the
+given database, then times --queries searches of four kinds: exact names, one-letter typos,
+apostrophe variants and single words. Prints milliseconds at p50/p95/p99 for the ranked
+search and for the old `icontains` per word, and writes bench/results/name_search-*.json.
+"""
+
+import argparse
+import csv
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+PUBS = ROOT.parent / "shared" / "data" / "pubs" / "osm_pubs_gb_2022-01-28.tsv"
+TOWNS = ["Durham", "Sacriston", "Leysdown", "Thurcroft", "Knottingley", "York", "Leicester"]
+
+
+def arguments():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--places", type=int, default=150_000)
+    parser.add_argument("--queries", type=int, default=400)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--seed", type=int, default=7)
+    return parser.parse_args()
+
+
+def setup_django(args):
+    url = (
+        args.database_url or f"sqlite:///{BENCH / 'results' / f'name_search-{args.places}.sqlite3'}"
+    )
+    (BENCH / "results").mkdir(exist_ok=True)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings.test")
+    sys.path[:0] = [str(ROOT), str(ROOT / "site")]
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return url
+
+
+def pub_names():
+    with PUBS.open(newline="") as file:
+        return [row["name"] for row in csv.DictReader(file, delimiter="\t") if row["name"]]
+
+
+def build_register(places, rng):
+    from assets_register.models import Asset
+
+    if Asset.objects.count() == places:
+        return
+    Asset.objects.all().delete()
+    names = pub_names()
+    rows = [
+        Asset(
+            name=names[i % len(names)] + ("" if i < len(names) else f" {TOWNS[i % len(TOWNS)]}"),
+            category="pub",
+            address=f"{rng.randint(1, 200)} High Street",
+        )
+        for i in range(places)
+    ]
+    Asset.objects.bulk_create(rows, batch_size=5000)
+
+
+def typo(word, rng):
+    if len(word) < 5:
+        return word
+    i = rng.randrange(1, len(word) - 1)
+    return word[:i] + word[i + 1 :]  # one letter dropped: "libary", "Queen Hed"
+
+
+def queries(count, rng):
+    names = [n for n in pub_names() if len(n) > 6]
+    kinds = {
+        "exact": lambda name: name,
+        "typo": lambda name: " ".join(typo(word, rng) for word in name.split()),
+        "apostrophe": lambda name: name.replace("'", "") if "'" in name else name + "'s",
+        "one word": lambda name: max(name.split(), key=len),
+    }
+    return [
+        (kind, make(rng.choice(names))) for _ in range(count // 4) for kind, make in kinds.items()
+    ]
+
+
+def icontains(query, limit=50):
+    from django.db.models import Q
+
+    from assets_register.models import Asset
+
+    matches = Q()
+    for word in query.split():
+        matches &= Q(name__icontains=word) | Q(address__icontains=word)
+    return list(Asset.objects.live().filter(matches).order_by("name")[:limit])
+
+
+def timed(function, texts):
+    seconds, found = [], 0
+    for text in texts:
+        start = time.perf_counter()
+        results = function(text)
+        seconds.append(time.perf_counter() - start)
+        found += bool(results)
+    cuts = statistics.quantiles(seconds, n=100)
+    return {
+        "p50_ms": round(cuts[49] * 1000, 2),
+        "p95_ms": round(cuts[94] * 1000, 2),
+        "p99_ms": round(cuts[98] * 1000, 2),
+        "found_share": round(found / len(texts), 3),
+    }
+
+
+def main():
+    args = arguments()
+    url = setup_django(args)
+    from assets_register.geo.lookup import search
+    from bench.measure import PeakRSS
+
+    rng = random.Random(args.seed)
+    build_register(args.places, rng)
+    sample = queries(args.queries, rng)
+    report = {"database": url.split(":")[0], "places": args.places, "kinds": {}}
+    with PeakRSS() as memory:
+        for kind in dict(sample):
+            texts = [text for k, text in sample if k == kind]
+            report["kinds"][kind] = {
+                "ranked": timed(lambda q: search(q).assets, texts),
+                "icontains (before)": timed(icontains, texts),
+            }
+    report["memory"] = memory.as_dict()
+    print(f"{report['database']}, {args.places:,} places, {len(sample)} queries")
+    print(f"{'kind':12} {'search':20} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'found':>6}")
+    for kind, results in report["kinds"].items():
+        for how, figures in results.items():
+            print(
+                f"{kind:12} {how:20} {figures['p50_ms']:8} {figures['p95_ms']:8} "
+                f"{figures['p99_ms']:8} {figures['found_share']:6}"
+            )
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    (BENCH / "results" / f"name_search-{stamp}.json").write_text(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

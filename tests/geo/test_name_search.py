@@ -1,0 +1,71 @@
+"""Searching places by name: ranked, and tolerant of typos, case, accents and apostrophes,
+the same on SQLite (FTS5 trigrams) and PostgreSQL (pg_trgm)."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assets_register.core.text import likeness, search_text
+from assets_register.geo.lookup import search
+from assets_register.models import Asset
+
+from ..factories import AssetFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pubs():
+    names = ["Queen's Head", "Queens Head", "The Queen’s Head Inn", "King's Arms", "Red Lion"]
+    assets = {name: AssetFactory(name=name, address="High Street") for name in names}
+    AssetFactory(name="Sacriston Library", address="Plawsworth Road, Sacriston")
+    return assets
+
+
+def names(query):
+    return [asset.name for asset in search(query).assets]
+
+
+@pytest.mark.parametrize("query", ["Queen's", "Queens", "queens head", "QUEEN’S HEAD"])
+def test_every_spelling_of_an_apostrophe_finds_all_three(pubs, query):
+    assert set(names(query)) == {"Queen's Head", "Queens Head", "The Queen’s Head Inn"}
+
+
+def test_a_typo_still_finds_the_place_and_the_closest_comes_first(pubs):
+    assert names("libary") == ["Sacriston Library"]
+    assert names("queens head")[-1] == "The Queen’s Head Inn"  # the looser match last
+    assert names("red loin") == ["Red Lion"]
+
+
+def test_an_address_finds_its_places_after_names(pubs):
+    assert names("plawsworth road") == ["Sacriston Library"]
+
+
+def test_what_is_not_there_is_not_found(pubs):
+    assert names("swimming baths") == []
+    assert names("'") == []
+
+
+def test_the_index_follows_renames_and_bulk_writes(pubs):
+    lion = pubs["Red Lion"]
+    lion.name = "The Golden Fleece"
+    lion.save()
+    assert names("golden fleece") == ["The Golden Fleece"] and names("red lion") == []
+    Asset.objects.bulk_create([Asset(name="Miners Welfare Hall", category="community_centre")])
+    assert names("miners welfare") == ["Miners Welfare Hall"]
+    hall = Asset.objects.get(name="Miners Welfare Hall")
+    hall.name = "Welfare Park Pavilion"
+    Asset.objects.bulk_update([hall], ["name"])
+    assert names("pavilion") == ["Welfare Park Pavilion"]
+    hall.delete()
+    assert names("pavilion") == []
+
+
+@given(st.text(max_size=40))
+def test_normal_form_is_stable_and_plain(text):
+    once = search_text(text)
+    assert search_text(once) == once
+    assert once == once.strip() and "  " not in once
+    assert all(char.isalnum() or char == " " for char in once)
+    if once:
+        assert likeness(text, text) == 1.0
