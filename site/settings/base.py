@@ -84,6 +84,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database is shared by the web processes, the task worker and imports.
+    # WAL lets pages be read while someone writes; IMMEDIATE takes the write lock when a
+    # transaction begins, so a writer that finds another ahead of it waits its turn (up to
+    # the timeout) instead of failing at once when it tries to upgrade a read lock.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT_SECONDS", "30")),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 if os.environ.get("DATABASE_REPLICA_URL"):
     # Public pages read from a PostgreSQL replica; everything else uses the primary.
     DATABASES["replica"] = dj_database_url.parse(

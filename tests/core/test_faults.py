@@ -1,9 +1,10 @@
 """Faults: an import or the alert sender killed half way, and the database going away.
 
 The kill tests run the real commands in subprocesses against their own SQLite files (never
-the test database) and SIGKILL them at moments seen from outside: SQLite's rollback journal
-shows when a write transaction is open, the database file's mtime when uncommitted pages
-have reached it, the mail directory how many alerts have gone.
+the test database, and in WAL mode as the settings ask) and SIGKILL them at moments seen
+from outside: a probe that cannot take SQLite's write lock shows when a write transaction
+is open, the write-ahead log's size when uncommitted pages have reached it, the mail
+directory how many alerts have gone.
 """
 
 import contextlib
@@ -11,6 +12,7 @@ import csv
 import email
 import os
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -189,23 +191,46 @@ def register_contents(database):
     )
 
 
+def holds_the_write_lock(probe):
+    """Whether some other connection is inside a write transaction: SQLite has one write
+    lock for the whole database, and the probe cannot take it (timeout 0)."""
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:  # database is locked
+        return True
+    probe.execute("ROLLBACK")
+    return False
+
+
 def kill_during_write(workdir, database, path, *, after_pages_written):
-    """Start an import and SIGKILL it once its write transaction is open (the rollback journal
-    exists), and with after_pages_written once uncommitted pages have reached the database
-    file. Returns (died inside the transaction, the file had been written to)."""
-    journal = Path(f"{database}-journal")
-    untouched = database.stat().st_mtime_ns
+    """Start an import and SIGKILL it once its write transaction is open (it holds the
+    write lock), and with after_pages_written once uncommitted pages have reached the
+    write-ahead log. Returns (died inside the transaction, pages had been written)."""
+    wal = Path(f"{database}-wal")
     process = import_places(workdir, database, path)
     deadline = time.monotonic() + 60
-    while process.poll() is None and time.monotonic() < deadline:
-        written = database.stat().st_mtime_ns != untouched
-        if journal.exists() and (written or not after_pages_written):
-            process.kill()
-            break
-        time.sleep(0.002)
+    in_transaction = written = False
+    with contextlib.closing(sqlite3.connect(database, timeout=0, isolation_level=None)) as probe:
+        while process.poll() is None and time.monotonic() < deadline:
+            # Nothing else writes: the import's reads leave the log empty until pass 2.
+            written = wal.exists() and wal.stat().st_size > 0
+            in_transaction = holds_the_write_lock(probe)
+            if in_transaction and (written or not after_pages_written):
+                process.kill()
+                break
+            time.sleep(0.002)
     process.communicate(timeout=60)
-    # A journal left behind by a dead writer is "hot": the next connection rolls it back.
-    return journal.exists(), database.stat().st_mtime_ns != untouched
+    # Frames a dead writer left in the log have no commit record: readers ignore them.
+    return in_transaction and process.returncode == -signal.SIGKILL, written
+
+
+def copy_database(source, target):
+    """A consistent copy, including what is still in the write-ahead log."""
+    with (
+        contextlib.closing(sqlite3.connect(source)) as original,
+        contextlib.closing(sqlite3.connect(target)) as copy,
+    ):
+        original.backup(copy)
 
 
 def test_an_import_killed_half_way_leaves_the_database_as_it_was(workdir, tmp_path):
@@ -217,8 +242,8 @@ def test_an_import_killed_half_way_leaves_the_database_as_it_was(workdir, tmp_pa
         "300 created, 0 updated, 0 unchanged, 3 rejected"
     )
     crashed, clean = tmp_path / "crashed.sqlite3", tmp_path / "clean.sqlite3"
-    shutil.copy(before, crashed)
-    shutil.copy(before, clean)
+    copy_database(before, crashed)
+    copy_database(before, clean)
     as_it_was = register_contents(before)
 
     clean_run = import_places(workdir, clean, full)  # alongside the crashes: 2 CPUs suffice
