@@ -56,6 +56,12 @@ class SlowFileBackend(FileEmailBackend):
         return sent
 
 
+# The subprocesses never touch the test database, but the workdir copies it: pytest-django
+# sets it up only for a session with a test that asks for it, and without one `connection`
+# is the developer's own db.sqlite3.
+needs_test_database = pytest.mark.django_db
+
+
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory, django_db_setup, django_db_blocker):
     """A folder holding the subprocesses' settings and a migrated SQLite file to copy.
@@ -233,6 +239,7 @@ def copy_database(source, target):
         original.backup(copy)
 
 
+@needs_test_database
 def test_an_import_killed_half_way_leaves_the_database_as_it_was(workdir, tmp_path):
     earlier, full = tmp_path / "earlier.csv", tmp_path / "full.csv"
     write_places(earlier, 300, name="Old name {n}")
@@ -263,6 +270,43 @@ def test_an_import_killed_half_way_leaves_the_database_as_it_was(workdir, tmp_pa
     assert summary(finish(import_places(workdir, crashed, full))) == (
         f"0 created, 0 updated, {PLACES} unchanged, 3 rejected"
     )
+
+
+# --- The embedded database shared by several processes -----------------------------------
+
+CONNECTION_SETTINGS = """
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("PRAGMA busy_timeout")
+    print(connection.transaction_mode, cursor.fetchone()[0])
+"""
+
+
+@needs_test_database
+def test_the_worker_and_the_demo_server_open_sqlite_for_sharing(workdir, tmp_path):
+    """bin/demo runs the web server and `manage.py db_worker` on settings.dev: both wait
+    their turn to write (IMMEDIATE transactions, a busy timeout) in WAL mode."""
+    database = fresh_database(workdir, tmp_path / "demo.sqlite3")
+    demo = {**environment(workdir, database), "DJANGO_SETTINGS_MODULE": "settings.dev"}
+    worker = subprocess.run(
+        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload"],
+        cwd=ROOT,
+        env=demo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert worker.returncode == 0, worker.stderr
+    assert query(database, "PRAGMA journal_mode") == [("wal",)]  # kept in the file
+    shell = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", CONNECTION_SETTINGS],
+        cwd=ROOT,
+        env=demo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert shell.stdout.split() == ["IMMEDIATE", "30000"], shell.stderr
 
 
 # --- The alert sender killed half way -------------------------------------------------------
@@ -301,6 +345,7 @@ def mailed(mail_dir):
     return messages
 
 
+@needs_test_database
 def test_the_alert_sender_killed_half_way_sends_nothing_twice(workdir, tmp_path):
     database = fresh_database(workdir, tmp_path / "alerts.sqlite3")
     mail_dir = tmp_path / "mail"
