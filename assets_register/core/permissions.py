@@ -7,6 +7,8 @@ from wagtail.permissions import policy_registry
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from assets_register.core.optimistic_locking import RefusesStaleEditView
+
 EVERY_COUNCIL = "assets_register.edit_every_council"
 
 
@@ -66,8 +68,11 @@ def council_scoped(view_class):
 class CouncilScopedViewSet(SnippetViewSet):
     """Council staff list, open and change only their council's records."""
 
-    # Every view of a single record checks the record's council, not just the model.
-    edit_view_class = council_scoped(snippet_views.EditView)
+    # Every view of a single record checks the record's council, not just the model; the
+    # edit view also refuses a save from a page older than the record.
+    edit_view_class = council_scoped(
+        type("EditView", (RefusesStaleEditView, snippet_views.EditView), {})
+    )
     delete_view_class = council_scoped(snippet_views.DeleteView)
     copy_view_class = council_scoped(snippet_views.CopyView)
     unpublish_view_class = council_scoped(snippet_views.UnpublishView)

@@ -8,6 +8,7 @@ from django.db import models
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
+from assets_register.core.optimistic_locking import VersionedModel
 from assets_register.law.eligibility import (
     COMMUNITY_INTEREST_GROUPS,
     Body,
@@ -24,7 +25,7 @@ from assets_register.models.regimes import (
 )
 
 
-class Nomination(models.Model):
+class Nomination(VersionedModel):
     """A community nomination (s.89) with what Regulation 6 requires. The nominator's
     contact details are private: never shown on public pages, feeds or exports."""
 
@@ -172,7 +173,7 @@ class Nomination(models.Model):
         return self.outcome == self.Outcome.PENDING and today > self.decision_due
 
 
-class ListEntry(ClusterableModel):
+class ListEntry(VersionedModel, ClusterableModel):
     """An entry on a council's list of assets of community value (s.87)."""
 
     class RemovalReason(models.TextChoices):
@@ -443,7 +444,7 @@ class CompensationClaim(models.Model):
             )
 
 
-class DisposalNotice(ClusterableModel):
+class DisposalNotice(VersionedModel, ClusterableModel):
     """An owner's written notice of wish to sell (s.95 condition A) and what followed."""
 
     class Outcome(models.TextChoices):
