@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.utils.text import format_lazy
 
@@ -8,12 +10,17 @@ from assets_register.models import Clock, Nomination, period_words_lazy
 class NominationForm(forms.ModelForm):
     """What Regulation 6 asks of a nomination, in the order a volunteer thinks of it.
     Eligibility is the model's rule (Nomination.clean). `website` is a honeypot:
-    hidden from people, filled in by spam robots."""
+    hidden from people, filled in by spam robots. `submission_token` makes sending the
+    same page twice make one nomination."""
 
     website = forms.CharField(
         required=False,
         label="Leave this empty",
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    # A fresh one on every page shown; kept when the page comes back with errors.
+    submission_token = forms.CharField(
+        required=False, max_length=64, widget=forms.HiddenInput, initial=uuid.uuid4
     )
 
     class Meta:
@@ -75,6 +82,18 @@ class NominationForm(forms.ModelForm):
         for name in Nomination.REGULATION_6_FIELDS:
             self.fields[name].required = True
 
+    def clean_submission_token(self):
+        """The page's token, or None for a page without one (or a mangled one): such a
+        page is simply not recognised if sent again."""
+        return submission_token(self.cleaned_data["submission_token"])
+
     @property
     def is_spam(self):
         return honeypot_filled(self)
+
+
+def submission_token(value):
+    try:
+        return uuid.UUID(str(value).strip())
+    except ValueError:
+        return None

@@ -94,6 +94,9 @@ class Nomination(VersionedModel):
     outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
     decision_reasons = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Each page of the public form carries a fresh token: the page sent twice (a double
+    # click, or back and send again) makes one nomination (acv/nominate.py).
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     # Required of a nomination under consideration; historic imported records may lack them.
     REGULATION_6_FIELDS = (
