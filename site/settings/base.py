@@ -133,8 +133,12 @@ ALERT_MESSAGE_ID_DOMAIN = os.environ.get("ALERT_MESSAGE_ID_DOMAIN", "alerts.loca
 ALERT_RATE_PER_IP = os.environ.get("ALERT_RATE_PER_IP", "10/h")
 ALERT_RATE_PER_EMAIL = os.environ.get("ALERT_RATE_PER_EMAIL", "5/h")
 
-# Background work: a database-backed queue drained by `manage.py db_worker`.
+# Background work: a database-backed queue drained by `manage.py db_worker`. A task running
+# for longer than TASK_STALE_AFTER_SECONDS belonged to a worker that died: it is queued
+# again, and failed after TASK_MAX_ATTEMPTS starts (assets_register/core/stale_tasks.py).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASK_STALE_AFTER_SECONDS = int(os.environ.get("TASK_STALE_AFTER_SECONDS", "900"))
+TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "3"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -10,6 +10,7 @@ directory how many alerts have gone.
 import contextlib
 import csv
 import email
+import json
 import os
 import shutil
 import signal
@@ -84,23 +85,24 @@ def workdir(tmp_path_factory, django_db_setup, django_db_blocker):
     return folder
 
 
-def environment(workdir, database, mail_dir=None):
+def environment(workdir, database, mail_dir=None, **extra):
     env = dict(os.environ)
     env.update(
         DATABASE_URL=f"sqlite:///{database}",
         DJANGO_SETTINGS_MODULE="faults_settings",
         PYTHONPATH=os.pathsep.join(filter(None, [str(workdir), env.get("PYTHONPATH")])),
         FAULTS_MAIL_DIR=str(mail_dir or workdir / "mail"),
+        **extra,
     )
     return env
 
 
-def start(workdir, database, *args, mail_dir=None):
+def start(workdir, database, *args, mail_dir=None, **extra_env):
     return subprocess.Popen(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         text=True,
-        env=environment(workdir, database, mail_dir),
+        env=environment(workdir, database, mail_dir, **extra_env),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -111,8 +113,8 @@ def finish(process):
     return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
-def manage(workdir, database, *args, mail_dir=None):
-    return finish(start(workdir, database, *args, mail_dir=mail_dir))
+def manage(workdir, database, *args, mail_dir=None, **extra_env):
+    return finish(start(workdir, database, *args, mail_dir=mail_dir, **extra_env))
 
 
 def fresh_database(workdir, database):
@@ -327,12 +329,8 @@ for n in range({WATCHERS}):
 AssetEventFactory(asset=pub, kind=EventKind.CLOSED, date=timezone.localdate())
 call_command("db_worker", batch=True, startup_delay=False, reload=False)
 """
-# What the scheduler does every five minutes, then the worker until the queue is empty.
-SCHEDULER_THEN_WORKER = """
-from django.core.management import call_command
-call_command("send_area_alerts")
-call_command("db_worker", batch=True, startup_delay=False, reload=False)
-"""
+# The worker started again, once the killed one's task counts as abandoned (at once here).
+WORKER_AGAIN = ("db_worker", "--batch", "--no-startup-delay", "--no-reload")
 
 
 def mailed(mail_dir):
@@ -364,9 +362,20 @@ def test_the_alert_sender_killed_half_way_sends_nothing_twice(workdir, tmp_path)
     assert 0 < marked_sent < WATCHERS, f"the sender was not killed half way: {errors}"
     # Sent but not marked sent: only a message in flight when the kill came.
     assert len(mailed(mail_dir)) - marked_sent in (0, 1)
+    alert_task = (
+        "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult "
+        "WHERE task_path LIKE '%deliver_alerts'"
+    )
+    [(status, _)] = query(database, alert_task)
+    assert status == "RUNNING"  # the dead worker's claim
 
-    rerun = manage(workdir, database, "shell", "-c", SCHEDULER_THEN_WORKER, mail_dir=mail_dir)
+    # The next worker takes the task up again by itself: nobody has to queue more work.
+    rerun = manage(
+        workdir, database, *WORKER_AGAIN, mail_dir=mail_dir, TASK_STALE_AFTER_SECONDS="0"
+    )
     assert rerun.returncode == 0, rerun.stderr
+    [(status, workers)] = query(database, alert_task)
+    assert status == "SUCCESSFUL" and len(json.loads(workers)) == 2
     assert query(
         database, "SELECT count(*) FROM assets_register_delivery WHERE sent_at IS NULL"
     ) == [(0,)]
