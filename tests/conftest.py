@@ -11,6 +11,8 @@ from django.db import connection
 
 from assets_register.acv import workflow as acv_workflow
 from assets_register.geo import map_index
+from assets_register.law.regimes import ensure_2012_regime
+from assets_register.models import RegimePeriod, StatutoryRegime
 
 from .factories import AssetFactory, CouncilFactory, NominationFactory
 
@@ -70,15 +72,17 @@ def listed(list_place):
 
 
 @pytest.fixture
-def shared_database(tmp_path):
+def shared_database(transactional_db, tmp_path):
     """A database that several threads write to at once, as web processes, the task worker
-    and an import do. Use with @pytest.mark.django_db(transaction=True,
-    serialized_rollback=True): threads cannot see a test's uncommitted transaction.
+    and an import do (threads cannot see a test's uncommitted transaction, so it is
+    transactional_db: emptied afterwards, with post_migrate's rows put back, the statutory
+    regime a migration seeds put back here).
 
     On PostgreSQL that is the test database itself. On SQLite the test database lives in
     memory with a shared cache, whose table locks fail at once rather than wait, so the
     test runs on a file copy of it, with the settings' connection options (as bin/demo
     runs); the in-memory database is kept aside, open and untouched, until the end."""
+    ensure_2012_regime(StatutoryRegime, RegimePeriod)
     if connection.vendor != "sqlite":
         yield None
         return

@@ -156,7 +156,7 @@ def test_sending_the_same_page_twice_makes_one_nomination(client, pub):
     assert Nomination.objects.count() == 2
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_page_sent_twice_at_the_same_moment_makes_one_nomination(shared_database, pub):
     """Both requests carry the same page; whichever the database takes second finds the
     first's nomination (on PostgreSQL through the unique token, as they overlap)."""

@@ -124,7 +124,7 @@ def test_a_disposal_notice_saved_from_an_older_page_is_refused(durham, ann_and_b
     assert (notice.outcome, notice.entry.removed_on) == ("withdrawn", None)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_officers_deciding_one_nomination_at_the_same_moment(shared_database, durham):
     officers = officer_of(durham, "Ann"), officer_of(durham, "Bob")
     item = pending(durham)

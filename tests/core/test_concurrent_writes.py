@@ -38,7 +38,7 @@ WRITERS = 20
 IMPORTED = 3000
 DATA = Path(__file__).resolve().parents[1] / "data"
 IMPORT_URL = "/admin/register/import/"
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)

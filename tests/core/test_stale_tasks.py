@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from assets_register.alerts.tasks import send_subscription_email
 
-pytestmark = pytest.mark.django_db
+# Transactional: the worker checks its connection between tasks and closes one left in a
+# transaction, as a test's would be.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)

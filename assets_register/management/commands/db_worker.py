@@ -35,11 +35,10 @@ def sweep():
         recover_stale_tasks()
     except DatabaseError:  # the database is away: the worker's own loop says so
         logger.exception("Could not look for abandoned tasks")
-    finally:
-        connections.close_all()  # this thread's connection only
 
 
 def sweep_every_minute():
     while True:
         time.sleep(SWEEP_SECONDS)
         sweep()
+        connections.close_all()  # this thread's own connection, not the worker's
