@@ -85,14 +85,14 @@ class NominationForm(forms.ModelForm):
     def clean_submission_token(self):
         """The page's token, or None for a page without one (or a mangled one): such a
         page is simply not recognised if sent again."""
-        return submission_token(self.cleaned_data["submission_token"])
+        return parse_submission_token(self.cleaned_data["submission_token"])
 
     @property
     def is_spam(self):
         return honeypot_filled(self)
 
 
-def submission_token(value):
+def parse_submission_token(value):
     try:
         return uuid.UUID(str(value).strip())
     except ValueError:

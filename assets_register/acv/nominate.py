@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from assets_register.acv import workflow as acv_workflow
-from assets_register.acv.forms import NominationForm, submission_token
+from assets_register.acv.forms import NominationForm, parse_submission_token
 from assets_register.acv.tasks import send_nomination_receipt
 from assets_register.core.ratelimits import over_form_limit, rate_limited
 from assets_register.law.eligibility import Body, nomination_problems
@@ -67,7 +67,7 @@ def nominate(request, pk=None, gss_code=None):
 
 
 def _nomination_sent_with(token):
-    token = submission_token(token)
+    token = parse_submission_token(token)
     return Nomination.objects.filter(submission_token=token).first() if token else None
 
 
