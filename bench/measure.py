@@ -1,4 +1,4 @@
-"""Measuring helpers shared by the benchmarks: peak memory and database commits."""
+"""Measuring helpers shared by the benchmarks: peak memory, database commits, latencies."""
 
 import re
 import time
@@ -61,3 +61,16 @@ class CommitTimer:
 
     def __exit__(self, *exc):
         del self.connection._commit  # back to the class's method
+
+
+def latency_ms(seconds):
+    """Median, 95th percentile (nearest rank) and maximum of durations in seconds, in
+    milliseconds; None for each when there are none."""
+    if not seconds:
+        return {"p50": None, "p95": None, "max": None}
+    ordered = sorted(seconds)
+
+    def rank(q):
+        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000)
+
+    return {"p50": rank(0.50), "p95": rank(0.95), "max": round(ordered[-1] * 1000)}

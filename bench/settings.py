@@ -1,7 +1,7 @@
 """Settings for benchmarking under gunicorn: production-like (DEBUG off), local only.
 
 The database comes from DATABASE_URL (set by bench/map_api.py); the cache is
-per-process locmem and there is no tile server.
+per-process locmem, there is no tile server and email goes nowhere.
 """
 
 from settings.base import *  # noqa: F403
@@ -14,6 +14,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 MAP_TILES_URL = ""
 LEAFLET_CONFIG["TILES"] = []  # noqa: F405
 GEOCODER_ONLINE = ""
+# The task worker sends its emails nowhere: bench/concurrent_writers.py runs it.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"
 )

@@ -1,13 +1,18 @@
+import contextlib
 import datetime
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 
 from assets_register.acv import workflow as acv_workflow
 from assets_register.geo import map_index
+from assets_register.law.regimes import ensure_2012_regime
+from assets_register.models import RegimePeriod, StatutoryRegime
 
 from .factories import AssetFactory, CouncilFactory, NominationFactory
 
@@ -64,3 +69,34 @@ def list_place(db):
 def listed(list_place):
     """A place on a council's list since 14 December 2020."""
     return list_place()
+
+
+@pytest.fixture
+def shared_database(transactional_db, tmp_path):
+    """A database that several threads write to at once, as web processes, the task worker
+    and an import do (threads cannot see a test's uncommitted transaction, so it is
+    transactional_db: emptied afterwards, with post_migrate's rows put back, the statutory
+    regime a migration seeds put back here).
+
+    On PostgreSQL that is the test database itself. On SQLite the test database lives in
+    memory with a shared cache, whose table locks fail at once rather than wait, so the
+    test runs on a file copy of it, with the settings' connection options (as bin/demo
+    runs); the in-memory database is kept aside, open and untouched, until the end."""
+    ensure_2012_regime(StatutoryRegime, RegimePeriod)
+    if connection.vendor != "sqlite":
+        yield None
+        return
+    path = tmp_path / "shared.sqlite3"
+    connection.ensure_connection()
+    with contextlib.closing(sqlite3.connect(path)) as copy:
+        connection.connection.backup(copy)
+    in_memory, name = connection.connection, connection.settings_dict["NAME"]
+    connection.connection = None
+    # Every thread's connection reads this same settings dict.
+    connection.settings_dict["NAME"] = str(path)
+    try:
+        yield path
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = name
+        connection.connection = in_memory

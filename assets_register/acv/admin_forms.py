@@ -1,8 +1,10 @@
 """ACV forms in the admin: entries and notices stay on the officer's council's list, and
-inline rows (reviews, requests to bid) are checked against the dates typed above them."""
+inline rows (reviews, requests to bid) are checked against the dates typed above them. A
+form saved from a page older than the record is refused (core/optimistic_locking.py)."""
 
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from assets_register.core.optimistic_locking import RefusesStaleForm
 from assets_register.core.permissions import councils_of
 from assets_register.models import DisposalNotice, ListEntry
 
@@ -30,7 +32,7 @@ def _live_values(formset, field):
     ]
 
 
-class OwnCouncilForm(WagtailAdminModelForm):
+class OwnCouncilForm(RefusesStaleForm, WagtailAdminModelForm):
     """Council staff write only their own council's records, about places in their own
     council: both the record's council and its place's council are checked."""
 
@@ -71,7 +73,7 @@ class ListEntryAdminForm(OwnCouncilForm):
         )
 
 
-class DisposalNoticeAdminForm(WagtailAdminModelForm):
+class DisposalNoticeAdminForm(RefusesStaleForm, WagtailAdminModelForm):
     """Council staff record notices only against their own council's list entries."""
 
     def clean(self):

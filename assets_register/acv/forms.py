@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.utils.text import format_lazy
 
@@ -19,12 +21,17 @@ def community_value_question(regime: StatutoryRegime) -> str:
 class NominationForm(forms.ModelForm):
     """What Regulation 6 asks of a nomination, in the order a volunteer thinks of it.
     Eligibility is the model's rule (Nomination.clean). `website` is a honeypot:
-    hidden from people, filled in by spam robots."""
+    hidden from people, filled in by spam robots. `submission_token` makes sending the
+    same page twice make one nomination."""
 
     website = forms.CharField(
         required=False,
         label="Leave this empty",
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    # A fresh one on every page shown; kept when the page comes back with errors.
+    submission_token = forms.CharField(
+        required=False, max_length=64, widget=forms.HiddenInput, initial=uuid.uuid4
     )
 
     class Meta:
@@ -94,6 +101,18 @@ class NominationForm(forms.ModelForm):
         if not regime.rule("sports_grounds_route"):
             del self.fields["is_sports_ground"]
 
+    def clean_submission_token(self):
+        """The page's token, or None for a page without one (or a mangled one): such a
+        page is simply not recognised if sent again."""
+        return parse_submission_token(self.cleaned_data["submission_token"])
+
     @property
     def is_spam(self):
         return honeypot_filled(self)
+
+
+def parse_submission_token(value):
+    try:
+        return uuid.UUID(str(value).strip())
+    except ValueError:
+        return None

@@ -1,7 +1,10 @@
 """The public nomination form: anyone may nominate; nothing they write about themselves
-is published. Rate-limited per IP address and per email address, with a honeypot."""
+is published. Rate-limited per IP address and per email address, with a honeypot. A page
+sent twice (a double click, or back and send again) makes one nomination and one receipt."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -9,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from assets_register.acv import lists as acv_lists
 from assets_register.acv import workflow as acv_workflow
-from assets_register.acv.forms import NominationForm
+from assets_register.acv.forms import NominationForm, parse_submission_token
 from assets_register.acv.tasks import send_nomination_receipt
 from assets_register.core.ratelimits import over_form_limit, rate_limited
 from assets_register.law.eligibility import Body, nomination_problems
@@ -35,6 +38,9 @@ def nominate(request, pk=None, gss_code=None):
     regime = StatutoryRegime.objects.in_force_on(timezone.localdate())
     form = NominationForm(request.POST or None, initial=initial, regime=regime)
     if request.method == "POST":
+        sent_before = _nomination_sent_with(request.POST.get("submission_token"))
+        if sent_before is not None:
+            return redirect("nomination_received", reference=sent_before.reference)
         if over_form_limit(
             request,
             "nominate",
@@ -49,10 +55,13 @@ def nominate(request, pk=None, gss_code=None):
             nomination = form.save(commit=False)
             nomination.council, nomination.asset = council, asset
             nomination.received_on = timezone.localdate()
-            acv_workflow.receive_nomination(nomination)
-            send_nomination_receipt.enqueue(nomination.pk)
+            nomination.submission_token = form.cleaned_data["submission_token"]
+            nomination, received_now = _receive_once(nomination)
+            if received_now:
+                send_nomination_receipt.enqueue(nomination.pk)
             sent = request.session.get(SENT_KEY, [])[-(MAX_REMEMBERED - 1) :]
-            request.session[SENT_KEY] = [*sent, nomination.reference]
+            if nomination.reference not in sent:
+                request.session[SENT_KEY] = [*sent, nomination.reference]
             return redirect("nomination_received", reference=nomination.reference)
     return render(
         request,
@@ -64,6 +73,26 @@ def nominate(request, pk=None, gss_code=None):
             "right_to_buy": regime.rule("community_right_to_buy"),
         },
     )
+
+
+def _nomination_sent_with(token):
+    token = parse_submission_token(token)
+    return Nomination.objects.filter(submission_token=token).first() if token else None
+
+
+def _receive_once(nomination):
+    """(the nomination, True), or (the first one, False) when another request carrying
+    the same page saved it first: both can pass the check in the view at once, and then
+    the unique token refuses the second (its validation, or the insert on PostgreSQL when
+    the two overlap)."""
+    try:
+        with transaction.atomic():
+            return acv_workflow.receive_nomination(nomination), True
+    except (IntegrityError, ValidationError):
+        first = _nomination_sent_with(nomination.submission_token)
+        if first is None:
+            raise
+        return first, False
 
 
 def nomination_received(request, reference):

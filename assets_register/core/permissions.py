@@ -8,6 +8,8 @@ from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from assets_register.core.optimistic_locking import RefusesStaleEditView
+
 EVERY_COUNCIL = "assets_register.edit_every_council"
 _council_policies = {}
 
@@ -124,8 +126,11 @@ class CouncilScopedViewSet(SnippetViewSet):
 
     chooser_viewset_class = CouncilScopedChooserViewSet
 
-    # Every view of a single record checks the record's council, not just the model.
-    edit_view_class = council_scoped(snippet_views.EditView)
+    # Every view of a single record checks the record's council, not just the model; the
+    # edit view also refuses a save from a page older than the record.
+    edit_view_class = council_scoped(
+        type("EditView", (RefusesStaleEditView, snippet_views.EditView), {})
+    )
     delete_view_class = council_scoped(snippet_views.DeleteView)
     copy_view_class = council_scoped(snippet_views.CopyView)
     unpublish_view_class = council_scoped(snippet_views.UnpublishView)

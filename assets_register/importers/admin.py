@@ -110,9 +110,9 @@ def _run(plan, dry_run, user):
     with storage.open(plan["stored"], "rb") as file:
         file.name = plan["original"]  # the importers read the format from the name
         try:
-            with transaction.atomic():
-                importer = _importer(plan, file, dry_run, user)
-                report = importer.run()
+            # The importer's own transaction covers its writes only (importers/base.py).
+            importer = _importer(plan, file, dry_run, user)
+            report = importer.run()
         except ImportFileError as error:
             return None, [str(error)]
     lines = importer.row_lines(written=not dry_run) if hasattr(importer, "row_lines") else []

@@ -3,7 +3,11 @@
 Pass 1 parses and validates every row and collects per-row errors without
 touching the database; pass 2 writes the valid rows in one transaction. A dry
 run performs pass 2 and rolls it back, so its counts are exactly what a real
-run would do.
+run would do; so does a strict run that rejected a row.
+
+Only pass 2 is a transaction. On SQLite a write transaction holds the one write lock for
+the whole database from its start (settings: IMMEDIATE), and everyone else who writes
+waits for it, so reading, validating and locating rows happen before it begins.
 """
 
 import gc
@@ -63,8 +67,8 @@ class ImportReport:
         return text + (" (dry run: nothing was written)" if self.dry_run else "")
 
 
-class _DryRunRollback(Exception):
-    pass
+class _Rollback(Exception):
+    """Ends pass 2 of a dry run, or of a strict run that rejected rows, writing nothing."""
 
 
 def decode(raw: bytes):
@@ -126,9 +130,10 @@ class BaseImporter:
     required_columns: tuple = ()
     sep = None
 
-    def __init__(self, source, *, dry_run=False, progress=None):
+    def __init__(self, source, *, dry_run=False, strict=False, progress=None):
         self.source = source
         self.dry_run = dry_run
+        self.strict = strict  # write nothing if any row is rejected
         self.progress = progress or (lambda iterable, **kwargs: iterable)
         self.report = ImportReport(dry_run=dry_run)
 
@@ -203,13 +208,23 @@ class BaseImporter:
         try:
             with transaction.atomic():
                 self.write(records)
-                if self.dry_run:
-                    raise _DryRunRollback
-        except _DryRunRollback:
-            pass
-        if not self.dry_run:
+                if self.dry_run or self.refused:
+                    raise _Rollback
+        except _Rollback:
+            if self.refused:
+                self.report.notices.append("--strict: rows were rejected, so nothing was written")
+        if self.written:
             transaction.on_commit(self.after_commit)
         return self.report
+
+    @property
+    def refused(self):
+        """A strict run that rejected a row writes nothing."""
+        return self.strict and self.report.rejected > 0
+
+    @property
+    def written(self):
+        return not (self.dry_run or self.refused)
 
     def after_commit(self):
         """Hook for work that must only follow a committed import (cache invalidation)."""

@@ -42,19 +42,20 @@ class ImportCommand(BaseCommand):
         self.print_report(report)
 
     def run_import(self, options, progress):
+        # No transaction here: the importer writes in one of its own, after reading and
+        # validating, so that other writers are kept waiting only while it writes.
         try:
-            with transaction.atomic():
-                importer = self.make_importer(
-                    options["path"], options, dry_run=options["dry_run"], progress=progress
-                )
-                report = importer.run()
-                if options["strict"] and report.rejected:
-                    transaction.set_rollback(True)
-                    report.notices.append("--strict: rows were rejected, so nothing was written")
+            importer = self.make_importer(
+                options["path"],
+                options,
+                dry_run=options["dry_run"],
+                strict=options["strict"],
+                progress=progress,
+            )
+            report = importer.run()
         except ImportFileError as error:
             raise CommandError(str(error)) from None
-        written = not report.dry_run and not (options["strict"] and report.rejected)
-        if written and (report.created or report.updated):
+        if importer.written and (report.created or report.updated):
             # Changed places, events or areas change the figures and may be news for
             # subscribers: both are worked out by the task worker.
             transaction.on_commit(compute_indicators.enqueue)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
+from assets_register.core.optimistic_locking import VersionedModel
 from assets_register.law.eligibility import (
     COMMUNITY_INTEREST_GROUPS,
     Body,
@@ -32,7 +33,7 @@ class NominationQuerySet(models.QuerySet):
         return self.exclude(outcome=Nomination.Outcome.PENDING, accepted_as_valid_on__isnull=True)
 
 
-class Nomination(models.Model):
+class Nomination(VersionedModel):
     """A community nomination (s.89) with what Regulation 6 requires. The nominator's
     contact details are private: never shown on public pages, feeds or exports."""
 
@@ -121,6 +122,9 @@ class Nomination(models.Model):
         "entry-date), for imported records.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Each page of the public form carries a fresh token: the page sent twice (a double
+    # click, or back and send again) makes one nomination (acv/nominate.py).
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = NominationQuerySet.as_manager()
 
@@ -227,7 +231,7 @@ class Nomination(models.Model):
         return self.outcome == self.Outcome.PENDING and today > self.decision_due
 
 
-class ListEntry(ClusterableModel):
+class ListEntry(VersionedModel, ClusterableModel):
     """An entry on a council's list of assets of community value (s.87)."""
 
     class RemovalReason(models.TextChoices):
@@ -560,7 +564,7 @@ class CompensationClaim(models.Model):
             )
 
 
-class DisposalNotice(ClusterableModel):
+class DisposalNotice(VersionedModel, ClusterableModel):
     """An owner's written notice of wish to sell (s.95 condition A) and what followed."""
 
     class Outcome(models.TextChoices):

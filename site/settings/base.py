@@ -88,6 +88,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database is shared by the web processes, the task worker and imports.
+    # WAL lets pages be read while someone writes; IMMEDIATE takes the write lock when a
+    # transaction begins, so a writer that finds another ahead of it waits its turn (up to
+    # the timeout) instead of failing at once when it tries to upgrade a read lock.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT_SECONDS", "30")),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 if os.environ.get("DATABASE_REPLICA_URL"):
     # Public pages read from a PostgreSQL replica; everything else uses the primary.
     DATABASES["replica"] = dj_database_url.parse(
@@ -135,8 +145,12 @@ ALERT_MESSAGE_ID_DOMAIN = os.environ.get("ALERT_MESSAGE_ID_DOMAIN", "alerts.loca
 ALERT_RATE_PER_IP = os.environ.get("ALERT_RATE_PER_IP", "10/h")
 ALERT_RATE_PER_EMAIL = os.environ.get("ALERT_RATE_PER_EMAIL", "5/h")
 
-# Background work: a database-backed queue drained by `manage.py db_worker`.
+# Background work: a database-backed queue drained by `manage.py db_worker`. A task running
+# for longer than TASK_STALE_AFTER_SECONDS belonged to a worker that died: it is queued
+# again, and failed after TASK_MAX_ATTEMPTS starts (assets_register/core/stale_tasks.py).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASK_STALE_AFTER_SECONDS = int(os.environ.get("TASK_STALE_AFTER_SECONDS", "900"))
+TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "3"))
 
 # The admin login: after LOGIN_FAILURE_LIMIT wrong passwords for one username from one
 # address (the visitor's, as the rate limits count it), that pair is locked out for

@@ -3,11 +3,14 @@
 import pytest
 
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from assets_register.models import Nomination
 
+from ..concurrency import at_once
 from ..factories import AssetFactory, CouncilFactory
+from ..forms import form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +127,43 @@ def test_a_new_place_can_be_nominated_from_the_council_list(client, pub):
 
 
 def test_forms_need_a_csrf_token(pub):
-    from django.test import Client
-
     strict = Client(enforce_csrf_checks=True)
     assert strict.post(reverse("nominate_asset", args=[pub.pk]), answers()).status_code == 403
+
+
+def filled_in(client, url, **overrides):
+    """The form as the page gives it (hidden fields included), answered."""
+    page = form_values(client.get(url).content.decode(), "form.nomination-form")
+    return {**page, **answers(**overrides)}
+
+
+def test_sending_the_same_page_twice_makes_one_nomination(client, pub):
+    """A double click, or back and send again: the same receipt, not a second nomination."""
+    url = reverse("nominate_asset", args=[pub.pk])
+    sent = filled_in(client, url)
+    first = client.post(url, sent)
+    again = client.post(url, sent)
+    corrected = client.post(url, {**sent, "body_name": "Friends of the Robin Hood Inn"})
+    nomination = Nomination.objects.get()
+    receipt = reverse("nomination_received", args=[nomination.reference])
+    assert [r.status_code for r in (first, again, corrected)] == [302] * 3
+    assert {r["Location"] for r in (first, again, corrected)} == {receipt}
+    assert nomination.body_name == "Friends of the Robin Hood"
+    assert len(mail.outbox) == 1
+    # A fresh page is a fresh nomination: a group may nominate two places.
+    assert client.post(url, filled_in(client, url, land_name="The Car Park")).status_code == 302
+    assert Nomination.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_sent_twice_at_the_same_moment_makes_one_nomination(shared_database, pub):
+    """Both requests carry the same page; whichever the database takes second finds the
+    first's nomination (on PostgreSQL through the unique token, as they overlap)."""
+    url = reverse("nominate_asset", args=[pub.pk])
+    sent = filled_in(Client(), url)
+    responses = at_once(2, lambda _n: Client().post(url, sent))
+    nomination = Nomination.objects.get()
+    assert [r.status_code for r in responses] == [302, 302]
+    assert {r["Location"] for r in responses} == {
+        reverse("nomination_received", args=[nomination.reference])
+    }

@@ -1,16 +1,19 @@
 """Faults: an import or the alert sender killed half way, and the database going away.
 
 The kill tests run the real commands in subprocesses against their own SQLite files (never
-the test database) and SIGKILL them at moments seen from outside: SQLite's rollback journal
-shows when a write transaction is open, the database file's mtime when uncommitted pages
-have reached it, the mail directory how many alerts have gone.
+the test database, and in WAL mode as the settings ask) and SIGKILL them at moments seen
+from outside: a probe that cannot take SQLite's write lock shows when a write transaction
+is open, the write-ahead log's size when uncommitted pages have reached it, the mail
+directory how many alerts have gone.
 """
 
 import contextlib
 import csv
 import email
+import json
 import os
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -54,6 +57,12 @@ class SlowFileBackend(FileEmailBackend):
         return sent
 
 
+# The subprocesses never touch the test database, but the workdir copies it: pytest-django
+# sets it up only for a session with a test that asks for it, and without one `connection`
+# is the developer's own db.sqlite3.
+needs_test_database = pytest.mark.django_db
+
+
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory, django_db_setup, django_db_blocker):
     """A folder holding the subprocesses' settings and a migrated SQLite file to copy.
@@ -76,23 +85,24 @@ def workdir(tmp_path_factory, django_db_setup, django_db_blocker):
     return folder
 
 
-def environment(workdir, database, mail_dir=None):
+def environment(workdir, database, mail_dir=None, **extra):
     env = dict(os.environ)
     env.update(
         DATABASE_URL=f"sqlite:///{database}",
         DJANGO_SETTINGS_MODULE="faults_settings",
         PYTHONPATH=os.pathsep.join(filter(None, [str(workdir), env.get("PYTHONPATH")])),
         FAULTS_MAIL_DIR=str(mail_dir or workdir / "mail"),
+        **extra,
     )
     return env
 
 
-def start(workdir, database, *args, mail_dir=None):
+def start(workdir, database, *args, mail_dir=None, **extra_env):
     return subprocess.Popen(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         text=True,
-        env=environment(workdir, database, mail_dir),
+        env=environment(workdir, database, mail_dir, **extra_env),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -103,8 +113,8 @@ def finish(process):
     return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
-def manage(workdir, database, *args, mail_dir=None):
-    return finish(start(workdir, database, *args, mail_dir=mail_dir))
+def manage(workdir, database, *args, mail_dir=None, **extra_env):
+    return finish(start(workdir, database, *args, mail_dir=mail_dir, **extra_env))
 
 
 def fresh_database(workdir, database):
@@ -189,25 +199,49 @@ def register_contents(database):
     )
 
 
+def holds_the_write_lock(probe):
+    """Whether some other connection is inside a write transaction: SQLite has one write
+    lock for the whole database, and the probe cannot take it (timeout 0)."""
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:  # database is locked
+        return True
+    probe.execute("ROLLBACK")
+    return False
+
+
 def kill_during_write(workdir, database, path, *, after_pages_written):
-    """Start an import and SIGKILL it once its write transaction is open (the rollback journal
-    exists), and with after_pages_written once uncommitted pages have reached the database
-    file. Returns (died inside the transaction, the file had been written to)."""
-    journal = Path(f"{database}-journal")
-    untouched = database.stat().st_mtime_ns
+    """Start an import and SIGKILL it once its write transaction is open (it holds the
+    write lock), and with after_pages_written once uncommitted pages have reached the
+    write-ahead log. Returns (died inside the transaction, pages had been written)."""
+    wal = Path(f"{database}-wal")
     process = import_places(workdir, database, path)
     deadline = time.monotonic() + 60
-    while process.poll() is None and time.monotonic() < deadline:
-        written = database.stat().st_mtime_ns != untouched
-        if journal.exists() and (written or not after_pages_written):
-            process.kill()
-            break
-        time.sleep(0.002)
+    in_transaction = written = False
+    with contextlib.closing(sqlite3.connect(database, timeout=0, isolation_level=None)) as probe:
+        while process.poll() is None and time.monotonic() < deadline:
+            # Nothing else writes: the import's reads leave the log empty until pass 2.
+            written = wal.exists() and wal.stat().st_size > 0
+            in_transaction = holds_the_write_lock(probe)
+            if in_transaction and (written or not after_pages_written):
+                process.kill()
+                break
+            time.sleep(0.002)
     process.communicate(timeout=60)
-    # A journal left behind by a dead writer is "hot": the next connection rolls it back.
-    return journal.exists(), database.stat().st_mtime_ns != untouched
+    # Frames a dead writer left in the log have no commit record: readers ignore them.
+    return in_transaction and process.returncode == -signal.SIGKILL, written
 
 
+def copy_database(source, target):
+    """A consistent copy, including what is still in the write-ahead log."""
+    with (
+        contextlib.closing(sqlite3.connect(source)) as original,
+        contextlib.closing(sqlite3.connect(target)) as copy,
+    ):
+        original.backup(copy)
+
+
+@needs_test_database
 def test_an_import_killed_half_way_leaves_the_database_as_it_was(workdir, tmp_path):
     earlier, full = tmp_path / "earlier.csv", tmp_path / "full.csv"
     write_places(earlier, 300, name="Old name {n}")
@@ -217,8 +251,8 @@ def test_an_import_killed_half_way_leaves_the_database_as_it_was(workdir, tmp_pa
         "300 created, 0 updated, 0 unchanged, 3 rejected"
     )
     crashed, clean = tmp_path / "crashed.sqlite3", tmp_path / "clean.sqlite3"
-    shutil.copy(before, crashed)
-    shutil.copy(before, clean)
+    copy_database(before, crashed)
+    copy_database(before, clean)
     as_it_was = register_contents(before)
 
     clean_run = import_places(workdir, clean, full)  # alongside the crashes: 2 CPUs suffice
@@ -240,6 +274,43 @@ def test_an_import_killed_half_way_leaves_the_database_as_it_was(workdir, tmp_pa
     )
 
 
+# --- The embedded database shared by several processes -----------------------------------
+
+CONNECTION_SETTINGS = """
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("PRAGMA busy_timeout")
+    print(connection.transaction_mode, cursor.fetchone()[0])
+"""
+
+
+@needs_test_database
+def test_the_worker_and_the_demo_server_open_sqlite_for_sharing(workdir, tmp_path):
+    """bin/demo runs the web server and `manage.py db_worker` on settings.dev: both wait
+    their turn to write (IMMEDIATE transactions, a busy timeout) in WAL mode."""
+    database = fresh_database(workdir, tmp_path / "demo.sqlite3")
+    demo = {**environment(workdir, database), "DJANGO_SETTINGS_MODULE": "settings.dev"}
+    worker = subprocess.run(
+        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload"],
+        cwd=ROOT,
+        env=demo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert worker.returncode == 0, worker.stderr
+    assert query(database, "PRAGMA journal_mode") == [("wal",)]  # kept in the file
+    shell = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", CONNECTION_SETTINGS],
+        cwd=ROOT,
+        env=demo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert shell.stdout.split() == ["IMMEDIATE", "30000"], shell.stderr
+
+
 # --- The alert sender killed half way -------------------------------------------------------
 
 WATCHERS = 30
@@ -258,12 +329,8 @@ for n in range({WATCHERS}):
 AssetEventFactory(asset=pub, kind=EventKind.CLOSED, date=timezone.localdate())
 call_command("db_worker", batch=True, startup_delay=False, reload=False)
 """
-# What the scheduler does every five minutes, then the worker until the queue is empty.
-SCHEDULER_THEN_WORKER = """
-from django.core.management import call_command
-call_command("send_area_alerts")
-call_command("db_worker", batch=True, startup_delay=False, reload=False)
-"""
+# The worker started again, once the killed one's task counts as abandoned (at once here).
+WORKER_AGAIN = ("db_worker", "--batch", "--no-startup-delay", "--no-reload")
 
 
 def mailed(mail_dir):
@@ -276,6 +343,7 @@ def mailed(mail_dir):
     return messages
 
 
+@needs_test_database
 def test_the_alert_sender_killed_half_way_sends_nothing_twice(workdir, tmp_path):
     database = fresh_database(workdir, tmp_path / "alerts.sqlite3")
     mail_dir = tmp_path / "mail"
@@ -294,9 +362,20 @@ def test_the_alert_sender_killed_half_way_sends_nothing_twice(workdir, tmp_path)
     assert 0 < marked_sent < WATCHERS, f"the sender was not killed half way: {errors}"
     # Sent but not marked sent: only a message in flight when the kill came.
     assert len(mailed(mail_dir)) - marked_sent in (0, 1)
+    alert_task = (
+        "SELECT status, worker_ids FROM django_tasks_database_dbtaskresult "
+        "WHERE task_path LIKE '%deliver_alerts'"
+    )
+    [(status, _)] = query(database, alert_task)
+    assert status == "RUNNING"  # the dead worker's claim
 
-    rerun = manage(workdir, database, "shell", "-c", SCHEDULER_THEN_WORKER, mail_dir=mail_dir)
+    # The next worker takes the task up again by itself: nobody has to queue more work.
+    rerun = manage(
+        workdir, database, *WORKER_AGAIN, mail_dir=mail_dir, TASK_STALE_AFTER_SECONDS="0"
+    )
     assert rerun.returncode == 0, rerun.stderr
+    [(status, workers)] = query(database, alert_task)
+    assert status == "SUCCESSFUL" and len(json.loads(workers)) == 2
     assert query(
         database, "SELECT count(*) FROM assets_register_delivery WHERE sent_at IS NULL"
     ) == [(0,)]
