@@ -16,6 +16,8 @@ import re
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
+from django.utils import timezone
+
 from assets_register.core.postcodes import InvalidPostcode, Postcode
 from assets_register.geo.geocoding import postcode_lookup
 from assets_register.geo.map_index import bump_map_version
@@ -304,6 +306,13 @@ class AssetImporter(BaseImporter):
         newly_touched = touched - updated_refs - {a.source_ref for a in to_create}
         self.report.updated += len(newly_touched)
         self.report.unchanged -= len(newly_touched)
+        # bulk_update leaves updated_at alone: set it, so `changed_since` finds every place
+        # this import changed, including by withdrawing or revising an event.
+        changed = [assets_by_ref[ref].pk for ref in updated_refs | newly_touched]
+        for start in range(0, len(changed), 900):
+            Asset.objects.filter(pk__in=changed[start : start + 900]).update(
+                updated_at=timezone.now()
+            )
         ids = [a.pk for a in assets_by_ref.values()]
         Asset.objects.filter(pk__in=ids).refresh_statuses()
 

@@ -9,6 +9,7 @@ import feedparser
 import pytest
 
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from assets_register.alerts import matching
 from assets_register.importers.base import ImportFileError
@@ -166,6 +167,20 @@ def test_status_and_indicators_read_only_live_events(withdrawn_closure):
     ward = withdrawn_closure.ward
     row = compute(datetime.date(2025, 3, 1), Rules(), kinds=[AreaKind.WARD])[AreaKind.WARD]
     assert (row.loc[ward.pk].open_0, row.loc[ward.pk].closures_10y) == (1, 0)
+
+
+def test_a_place_an_edition_changed_is_changed_since_for_the_api(client):
+    """Withdrawing an event changes the place: an API client that syncs with
+    changed_since sees it; a place the import left alone it does not."""
+    run(EDITION_2023)
+    run(COPY_2023)
+    long_ago = timezone.now() - datetime.timedelta(days=30)
+    Asset.objects.update(updated_at=long_ago)
+    AssetEvent.every_edition.update(recorded_at=long_ago)
+    since = (timezone.now() - datetime.timedelta(minutes=1)).isoformat()
+    run(EDITION_2023)
+    changed = client.get("/api/assets", {"changed_since": since}).json()["items"]
+    assert [item["name"] for item in changed] == ["Knottingley"]
 
 
 def test_feeds_the_api_and_alerts_leave_a_withdrawn_event_out(client, withdrawn_closure):
