@@ -128,6 +128,7 @@ def _read_table(source, *, sep=None):
         zipfile.BadZipFile,
         KeyError,
         ParseError,
+        SyntaxError,  # lxml's XMLSyntaxError, from a part of an XLSX that is not XML
     ) as error:  # a broken XLSX
         raise ImportFileError(f"The file could not be read as a table: {error}") from None
     frame.columns = [str(column).strip() for column in frame.columns]

@@ -147,6 +147,12 @@ def year_text(value, column):
     raise RowError(column, f"{value[:30]!r} is not a year")
 
 
+def _qualified(ref, value):
+    """'Northumberland/mobile (NE66 2ES)': a ref told apart, within the column's 100."""
+    suffix = f" ({' '.join(value.split())[:40]})"
+    return ref[: 100 - len(suffix)] + suffix
+
+
 def _event(kind, year, note):
     return (kind, datetime.date(year, 1, 1), DatePrecision.YEAR, note)
 
@@ -259,10 +265,12 @@ class PublicLibrariesImporter(AssetImporter):
     def tell_apart(self, records):
         for field in ("postcode", "type", "opened", "closed", "address"):
             values = [record["_apart"][field] for record in records]
-            if all(values) and len(set(values)) == len(values):
-                for record, value in zip(records, values, strict=True):
-                    suffix = f" ({value})"
-                    record["source_ref"] = record["source_ref"][: 100 - len(suffix)] + suffix
+            if not all(values):
+                continue
+            refs = [_qualified(r["source_ref"], v) for r, v in zip(records, values, strict=True)]
+            if len(set(refs)) == len(refs):
+                for record, ref in zip(records, refs, strict=True):
+                    record["source_ref"] = ref
                 return True
         return False
 
