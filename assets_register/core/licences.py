@@ -22,8 +22,8 @@ ATTRIBUTION_LINES = [
 
 # What each dataset key stored on assets and events means to a reader.
 SOURCE_NAMES = {
-    "ace-libraries-2023": "Public libraries in England, 2023 (Arts Council England / DCMS, "
-    "compiled by Libraries Hacked)",
+    "ace-libraries": "Public libraries in England (Arts Council England / DCMS, compiled by "
+    "Libraries Hacked)",
     "open-pubs": "Open Pubs (Food Standards Agency register, via GetTheData)",
     "osm-pubs": "OpenStreetMap",
 }

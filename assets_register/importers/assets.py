@@ -1,13 +1,34 @@
-"""Shared second half of every asset import: locate, assign areas, upsert with events."""
+"""Shared second half of every asset import: locate, assign areas, upsert with events.
+
+Editions: an import may name the edition of its dataset it reads (a year, 2023, or a
+date, 2022-01-28; one dataset's editions compare as text). Then the file is that
+edition's word on each place in it: an event an earlier edition gave and this one does
+not is withdrawn by it (kept, out of status and everything else), one it gives again
+stands again, and each event keeps the earliest edition that gave it. An edition older
+than one already imported for a place changes none of its fields and withdraws nothing;
+what it says that the newer one does not is kept as already withdrawn by the newer one.
+Importing the same edition again changes nothing. Without an edition, events are only
+added, as before.
+"""
 
 import functools
+import re
+from collections import defaultdict
 from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
 
 from assets_register.core.postcodes import InvalidPostcode, Postcode
 from assets_register.geo.geocoding import postcode_lookup
 from assets_register.geo.map_index import bump_map_version
 from assets_register.geo.spatial import AreaIndex
-from assets_register.importers.base import BaseImporter, RowError, text
+from assets_register.importers.base import (
+    BaseImporter,
+    ImportFileError,
+    RowError,
+    is_placeholder,
+    text,
+)
 from assets_register.models import (
     UK_LATITUDE_RANGE,
     UK_LONGITUDE_RANGE,
@@ -35,6 +56,9 @@ ASSET_FIELDS = (
     "lsoa_id",
 )
 SIX_PLACES = Decimal("0.000001")
+MAX_NOTICES_PER_KIND = 50
+EDITION = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+EVENT_FIELDS = ["date_precision", "note", "source_edition", "withdrawn_by_edition"]
 
 
 def choice(value, choices, field_name, default=None):
@@ -65,9 +89,19 @@ def postcode_field(row, column="postcode", required=False):
             raise RowError(column, "a postcode is required")
         return ""
     try:
-        return Postcode.parse(value).with_space
+        return Postcode.parse(value.rstrip(".,;")).with_space  # 'NE26 1EJ.'
     except InvalidPostcode as error:
         raise RowError(column, str(error)) from None
+
+
+def edition_or_none(value):
+    """An edition as given on the command line: YYYY, YYYY-MM or YYYY-MM-DD."""
+    if value in (None, ""):
+        return None
+    value = str(value).strip()
+    if not EDITION.fullmatch(value):
+        raise ImportFileError(f"{value!r} is not an edition: give YYYY, YYYY-MM or YYYY-MM-DD.")
+    return value
 
 
 def coordinates(row, lat_column="latitude", lon_column="longitude"):
@@ -93,14 +127,37 @@ class AssetImporter(BaseImporter):
     """Subclasses turn a row into {asset fields..., 'source_ref', 'events': [...]}.
 
     Events are (kind, date, precision, note) tuples; they are keyed on
-    (asset, kind, date, source) so a second run adds nothing.
+    (asset, kind, date, source) so a second run adds nothing. See the module docstring
+    for editions.
     """
 
     source_name = ""  # the dataset key stored on every asset and event
+    optional_columns = ("latitude", "longitude")
 
-    def __init__(self, source, *, source_name=None, **kwargs):
+    def __init__(self, source, *, source_name=None, edition=None, **kwargs):
         super().__init__(source, **kwargs)
         self.source_name = source_name or self.source_name
+        self.edition = edition_or_none(edition)
+
+    def postcode_of(self, row, column="postcode", located=False):
+        """The row's postcode, or '' when it has none. A placeholder ('[Unknown]',
+        'n/a - mobile') is recorded as unknown, and so is a postcode that is not one
+        when the row has coordinates of its own; both with a notice. Otherwise a postcode
+        that is not one rejects the row."""
+        value = text(row, column)
+        if value and is_placeholder(value):
+            self.notice(f"{column} {value[:40]!r} stands for an unknown value; kept without one")
+            return ""
+        try:
+            return postcode_field(row, column)
+        except RowError:
+            if not located:
+                raise
+            self.notice(
+                f"{column} {value[:20]!r} is not a valid UK postcode; kept at the file's "
+                "own coordinates, without a postcode"
+            )
+            return ""
 
     def row_key(self, record):
         return record["source_ref"]
@@ -128,21 +185,49 @@ class AssetImporter(BaseImporter):
         return record
 
     def prepare(self, records):
-        missing = [r for r in records if r["latitude"] is None and r["postcode"]]
-        found = postcode_lookup(r["postcode"] for r in missing)
-        for record in missing:
-            if record["postcode"] in found:
+        with_postcode = [r for r in records if r["postcode"]]
+        found = postcode_lookup(r["postcode"] for r in with_postcode)
+        from_postcode, not_in_table = [], []
+        for record in with_postcode:
+            if record["latitude"] is not None:
+                if record["postcode"] not in found:
+                    not_in_table.append(record)
+            elif record["postcode"] in found:
                 record["latitude"], record["longitude"] = found[record["postcode"]]
                 record["location_source"] = LocationSource.POSTCODE
-        unlocated = [r for r in records if r["latitude"] is None]
-        for record in unlocated[:50]:
-            self.report.notices.append(
-                f"row {record['_row']}: could not locate {record['name']!r} "
-                f"(postcode {record['postcode'] or 'missing'} not in the postcode table); "
-                "imported without a location"
+                from_postcode.append(record)
+        self.notice_rows(
+            not_in_table,
+            lambda r: (
+                f"postcode {r['postcode']} of {r['name']!r} is not in the postcode "
+                "table; kept at the file's own coordinates"
+            ),
+            "more whose postcode is not in the postcode table",
+        )
+        if "latitude" in self.columns:
+            self.notice_rows(
+                from_postcode,
+                lambda r: (
+                    f"{r['name']!r} has no location in the file; placed at the centre "
+                    f"of its postcode {r['postcode']}"
+                ),
+                "more placed at the centre of their postcode",
             )
-        if len(unlocated) > 50:
-            self.report.notices.append(f"… and {len(unlocated) - 50} more without a location")
+        elif from_postcode:
+            self.report.notices.append(
+                f"The file gives no coordinates: {len(from_postcode)} places were placed at "
+                "the centre of their postcode."
+            )
+        unlocated = [r for r in records if r["latitude"] is None]
+        self.notice_rows(
+            unlocated,
+            lambda r: (
+                f"could not locate {r['name']!r} (postcode "
+                f"{r['postcode'] or 'missing'} not in the postcode table); imported without a "
+                "location"
+            ),
+            "more without a location",
+        )
         located = [r for r in records if r["latitude"] is not None]
         areas = AreaIndex().locate_many(
             [r["longitude"] for r in located], [r["latitude"] for r in located]
@@ -155,12 +240,22 @@ class AssetImporter(BaseImporter):
             record["council_id"] = record["ward_id"] = record["lsoa_id"] = None
         return records
 
+    def notice_rows(self, records, message, more):
+        for record in records[:MAX_NOTICES_PER_KIND]:
+            self.notice(message(record), record["_row"])
+        if len(records) > MAX_NOTICES_PER_KIND:
+            self.report.notices.append(f"… and {len(records) - MAX_NOTICES_PER_KIND} {more}")
+
+    def is_older_edition(self, asset):
+        """Whether this import's edition is older than one already imported for the asset."""
+        return bool(self.edition and asset.source_edition and self.edition < asset.source_edition)
+
     def write(self, records):
         existing = {
             asset.source_ref: asset
             for asset in Asset.objects.filter(
                 source=self.source_name, source_ref__in=[r["source_ref"] for r in records]
-            ).only("pk", "source_ref", *ASSET_FIELDS)
+            ).only("pk", "source_ref", "source_edition", *ASSET_FIELDS)
         }
         to_create, to_update = [], []
         for record in self.progress(records, desc="writing", unit="row"):
@@ -169,22 +264,30 @@ class AssetImporter(BaseImporter):
                 asset = Asset(
                     source=self.source_name,
                     source_ref=record["source_ref"],
+                    source_edition=self.edition or "",
                     live=True,
                     **{name: record[name] for name in ASSET_FIELDS},
                 )
                 to_create.append(asset)
                 continue
+            if self.is_older_edition(asset):
+                self.report.unchanged += 1  # the newer edition's word on the place stands
+                continue
             changed = [
                 name for name in ASSET_FIELDS if not _same(getattr(asset, name), record[name])
             ]
+            if self.edition and asset.source_edition != self.edition:
+                asset.source_edition = self.edition
+                changed.append("source_edition")
             if changed:
                 for name in changed:
-                    setattr(asset, name, record[name])
+                    if name != "source_edition":
+                        setattr(asset, name, record[name])
                 to_update.append(asset)
             else:
                 self.report.unchanged += 1
         Asset.objects.bulk_create(to_create, batch_size=1000)
-        Asset.objects.bulk_update(to_update, ASSET_FIELDS, batch_size=1000)
+        Asset.objects.bulk_update(to_update, [*ASSET_FIELDS, "source_edition"], batch_size=1000)
         self.report.created += len(to_create)
         self.report.updated += len(to_update)
         if to_create and to_create[0].pk is None:  # backends that do not return ids
@@ -203,19 +306,38 @@ class AssetImporter(BaseImporter):
         newly_touched = touched - updated_refs - {a.source_ref for a in to_create}
         self.report.updated += len(newly_touched)
         self.report.unchanged -= len(newly_touched)
+        # bulk_update leaves updated_at alone: set it, so `changed_since` finds every place
+        # this import changed, including by withdrawing or revising an event.
+        changed = [assets_by_ref[ref].pk for ref in updated_refs | newly_touched]
+        for start in range(0, len(changed), 900):
+            Asset.objects.filter(pk__in=changed[start : start + 900]).update(
+                updated_at=timezone.now()
+            )
         ids = [a.pk for a in assets_by_ref.values()]
         Asset.objects.filter(pk__in=ids).refresh_statuses()
 
     def write_events(self, records, assets_by_ref):
+        """Create, revise, withdraw and restore this source's events (see the module
+        docstring); the refs of the assets whose events changed."""
         asset_ids = [a.pk for a in assets_by_ref.values()]
-        existing = {}
-        for event in AssetEvent.objects.filter(asset_id__in=asset_ids, source=self.source_name):
-            existing[(event.asset_id, event.kind, event.date)] = event
-        to_create, to_update, touched = [], [], set()
+        existing, by_asset = {}, defaultdict(list)
+        for event in AssetEvent.every_edition.filter(
+            asset_id__in=asset_ids, source=self.source_name
+        ).order_by("pk"):
+            if existing.setdefault((event.asset_id, event.kind, event.date), event) is event:
+                by_asset[event.asset_id].append(event)
+        edition = self.edition or ""
+        to_create, to_update, touched = [], {}, set()
         for record in records:
             asset = assets_by_ref[record["source_ref"]]
+            older = self.is_older_edition(asset)
+            asserted = set()
             for kind, date, precision, note in record["events"]:
-                event = existing.get((asset.pk, kind, date))
+                key = (asset.pk, kind, date)
+                if key in asserted:
+                    continue
+                asserted.add(key)
+                event = existing.get(key)
                 if event is None:
                     to_create.append(
                         AssetEvent(
@@ -225,19 +347,45 @@ class AssetImporter(BaseImporter):
                             date_precision=precision,
                             note=note,
                             source=self.source_name,
+                            source_edition=edition,
+                            # An older edition's word that the newer one does not repeat.
+                            withdrawn_by_edition=asset.source_edition if older else "",
                         )
                     )
                     touched.add(record["source_ref"])
-                elif (event.date_precision, event.note) != (precision, note):
-                    event.date_precision, event.note = precision, note
-                    to_update.append(event)
+                    continue
+                changes = {}
+                if not older:
+                    changes.update(date_precision=precision, note=note)
+                    if self.edition:
+                        changes["withdrawn_by_edition"] = ""  # said again: it stands again
+                if edition and (not event.source_edition or edition < event.source_edition):
+                    changes["source_edition"] = edition  # the earliest edition that said so
+                if _revise(event, changes):
+                    to_update[event.pk] = event
                     touched.add(record["source_ref"])
-        AssetEvent.objects.bulk_create(to_create, batch_size=1000)
-        AssetEvent.objects.bulk_update(to_update, ["date_precision", "note"], batch_size=1000)
+            if self.edition and not older:
+                for event in by_asset[asset.pk]:
+                    key = (event.asset_id, event.kind, event.date)
+                    if key not in asserted and _revise(event, {"withdrawn_by_edition": edition}):
+                        to_update[event.pk] = event
+                        touched.add(record["source_ref"])
+        AssetEvent.every_edition.bulk_create(to_create, batch_size=1000)
+        AssetEvent.every_edition.bulk_update(to_update.values(), EVENT_FIELDS, batch_size=1000)
         return touched
 
     def after_commit(self):
         bump_map_version()
+
+
+def _revise(event, changes):
+    """Set the fields that differ; whether any did."""
+    changed = False
+    for name, value in changes.items():
+        if getattr(event, name) != value:
+            setattr(event, name, value)
+            changed = True
+    return changed
 
 
 def _same(current, new):

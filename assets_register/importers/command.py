@@ -63,8 +63,11 @@ class ImportCommand(BaseCommand):
         return report
 
     def print_report(self, report):
-        for notice in report.notices if self.verbosity else []:
+        notices = report.notices if self.verbosity else []
+        for notice in notices[:MAX_PROBLEMS_SHOWN]:
             self.stderr.write(self.style.WARNING(notice))
+        if len(notices) > MAX_PROBLEMS_SHOWN:
+            self.stderr.write(f"… and {len(notices) - MAX_PROBLEMS_SHOWN} more notices")
         for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
             self.stderr.write(f"  rejected {problem}")
         if len(report.problems) > MAX_PROBLEMS_SHOWN:

@@ -12,11 +12,13 @@ Columns (a header row is required; order does not matter):
     operator
     opened, closed  YYYY, YYYY-MM, MM/YYYY, YYYY-MM-DD or DD/MM/YYYY
 
-A row needs a postcode or coordinates to appear on the map.
+A row needs a postcode or coordinates to appear on the map. Headings are matched
+ignoring case, spaces and underscores; aliases: `id` or `ref` for source_ref, `lat` and
+`lon`/`lng`/`long` for the coordinates, `post code`/`zip` for postcode.
 """
 
 from assets_register.core.dates import InvalidDate, parse_partial_date
-from assets_register.importers.assets import AssetImporter, choice, coordinates, postcode_field
+from assets_register.importers.assets import AssetImporter, choice, coordinates
 from assets_register.importers.base import RowError, text
 from assets_register.models import Category, EventKind, Ownership
 
@@ -36,6 +38,24 @@ def dated_events(row, columns):
 
 class GenericAssetCsvImporter(AssetImporter):
     required_columns = ("source_ref", "name", "category")
+    optional_columns = (
+        "address",
+        "postcode",
+        "latitude",
+        "longitude",
+        "uprn",
+        "osm_id",
+        "ownership",
+        "operator",
+        "opened",
+        "closed",
+    )
+    column_aliases = {
+        "source_ref": ("id", "ref", "reference"),
+        "postcode": ("zip",),
+        "latitude": ("lat",),
+        "longitude": ("lon", "lng", "long"),
+    }
 
     def parse_row(self, row):
         source_ref = text(row, "source_ref")
@@ -48,7 +68,7 @@ class GenericAssetCsvImporter(AssetImporter):
             name=text(row, "name")[:255],
             category=choice(text(row, "category"), Category, "category"),
             address=text(row, "address"),
-            postcode=postcode_field(row),
+            postcode=self.postcode_of(row, located=latitude is not None),
             latitude=latitude,
             longitude=longitude,
             uprn=text(row, "uprn")[:12],

@@ -4,6 +4,7 @@ their data rules: choices, constraints and clean().
 May import: core, law.
 """
 
+from assets_register.models import name_search
 from assets_register.models.acv import (
     Appeal,
     BidderRequest,
@@ -57,6 +58,7 @@ from assets_register.models.right_to_buy import CommunityPurchase
 from assets_register.models.staff import CouncilStaff
 
 __all__ = [
+    "name_search",
     "without_geometry",
     "NoticeKind",
     "RecipientRole",

@@ -244,6 +244,13 @@ class Asset(DraftStateMixin, RevisionMixin, ClusterableModel):
     source_ref = models.CharField(
         max_length=100, blank=True, help_text="The record's id in that dataset"
     )
+    source_edition = models.CharField(
+        max_length=10,
+        blank=True,
+        editable=False,
+        help_text="The newest edition of that dataset the record was imported from "
+        "(an older edition imported later changes nothing here)",
+    )
     osm_id = models.CharField("OpenStreetMap id", max_length=30, blank=True)
     ownership = models.CharField(
         max_length=30, choices=Ownership.choices, default=Ownership.UNKNOWN
@@ -328,6 +335,12 @@ class Asset(DraftStateMixin, RevisionMixin, ClusterableModel):
         return source_name(self.source)
 
     @property
+    def source_label(self) -> str:
+        """The dataset and the newest edition of it the record was imported from."""
+        name = self.source_name
+        return f"{name} ({self.source_edition} edition)" if self.source_edition else name
+
+    @property
     def osm_url(self) -> str:
         # The OpenStreetMap extracts we import carry coordinates only for nodes.
         return f"https://www.openstreetmap.org/node/{self.osm_id}" if self.osm_id else ""
@@ -379,9 +392,32 @@ class Asset(DraftStateMixin, RevisionMixin, ClusterableModel):
     def timeline(self):
         return self.events.order_by("-date", "-pk")
 
+    def withdrawn_events(self):
+        """What earlier editions of a dataset said and later ones withdrew, newest first."""
+        return AssetEvent.every_edition.filter(asset=self).withdrawn().order_by("-date", "-pk")
+
+
+class AssetEventQuerySet(models.QuerySet):
+    def withdrawn(self):
+        return self.exclude(withdrawn_by_edition="")
+
+
+class LiveEventManager(models.Manager.from_queryset(AssetEventQuerySet)):
+    """Events no later edition of their dataset has withdrawn: the only ones that are facts
+    for status, indicators, feeds, alerts, the API and exports."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_by_edition="")
+
 
 class AssetEvent(models.Model):
-    """One dated fact in an asset's history: the single source of truth for its status."""
+    """One dated fact in an asset's history: the single source of truth for its status.
+
+    An imported event carries the edition of its dataset that said so. When a later
+    edition of the same dataset no longer says so, the event is kept, withdrawn by that
+    edition: `AssetEvent.objects` (and so `asset.events`) leaves it out everywhere;
+    `AssetEvent.every_edition` still has it, for the history of what each edition said.
+    """
 
     asset = ParentalKey(Asset, on_delete=models.CASCADE, related_name="events")
     date = models.DateField(help_text="For a month or a year, give its first day.")
@@ -401,6 +437,20 @@ class AssetEvent(models.Model):
     source = models.CharField(
         max_length=50, blank=True, help_text="Dataset the event was imported from"
     )
+    source_edition = models.CharField(
+        max_length=10,
+        blank=True,
+        editable=False,
+        help_text="The earliest edition of that dataset that said so: a year (2023) or a "
+        "date (2022-01-28); one dataset's editions compare as text",
+    )
+    withdrawn_by_edition = models.CharField(
+        max_length=10,
+        blank=True,
+        editable=False,
+        help_text="The later edition of the same dataset that no longer says so; "
+        "empty while the event stands",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -410,6 +460,9 @@ class AssetEvent(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = LiveEventManager()
+    every_edition = models.Manager.from_queryset(AssetEventQuerySet)()
 
     # The fields an editor fills in on the asset's inline timeline.
     panels = [
@@ -444,6 +497,16 @@ class AssetEvent(models.Model):
     @property
     def source_name(self) -> str:
         return source_name(self.source)
+
+    @property
+    def source_label(self) -> str:
+        """The dataset and, for an edition of it, which: 'Open Pubs', '… (2022 edition)'."""
+        name = self.source_name
+        return f"{name} ({self.source_edition} edition)" if self.source_edition else name
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return bool(self.withdrawn_by_edition)
 
     @property
     def is_closure(self) -> bool:

@@ -59,6 +59,22 @@ def install(connection):
         _run(connection, POSTGRES_INSTALL)
 
 
+def ensure_installed(connection):
+    """Put the index back if a migration took it away: SQLite alters a table by copying it,
+    which drops its triggers, so after any migration of the asset table they are checked
+    (a post_migrate receiver) and, if missing, made again and the index rebuilt."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+            [f"{FTS_TABLE}_%"],
+        )
+        triggers = cursor.fetchone()[0]
+    if triggers < 3 and TABLE in connection.introspection.table_names():
+        install(connection)
+
+
 def uninstall(connection):
     if connection.vendor == "sqlite":
         _run(connection, SQLITE_UNINSTALL)

@@ -13,6 +13,7 @@ from wagtail.admin.panels import (
     InlinePanel,
     MultiFieldPanel,
     ObjectList,
+    Panel,
 )
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -37,6 +38,22 @@ class AssetFilterSet(WagtailFilterSet):
     class Meta:
         model = Asset
         fields = ["council", "ward", "category", "status"]
+
+
+class WithdrawnEventsPanel(Panel):
+    """The place's events that a later edition of their dataset withdrew, read-only: the
+    inline timeline holds only the events that stand."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "assets_register/admin/withdrawn_events_panel.html"
+
+        def is_shown(self):
+            return bool(self.instance.pk) and self.instance.withdrawn_events().exists()
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["withdrawn"] = self.instance.withdrawn_events()
+            return context
 
 
 class AssetViewSet(CouncilScopedViewSet):
@@ -76,6 +93,7 @@ class AssetViewSet(CouncilScopedViewSet):
                 heading="References",
             ),
             InlinePanel("events", heading="Timeline", label="Event"),
+            WithdrawnEventsPanel(heading="Withdrawn by a later edition"),
         ],
         base_form_class=AssetAdminForm,
     )

@@ -1,7 +1,8 @@
 """Keep derived data in step with single-object edits (bulk imports do this themselves)."""
 
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.apps import apps
+from django.db import connections, transaction
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 from assets_register.alerts.tasks import deliver_alerts
@@ -21,6 +22,7 @@ from assets_register.models import (
     RegimePeriod,
     Review,
     StatutoryRegime,
+    name_search,
 )
 
 
@@ -58,3 +60,9 @@ def acv_changed(sender, raw=False, **kwargs):
         RegimePeriod,
     ):
         bump_content_version()
+
+
+@receiver(post_migrate, sender=apps.get_app_config("assets_register"))
+def name_search_index_kept(sender, using, **kwargs):
+    """A migration that altered the asset table on SQLite dropped the index's triggers."""
+    name_search.ensure_installed(connections[using])

@@ -90,6 +90,7 @@ def asset_detail(request, pk):
         {
             "asset": asset,
             "timeline": asset.timeline().select_related("source_document", "report"),
+            "withdrawn": list(asset.withdrawn_events()),
             "acv": asset_listing(asset, timezone.localdate()),
         },
     )

@@ -23,7 +23,16 @@ from django.utils import timezone
 
 from assets_register.acv import workflow as acv_workflow
 from assets_register.alerts.emails import NOMINATOR_SALT, confirm_token
-from assets_register.models import Area, AreaKind, Asset, Report, Review, Subscription
+from assets_register.models import (
+    Area,
+    AreaKind,
+    Asset,
+    AssetEvent,
+    EventKind,
+    Report,
+    Review,
+    Subscription,
+)
 
 from ..factories import NominationFactory
 from .support import axe_violations, document_status
@@ -165,6 +174,22 @@ def listed_library():
     return asset_url("Sacriston Library")
 
 
+def withdrawn_closure():
+    """Sacriston Library with a closure one edition of its dataset gave and a later one
+    withdrew: the page's "Withdrawn by a later edition"."""
+    library = Asset.objects.get(name="Sacriston Library")
+    event = AssetEvent.objects.create(
+        asset=library,
+        kind=EventKind.CLOSED,
+        date=datetime.date(2019, 1, 1),
+        date_precision="year",
+        source="ace-libraries",
+        source_edition="2022",
+    )
+    AssetEvent.objects.filter(pk=event.pk).update(withdrawn_by_edition="2023")
+    return asset_url("Sacriston Library")
+
+
 def durham_list(suffix=""):
     def path():
         durham_acv_register()
@@ -182,6 +207,7 @@ PAGES = {
     "unknown postcode": go("/search/?q=ZZ9+9ZZ"),
     "postcode district": go("/search/?q=DH7"),
     "closed library": go(lambda: asset_url("Burslem Library")),
+    "library with an event a later edition withdrew": go(withdrawn_closure),
     "asset of community value with notice to sell": go(listed_library),
     "ward with postcode": go(f"/areas/{SACRISTON_WARD}/?postcode=DH7+6LQ"),
     "council": go("/areas/E06000021/"),

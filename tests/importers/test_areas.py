@@ -70,8 +70,8 @@ def test_postcodes_import_and_upsert():
     report = PostcodeImporter(DATA / "postcodes_sample.csv").run()
     assert (report.created, report.rejected) == (2, 2)
     assert [str(p) for p in report.problems] == [
-        "row 4, latitude: no coordinates for this postcode",
-        "row 5, postcode: 'NOT A CODE' is not a valid UK postcode",
+        "line 4, latitude: no coordinates for this postcode",
+        "line 5, postcode: 'NOT A CODE' is not a valid UK postcode",
     ]
     row = PostcodeLocation.objects.get(postcode="DH7 6LQ")
     assert (row.council_code, row.ward_code, row.positional_quality) == (
@@ -88,6 +88,6 @@ def test_deprivation_sets_rank_and_decile_on_known_lsoas_only():
     AreaFactory(gss_code="E01000002", kind=AreaKind.LSOA)
     report = DeprivationImporter(DATA / "imd_sample.csv").run()
     assert (report.updated, report.skipped, report.rejected) == (1, 1, 1)
-    assert str(report.problems[0]) == "row 4, IMD_decile: 11 is not a decile (1 to 10)"
+    assert str(report.problems[0]) == "line 4, IMD_decile: 11 is not a decile (1 to 10)"
     lsoa.refresh_from_db()
     assert (lsoa.imd_rank, lsoa.imd_decile) == (1200, 1)

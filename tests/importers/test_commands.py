@@ -22,7 +22,7 @@ def call(*args):
 def test_import_assets_prints_counts_and_each_rejected_row(sacriston):
     out, err = call("import_assets", str(DATA / "assets_bad_postcode.csv"), "--format", "generic")
     assert "1 created, 0 updated, 0 unchanged, 1 rejected" in out
-    assert "rejected row 3, postcode: 'DH7 XXX' is not a valid UK postcode" in err
+    assert "rejected line 3, postcode: 'DH7 XXX' is not a valid UK postcode" in err
     assert Asset.objects.get().source == "assets_bad_postcode"  # the file name by default
 
 

@@ -210,7 +210,7 @@ def written(file):
 # Running a command and checking what it did --------------------------------------------
 
 SUMMARY = re.compile(r"(\d+) created, (\d+) updated, (\d+) unchanged, (\d+) rejected")
-REJECTED = re.compile(r"^  rejected row (\d+)(?:, ([^:]+))?: (.*)$", re.M)
+REJECTED = re.compile(r"^  rejected (?:row|line) (\d+)(?:, ([^:]+))?: (.*)$", re.M)
 
 
 @dataclass
@@ -254,7 +254,7 @@ def import_and_check(command, path, *args, mode=""):
     assert len(rejections) == rejected, first.err
     for row, field, message in rejections:
         assert int(row) >= 2 and message.strip()
-        assert field or message.startswith("duplicate of row"), (row, message)
+        assert field or message.startswith("duplicate of "), (row, message)
     if mode == "dry-run" or (mode == "strict" and rejected):
         assert fingerprint() == before, f"--{mode} changed the database"
         return first

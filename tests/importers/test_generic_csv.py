@@ -62,7 +62,7 @@ def test_missing_column_names_it_and_writes_nothing(sacriston):
 def test_bad_postcode_rejects_that_row_only(sacriston):
     report = run("assets_bad_postcode.csv")
     assert (report.created, report.rejected) == (1, 1)
-    assert str(report.problems[0]) == "row 3, postcode: 'DH7 XXX' is not a valid UK postcode"
+    assert str(report.problems[0]) == "line 3, postcode: 'DH7 XXX' is not a valid UK postcode"
 
 
 def test_coordinates_outside_the_uk_are_rejected(sacriston):
@@ -80,7 +80,7 @@ def test_coordinates_outside_the_uk_are_rejected(sacriston):
 def test_duplicate_ids_in_one_file_reject_the_later_row(sacriston):
     report = run("assets_duplicate_ids.csv")
     assert report.created == 2
-    assert str(report.problems[0]) == "row 4: duplicate of row 2 (h1)"
+    assert str(report.problems[0]) == "line 4: duplicate of line 2 (h1)"
     assert Asset.objects.get(source_ref="h1").name == "First Hall"
 
 
@@ -121,7 +121,7 @@ def test_unknown_postcode_is_imported_without_a_location_and_reported(sacriston,
     assert report.created == 1
     asset = Asset.objects.get()
     assert not asset.is_located and asset.location_source == LocationSource.NONE
-    assert "row 2: could not locate 'Far Hall'" in report.notices[0]
+    assert "line 2: could not locate 'Far Hall'" in report.notices[0]
 
 
 cells = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40)

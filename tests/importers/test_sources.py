@@ -28,7 +28,7 @@ def test_libraries_become_assets_with_dated_closures(stoke_postcodes):
     report = PublicLibrariesImporter(DATA / "libraries_sample.csv").run()
     assert (report.created, report.rejected) == (3, 0)
     abbey = Asset.objects.get(name="Abbey Hulton (Book Collection)")
-    assert abbey.source == "ace-libraries-2023"
+    assert abbey.source == "ace-libraries"
     assert abbey.status == Status.CLOSED
     closure = abbey.events.get(kind=EventKind.CLOSED)
     assert (closure.date, closure.display_date) == (datetime.date(2018, 1, 1), "2018")
@@ -83,7 +83,7 @@ def test_osm_pubs_need_coordinates_and_keep_their_osm_id():
     report = OsmPubsImporter(DATA / "osm_pubs_sample.tsv").run()
     assert report.created == 2
     assert str(report.problems[0]) == (
-        "row 3, latitude: no coordinates (mapped as a building outline)"
+        "line 3, latitude: no coordinates (mapped as a building outline)"
     )
     robin = Asset.objects.get(source_ref="123456")
     assert (robin.osm_id, robin.source) == ("123456", "osm-pubs")

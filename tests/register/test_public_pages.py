@@ -71,10 +71,14 @@ def test_asset_page_shows_details_and_dated_timeline(client, place, django_asser
 
 
 def test_asset_page_names_its_source_dataset(client):
-    library = AssetFactory(source="ace-libraries-2023", source_ref="Stoke-on-Trent/Burslem")
-    AssetEventFactory(asset=library, source="ace-libraries-2023")
+    library = AssetFactory(
+        source="ace-libraries", source_edition="2023", source_ref="Stoke-on-Trent/Burslem"
+    )
+    AssetEventFactory(asset=library, source="ace-libraries", source_edition="2022")
     page = client.get(library.get_absolute_url()).content.decode()
-    assert page.count("Public libraries in England, 2023") == 2  # details and timeline
+    name = "Public libraries in England (Arts Council England / DCMS, compiled by Libraries Hacked)"
+    assert f"<dd>{name} (2023 edition)</dd>" in page  # the place, as of the newest edition
+    assert f"Source: {name} (2022 edition)" in page  # the event, from the edition that said so
     pub = AssetFactory(source="osm-pubs", source_ref="123", osm_id="123")
     page = client.get(pub.get_absolute_url()).content.decode()
     assert 'href="https://www.openstreetmap.org/node/123"' in page
