@@ -91,6 +91,7 @@ def asset_detail(request, pk):
             "asset": asset,
             "timeline": asset.timeline().select_related("source_document", "report"),
             "acv": asset_listing(asset, timezone.localdate()),
+            "cited": asset.sources.all(),
         },
     )
 
