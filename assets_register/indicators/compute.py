@@ -167,9 +167,10 @@ class History:
             until = events["until"].to_numpy()
             ranged = pd.notna(until)
             if ranged.any():
-                ends = np.where(ranged, until, None)
-                ends = np.asarray([e if e is not None else d for e, d in zip(ends, day, strict=True)],
-                                  dtype="datetime64[D]")  # fmt: skip
+                ends = np.asarray(
+                    [u if r else d for u, d, r in zip(until, day, ranged, strict=True)],
+                    dtype="datetime64[D]",
+                )
                 midpoint = day + (ends - day) // 2
                 middle = np.where(ranged, midpoint, middle)
         effective = np.minimum(middle.astype(np.int64), on_day)
