@@ -33,6 +33,10 @@ def clocks_as_data(apps, schema_editor):
                 RegimePeriod.objects.update_or_create(
                     regime=regime, clock=row["clock"], defaults=row
                 )
+    if schema_editor.connection.vendor == "postgresql":
+        # Fire the deferred foreign-key checks now: PostgreSQL refuses the ALTER TABLE
+        # that follows while rows written here still have pending trigger events.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
