@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from assets_register.indicators.compute import History, load_places
+from assets_register.indicators.compute import History, load_places, recompute
 from assets_register.models import Asset, DatePrecision, EventKind
 
 from ..factories import AssetEventFactory, AssetFactory
@@ -36,3 +36,9 @@ def test_a_range_known_to_the_year_reads_as_years():
         date_precision=DatePrecision.YEAR,
     )
     assert event.display_date == "between 2016 and 2023"
+
+
+def test_the_indicators_page_says_how_a_range_counts(client):
+    recompute()
+    page = client.get("/indicators/").content.decode()
+    assert "counts from halfway between them" in page
