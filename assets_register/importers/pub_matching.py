@@ -101,6 +101,12 @@ class Pub:
         return None
 
     @property
+    def latest_node_id(self):
+        """The OSM id of the latest sighting with coordinates (a node), or ''."""
+        located = [day for day, sighting in self.seen.items() if sighting.located]
+        return self.seen[max(located)].osm_id if located else ""
+
+    @property
     def located_from_another_snapshot(self):
         return not self.latest.located and self.location is not None
 

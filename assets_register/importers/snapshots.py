@@ -258,7 +258,9 @@ class OsmSnapshotImporter:
         self._unchanged = set()
         for place in self.progress(places, desc="osm pubs", unit="pub"):
             pub = place["pub"]
-            place["name"], place["osm_id"] = pub.name, pub.latest.osm_id
+            # Only nodes carry coordinates in these extracts, and the place page links the
+            # id as a node: a building's id there would be some other node.
+            place["name"], place["osm_id"] = pub.name, pub.latest_node_id
             if place["open_pub"]:
                 place["address"] = place["open_pub"]["address"]
                 place["postcode"] = place["open_pub"]["postcode"]
