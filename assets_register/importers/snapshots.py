@@ -71,6 +71,7 @@ NOTICES_SHOWN = 50
 
 @dataclass
 class SnapshotReport(ImportReport):
+    snapshots: int = 0
     pubs: int = 0
     closures: int = 0
     ambiguous: int = 0
@@ -97,8 +98,6 @@ class SnapshotReport(ImportReport):
             f"{self.merged_with_open_pubs} merged with their Open Pubs row"
             + (" (dry run: nothing was written)" if self.dry_run else "")
         )
-
-    snapshots: int = 0
 
 
 def snapshot_date(path):
