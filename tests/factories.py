@@ -16,6 +16,7 @@ from assets_register.models import (
     AreaKind,
     Asset,
     AssetEvent,
+    AssetSource,
     BidderRequest,
     Category,
     CommunityPurchase,
@@ -29,6 +30,7 @@ from assets_register.models import (
     Frequency,
     IndicatorSnapshot,
     ListEntry,
+    LoadStage,
     LocationSource,
     Nomination,
     NoticeKind,
@@ -126,6 +128,28 @@ class AssetEventFactory(factory.django.DjangoModelFactory):
     date = datetime.date(2020, 3, 1)
     date_precision = DatePrecision.DAY
     kind = EventKind.CLOSED
+
+
+class AssetSourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AssetSource
+
+    asset = factory.SubFactory(AssetFactory)
+    source = "osm-pubs"
+    source_ref = factory.Sequence(lambda n: str(1000 + n))
+    name = factory.SelfAttribute("asset.name")
+    first_seen = datetime.date(2014, 12, 21)
+    last_seen = datetime.date(2022, 1, 28)
+
+
+class LoadStageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LoadStage
+        django_get_or_create = ("name",)
+
+    name = "councils"
+    checksum = "0" * 64
+    completed_at = factory.LazyFunction(timezone.now)
 
 
 class PostcodeLocationFactory(factory.django.DjangoModelFactory):

@@ -24,6 +24,7 @@ ATTRIBUTION_LINES = [
 SOURCE_NAMES = {
     "ace-libraries": "Public libraries in England (Arts Council England / DCMS, compiled by "
     "Libraries Hacked)",
+    "dcms-libraries-2016": "Public libraries in England, 2016 (DCMS, compiled by Libraries Hacked)",
     "open-pubs": "Open Pubs (Food Standards Agency register, via GetTheData)",
     "osm-pubs": "OpenStreetMap",
 }

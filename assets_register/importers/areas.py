@@ -42,6 +42,18 @@ NAME_PROPERTIES = (
     "name",
 )
 PARENT_PROPERTIES = ("LAD_CD", "LAD24CD", "LAD22CD")
+AREA_FIELDS = [
+    "name",
+    "kind",
+    "parent_id",
+    "boundary",
+    "boundary_display",
+    "min_longitude",
+    "min_latitude",
+    "max_longitude",
+    "max_latitude",
+    "valid_to",
+]
 # About 50 m: enough for a choropleth, a tenth of the bytes.
 DISPLAY_TOLERANCE = 0.0005
 
@@ -148,7 +160,7 @@ class BoundaryImporter(BaseImporter):
                 gss_code__in=[r["gss_code"] for r in records],
             )
         }
-        missing_parents = set()
+        missing_parents, to_create, to_update = set(), [], []
         for record in self.progress(records, desc="writing", unit="area"):
             parent_id = councils.get(record["parent_code"]) if record["parent_code"] else None
             if record["parent_code"] and parent_id is None:
@@ -167,15 +179,21 @@ class BoundaryImporter(BaseImporter):
             }
             area = existing.get(record["gss_code"])
             if area is None:
-                Area.objects.create(
-                    gss_code=record["gss_code"], valid_from=self.valid_from, **values
+                to_create.append(
+                    Area(gss_code=record["gss_code"], valid_from=self.valid_from, **values)
                 )
-                self.report.created += 1
             elif any(getattr(area, key) != value for key, value in values.items()):
-                Area.objects.filter(pk=area.pk).update(**values)
-                self.report.updated += 1
+                for key, value in values.items():
+                    setattr(area, key, value)
+                to_update.append(area)
             else:
                 self.report.unchanged += 1
+        # In bulk: a save() per area also queues a Wagtail reference-index task per area,
+        # which was nine tenths of the time of England's 32,844 LSOAs.
+        Area.objects.bulk_create(to_create, batch_size=500)
+        Area.objects.bulk_update(to_update, AREA_FIELDS, batch_size=500)
+        self.report.created += len(to_create)
+        self.report.updated += len(to_update)
         if missing_parents:
             self.report.notices.append(
                 "Councils not imported yet, so not linked as parents: "

@@ -133,6 +133,7 @@ class AssetImporter(BaseImporter):
 
     source_name = ""  # the dataset key stored on every asset and event
     optional_columns = ("latitude", "longitude")
+    area_index = None  # a prebuilt AreaIndex to share between imports (load_england)
 
     def __init__(self, source, *, source_name=None, edition=None, **kwargs):
         super().__init__(source, **kwargs)
@@ -229,7 +230,7 @@ class AssetImporter(BaseImporter):
             "more without a location",
         )
         located = [r for r in records if r["latitude"] is not None]
-        areas = AreaIndex().locate_many(
+        areas = (self.area_index or AreaIndex()).locate_many(
             [r["longitude"] for r in located], [r["latitude"] for r in located]
         )
         for record, found_areas in zip(located, areas, strict=True):

@@ -12,6 +12,8 @@ How a count is reconstructed (the same words are on /indicators/):
   been open, unless that first event is its opening or reopening.
 * A date known only to its year counts as 1 July, one known to its month as the 15th:
   the middle of what we know, so an event lands in the period it most likely fell in.
+  An event known only to lie between two dates (a pub in one OpenStreetMap snapshot and
+  gone from the next) counts from the midpoint of the two.
   It never counts later than the reference date ('now'), and never before an earlier
   event of the same place.
 * Rates per 1,000 residents use the area's current population, and are left empty when
@@ -113,9 +115,9 @@ def load_places(assets=None):
             AssetEvent.objects.filter(
                 asset__in=assets,
                 kind__in=list(OPEN_AFTER),
-            ).values_list("asset_id", "date", "date_precision", "kind", "pk")
+            ).values_list("asset_id", "date", "date_precision", "kind", "pk", "date_until")
         ),
-        columns=["asset_id", "date", "precision", "kind", "pk"],
+        columns=["asset_id", "date", "precision", "kind", "pk", "until"],
     )
     return places, events
 
@@ -161,6 +163,16 @@ class History:
             year_middle,
             np.where(precision == DatePrecision.MONTH, month_middle, day),
         )
+        if "until" in events:
+            until = events["until"].to_numpy()
+            ranged = pd.notna(until)
+            if ranged.any():
+                ends = np.asarray(
+                    [u if r else d for u, d, r in zip(until, day, ranged, strict=True)],
+                    dtype="datetime64[D]",
+                )
+                midpoint = day + (ends - day) // 2
+                middle = np.where(ranged, midpoint, middle)
         effective = np.minimum(middle.astype(np.int64), on_day)
         return (
             pd.Series(effective, index=events.index)

@@ -55,6 +55,7 @@ from assets_register.models.regimes import (
 )
 from assets_register.models.reports import Report, ReportKind, ReportStatus
 from assets_register.models.right_to_buy import CommunityPurchase
+from assets_register.models.sources import AssetSource, LoadStage
 from assets_register.models.staff import CouncilStaff
 
 __all__ = [
@@ -91,6 +92,8 @@ __all__ = [
     "AreaKind",
     "Asset",
     "AssetEvent",
+    "AssetSource",
+    "LoadStage",
     "Category",
     "Clock",
     "RegimeBook",

@@ -80,6 +80,13 @@ class Area(models.Model):
     imd_decile = models.PositiveSmallIntegerField(
         "IMD 2019 decile", null=True, blank=True, help_text="1 is the most deprived 10%"
     )
+    # IMD 2025 is published for 2021 LSOAs: kept for the 2011 LSOAs whose code did not change.
+    imd_2025_rank = models.PositiveIntegerField(
+        "IMD 2025 rank", null=True, blank=True, help_text="1 is the most deprived"
+    )
+    imd_2025_decile = models.PositiveSmallIntegerField(
+        "IMD 2025 decile", null=True, blank=True, help_text="1 is the most deprived 10%"
+    )
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
 

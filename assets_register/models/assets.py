@@ -424,6 +424,9 @@ class AssetEvent(models.Model):
     date_precision = models.CharField(
         max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
+    # Known only to lie between two dates (seen in one snapshot, gone from the next): `date`
+    # is the earlier one and `date_until` the later; indicators count it from the midpoint.
+    date_until = models.DateField("or as late as", null=True, blank=True)
     kind = models.CharField(max_length=30, choices=EventKind.choices, db_index=True)
     note = models.TextField(blank=True)
     source_url = models.URLField("source link", blank=True, max_length=500)
@@ -474,6 +477,12 @@ class AssetEvent(models.Model):
     class Meta:
         ordering = ["date", "pk"]
         indexes = [models.Index(fields=["kind", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_until__isnull=True) | Q(date_until__gt=models.F("date")),
+                name="event_range_ordered",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.display_date})"
@@ -485,9 +494,15 @@ class AssetEvent(models.Model):
             self.date = self.date.replace(day=1)
         if self.date and self.date > timezone.localdate() + datetime.timedelta(days=366):
             raise ValidationError({"date": "This date is more than a year in the future."})
+        if self.date and self.date_until and self.date_until <= self.date:
+            raise ValidationError({"date_until": "The range must end after it starts."})
 
     @property
     def display_date(self) -> str:
+        if self.date_until:
+            if self.date_precision == DatePrecision.YEAR:
+                return f"between {self.date.year} and {self.date_until.year}"
+            return f"between {self.date:%b %Y} and {self.date_until:%b %Y}"
         if self.date_precision == DatePrecision.YEAR:
             return str(self.date.year)
         if self.date_precision == DatePrecision.MONTH:

@@ -92,6 +92,7 @@ def asset_detail(request, pk):
             "timeline": asset.timeline().select_related("source_document", "report"),
             "withdrawn": list(asset.withdrawn_events()),
             "acv": asset_listing(asset, timezone.localdate()),
+            "cited": asset.sources.all(),
         },
     )
 
