@@ -6,15 +6,17 @@ import re
 import unicodedata
 
 APOSTROPHES = "'’‘`´"
+_WITHOUT_APOSTROPHES = str.maketrans("", "", APOSTROPHES)
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 
 def search_text(text) -> str:
     """'The Queen’s Head, Café' → 'the queens head cafe'."""
-    decomposed = unicodedata.normalize("NFKD", str(text or ""))
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    for apostrophe in APOSTROPHES:
-        plain = plain.replace(apostrophe, "")
+    plain = str(text or "")
+    if not plain.isascii():  # most names are: they skip the costly decomposition
+        decomposed = unicodedata.normalize("NFKD", plain)
+        plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    plain = plain.translate(_WITHOUT_APOSTROPHES)
     return " ".join(_NOT_WORD.sub(" ", plain.casefold()).split())
 
 
@@ -25,6 +27,13 @@ def trigrams(text) -> set[str]:
         padded = f"  {word} "
         found.update(padded[i : i + 3] for i in range(len(padded) - 2))
     return found
+
+
+def padded(normal) -> str:
+    """A normal text's words padded as for trigrams and run together: each of its trigrams
+    is a substring, and the only other substrings of three ('x  ', '   ') are never
+    trigrams, so `gram in padded(text)` asks whether the text holds it, without a set."""
+    return "".join(f"  {word} " for word in normal.split())
 
 
 def likeness(query, text) -> float:

@@ -178,7 +178,8 @@ class AssetQuerySet(models.QuerySet):
         """The assets here whose name (or address) is like the query, best first: ranked,
         and tolerant of typos, case, accents and punctuation ('Queens', "Queen's",
         'libary'). A list, at most `limit` long."""
-        return name_search.rank(self, name_search.candidate_ids(self, query), query, limit)
+        candidates = name_search.candidate_ids(self, query, enough=limit)
+        return name_search.rank(self, candidates, query, limit)
 
     def bulk_create(self, objs, *args, **kwargs):
         return super().bulk_create(_with_search_names(list(objs)), *args, **kwargs)

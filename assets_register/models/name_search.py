@@ -7,7 +7,7 @@ import math
 
 from django.db import connections, transaction
 
-from assets_register.core.text import likeness, search_text, trigrams
+from assets_register.core.text import padded, search_text, trigrams
 
 TABLE = "assets_register_asset"
 FTS_TABLE = "assets_register_asset_name_fts"
@@ -82,9 +82,10 @@ def uninstall(connection):
         _run(connection, POSTGRES_UNINSTALL)
 
 
-def candidate_ids(queryset, query) -> list[int]:
+def candidate_ids(queryset, query, enough=CANDIDATES) -> list[int]:
     """Ids of assets in `queryset` whose search name shares trigrams with the query, the
-    likeliest first (by the index's own measure), at most CANDIDATES of them."""
+    likeliest first (by the index's own measure), at most CANDIDATES of them; on SQLite,
+    only those holding every trigram once there are `enough` of them."""
     text = search_text(query)
     if not text:
         return []
@@ -106,12 +107,26 @@ def candidate_ids(queryset, query) -> list[int]:
         prefixed = queryset.filter(search_name__startswith=text)
         return list(prefixed.values_list("pk", flat=True)[:CANDIDATES])
     with connection.cursor() as cursor:
-        match = " OR ".join(f'"{gram}"' for gram in _rarest_needed(cursor, text, grams))
+        # Places holding every trigram first: an intersection of the index's lists, ranked
+        # by FTS5 only among those few, costs a fraction of ranking every place that holds
+        # any of them.
         cursor.execute(
             f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rank LIMIT %s",
-            [match, CANDIDATES],
+            [" AND ".join(f'"{gram}"' for gram in grams), CANDIDATES],
         )
-        return [row[0] for row in cursor.fetchall()]
+        ids = [row[0] for row in cursor.fetchall()]
+        if len(ids) < enough:  # a typo, or few such places: add those holding the most
+            needed = _rarest_needed(cursor, text, grams)
+            holding = " UNION ALL ".join(
+                [f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"] * len(needed)
+            )
+            cursor.execute(
+                f"SELECT rowid FROM ({holding}) GROUP BY rowid ORDER BY count(*) DESC LIMIT %s",
+                [*(f'"{gram}"' for gram in needed), CANDIDATES],
+            )
+            seen = set(ids)
+            ids += [row[0] for row in cursor.fetchall() if row[0] not in seen]
+        return ids[:CANDIDATES]
 
 
 def _rarest_needed(cursor, text, grams):
@@ -139,17 +154,20 @@ def rank(queryset, ids, query, limit):
     """The candidates like the query, best first: by name before by address, closer
     before looser. Scored on three columns; only the winners are built as models."""
     wanted = trigrams(query)
-
-    def share(text):
-        return len(wanted & trigrams(text)) / len(wanted) if wanted else 0.0
-
+    if not wanted:
+        return []
     scored = []
     for pk, name, search_name in queryset.filter(pk__in=ids).values_list(
         "pk", "name", "search_name"
     ):
-        best = max(share(name), 0.9 * share(search_name))
+        in_name = trigrams(name)
+        in_all = padded(search_name)  # name and address
+        held = max(len(wanted & in_name), 0.9 * sum(gram in in_all for gram in wanted))
+        best = held / len(wanted)
         if best >= THRESHOLD:
-            scored.append((-best, -likeness(name, query), name, pk))
+            # Ties go to the name with least besides the query ('Red Lion' before 'Red Lion Inn').
+            tightness = len(in_name & wanted) / len(in_name) if in_name else 0.0
+            scored.append((-best, -tightness, name, pk))
     winners = [pk for *_, pk in sorted(scored)[:limit]]
     found = queryset.in_bulk(winners)
     return [found[pk] for pk in winners if pk in found]

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assets_register.core.text import likeness, search_text
+from assets_register.core.text import likeness, padded, search_text, trigrams
 from assets_register.geo.lookup import search
 from assets_register.models import Asset
 
@@ -69,3 +69,12 @@ def test_normal_form_is_stable_and_plain(text):
     assert all(char.isalnum() or char == " " for char in once)
     if once:
         assert likeness(text, text) == 1.0
+
+
+@given(st.text(max_size=40), st.text(max_size=40))
+def test_padded_text_holds_exactly_its_trigrams(text, other):
+    """What the ranking reads without building sets: a trigram is in the padded text
+    exactly when it is one of the text's trigrams."""
+    normal = search_text(text)
+    for gram in trigrams(text) | trigrams(other):
+        assert (gram in padded(normal)) == (gram in trigrams(text))
