@@ -15,7 +15,9 @@ VOCABULARY = "assets_register_asset_name_vocab"  # how many places hold each tri
 PG_INDEX = "asset_search_name_trgm"
 CANDIDATES = 150  # ranked by the index, then re-ranked here
 THRESHOLD = 0.5  # at least half the query's trigrams
-PG_THRESHOLD = 0.3
+# pg_trgm's word similarity counts the whole matching word against the query, so a typo
+# scores lower than our likeness does ('libary' 0.5): its last step is wider than THRESHOLD.
+PG_THRESHOLDS = (0.7, 0.5, 0.3)
 COMMON_SHARE = 0.05  # a trigram in more places than this share is not looked up,
 COMMON_FLOOR = 1000  # nor in more than this many (a small register has no common ones)
 
@@ -83,50 +85,70 @@ def uninstall(connection):
 
 
 def candidate_ids(queryset, query, enough=CANDIDATES) -> list[int]:
-    """Ids of assets in `queryset` whose search name shares trigrams with the query, the
-    likeliest first (by the index's own measure), at most CANDIDATES of them; on SQLite,
-    only those holding every trigram once there are `enough` of them."""
+    """Ids of assets whose search name is like the query, at most CANDIDATES of them:
+    first those holding the whole of every word of it (the index narrows them to a few);
+    then, unless there are `enough` of those, the likeliest of the rest (typos, a word
+    missing). Ranking every place that shares a trigram would cost a thousand times more
+    for a common word; the ranking in `rank` is the same whichever finds them."""
     text = search_text(query)
     if not text:
         return []
-    connection = connections[queryset.db]
-    if connection.vendor == "postgresql":
-        # pg_trgm's word similarity counts the whole matching word against the query, so a
-        # typo scores lower than our likeness does ('libary' 0.5): widen its filter.
-        with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL pg_trgm.word_similarity_threshold = {PG_THRESHOLD}")
-            cursor.execute(
-                f"SELECT id FROM {TABLE} WHERE %s <%% search_name "
-                "ORDER BY word_similarity(%s, search_name) DESC LIMIT %s",
-                [text, text, CANDIDATES],
-            )
-            return [row[0] for row in cursor.fetchall()]
     # FTS5's trigram tokenizer indexes every three characters, unpadded.
     grams = sorted(gram for gram in trigrams(text) if " " not in gram)
     if not grams:  # a query of one or two letters: only a plain prefix will do
         prefixed = queryset.filter(search_name__startswith=text)
         return list(prefixed.values_list("pk", flat=True)[:CANDIDATES])
-    with connection.cursor() as cursor:
-        # Places holding every trigram first: an intersection of the index's lists, ranked
-        # by FTS5 only among those few, costs a fraction of ranking every place that holds
-        # any of them.
+    connection = connections[queryset.db]
+    if connection.vendor == "postgresql":  # in a transaction, for SET LOCAL
+        with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
+            return _postgres_candidates(cursor, text, enough)
+    with connection.cursor() as cursor:  # no transaction: on SQLite it would take the write lock
+        return _sqlite_candidates(cursor, text, grams, enough)
+
+
+def _postgres_candidates(cursor, text, enough):
+    words = text.split()
+    cursor.execute(
+        f"SELECT id FROM {TABLE} WHERE {' AND '.join(['search_name LIKE %s'] * len(words))} "
+        "ORDER BY length(search_name) LIMIT %s",
+        [*(f"%{word}%" for word in words), CANDIDATES],
+    )
+    ids = [row[0] for row in cursor.fetchall()]
+    # pg_trgm's word similarity is dearer per place than the index is to search, so look
+    # closest first and stop at the first step that finds something new.
+    for threshold in PG_THRESHOLDS if len(ids) < enough else ():
+        cursor.execute(f"SET LOCAL pg_trgm.word_similarity_threshold = {threshold}")
         cursor.execute(
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rank LIMIT %s",
-            [" AND ".join(f'"{gram}"' for gram in grams), CANDIDATES],
+            f"SELECT id FROM {TABLE} WHERE %s <%% search_name "
+            "ORDER BY word_similarity(%s, search_name) DESC LIMIT %s",
+            [text, text, CANDIDATES],
         )
-        ids = [row[0] for row in cursor.fetchall()]
-        if len(ids) < enough:  # a typo, or few such places: add those holding the most
-            needed = _rarest_needed(cursor, text, grams)
-            holding = " UNION ALL ".join(
-                [f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"] * len(needed)
-            )
-            cursor.execute(
-                f"SELECT rowid FROM ({holding}) GROUP BY rowid ORDER BY count(*) DESC LIMIT %s",
-                [*(f'"{gram}"' for gram in needed), CANDIDATES],
-            )
-            seen = set(ids)
-            ids += [row[0] for row in cursor.fetchall() if row[0] not in seen]
-        return ids[:CANDIDATES]
+        found = [row[0] for row in cursor.fetchall() if row[0] not in ids]
+        if found:
+            return (ids + found)[:CANDIDATES]
+    return ids
+
+
+def _sqlite_candidates(cursor, text, grams, enough):
+    # Holding every trigram: an intersection of the index's lists, ranked by FTS5 only
+    # among those few.
+    cursor.execute(
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rank LIMIT %s",
+        [" AND ".join(f'"{gram}"' for gram in grams), CANDIDATES],
+    )
+    ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) < enough:  # then those holding the most of the query's rarest trigrams
+        needed = _rarest_needed(cursor, text, grams)
+        holding = " UNION ALL ".join(
+            [f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"] * len(needed)
+        )
+        cursor.execute(
+            f"SELECT rowid FROM ({holding}) GROUP BY rowid ORDER BY count(*) DESC LIMIT %s",
+            [*(f'"{gram}"' for gram in needed), CANDIDATES],
+        )
+        seen = set(ids)
+        ids += [row[0] for row in cursor.fetchall() if row[0] not in seen]
+    return ids[:CANDIDATES]
 
 
 def _rarest_needed(cursor, text, grams):
