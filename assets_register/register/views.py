@@ -24,6 +24,7 @@ from assets_register.models import (
     Status,
     without_geometry,
 )
+from assets_register.register.coverage import coverage
 
 
 @cached_page
@@ -147,3 +148,8 @@ def about_data(request):
     return render(
         request, "assets_register/about_data.html", {"statutory_fields": STATUTORY_FIELD_MEANINGS}
     )
+
+
+@cached_page
+def about_coverage(request):
+    return render(request, "assets_register/about_coverage.html", {"coverage": coverage()})

@@ -81,7 +81,7 @@ def test_a_circle_round_a_postcode(client, ward):
     page = client.post(
         "/alerts/", {"postcode": "ZZ1 1ZZ", "radius_km": "2", "email": "a@example.net", **CHOICES}
     ).content.decode()
-    assert "We cannot find ZZ1 1ZZ" in page
+    assert "ZZ1 1ZZ is not covered yet" in page
     client.post(
         "/alerts/", {"postcode": "dh76lq", "radius_km": "2.5", "email": "a@example.net", **CHOICES}
     )

@@ -129,7 +129,7 @@ def test_postcode_district_search_lists_nearest_places(client, place):
 
 def test_unknown_postcode_says_so(client, place):
     page = client.get(reverse("search"), {"q": "ZZ9 9ZZ"}).content.decode()
-    assert "could not find the postcode ZZ9 9ZZ" in page
+    assert "ZZ9 9ZZ is not covered yet" in page
 
 
 def test_name_and_place_search(client, place):
