@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from assets_register.acv.lists import STATUTORY_FIELD_MEANINGS, asset_listing
+from assets_register.acv.lists import STATUTORY_FIELD_MEANINGS, asset_listing, pending_for
 from assets_register.core.caching import cached_page
 from assets_register.core.postcodes import Postcode
 from assets_register.geo.lookup import locate_postcode, nearest_assets, search
@@ -85,6 +85,7 @@ def search_view(request):
 @cached_page
 def asset_detail(request, pk):
     asset = get_object_or_404(Asset.objects.live().select_related("council", "ward", "lsoa"), pk=pk)
+    pending, pending_public = pending_for(asset)
     return render(
         request,
         "assets_register/asset_detail.html",
@@ -94,6 +95,8 @@ def asset_detail(request, pk):
             "withdrawn": list(asset.withdrawn_events()),
             "acv": asset_listing(asset, timezone.localdate()),
             "cited": asset.sources.all(),
+            "pending_nomination": pending,
+            "pending_public": pending_public,
         },
     )
 
