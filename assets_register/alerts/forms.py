@@ -33,6 +33,12 @@ class SubscriptionChoicesForm(forms.ModelForm):
         return cleaned
 
 
+class AlertsListForm(forms.Form):
+    email = EmailAddressField(
+        label="Your email address", help_text="We send a link to a page with all your alerts."
+    )
+
+
 class SubscribeForm(SubscriptionChoicesForm):
     """Anyone may subscribe to a council, a ward, one asset, or a circle round a postcode.
     `website` is a honeypot: hidden from people, filled in by robots."""

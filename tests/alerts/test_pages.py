@@ -122,7 +122,7 @@ def test_the_manage_link_changes_what_and_how_often(client, ward):
     assert "Saved." in page
     subscription.refresh_from_db()
     assert subscription.topics == ["acv"] and subscription.frequency == "weekly"
-    assert client.get("/alerts/manage/wrong/").status_code == 404
+    assert client.get("/alerts/manage/wrong/").status_code == 410  # stopped, or never was
 
 
 def test_subscribing_is_rate_limited_per_address(client, ward, settings):
