@@ -342,3 +342,10 @@ def test_a_merged_report_tells_the_reporter_which_place_it_joined(client, place)
     assert message.to == ["r@example.org"]
     assert "the place is already on the register" in message.body
     assert f"http://testserver{place.get_absolute_url()}" in message.body
+
+
+def test_the_report_form_reads_well(client, place):
+    page = client.get(f"/assets/{place.pk}/report/").content.decode()
+    assert "a link that shows it" not in page and "A link to where you saw it" in page
+    assert "(optional) (optional)" not in page and "Optional. A JPEG" not in page
+    assert "(optional)</span>" in page  # each optional answer is still marked once
