@@ -18,7 +18,15 @@ from assets_register.models import (
 )
 from assets_register.models.areas import GEOMETRY_FIELDS
 
-FIGURES = ("listed", "pending", "unsuccessful", "notices", "bids", "purchases")
+FIGURE_LABELS = {
+    "listed": "Listed",
+    "pending": "Under consideration",
+    "unsuccessful": "Unsuccessful",
+    "notices": "Notices to sell",
+    "bids": "Bids",
+    "purchases": "Community purchases",
+}
+FIGURES = tuple(FIGURE_LABELS)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from assets_register.acv import lists as acv_lists
-from assets_register.acv.national import FIGURES, council_figures, listed_places
+from assets_register.acv.national import FIGURE_LABELS, FIGURES, council_figures, listed_places
 from assets_register.acv.the_law import the_law
 from assets_register.core.caching import cached_page
 from assets_register.core.files import csv_response, geojson_response, ics_response
@@ -28,7 +28,7 @@ def acv_national(request):
         "assets_register/acv_national.html",
         {
             "councils": councils,
-            "totals": [totals[name] for name in FIGURES],
+            "totals": [(FIGURE_LABELS[name], totals[name]) for name in FIGURES],
             "without": without,
             "listed_places": listed_places(today),
             "today": today,

@@ -39,12 +39,19 @@ def home(request):
         request,
         "assets_register/home.html",
         {
-            "categories": Category.choices,
+            "categories": _kinds_held(),
             "statuses": Status.choices,
             "recent_closures": recent_closures,
             "asset_count": Asset.objects.live().count(),
         },
     )
+
+
+def _kinds_held():
+    """The kinds of place the register holds, for the map's filters: a box for a kind with
+    no places would only ever empty the map."""
+    held = set(Asset.objects.live().values_list("category", flat=True).distinct().order_by())
+    return [(value, label) for value, label in Category.choices if value in held]
 
 
 @require_GET
