@@ -96,12 +96,18 @@ def organisation_curie(gss_code):
     return f"local-authority:{code}" if code else ""
 
 
+def entries_on_list(day, **filters):
+    """The bare queryset of on_list, for counting and for picking columns."""
+    return ListEntry.objects.filter(listed_on__lte=day, expires_on__gte=day, **filters).filter(
+        Q(removed_on__isnull=True) | Q(removed_on__gt=day)
+    )
+
+
 def on_list(day, **filters):
     """Entries on the list that day (of a council=, or an asset=): expiry and removal
     take effect by themselves."""
     return (
-        ListEntry.objects.filter(listed_on__lte=day, expires_on__gte=day, **filters)
-        .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=day))
+        entries_on_list(day, **filters)
         .select_related("asset", "nomination")
         .prefetch_related(
             "reviews",

@@ -7,13 +7,12 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.urls import reverse
 
-from assets_register.acv.lists import on_list, published_nominations
+from assets_register.acv.lists import entries_on_list, published_nominations
 from assets_register.models import (
     Area,
     BidderRequest,
     CommunityPurchase,
     DisposalNotice,
-    ListEntry,
     Nomination,
 )
 from assets_register.models.areas import GEOMETRY_FIELDS
@@ -47,9 +46,7 @@ def _per_council(queryset, council_path):
 def council_figures(today):
     """(councils with any record, their totals, councils with none), by council name."""
     counts = {
-        "listed": _per_council(
-            ListEntry.objects.filter(pk__in=on_list(today).values("pk")), "council"
-        ),
+        "listed": _per_council(entries_on_list(today), "council"),
         "pending": _per_council(
             published_nominations().filter(outcome=Nomination.Outcome.PENDING), "council"
         ),
@@ -84,7 +81,7 @@ def council_figures(today):
 def listed_places(today):
     """Located places on a list today, as GeoJSON features for the national map."""
     entries = (
-        ListEntry.objects.filter(pk__in=on_list(today).values("pk"))
+        entries_on_list(today)
         .filter(asset__latitude__isnull=False, asset__longitude__isnull=False)
         .values_list(
             "asset_id", "asset__name", "asset__latitude", "asset__longitude", "council__name"
