@@ -5,6 +5,8 @@ nominating again; the eligibility address answers a person with a page."""
 import datetime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from django.core import mail
 from django.urls import reverse
@@ -71,3 +73,19 @@ def test_eligibility_answers_a_person_with_a_page_and_a_script_with_json(client)
     data = client.get(url, query, headers={"Accept": "application/json"}).json()
     assert not data["eligible"]
     assert client.get(url, query, headers={"Accept": "*/*"}).json()["eligible"] is False
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    body_type=st.text(max_size=60),
+    members=st.one_of(st.text(max_size=30), st.integers().map(str)),
+    connection=st.text(max_size=60),
+)
+def test_the_eligibility_page_never_fails_on_odd_answers(client, body_type, members, connection):
+    query = {"body_type": body_type, "members_on_roll": members, "local_connection": connection}
+    query = {k: v.replace("\x00", "") for k, v in query.items()}  # Django's client refuses NULs
+    response = client.get(reverse("nomination_eligibility"), query, headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert "<h1>Who may nominate" in response.content.decode()
