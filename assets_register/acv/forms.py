@@ -69,7 +69,7 @@ class NominationForm(forms.ModelForm):
             "local_connection": "How is the group connected to the area?",
             "contact_name": "Your name",
             "contact_email": "Your email address",
-            "contact_phone": "Your phone number (optional)",
+            "contact_phone": "Your phone number",
         }
         help_texts = {
             "occupants": "Who uses or occupies it now, as far as you know.",

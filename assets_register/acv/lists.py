@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Prefetch, Q
+from django.urls import reverse
 from django.utils.text import format_lazy
 
 from assets_register.law.statutory import days_left
@@ -95,12 +96,18 @@ def organisation_curie(gss_code):
     return f"local-authority:{code}" if code else ""
 
 
+def entries_on_list(day, **filters):
+    """The bare queryset of on_list, for counting and for picking columns."""
+    return ListEntry.objects.filter(listed_on__lte=day, expires_on__gte=day, **filters).filter(
+        Q(removed_on__isnull=True) | Q(removed_on__gt=day)
+    )
+
+
 def on_list(day, **filters):
     """Entries on the list that day (of a council=, or an asset=): expiry and removal
     take effect by themselves."""
     return (
-        ListEntry.objects.filter(listed_on__lte=day, expires_on__gte=day, **filters)
-        .filter(Q(removed_on__isnull=True) | Q(removed_on__gt=day))
+        entries_on_list(day, **filters)
         .select_related("asset", "nomination")
         .prefetch_related(
             "reviews",
@@ -135,6 +142,30 @@ def published_nominations():
     if settings.ACV_SHOW_NOMINATIONS_ON_RECEIPT:
         return Nomination.objects.all()
     return Nomination.objects.accepted_or_decided()
+
+
+def pending_for(asset):
+    """The nomination of this place the council is considering, and whether it is public
+    yet (one not yet accepted as valid shows only that it exists), or (None, False)."""
+    nomination = (
+        Nomination.objects.filter(asset=asset, outcome=Nomination.Outcome.PENDING)
+        .select_related("council")
+        .order_by("decision_due")
+        .first()
+    )
+    return nomination, bool(nomination) and is_published(nomination)
+
+
+def where_decided(nomination):
+    """Where the public sees a nomination and its decision: the council's list (it shows
+    nominations under consideration, and the places listed) and its list of unsuccessful
+    nominations; and whether it shows there from receipt or only once accepted as valid."""
+    code = nomination.council.gss_code
+    return {
+        "list_path": reverse("acv_list", args=[code]),
+        "unsuccessful_path": reverse("acv_unsuccessful", args=[code]),
+        "shown_on_receipt": settings.ACV_SHOW_NOMINATIONS_ON_RECEIPT,
+    }
 
 
 def is_published(nomination):

@@ -9,13 +9,14 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from assets_register.acv import lists as acv_lists
 from assets_register.acv import workflow as acv_workflow
 from assets_register.acv.forms import NominationForm, parse_submission_token
 from assets_register.acv.tasks import send_nomination_receipt
 from assets_register.core.ratelimits import over_form_limit, rate_limited
-from assets_register.law.eligibility import Body, nomination_problems
+from assets_register.law.eligibility import Body, BodyType, nomination_problems, who_may_nominate
 from assets_register.models import Area, AreaKind, Asset, Nomination, StatutoryRegime
 
 SENT_KEY = "nominations_sent"  # in the session: the receipts this browser may see
@@ -71,6 +72,7 @@ def nominate(request, pk=None, gss_code=None):
             "asset": asset,
             "council": council,
             "right_to_buy": regime.rule("community_right_to_buy"),
+            "who_may_nominate": who_may_nominate(),
         },
     )
 
@@ -98,7 +100,9 @@ def _receive_once(nomination):
 def nomination_received(request, reference):
     """The receipt, for the browser that sent the nomination; for anyone once it is public
     (references run in sequence, so anyone could otherwise read what is not published)."""
-    nomination = get_object_or_404(Nomination, reference=reference)
+    nomination = get_object_or_404(
+        Nomination.objects.select_related("council"), reference=reference
+    )
     if reference not in request.session.get(SENT_KEY, []) and not acv_lists.is_published(
         nomination
     ):
@@ -106,18 +110,15 @@ def nomination_received(request, reference):
     return render(
         request,
         "assets_register/nomination_received.html",
-        {
-            "reference": nomination.reference,
-            "council": nomination.council,
-            "decision_due": nomination.decision_due,
-            "land_name": nomination.land_name,
-        },
+        {"nomination": nomination, "where": acv_lists.where_decided(nomination)},
     )
 
 
 @require_GET
+@vary_on_headers("Accept")
 def eligibility(request):
-    """Plain-English eligibility problems for the form to show as a person fills it in."""
+    """Plain-English eligibility problems for the form to show as a person fills it in:
+    JSON to the form's script, a page to a person who follows the address."""
     try:
         members = int(request.GET.get("members_on_roll") or 0)
     except ValueError:
@@ -130,4 +131,17 @@ def eligibility(request):
             members_on_roll=members,
         )
     )
+    if request.get_preferred_type(["application/json", "text/html"]) == "text/html":
+        return render(
+            request,
+            "assets_register/nomination_eligibility.html",
+            {
+                "problems": problems,
+                "asked": bool(request.GET.get("body_type")),
+                "body_type": BodyType(request.GET["body_type"]).label
+                if request.GET.get("body_type") in BodyType.values
+                else "",
+                "who_may_nominate": who_may_nominate(),
+            },
+        )
     return JsonResponse({"eligible": not problems, "problems": problems})

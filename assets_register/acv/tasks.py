@@ -6,16 +6,25 @@ from django_tasks import task
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
+from assets_register.acv import lists as acv_lists
 from assets_register.acv import notice_sending
 from assets_register.core.emails import email_subject
+from assets_register.core.urls import absolute
 from assets_register.models import Nomination
 
 
 @task()
 def send_nomination_receipt(nomination_id):
-    """Email the nominator their reference and the date the council must decide by."""
+    """Email the nominator their reference, the date the council must decide by, and what
+    happens next: whether they will hear, and where the decision is published."""
     nomination = Nomination.objects.select_related("council").get(pk=nomination_id)
-    context = {"nomination": nomination}
+    where = acv_lists.where_decided(nomination)
+    context = {
+        "nomination": nomination,
+        "where": where,
+        "list_url": absolute(where["list_path"]),
+        "unsuccessful_url": absolute(where["unsuccessful_path"]),
+    }
     send_mail(
         subject=email_subject(
             f"Nomination received: {nomination.land_name} ({nomination.reference})"

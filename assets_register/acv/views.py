@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from assets_register.acv import lists as acv_lists
+from assets_register.acv.national import FIGURE_LABELS, FIGURES, council_figures, listed_places
 from assets_register.acv.the_law import the_law
 from assets_register.core.caching import cached_page
 from assets_register.core.files import csv_response, geojson_response, ics_response
@@ -16,6 +17,23 @@ def _council(gss_code):
     if council is None:
         raise Http404("No such council")
     return council
+
+
+@cached_page
+def acv_national(request):
+    today = timezone.localdate()
+    councils, totals, without = council_figures(today)
+    return render(
+        request,
+        "assets_register/acv_national.html",
+        {
+            "councils": councils,
+            "totals": [(FIGURE_LABELS[name], totals[name]) for name in FIGURES],
+            "without": without,
+            "listed_places": listed_places(today),
+            "today": today,
+        },
+    )
 
 
 @cached_page

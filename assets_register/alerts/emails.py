@@ -21,10 +21,17 @@ from assets_register.models import Delivery, Frequency
 NOMINATOR_SALT = "nominator-reminders"
 CONFIRM_SALT = "alert-confirm"
 CONFIRM_MAX_AGE = 7 * 24 * 3600
+LIST_SALT = "alerts-list"
+LIST_MAX_AGE = 7 * 24 * 3600  # the link to all of an address's alerts, like an opt-in link
 
 
 def confirm_token(subscription):
     return sign(subscription.pk, CONFIRM_SALT)
+
+
+def list_url(email):
+    """The one link that shows every alert sent to this address."""
+    return absolute(reverse("alerts_list", args=[sign(email.lower(), LIST_SALT)]))
 
 
 def nominator_stop_url(email):

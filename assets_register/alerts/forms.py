@@ -1,4 +1,6 @@
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 
 from assets_register.core.emails import EmailAddressField
 from assets_register.core.postcodes import Postcode
@@ -29,6 +31,12 @@ class SubscriptionChoicesForm(forms.ModelForm):
         if not any(cleaned.get(name) for name in TOPIC_FIELDS):
             raise forms.ValidationError("Choose at least one kind of news.")
         return cleaned
+
+
+class AlertsListForm(forms.Form):
+    email = EmailAddressField(
+        label="Your email address", help_text="We send a link to a page with all your alerts."
+    )
 
 
 class SubscribeForm(SubscriptionChoicesForm):
@@ -89,10 +97,7 @@ class SubscribeForm(SubscriptionChoicesForm):
             return cleaned
         found = locate_postcode(postcode)
         if found is None:
-            self.add_error(
-                "postcode",
-                f"We cannot find {postcode.with_space}. Check it, or try a neighbour's postcode.",
-            )
+            self.add_error("postcode", not_covered(postcode))
             return cleaned
         if cleaned.get("radius_km") is None and "radius_km" not in self.errors:
             self.add_error("radius_km", "Choose a distance from 0.5 to 20 km.")
@@ -113,3 +118,12 @@ class SubscribeForm(SubscriptionChoicesForm):
             subscription.latitude, subscription.longitude = data["point"]
             subscription.radius_km = data["radius_km"]
         return subscription
+
+
+def not_covered(postcode):
+    """A well-formed postcode the register has no data for is not wrong, only not covered."""
+    return format_html(
+        '{} is not covered yet. <a href="{}">See which councils the register covers</a>.',
+        postcode.with_space,
+        reverse("about_coverage"),
+    )

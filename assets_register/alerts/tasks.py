@@ -38,6 +38,25 @@ def send_subscription_email(subscription_id, kind):
 
 
 @task()
+def send_alerts_list(email):
+    """The link to every alert this address gets; nothing to an address with none (the
+    page that asked says the same either way)."""
+    subscriptions = Subscription.objects.filter(email__iexact=email)
+    if not subscriptions.exists():
+        return 0
+    send_mail(
+        email_subject("Your alerts"),
+        render_to_string(
+            "assets_register/email/alerts_list.txt",
+            {"count": subscriptions.count(), "list_url": emails.list_url(email)},
+        ),
+        None,
+        [email],
+    )
+    return 1
+
+
+@task()
 def deliver_alerts():
     """Match new events and due reminders to subscriptions, then send what is owed now,
     with any statutory notice still owed by email (one whose own task was lost)."""

@@ -11,6 +11,8 @@ def cached_feed(feed):
 urlpatterns = [
     path("alerts/", views.subscribe, name="alerts_subscribe"),
     path("alerts/confirm/<str:token>/", views.confirm_subscription, name="alerts_confirm"),
+    path("alerts/mine/", views.ask_for_list, name="alerts_ask_for_list"),
+    path("alerts/mine/<str:token>/", views.alerts_list, name="alerts_list"),
     path("alerts/manage/<str:token>/", views.manage, name="alerts_manage"),
     path("alerts/unsubscribe/<str:token>/", views.unsubscribe, name="alerts_unsubscribe"),
     path("alerts/reminders/stop/<str:token>/", views.stop_reminders, name="alerts_stop_reminders"),

@@ -3,12 +3,13 @@ is the key. Rate-limited per IP and per address; answers never reveal who is sub
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 
 from assets_register.alerts import subscriptions
-from assets_register.alerts.emails import NOMINATOR_SALT
-from assets_register.alerts.forms import SubscribeForm, SubscriptionChoicesForm
+from assets_register.alerts.emails import LIST_MAX_AGE, LIST_SALT, NOMINATOR_SALT
+from assets_register.alerts.forms import AlertsListForm, SubscribeForm, SubscriptionChoicesForm
+from assets_register.alerts.tasks import send_alerts_list
 from assets_register.core.ratelimits import over_form_limit, rate_limited
 from assets_register.core.tokens import unsign
 from assets_register.models import Area, Asset, Nomination, Subscription
@@ -77,8 +78,44 @@ def confirm_subscription(request, token):
     )
 
 
+def ask_for_list(request):
+    """An address asks for the link to all its alerts; the answer never says whether it
+    has any."""
+    form = AlertsListForm(request.POST or None)
+    if request.method == "POST":
+        if _over_limit(request, request.POST.get("email", "")):
+            return rate_limited(request, None)
+        if form.is_valid():
+            send_alerts_list.enqueue(form.cleaned_data["email"])
+            return render(
+                request,
+                "assets_register/alerts/check_email.html",
+                {"email": form.cleaned_data["email"], "for_list": True},
+            )
+    return render(request, "assets_register/alerts/ask_for_list.html", {"form": form})
+
+
+def alerts_list(request, token):
+    email = unsign(token, LIST_SALT, LIST_MAX_AGE)
+    subscriptions = (
+        Subscription.objects.filter(email__iexact=email)
+        .select_related("area", "asset")
+        .order_by("created_at")
+        if email
+        else []
+    )
+    return render(
+        request,
+        "assets_register/alerts/list.html",
+        {"email": email, "subscriptions": subscriptions},
+        status=200 if email else 400,
+    )
+
+
 def manage(request, token):
-    subscription = get_object_or_404(Subscription, token=token)
+    subscription = Subscription.objects.filter(token=token).first()
+    if subscription is None:  # stopped: say so, rather than 'page not found'
+        return render(request, "assets_register/alerts/stopped.html", {}, status=410)
     form = SubscriptionChoicesForm(request.POST or None, instance=subscription)
     saved = request.method == "POST" and form.is_valid()
     if saved:

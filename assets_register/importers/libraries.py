@@ -153,6 +153,36 @@ def _qualified(ref, value):
     return ref[: 100 - len(suffix)] + suffix
 
 
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+CLOSED_ALL_DAY = re.compile(r"(n/?a\s*)?closed|00:00\s*-\s*00:00", re.IGNORECASE)
+
+
+def _uprn_or_code(value):
+    """A UPRN is a number; some authorities give their own code instead (0945SO1), which
+    is kept as the library's code, never passed off as a UPRN."""
+    value = value.replace(" ", "")
+    value = value.split(".")[0] if re.fullmatch(r"\d+\.0*", value) else value
+    if value.isdigit():
+        return {"uprn": value[:12]}
+    return {"local_code": "" if is_placeholder(value) else value[:30]}
+
+
+def _opening_hours(row):
+    """[day, hours] as the file gives them ('AM & PM (continuous)', '09:30-19:00'), and the
+    weekly total; nothing when every day is closed or blank."""
+    days = []
+    for day in DAYS:
+        value = " ".join(text(row, day).split())
+        if value and not is_placeholder(value):
+            days.append([day.title(), "Closed" if CLOSED_ALL_DAY.fullmatch(value) else value])
+    if all(hours == "Closed" for _, hours in days):
+        return []
+    weekly = text(row, "hours")
+    if re.fullmatch(r"\d+(\.\d+)?", weekly):
+        days.append(["Hours a week", weekly])
+    return days
+
+
 def _event(kind, year, note):
     return (kind, datetime.date(year, 1, 1), DatePrecision.YEAR, note)
 
@@ -168,8 +198,11 @@ class PublicLibrariesImporter(AssetImporter):
         "type",
         "operation",
         "operating_organisation",
+        *DAYS,
+        "hours",
     )
     column_aliases = {
+        **{day: (f"{day} staffed hours",) for day in DAYS},
         "authority": ("local authority", "library service"),
         "name": ("library name",),
         "uprn": ("unique property reference number",),
@@ -223,7 +256,8 @@ class PublicLibrariesImporter(AssetImporter):
             category=Category.LIBRARY,
             address=address,
             postcode=self.postcode_of(row),
-            uprn=re.sub(r"\D", "", text(row, "uprn").split(".")[0])[:12],
+            **_uprn_or_code(text(row, "uprn")),
+            opening_hours=_opening_hours(row),
             ownership=ownership,
             # Some returns give the operating model's code here instead of an organisation.
             operator=""

@@ -48,6 +48,20 @@ class Body:
     is_public_authority: bool = False
 
 
+def who_may_nominate() -> list[str]:
+    """Who may nominate (Reg 5), in words to read before choosing a kind of group."""
+    return [
+        "a parish or town council for its own area, or a neighbourhood forum;",
+        "a charity, a community interest company, a company limited by guarantee, or a "
+        "co-operative or community benefit society, that does not share its surplus with "
+        "its members (beyond what its rules allow) and whose work is wholly or partly "
+        "concerned with this council's area or a neighbouring one;",
+        f"an unincorporated community group with at least {MIN_MEMBERS_ON_ROLL} members on the "
+        "electoral roll for this council's area or a neighbouring one, that does not share "
+        "its surplus with its members and whose work is concerned with the area.",
+    ]
+
+
 def nomination_problems(body: Body) -> list[str]:
     """Why this body cannot nominate land, in words a volunteer understands; [] if it can."""
     problems = []

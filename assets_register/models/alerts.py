@@ -66,6 +66,13 @@ class Frequency(models.TextChoices):
     WEEKLY = "weekly", "A weekly digest (Mondays)"
 
 
+FREQUENCY_PHRASES = {
+    Frequency.IMMEDIATELY: "as it happens",
+    Frequency.DAILY: "in a daily digest",
+    Frequency.WEEKLY: "in a weekly digest, on Mondays",
+}
+
+
 _new_token = random_token  # named by migration 0011
 
 
@@ -180,6 +187,11 @@ class Subscription(models.Model):
         if self.asset_id:
             return self.asset.name
         return f"{self.radius_km:g} km round {self.postcode or 'a point'}"
+
+    @property
+    def frequency_phrase(self):
+        """How often, to end a sentence: 'You will hear about Sacriston in a daily digest.'"""
+        return FREQUENCY_PHRASES.get(self.frequency, self.get_frequency_display().lower())
 
     @property
     def topics(self):

@@ -239,6 +239,18 @@ class Asset(DraftStateMixin, RevisionMixin, ClusterableModel):
         max_length=20, choices=LocationSource.choices, default=LocationSource.NONE
     )
     uprn = models.CharField("UPRN", max_length=12, blank=True, db_index=True)
+    local_code = models.CharField(
+        "code in its source",
+        max_length=30,
+        blank=True,
+        help_text="The source's own code for the place where it gives one that is not a UPRN, "
+        "e.g. a library's code (0945SO1)",
+    )
+    opening_hours = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="As the source gives them: [day, hours] pairs, e.g. ['Monday', 'AM only']",
+    )
     source = models.CharField(
         max_length=50, blank=True, help_text="Dataset the record came from, e.g. libraries-2023"
     )

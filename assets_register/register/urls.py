@@ -9,4 +9,5 @@ urlpatterns = [
     path("assets/<int:pk>/", views.asset_detail, name="asset_detail"),
     path("areas/<str:gss_code>/", views.area_detail, name="area_detail"),
     path("about/data/", views.about_data, name="about_data"),
+    path("about/coverage/", views.about_coverage, name="about_coverage"),
 ]

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from assets_register.acv.lists import STATUTORY_FIELD_MEANINGS, asset_listing
+from assets_register.acv.lists import STATUTORY_FIELD_MEANINGS, asset_listing, pending_for
 from assets_register.core.caching import cached_page
 from assets_register.core.postcodes import Postcode
 from assets_register.geo.lookup import locate_postcode, nearest_assets, search
@@ -24,6 +24,7 @@ from assets_register.models import (
     Status,
     without_geometry,
 )
+from assets_register.register.coverage import coverage
 
 
 @cached_page
@@ -38,12 +39,19 @@ def home(request):
         request,
         "assets_register/home.html",
         {
-            "categories": Category.choices,
+            "categories": _kinds_held(),
             "statuses": Status.choices,
             "recent_closures": recent_closures,
             "asset_count": Asset.objects.live().count(),
         },
     )
+
+
+def _kinds_held():
+    """The kinds of place the register holds, for the map's filters: a box for a kind with
+    no places would only ever empty the map."""
+    held = set(Asset.objects.live().values_list("category", flat=True).distinct().order_by())
+    return [(value, label) for value, label in Category.choices if value in held]
 
 
 @require_GET
@@ -84,6 +92,7 @@ def search_view(request):
 @cached_page
 def asset_detail(request, pk):
     asset = get_object_or_404(Asset.objects.live().select_related("council", "ward", "lsoa"), pk=pk)
+    pending, pending_public = pending_for(asset)
     return render(
         request,
         "assets_register/asset_detail.html",
@@ -93,6 +102,8 @@ def asset_detail(request, pk):
             "withdrawn": list(asset.withdrawn_events()),
             "acv": asset_listing(asset, timezone.localdate()),
             "cited": asset.sources.all(),
+            "pending_nomination": pending,
+            "pending_public": pending_public,
         },
     )
 
@@ -147,3 +158,8 @@ def about_data(request):
     return render(
         request, "assets_register/about_data.html", {"statutory_fields": STATUTORY_FIELD_MEANINGS}
     )
+
+
+@cached_page
+def about_coverage(request):
+    return render(request, "assets_register/about_coverage.html", {"coverage": coverage()})

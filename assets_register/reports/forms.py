@@ -14,7 +14,8 @@ class ReportForm(forms.ModelForm):
         required=False,
         max_length=500,
         assume_scheme="https",
-        label=Report._meta.get_field("source_url").verbose_name,
+        label="A link to where you saw it",
+        help_text="A news story, an estate agent's listing or the council's notice, say.",
     )
     postcode = forms.CharField(required=False, max_length=20, label="Postcode")
     website = forms.CharField(
@@ -50,8 +51,7 @@ class ReportForm(forms.ModelForm):
         }
         help_texts = {
             "email": "We send a link to confirm your report. We never publish your address.",
-            "photo": "Optional. A JPEG, PNG or WebP photo; we remove its location and camera "
-            "details.",
+            "photo": "A JPEG, PNG or WebP photo; we remove its location and camera details.",
             "details": "A moderator reads this before anything is published.",
         }
 

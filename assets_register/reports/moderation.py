@@ -47,7 +47,7 @@ def confirm(token):
 
 def apply_moderation(report, user):
     """Carry out the moderator's decision once: accepted news becomes an event (or a new
-    asset), a rejection is explained to the reporter by email."""
+    asset); the reporter hears of every decision by email, with the reason for a rejection."""
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
         if report.moderated_at or report.status in (ReportStatus.UNCONFIRMED, ReportStatus.PENDING):
@@ -56,8 +56,7 @@ def apply_moderation(report, user):
             _accept(report, user)
         report.moderated_by, report.moderated_at = user, timezone.now()
         report.save()
-    if report.status == ReportStatus.REJECTED:
-        send_report_email.enqueue(report.pk, "rejected")
+    send_report_email.enqueue(report.pk, report.status)  # accepted, merged or rejected
     return report
 
 

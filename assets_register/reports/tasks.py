@@ -8,20 +8,33 @@ from django.template.loader import render_to_string
 
 from assets_register.core.emails import email_subject
 from assets_register.core.permissions import councils_of
-from assets_register.core.urls import absolute_url
+from assets_register.core.urls import absolute, absolute_url
 from assets_register.models import Report
 
 
 @task()
 def send_report_email(report_id, kind):
-    """'confirm': the link that puts a report in the moderation queue. 'rejected': the
-    moderator's reason."""
-    report = Report.objects.select_related("asset").filter(pk=report_id).first()
+    """'confirm': the link that puts a report in the moderation queue. Then the decision:
+    'accepted' (with the place it is now on), 'merged' (the place it duplicates) or
+    'rejected' (with the moderator's reason)."""
+    report = (
+        Report.objects.select_related("asset", "created_asset", "duplicate_of")
+        .filter(pk=report_id)
+        .first()
+    )
     if report is None:
         return "gone"
-    context = {"report": report, "confirm_url": absolute_url("report_confirm", report.token)}
+    place = report.created_asset or report.duplicate_of or report.asset
+    context = {
+        "report": report,
+        "confirm_url": absolute_url("report_confirm", report.token),
+        "place": place,
+        "place_url": absolute(place.get_absolute_url()) if place else "",
+    }
     subject = {
         "confirm": f"Confirm your report about {report.subject}",
+        "accepted": f"Your report about {report.subject} is on the register",
+        "merged": f"Your report about {report.subject}: the place is already on the register",
         "rejected": f"Your report about {report.subject}",
     }[kind]
     send_mail(

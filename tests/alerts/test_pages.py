@@ -81,7 +81,7 @@ def test_a_circle_round_a_postcode(client, ward):
     page = client.post(
         "/alerts/", {"postcode": "ZZ1 1ZZ", "radius_km": "2", "email": "a@example.net", **CHOICES}
     ).content.decode()
-    assert "We cannot find ZZ1 1ZZ" in page
+    assert "ZZ1 1ZZ is not covered yet" in page
     client.post(
         "/alerts/", {"postcode": "dh76lq", "radius_km": "2.5", "email": "a@example.net", **CHOICES}
     )
@@ -122,7 +122,7 @@ def test_the_manage_link_changes_what_and_how_often(client, ward):
     assert "Saved." in page
     subscription.refresh_from_db()
     assert subscription.topics == ["acv"] and subscription.frequency == "weekly"
-    assert client.get("/alerts/manage/wrong/").status_code == 404
+    assert client.get("/alerts/manage/wrong/").status_code == 410  # stopped, or never was
 
 
 def test_subscribing_is_rate_limited_per_address(client, ward, settings):

@@ -22,7 +22,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from assets_register.acv import workflow as acv_workflow
-from assets_register.alerts.emails import NOMINATOR_SALT, confirm_token
+from assets_register.alerts.emails import LIST_SALT, NOMINATOR_SALT, confirm_token
 from assets_register.models import (
     Area,
     AreaKind,
@@ -190,6 +190,11 @@ def withdrawn_closure():
     return asset_url("Sacriston Library")
 
 
+def every_council():
+    durham_acv_register()
+    return "/acv/"
+
+
 def durham_list(suffix=""):
     def path():
         durham_acv_register()
@@ -213,6 +218,7 @@ PAGES = {
     "council": go("/areas/E06000021/"),
     "LSOA": go(lambda: Asset.objects.get(name="Sacriston Library").lsoa.get_absolute_url()),
     "about the data": go("/about/data/"),
+    "what the register covers": go("/about/coverage/"),
     "page not found": go("/assets/999999999/", status=404),
     # Places to meet by area
     "indicators": go("/indicators/"),
@@ -222,6 +228,8 @@ PAGES = {
     # Assets of community value
     "assets of community value": go(durham_list()),
     "unsuccessful nominations": go(durham_list("unsuccessful/")),
+    "assets of community value in every council": go(every_council),
+    "who may nominate": go("/acv/eligibility/?body_type=unincorporated&members_on_roll=3"),
     "nominate a place": go(f"/acv/{DURHAM}/nominate/"),
     "nominate an asset": go(lambda: asset_url("Sacriston Library", "nominate/")),
     "nominate an asset, errors shown": send(
@@ -271,6 +279,11 @@ PAGES = {
     ),
     "stop alerts": go(lambda: f"/alerts/unsubscribe/{subscription().token}/"),
     "alerts already stopped": go("/alerts/unsubscribe/no-such-token/", status=404),
+    "manage link of stopped alerts": go("/alerts/manage/no-such-token/", status=410),
+    "all your alerts: ask for the link": go("/alerts/mine/"),
+    "all your alerts": go(
+        lambda: f"/alerts/mine/{signing.dumps(subscription().email, salt=LIST_SALT)}/"
+    ),
     "alerts stopped": send(
         lambda: f"/alerts/unsubscribe/{subscription().token}/", "Stop them", "Stopped"
     ),

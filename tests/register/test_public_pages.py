@@ -52,7 +52,8 @@ def test_home_page_has_the_map_filters_and_recent_closures(client, place):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="register-map"' in html and 'data-api="/api/map/"' in html
-    assert 'name="category" value="library"' in html and 'name="status" value="closed"' in html
+    assert 'name="category" value="pub"' in html and 'name="status" value="closed"' in html
+    assert 'name="category" value="library"' not in html  # no libraries: no box for them
     assert "The Robin Hood" in html and "closed June 2019" in html
     assert "Open Government Licence" in html  # attribution in the footer
 
@@ -129,7 +130,7 @@ def test_postcode_district_search_lists_nearest_places(client, place):
 
 def test_unknown_postcode_says_so(client, place):
     page = client.get(reverse("search"), {"q": "ZZ9 9ZZ"}).content.decode()
-    assert "could not find the postcode ZZ9 9ZZ" in page
+    assert "ZZ9 9ZZ is not covered yet" in page
 
 
 def test_name_and_place_search(client, place):

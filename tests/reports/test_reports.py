@@ -162,8 +162,14 @@ def test_accepting_writes_the_event_credited_to_the_report(client, place):
         mine,
     )
     assert Asset.objects.get(pk=place.pk).status == Status.CLOSED
+    decision = mail.outbox[-1]  # the reporter hears of the decision
+    assert decision.to == ["resident@example.org"]
+    assert decision.subject.endswith("Your report about The Red Lion is on the register")
+    assert "added it to the place's timeline" in decision.body
+    assert f"http://testserver{place.get_absolute_url()}" in decision.body
+    sent = len(mail.outbox)
     client.post(f"{REPORTS}edit/{report.pk}/", {"status": "accepted"})  # again: nothing new
-    assert place.events.count() == 1
+    assert place.events.count() == 1 and len(mail.outbox) == sent
     client.logout()
     page = client.get(place.get_absolute_url()).content.decode()
     assert "Boarded up on Friday." in page and photo_url in page
@@ -217,6 +223,8 @@ def test_a_missing_place_is_added_when_accepted_and_merging_needs_the_duplicate(
     client.post(f"{REPORTS}edit/{hall.pk}/", {"status": "accepted"})
     hall.refresh_from_db()
     created = hall.created_asset
+    assert "added the place to the register" in mail.outbox[-1].body
+    assert created.get_absolute_url() in mail.outbox[-1].body
     assert (created.name, created.category, created.source) == (
         "Sacriston Welfare Hall",
         "community_centre",
@@ -317,3 +325,27 @@ def test_news_needs_its_place_and_a_missing_place_needs_a_location(client, place
         },
     )
     assert Report.objects.get().council == place.council
+
+
+def test_a_merged_report_tells_the_reporter_which_place_it_joined(client, place):
+    report = Report.objects.create(
+        kind="missing",
+        place_name="Red Lion Inn",
+        postcode="DH7 6LQ",
+        council=place.council,
+        email="r@example.org",
+        status=ReportStatus.PENDING,
+    )
+    client.force_login(moderator("durham", council=place.council))
+    client.post(f"{REPORTS}edit/{report.pk}/", {"status": "merged", "duplicate_of": place.pk})
+    message = mail.outbox[-1]
+    assert message.to == ["r@example.org"]
+    assert "the place is already on the register" in message.body
+    assert f"http://testserver{place.get_absolute_url()}" in message.body
+
+
+def test_the_report_form_reads_well(client, place):
+    page = client.get(f"/assets/{place.pk}/report/").content.decode()
+    assert "a link that shows it" not in page and "A link to where you saw it" in page
+    assert "(optional) (optional)" not in page and "Optional. A JPEG" not in page
+    assert "(optional)</span>" in page  # each optional answer is still marked once

@@ -17,7 +17,9 @@
     // Only the answer to the latest question counts: an older reply may arrive later.
     if (controller) controller.abort();
     controller = new AbortController();
-    fetch(box.dataset.url + "?" + params.toString(), { signal: controller.signal })
+    fetch(box.dataset.url + "?" + params.toString(), {
+      signal: controller.signal, headers: { Accept: "application/json" },
+    })
       .then(function (response) { return response.json(); })
       .then(function (data) {
         box.textContent = "";
