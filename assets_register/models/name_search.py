@@ -94,10 +94,11 @@ def candidate_ids(queryset, query) -> list[int]:
         # typo scores lower than our likeness does ('libary' 0.5): widen its filter.
         with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL pg_trgm.word_similarity_threshold = {PG_THRESHOLD}")
+            within, within_params = _within(queryset, "id")
             cursor.execute(
-                f"SELECT id FROM {TABLE} WHERE %s <%% search_name "
+                f"SELECT id FROM {TABLE} WHERE %s <%% search_name{within} "
                 "ORDER BY word_similarity(%s, search_name) DESC LIMIT %s",
-                [text, text, CANDIDATES],
+                [text, *within_params, text, CANDIDATES],
             )
             return [row[0] for row in cursor.fetchall()]
     # FTS5's trigram tokenizer indexes every three characters, unpadded.
@@ -107,11 +108,22 @@ def candidate_ids(queryset, query) -> list[int]:
         return list(prefixed.values_list("pk", flat=True)[:CANDIDATES])
     with connection.cursor() as cursor:
         match = " OR ".join(f'"{gram}"' for gram in _rarest_needed(cursor, text, grams))
+        within, within_params = _within(queryset, "rowid")
         cursor.execute(
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rank LIMIT %s",
-            [match, CANDIDATES],
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s{within} "
+            "ORDER BY rank LIMIT %s",
+            [match, *within_params, CANDIDATES],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def _within(queryset, id_column):
+    """SQL keeping the index's candidates inside a narrowed queryset (one council's places),
+    so its best matches are not crowded out by better ones elsewhere; nothing for all."""
+    if not queryset.query.where:
+        return "", []
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    return f" AND {id_column} IN ({sql})", list(params)
 
 
 def _rarest_needed(cursor, text, grams):

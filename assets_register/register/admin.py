@@ -17,7 +17,12 @@ from wagtail.admin.panels import (
 )
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from assets_register.core.permissions import CouncilScopedViewSet, register_council_policy
+from assets_register.core.permissions import (
+    CouncilScopedChooserViewSet,
+    CouncilScopedViewSet,
+    register_council_policy,
+)
+from assets_register.geo.choosers import AreaChooserViewSet, CouncilChooserWidget
 from assets_register.geo.tasks import locate_asset
 from assets_register.geo.widgets import LocationPickerWidget
 from assets_register.models import Area, Asset, AssetEvent, Category, CouncilStaff, Status
@@ -56,6 +61,18 @@ class WithdrawnEventsPanel(Panel):
             return context
 
 
+PLACES_FOUND = 100  # a search in the place chooser: four pages of the best matches
+
+
+def search_places(places, query):
+    """The chooser's places like the query, best first, by the indexed name search."""
+    return places.matching(query, limit=PLACES_FOUND)
+
+
+class PlaceChooserViewSet(CouncilScopedChooserViewSet):
+    search_function = staticmethod(search_places)
+
+
 class AssetViewSet(CouncilScopedViewSet):
     model = Asset
     icon = "site"
@@ -68,6 +85,7 @@ class AssetViewSet(CouncilScopedViewSet):
     search_fields = ["name", "address", "postcode"]
     ordering = ["name"]
     list_per_page = 50
+    chooser_viewset_class = PlaceChooserViewSet
     edit_handler = ObjectList(
         [
             FieldPanel("name"),
@@ -110,6 +128,7 @@ class AreaViewSet(SnippetViewSet):
     list_filter = ["kind"]
     search_backend_name = None
     search_fields = ["name", "gss_code"]
+    chooser_viewset_class = AreaChooserViewSet
     panels = [
         FieldPanel("name"),
         FieldRowPanel([FieldPanel("gss_code"), FieldPanel("kind")]),
@@ -127,7 +146,7 @@ class CouncilStaffViewSet(CouncilScopedViewSet):
     icon = "group"
     menu_label = "Council staff"
     list_display = ["user", "council"]
-    panels = [FieldPanel("user"), FieldPanel("council")]
+    panels = [FieldPanel("user"), FieldPanel("council", widget=CouncilChooserWidget)]
 
 
 @hooks.register("after_create_snippet")
