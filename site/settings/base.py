@@ -207,7 +207,10 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "60"))
 
 WAGTAIL_SITE_NAME = "Community Asset Register"
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Links in emails and the admin; by default the local server on the port it serves
+# (bin/demo's PORT), so a demo on another port links to itself.
+PORT = os.environ.get("PORT", "8000")
+SITE_URL = os.environ.get("SITE_URL") or f"http://127.0.0.1:{PORT}"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # No third-party avatar requests from the admin (they leak editors' email hashes).
