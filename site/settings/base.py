@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the load balancer's probe skips the HTTPS redirect, host check and caches.
+    "assets_register.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "assets_register.core.middleware.DatabaseUnavailableMiddleware",
     "assets_register.core.middleware.NulCharactersMiddleware",
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     # Turns a locked-out sign-in into the lockout page; django-axes wants it last.
     "axes.middleware.AxesMiddleware",
 ]
+
+HEALTH_CHECK_PATH = os.environ.get("HEALTH_CHECK_PATH", "/healthz")
 
 ROOT_URLCONF = "urls"
 WSGI_APPLICATION = "wsgi.application"
