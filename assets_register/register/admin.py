@@ -20,9 +20,10 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from assets_register.core.permissions import (
     CouncilScopedChooserViewSet,
     CouncilScopedViewSet,
+    councils_of,
     register_council_policy,
 )
-from assets_register.geo.choosers import AreaChooserViewSet, CouncilChooserWidget
+from assets_register.geo.choosers import AreaChooserViewSet, CouncilChooserWidget, councils_for
 from assets_register.geo.tasks import locate_asset
 from assets_register.geo.widgets import LocationPickerWidget
 from assets_register.models import Area, Asset, AssetEvent, Category, CouncilStaff, Status
@@ -32,11 +33,24 @@ register_council_policy(Asset)
 register_council_policy(CouncilStaff)
 
 
+def filter_councils(request):
+    return councils_for(request.user) if request else Area.objects.none()
+
+
+def filter_wards(request):
+    """The wards of the user's councils, boundaries unread: thousands nationally."""
+    if request is None:
+        return Area.objects.none()
+    wards = Area.objects.wards().current().defer("boundary", "boundary_display")
+    if councils_of(request.user) is not None:
+        wards = wards.filter(parent__in=councils_for(request.user))
+    return wards.order_by("name", "pk")
+
+
 class AssetFilterSet(WagtailFilterSet):
-    council = django_filters.ModelChoiceFilter(queryset=Area.objects.councils().current())
-    ward = django_filters.ModelChoiceFilter(
-        queryset=Area.objects.wards().current().order_by("name")
-    )
+    # An officer filters by their own councils and wards only.
+    council = django_filters.ModelChoiceFilter(queryset=filter_councils)
+    ward = django_filters.ModelChoiceFilter(queryset=filter_wards)
     category = django_filters.ChoiceFilter(choices=Category.choices)
     status = django_filters.ChoiceFilter(choices=Status.choices)
 

@@ -98,3 +98,12 @@ def test_the_nomination_form_asks_for_a_council_with_the_council_chooser(client,
     client.force_login(officer_of(durham, "change_nomination", "view_nomination"))
     page = client.get(f"/admin/snippets/assets_register/nomination/edit/{item.pk}/")
     assert reverse(f"{COUNCILS}:choose") in page.content.decode()
+
+
+def test_an_officers_place_filters_offer_only_their_councils_and_wards(client, councils):
+    durham, swale = councils
+    AreaFactory(name="Sheerness East", parent=swale)
+    client.force_login(officer_of(durham))
+    page = client.get("/admin/snippets/assets_register/asset/").content.decode()
+    assert "Durham South" in page and "County Durham" in page
+    assert "Sheerness East" not in page and "Swale" not in page
