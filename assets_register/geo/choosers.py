@@ -76,15 +76,11 @@ class CouncilChooseResultsView(CouncilListMixin, generic_choosers.ChooseResultsV
 
 
 class CouncilChosenView(generic_choosers.ChosenView):
-    response_data_title_key = "string"
-
     def get_object(self, pk):
         return councils_for(self.request.user).get(pk=pk)
 
 
 class CouncilChosenMultipleView(generic_choosers.ChosenMultipleView):
-    response_data_title_key = "string"
-
     def get_objects(self, pks):
         return councils_for(self.request.user).filter(pk__in=pks)
 

@@ -87,7 +87,7 @@ def test_an_officer_chooses_only_their_own_council(client, councils):
     listed = results(client, COUNCILS)
     assert "County Durham" in listed and "Swale" not in listed
     chosen = reverse(f"{COUNCILS}:chosen", args=[durham.pk])
-    assert client.get(chosen).json()["result"]["string"] == "County Durham (council)"
+    assert client.get(chosen).json()["result"]["title"] == "County Durham (council)"
     for refused in (swale, ward):
         assert client.get(reverse(f"{COUNCILS}:chosen", args=[refused.pk])).status_code == 404
 
