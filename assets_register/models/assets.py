@@ -174,11 +174,13 @@ class AssetQuerySet(models.QuerySet):
     def live(self):
         return self.filter(live=True)
 
-    def matching(self, query, limit=50):
+    def matching(self, query, limit=50, rank_whole_up_to=0):
         """The assets here whose name (or address) is like the query, best first: ranked,
         and tolerant of typos, case, accents and punctuation ('Queens', "Queen's",
-        'libary'). A list, at most `limit` long."""
-        return name_search.rank(self, name_search.candidate_ids(self, query), query, limit)
+        'libary'). A list, at most `limit` long. A narrowed queryset of at most
+        `rank_whole_up_to` assets (one council's) is ranked whole, without the index."""
+        candidates = name_search.candidate_ids(self, query, rank_whole_up_to)
+        return name_search.rank(self, candidates, query, limit)
 
     def bulk_create(self, objs, *args, **kwargs):
         return super().bulk_create(_with_search_names(list(objs)), *args, **kwargs)

@@ -76,11 +76,13 @@ class WithdrawnEventsPanel(Panel):
 
 
 PLACES_FOUND = 100  # a search in the place chooser: four pages of the best matches
+RANK_WHOLE_UP_TO = 3000  # a council holds a few hundred places nationally, a big one more
 
 
 def search_places(places, query):
-    """The chooser's places like the query, best first, by the indexed name search."""
-    return places.matching(query, limit=PLACES_FOUND)
+    """The chooser's places like the query, best first, by the name search: an officer's
+    council's places ranked whole (tens of milliseconds), everyone's through the index."""
+    return places.matching(query, limit=PLACES_FOUND, rank_whole_up_to=RANK_WHOLE_UP_TO)
 
 
 class PlaceChooserViewSet(CouncilScopedChooserViewSet):
