@@ -319,7 +319,11 @@ class Asset(DraftStateMixin, RevisionMixin, ClusterableModel):
                 name="asset_location_in_uk",
             ),
         ]
-        indexes = [models.Index(fields=["longitude", "latitude"])]
+        indexes = [
+            models.Index(fields=["longitude", "latitude"]),
+            # The admin's lists and choosers page through every place by name.
+            models.Index(fields=["name"], name="asset_name_order"),
+        ]
         permissions = [("edit_every_council", "Can edit the records of every council")]
 
     def __str__(self):
