@@ -4,10 +4,11 @@ type and offers only their own council's councils and places."""
 import pytest
 from playwright.sync_api import expect
 
+from django.apps import apps
 from django.contrib.auth.models import Group, User
 
 from assets_register.models import CouncilStaff
-from assets_register.staff.roles import OFFICER
+from assets_register.staff.roles import OFFICER, apply_roles
 
 from ..factories import AreaFactory, AssetFactory, CouncilFactory
 from .test_officer_journey import PASSWORD, log_in
@@ -22,6 +23,7 @@ def test_an_officer_searches_and_chooses_a_council_and_a_place(page, bare_site):
     AssetFactory(name="The Robin Hood", council=durham)
     AssetFactory(name="The Queen's Head", council=durham)
     AssetFactory(name="The Robin Hood, Sheerness", council=swale)
+    apply_roles(apps)  # the live server's tests truncate what the data migration made
     officer = User.objects.create_user("officer", "officer@durham.example", PASSWORD)
     officer.groups.add(Group.objects.get(name=OFFICER))
     CouncilStaff.objects.create(user=officer, council=durham)
