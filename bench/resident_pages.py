@@ -23,7 +23,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "site"), str(BENCH)]
+sys.path[:0] = [str(ROOT), str(ROOT / "site")]
 
 
 def arguments():
@@ -139,7 +139,7 @@ def build(args):
 
 
 def timed(function, runs):
-    from measure import latency_ms
+    from bench.measure import latency_ms
 
     from django.db import connection, reset_queries
 
@@ -156,7 +156,7 @@ def timed(function, runs):
 def main():
     args = arguments()
     setup_django(args)
-    from measure import PeakRSS
+    from bench.measure import PeakRSS
 
     from django.conf import settings
 

@@ -32,6 +32,7 @@ from assets_register.core.permissions import (
     councils_of,
     register_council_policy,
 )
+from assets_register.geo.choosers import CouncilChooserWidget
 from assets_register.models import (
     Clock,
     DisposalNotice,
@@ -83,7 +84,7 @@ class NominationViewSet(CouncilScopedViewSet):
             ),
             MultiFieldPanel(
                 [
-                    FieldPanel("council"),
+                    FieldPanel("council", widget=CouncilChooserWidget),
                     FieldPanel("asset"),
                     FieldPanel("received_on"),
                     FieldPanel("accepted_as_valid_on"),
@@ -137,7 +138,9 @@ class ListEntryViewSet(CouncilScopedViewSet):
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("reference"), FieldPanel("listed_on")]),
-            FieldRowPanel([FieldPanel("council"), FieldPanel("asset")]),
+            FieldRowPanel(
+                [FieldPanel("council", widget=CouncilChooserWidget), FieldPanel("asset")]
+            ),
             FieldRowPanel([FieldPanel("nominated_by"), FieldPanel("recorded_on")]),
             MultiFieldPanel(
                 [

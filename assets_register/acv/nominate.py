@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from assets_register.acv import lists as acv_lists
 from assets_register.acv import workflow as acv_workflow
 from assets_register.acv.forms import NominationForm, parse_submission_token
-from assets_register.acv.tasks import send_nomination_receipt
+from assets_register.acv.tasks import send_nomination_receipt, tell_officers_of_nomination
 from assets_register.core.ratelimits import over_form_limit, rate_limited
 from assets_register.law.eligibility import Body, BodyType, nomination_problems, who_may_nominate
 from assets_register.models import Area, AreaKind, Asset, Nomination, StatutoryRegime
@@ -60,6 +60,7 @@ def nominate(request, pk=None, gss_code=None):
             nomination, received_now = _receive_once(nomination)
             if received_now:
                 send_nomination_receipt.enqueue(nomination.pk)
+                tell_officers_of_nomination.enqueue(nomination.pk)
             sent = request.session.get(SENT_KEY, [])[-(MAX_REMEMBERED - 1) :]
             if nomination.reference not in sent:
                 request.session[SENT_KEY] = [*sent, nomination.reference]

@@ -1,5 +1,5 @@
-"""Background work for the ACV workflow: the nominator's emailed receipt, and the statutory
-notices owed by email."""
+"""Background work for the ACV workflow: the nominator's emailed receipt, the officers'
+news of a nomination, and the statutory notices owed by email."""
 
 from django_tasks import task
 
@@ -7,7 +7,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
 from assets_register.acv import lists as acv_lists
-from assets_register.acv import notice_sending
+from assets_register.acv import notice_sending, officer_emails
 from assets_register.core.emails import email_subject
 from assets_register.core.urls import absolute
 from assets_register.models import Nomination
@@ -34,6 +34,12 @@ def send_nomination_receipt(nomination_id):
         recipient_list=[nomination.contact_email],
     )
     return nomination.reference
+
+
+@task()
+def tell_officers_of_nomination(nomination_id):
+    """Email the council's officers that a nomination has arrived, each once."""
+    return officer_emails.tell_officers_of_nomination(nomination_id)
 
 
 @task()

@@ -8,6 +8,7 @@ from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from assets_register.core.choosers import SearchableChooserMixin, SearchableChooserViewSetMixin
 from assets_register.core.optimistic_locking import RefusesStaleEditView
 
 EVERY_COUNCIL = "assets_register.edit_every_council"
@@ -94,11 +95,15 @@ class CouncilScopedChooserMixin:
         return self.scoped(super().get_object_list())
 
 
-class CouncilScopedChooseView(CouncilScopedChooserMixin, chooser_views.ChooseView):
+class CouncilScopedChooseView(
+    SearchableChooserMixin, CouncilScopedChooserMixin, chooser_views.ChooseView
+):
     pass
 
 
-class CouncilScopedChooseResultsView(CouncilScopedChooserMixin, chooser_views.ChooseResultsView):
+class CouncilScopedChooseResultsView(
+    SearchableChooserMixin, CouncilScopedChooserMixin, chooser_views.ChooseResultsView
+):
     pass
 
 
@@ -114,7 +119,12 @@ class CouncilScopedChosenMultipleView(
         return self.scoped(super().get_objects(pks))
 
 
-class CouncilScopedChooserViewSet(chooser_views.SnippetChooserViewSet):
+class CouncilScopedChooserViewSet(
+    SearchableChooserViewSetMixin, chooser_views.SnippetChooserViewSet
+):
+    """A snippet chooser of the user's councils' records; searched by `search_function`
+    (objects, query) -> objects where one is given."""
+
     choose_view_class = CouncilScopedChooseView
     choose_results_view_class = CouncilScopedChooseResultsView
     chosen_view_class = CouncilScopedChosenView

@@ -174,11 +174,14 @@ class AssetQuerySet(models.QuerySet):
     def live(self):
         return self.filter(live=True)
 
-    def matching(self, query, limit=50):
+    def matching(self, query, limit=50, rank_whole_up_to=0):
         """The assets here whose name (or address) is like the query, best first: ranked,
         and tolerant of typos, case, accents and punctuation ('Queens', "Queen's",
-        'libary'). A list, at most `limit` long."""
-        candidates = name_search.candidate_ids(self, query, enough=limit)
+        'libary'). A list, at most `limit` long. A narrowed queryset of at most
+        `rank_whole_up_to` assets (one council's) is ranked whole, without the index."""
+        candidates = name_search.candidate_ids(
+            self, query, enough=limit, rank_whole_up_to=rank_whole_up_to
+        )
         return name_search.rank(self, candidates, query, limit)
 
     def bulk_create(self, objs, *args, **kwargs):
@@ -330,7 +333,11 @@ class Asset(DraftStateMixin, RevisionMixin, ClusterableModel):
                 name="asset_location_in_uk",
             ),
         ]
-        indexes = [models.Index(fields=["longitude", "latitude"])]
+        indexes = [
+            models.Index(fields=["longitude", "latitude"]),
+            # The admin's lists and choosers page through every place by name.
+            models.Index(fields=["name"], name="asset_name_order"),
+        ]
         permissions = [("edit_every_council", "Can edit the records of every council")]
 
     def __str__(self):

@@ -84,15 +84,19 @@ def uninstall(connection):
         _run(connection, POSTGRES_UNINSTALL)
 
 
-def candidate_ids(queryset, query, enough=CANDIDATES) -> list[int]:
+def candidate_ids(queryset, query, enough=CANDIDATES, rank_whole_up_to=0) -> list[int]:
     """Ids of assets whose search name is like the query, at most CANDIDATES of them:
     first those holding the whole of every word of it (the index narrows them to a few);
     then, unless there are `enough` of those, the likeliest of the rest (typos, a word
     missing). Ranking every place that shares a trigram would cost a thousand times more
-    for a common word; the ranking in `rank` is the same whichever finds them."""
+    for a common word; the ranking in `rank` is the same whichever finds them. A narrowed
+    queryset of at most `rank_whole_up_to` assets gives all its ids, to be ranked whole."""
     text = search_text(query)
     if not text:
         return []
+    few = _all_of_a_few(queryset, rank_whole_up_to)
+    if few is not None:
+        return few
     # FTS5's trigram tokenizer indexes every three characters, unpadded.
     grams = sorted(gram for gram in trigrams(text) if " " not in gram)
     if not grams:  # a query of one or two letters: only a plain prefix will do
@@ -149,6 +153,17 @@ def _sqlite_candidates(cursor, text, grams, enough):
         seen = set(ids)
         ids += [row[0] for row in cursor.fetchall() if row[0] not in seen]
     return ids[:CANDIDATES]
+
+
+def _all_of_a_few(queryset, most):
+    """Every id of a narrowed queryset that holds at most `most` of them (one council's
+    places), else None. Ranking a few hundred places whole takes tens of milliseconds,
+    less than the index takes nationally, and finds a council's best match however many
+    better ones other councils hold (the index hands on only the nation's best)."""
+    if not most or not queryset.query.where:
+        return None
+    ids = list(queryset.order_by().values_list("pk", flat=True)[: most + 1])
+    return ids if len(ids) <= most else None
 
 
 def _rarest_needed(cursor, text, grams):

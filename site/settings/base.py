@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the load balancer's probe skips the HTTPS redirect, host check and caches.
+    "assets_register.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "assets_register.core.middleware.DatabaseUnavailableMiddleware",
     "assets_register.core.middleware.NulCharactersMiddleware",
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     # Turns a locked-out sign-in into the lockout page; django-axes wants it last.
     "axes.middleware.AxesMiddleware",
 ]
+
+HEALTH_CHECK_PATH = os.environ.get("HEALTH_CHECK_PATH", "/healthz")
 
 ROOT_URLCONF = "urls"
 WSGI_APPLICATION = "wsgi.application"
@@ -207,7 +211,10 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "60"))
 
 WAGTAIL_SITE_NAME = "Community Asset Register"
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Links in emails and the admin; by default the local server on the port it serves
+# (bin/demo's PORT), so a demo on another port links to itself.
+PORT = os.environ.get("PORT", "8000")
+SITE_URL = os.environ.get("SITE_URL") or f"http://127.0.0.1:{PORT}"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # No third-party avatar requests from the admin (they leak editors' email hashes).

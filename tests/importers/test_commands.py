@@ -73,6 +73,7 @@ def test_the_demo_data_loads_and_a_second_run_changes_nothing(demo_data):
     assert Asset.objects.filter(status="closed", council__name="Stoke-on-Trent").count() >= 10
 
 
-def test_load_demo_data_prints_an_admin_login(db):
+def test_load_demo_data_prints_an_admin_login(db, settings):
+    settings.SITE_URL = "http://127.0.0.1:8102"  # PORT=8102 ./bin/demo
     out, _ = call("load_demo_data")
-    assert "user: admin  password: " in out
+    assert "Admin login: http://127.0.0.1:8102/admin/  user: admin  password: " in out

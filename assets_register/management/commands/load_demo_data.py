@@ -10,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from assets_register.core.urls import absolute_url
+
 DEMO = Path(settings.BASE_DIR) / "demo_data"
 STEPS = [
     ("import_boundaries", "councils.geojson", {"kind": "council", "valid_from": "2024-05-01"}),
@@ -53,6 +55,7 @@ class Command(BaseCommand):
             user.save()
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Admin login: http://127.0.0.1:8000/admin/  user: admin  password: {password}"
+                    f"Admin login: {absolute_url('wagtailadmin_home')}  "
+                    f"user: admin  password: {password}"
                 )
             )
