@@ -63,7 +63,6 @@ YEARS_BACK = 10
 # England's LSOAs (2011) ranked by the IMD 2019: rank 1 is the most deprived.
 IMD_2019_LSOA_COUNT = 32_844
 IMD_2019, IMD_2025 = "IMD 2019", "IMD 2025"
-IMD_2025_LSOA_COUNT = 33_755
 POPULATION_SOURCE = "ONS mid-year population estimates for wards and LSOAs"
 POPULATION_SOURCE_URL = (
     "https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/"
