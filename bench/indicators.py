@@ -308,6 +308,16 @@ def visitor_timings(snapshot):
     }
 
 
+def peak_rss_mib():
+    """This process's own peak RSS (VmHWM: unlike ru_maxrss, not inherited from the
+    process that started it)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def recompute_only(database):
     """In a fresh process: one full recompute, and this process's peak RSS."""
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
@@ -317,18 +327,12 @@ def recompute_only(database):
     django.setup()
     from assets_register.indicators import compute as indicators
 
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    baseline = peak_rss_mib()
     started = time.perf_counter()
     indicators.recompute(ON, indicators.Rules())
-    print(
-        json.dumps(
-            {
-                "seconds": round(time.perf_counter() - started, 2),
-                "rss_before_mib": round(baseline, 1),
-                "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            }
-        )
-    )
+    seconds = round(time.perf_counter() - started, 2)
+    peak = peak_rss_mib()
+    print(json.dumps({"seconds": seconds, "rss_before_mib": baseline, "peak_rss_mib": peak}))
 
 
 def main():
@@ -400,9 +404,7 @@ def main():
         "rows_written": snapshot.area_count,
         "fresh_process_recompute": fresh,
         "peak_traced_mib": round(peak / 2**20, 1),
-        "this_process_peak_rss_mib_incl_build": round(
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
-        ),
+        "this_process_peak_rss_mib_incl_build": peak_rss_mib(),
         "wards_losing": int(ward_frame.losing_places.sum()),
         "wards_left_behind": int(ward_frame.left_behind_risk.sum()),
         "wards_assumed_10y_ago": int(ward_frame["assumed_10"].sum()),
