@@ -18,7 +18,7 @@ How a count is reconstructed (the same words are on /indicators/):
   event of the same place.
 * What is known and what is assumed: a place's history is known from its earliest
   dated evidence (its first dated event, the first snapshot it was seen in, the edition
-  of the dataset that lists it, else the day it was recorded). Counted open on a date
+  of a dataset that lists it, else the day it was recorded). Counted open on a date
   before that, it is *assumed* open: each year's count says how many are assumed.
   A list of what exists now (Open Pubs) gives no history at all.
 * Rates per 1,000 residents use the area's current population, and are left empty when
@@ -190,6 +190,14 @@ def known_from(assets, places):
         .annotate(first=Min("first_seen"))
         .values_list("asset_id", "first")
     )
+    # Another dataset's record of the same place (a library in the 2016 edition) dates
+    # it by that record's edition.
+    for asset_id, edition in AssetSource.objects.filter(
+        asset__in=assets, record__isnull=False
+    ).values_list("asset_id", "record__source_edition"):
+        day = _edition_day(edition)
+        if day and (asset_id not in first_seen or day < first_seen[asset_id]):
+            first_seen[asset_id] = day
     editions = {edition: _edition_day(edition) for edition in places["edition"].unique()}
     recorded = pd.to_datetime(places["created_at"], utc=True).dt.tz_localize(None).dt.floor("D")
     candidates = pd.DataFrame(

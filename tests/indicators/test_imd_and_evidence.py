@@ -111,3 +111,24 @@ def test_counts_are_shown_until_a_population_is_loaded_and_it_says_where_from(cl
     assert "per 1,000 residents)" not in page
     rules = " ".join(client.get("/indicators/").content.decode().split())
     assert "which are not loaded yet for England's wards and LSOAs" in rules
+
+
+def test_a_place_in_an_older_edition_of_another_dataset_is_known_from_that_edition():
+    ward = AreaFactory(gss_code="E05000961", name="Mill")
+    library = AssetFactory(
+        name="Mill Library",
+        category="library",
+        ward=ward,
+        source="ace-libraries",
+        source_edition="2023",
+    )
+    old_row = AssetFactory(
+        name="Mill Library", category="library", source_edition="2016", live=False
+    )
+    AssetSourceFactory(
+        asset=library, source="libraries-2016", source_ref="m1", first_seen=None, record=old_row
+    )
+    on = datetime.date(2025, 3, 1)  # ten years back: 1 March 2015, before either edition
+    frames = compute(on)
+    row = frames[AreaKind.WARD].loc[ward.pk]
+    assert [row[f"assumed_{y}"] for y in (10, 9, 8)] == [1, 1, 0]  # known from July 2016
