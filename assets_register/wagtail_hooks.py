@@ -12,6 +12,7 @@ from assets_register.acv.admin import (
 )
 from assets_register.acv.notice_admin import StatutoryNoticeViewSet
 from assets_register.importers import admin as importers_admin  # noqa: F401  (its hooks)
+from assets_register.importers.load_admin import AssetSourceViewSet, LoadStageViewSet
 from assets_register.register.admin import AreaViewSet, AssetViewSet, CouncilStaffViewSet
 from assets_register.reports.admin import ReportViewSet
 from assets_register.staff import admin as staff_admin  # noqa: F401  (its hooks)
@@ -32,6 +33,8 @@ class RegisterGroup(SnippetViewSetGroup):
         AreaViewSet,
         CouncilStaffViewSet,
         StatutoryRegimeViewSet,
+        LoadStageViewSet,
+        AssetSourceViewSet,
     )
 
 

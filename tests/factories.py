@@ -34,6 +34,7 @@ from assets_register.models import (
     LocationSource,
     Nomination,
     NoticeKind,
+    PendingRecompute,
     PostcodeLocation,
     RecipientRole,
     RegimePeriod,
@@ -231,6 +232,17 @@ class AreaIndicatorFactory(factory.django.DjangoModelFactory):
     change_5y, change_10y = -1, -2
     closures_5y, openings_5y, closures_10y, openings_10y = 1, 0, 2, 0
     losing_places = True
+
+
+class PendingRecomputeFactory(factory.django.DjangoModelFactory):
+    """Two edits made a minute ago, their recompute due now."""
+
+    class Meta:
+        model = PendingRecompute
+
+    requested_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(minutes=1))
+    run_after = factory.LazyFunction(timezone.now)
+    edits = 2
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -21,7 +21,7 @@ from assets_register.core.tokens import sign, unsign
 from assets_register.importers.acv_register import ACVRegisterImporter
 from assets_register.importers.base import ImportFileError
 from assets_register.importers.generic_csv import GenericAssetCsvImporter
-from assets_register.indicators.tasks import compute_indicators
+from assets_register.indicators.schedule import request_recompute
 from assets_register.models import Area
 
 UPLOAD_SALT = "admin-import"
@@ -117,7 +117,7 @@ def _run(plan, dry_run, user):
             return None, [str(error)]
     lines = importer.row_lines(written=not dry_run) if hasattr(importer, "row_lines") else []
     if not dry_run and (report.created or report.updated):
-        transaction.on_commit(compute_indicators.enqueue)
+        request_recompute()
         transaction.on_commit(deliver_alerts.enqueue)
     return report, lines
 

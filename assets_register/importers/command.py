@@ -9,7 +9,7 @@ from django.db import transaction
 
 from assets_register.alerts.tasks import deliver_alerts
 from assets_register.importers.base import ImportFileError
-from assets_register.indicators.tasks import compute_indicators
+from assets_register.indicators.schedule import request_recompute
 
 MAX_PROBLEMS_SHOWN = 200
 
@@ -58,7 +58,7 @@ class ImportCommand(BaseCommand):
         if importer.written and (report.created or report.updated):
             # Changed places, events or areas change the figures and may be news for
             # subscribers: both are worked out by the task worker.
-            transaction.on_commit(compute_indicators.enqueue)
+            request_recompute()
             transaction.on_commit(deliver_alerts.enqueue)
         return report
 

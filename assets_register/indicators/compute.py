@@ -16,11 +16,22 @@ How a count is reconstructed (the same words are on /indicators/):
   gone from the next) counts from the midpoint of the two.
   It never counts later than the reference date ('now'), and never before an earlier
   event of the same place.
+* What is known and what is assumed: a place's history is known from its earliest
+  dated evidence (its first dated event, the first snapshot it was seen in, the edition
+  of a dataset that lists it, else the day it was recorded). Counted open on a date
+  before that, it is *assumed* open: each year's count says how many are assumed.
+  A list of what exists now (Open Pubs) gives no history at all.
 * Rates per 1,000 residents use the area's current population, and are left empty when
-  there is none: counts only, never an invented rate.
+  there is none: counts only, never an invented rate. No population is loaded yet (ONS
+  mid-year estimates, POPULATION_SOURCE_URL, would give it).
+* Deprivation is the IMD edition published for the area's geography: IMD 2019 for
+  2011 LSOAs (IMD 2025 for a 2021 LSOA without a 2019 rank); a ward or council gets the
+  decile of its LSOAs' average IMD 2019 rank.
 """
 
+import datetime
 import math
+import re
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -29,7 +40,8 @@ import pandas as pd
 import shapely
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, connections, transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from assets_register.core.caching import bump_content_version
@@ -40,6 +52,7 @@ from assets_register.models import (
     AreaKind,
     Asset,
     AssetEvent,
+    AssetSource,
     DatePrecision,
     EventKind,
     IndicatorSnapshot,
@@ -49,6 +62,12 @@ from assets_register.models.assets import OPEN_STATUSES, STATUS_AFTER_EVENT, THR
 YEARS_BACK = 10
 # England's LSOAs (2011) ranked by the IMD 2019: rank 1 is the most deprived.
 IMD_2019_LSOA_COUNT = 32_844
+IMD_2019, IMD_2025 = "IMD 2019", "IMD 2025"
+POPULATION_SOURCE = "ONS mid-year population estimates for wards and LSOAs"
+POPULATION_SOURCE_URL = (
+    "https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/"
+    "populationestimates/datasets/lowersuperoutputareamidyearpopulationestimates"
+)
 OPEN_AFTER = {
     kind: status in OPEN_STATUSES
     for kind, status in STATUS_AFTER_EVENT.items()
@@ -102,14 +121,35 @@ def _days(values):
 def load_places(assets=None):
     """Live places to meet with their areas, and their status-changing events."""
     assets = (assets if assets is not None else Asset.objects.all()).live().places_to_meet()
-    places = (
-        pd.DataFrame.from_records(
-            list(assets.values_list("pk", "council_id", "ward_id", "lsoa_id")),
-            columns=["asset_id", "council_id", "ward_id", "lsoa_id"],
-        )
-        .astype("float64")
-        .astype({"asset_id": np.int64})
+    places = pd.DataFrame.from_records(
+        list(
+            assets.values_list(
+                "pk",
+                "council_id",
+                "ward_id",
+                "lsoa_id",
+                "category",
+                "source",
+                "source_edition",
+                "created_at",
+            )
+        ),
+        columns=[
+            "asset_id",
+            "council_id",
+            "ward_id",
+            "lsoa_id",
+            "category",
+            "source",
+            "edition",
+            "created_at",
+        ],
     )
+    places = places.astype(dict.fromkeys(["council_id", "ward_id", "lsoa_id"], "float64")).astype(
+        {"asset_id": np.int64}
+    )
+    places["known_from"] = known_from(assets, places)
+    places = places.drop(columns=["edition", "created_at"])
     events = pd.DataFrame.from_records(
         list(
             AssetEvent.objects.filter(
@@ -120,6 +160,54 @@ def load_places(assets=None):
         columns=["asset_id", "date", "precision", "kind", "pk", "until"],
     )
     return places, events
+
+
+def _edition_day(edition):
+    """The day an edition stands for: a year counts as its 1 July, a date as itself."""
+    edition = (edition or "").strip()
+    if re.fullmatch(r"\d{4}", edition):
+        return datetime.date(int(edition), 7, 1)
+    try:
+        return datetime.date.fromisoformat(edition[:10])
+    except ValueError:
+        return None
+
+
+def known_from(assets, places):
+    """Per place (aligned with `places`), the day of its earliest dated evidence."""
+    if places.empty:
+        return pd.Series(dtype="datetime64[s]")
+    ids = places["asset_id"]
+    first_event = dict(
+        AssetEvent.objects.filter(asset__in=assets)
+        .values("asset_id")
+        .annotate(first=Min("date"))
+        .values_list("asset_id", "first")
+    )
+    first_seen = dict(
+        AssetSource.objects.filter(asset__in=assets, first_seen__isnull=False)
+        .values("asset_id")
+        .annotate(first=Min("first_seen"))
+        .values_list("asset_id", "first")
+    )
+    # Another dataset's record of the same place (a library in the 2016 edition) dates
+    # it by that record's edition.
+    for asset_id, edition in AssetSource.objects.filter(
+        asset__in=assets, record__isnull=False
+    ).values_list("asset_id", "record__source_edition"):
+        day = _edition_day(edition)
+        if day and (asset_id not in first_seen or day < first_seen[asset_id]):
+            first_seen[asset_id] = day
+    editions = {edition: _edition_day(edition) for edition in places["edition"].unique()}
+    recorded = pd.to_datetime(places["created_at"], utc=True).dt.tz_localize(None).dt.floor("D")
+    candidates = pd.DataFrame(
+        {
+            "event": pd.to_datetime(ids.map(first_event)),
+            "seen": pd.to_datetime(ids.map(first_seen)),
+            "edition": pd.to_datetime(places["edition"].map(editions)),
+        }
+    )
+    return candidates.min(axis=1).fillna(recorded).to_numpy().astype("datetime64[D]")
 
 
 class History:
@@ -208,12 +296,17 @@ class History:
         ]
 
 
-def per_place_figures(places, events, on):
+def per_place_figures(places, events, on, history=None):
     """One row per place: open on each anniversary (oldest first) and its changes."""
-    history = History(places, events, on)
+    history = history or History(places, events, on)
     frame = places.copy()
+    known = _days(places["known_from"]) if "known_from" in places else None
     for years in range(YEARS_BACK, -1, -1):
-        frame[f"open_{years}"] = history.open_on(years_before(on, years)).astype(np.int64)
+        day = years_before(on, years)
+        open_then = history.open_on(day)
+        frame[f"open_{years}"] = open_then.astype(np.int64)
+        unknown_then = known > _days([day])[0] if known is not None else False
+        frame[f"assumed_{years}"] = (open_then & unknown_then).astype(np.int64)
     for years in (5, 10):
         closures, openings = history.changes_since(years_before(on, years))
         frame[f"closures_{years}y"], frame[f"openings_{years}y"] = closures, openings
@@ -223,10 +316,48 @@ def per_place_figures(places, events, on):
 def closures_since(assets, start, on):
     """The events that closed an open place to meet among `assets` after `start`, by the
     same rules as the counts, newest first."""
-    history = History(*load_places(assets), on)
+    return area_history(assets, on, start).closures
+
+
+@dataclass
+class AreaHistory:
+    """One area's counts and the closures behind them, from its events as they stand."""
+
+    counts: dict
+    closures: object  # the closing events of the period, newest first
+    evidence: list  # as compute.evidence, for this area's places
+
+
+def area_history(assets, on, start):
+    """The figures of one area's places worked out now, by the snapshot's rules, with the
+    list of closures they count: a page showing both can never contradict itself, even
+    before the background recompute has caught up with an edit."""
+    places, events = load_places(assets)
+    history = History(places, events, on)
+    frame = per_place_figures(places, events, on, history)
+    columns = [f"{name}_{y}" for name in ("open", "assumed") for y in range(YEARS_BACK + 1)]
+    columns += [f"{name}_{y}y" for name in ("closures", "openings") for y in (5, 10)]
+    total = {column: int(value) for column, value in frame[columns].sum().items()}
+    counts = {
+        "open_now": total["open_0"],
+        "open_5y_ago": total["open_5"],
+        "open_10y_ago": total["open_10"],
+        "open_by_year": [total[f"open_{y}"] for y in range(YEARS_BACK, -1, -1)],
+        "assumed_by_year": [total[f"assumed_{y}"] for y in range(YEARS_BACK, -1, -1)],
+        "change_5y": total["open_0"] - total["open_5"],
+        "change_10y": total["open_0"] - total["open_10"],
+        **{
+            f"{name}_{years}y": total[f"{name}_{years}y"]
+            for name in ("closures", "openings")
+            for years in (5, 10)
+        },
+    }
     closed, _ = history.change_masks(start)
     pks = history.events["pk"].to_numpy()[closed].tolist()
-    return AssetEvent.objects.filter(pk__in=pks).select_related("asset").order_by("-date", "-pk")
+    closures = (
+        AssetEvent.objects.filter(pk__in=pks).select_related("asset").order_by("-date", "-pk")
+    )
+    return AreaHistory(counts, closures, evidence(frame, on))
 
 
 def load_areas(kind, on):
@@ -241,6 +372,8 @@ def load_areas(kind, on):
                 "population",
                 "imd_rank",
                 "imd_decile",
+                "imd_2025_rank",
+                "imd_2025_decile",
                 "min_longitude",
                 "min_latitude",
                 "max_longitude",
@@ -254,6 +387,8 @@ def load_areas(kind, on):
             "population",
             "imd_rank",
             "imd_decile",
+            "imd_2025_rank",
+            "imd_2025_decile",
             "min_lon",
             "min_lat",
             "max_lon",
@@ -265,6 +400,8 @@ def load_areas(kind, on):
         "population",
         "imd_rank",
         "imd_decile",
+        "imd_2025_rank",
+        "imd_2025_decile",
         "min_lon",
         "min_lat",
         "max_lon",
@@ -308,24 +445,43 @@ def lsoa_members(on, lsoas):
     return found[~found.index.duplicated()]
 
 
-def derived_imd_deciles(member_of, lsoas):
-    """Decile of the average IMD rank of each group's LSOAs, population-weighted when every
-    LSOA in the group has a population."""
+def derived_imd(member_of, lsoas):
+    """Per group: the average IMD 2019 rank of its LSOAs, population-weighted when every
+    LSOA in the group has a population, and that rank's decile (columns rank, decile)."""
     ranked = lsoas[lsoas["imd_rank"].notna()].assign(group=member_of).dropna(subset=["group"])
     if ranked.empty:
-        return pd.Series(dtype=float)
+        return pd.DataFrame({"rank": [], "decile": []}, dtype=float)
     weights = ranked["population"].astype(float)
     all_known = weights.notna().groupby(ranked["group"]).transform("all")
     weight = weights.where(all_known, 1.0)
     mean_rank = (ranked["imd_rank"] * weight).groupby(ranked["group"]).sum() / weight.groupby(
         ranked["group"]
     ).sum()
-    return np.ceil(mean_rank * 10 / IMD_2019_LSOA_COUNT).clip(1, 10)
+    return pd.DataFrame(
+        {
+            "rank": mean_rank.round(1),
+            "decile": np.ceil(mean_rank * 10 / IMD_2019_LSOA_COUNT).clip(1, 10),
+        }
+    )
+
+
+def own_imd(areas):
+    """The area's own IMD (rank, decile, edition): 2019 where given, else 2025."""
+    has_2019 = areas["imd_decile"].notna()
+    has_2025 = ~has_2019 & areas["imd_2025_decile"].notna()
+    return pd.DataFrame(
+        {
+            "rank": areas["imd_rank"].where(has_2019, areas["imd_2025_rank"]),
+            "decile": areas["imd_decile"].where(has_2019, areas["imd_2025_decile"]),
+            "edition": np.where(has_2019, IMD_2019, np.where(has_2025, IMD_2025, "")),
+        },
+        index=areas.index,
+    )
 
 
 def area_figures(kind, areas, figures, rules, imd_from_lsoas):
     column = KIND_COLUMN[kind]
-    counted = [f"open_{y}" for y in range(YEARS_BACK, -1, -1)] + [
+    counted = [f"{name}_{y}" for name in ("open", "assumed") for y in range(YEARS_BACK, -1, -1)] + [
         "closures_5y",
         "openings_5y",
         "closures_10y",
@@ -349,8 +505,13 @@ def area_figures(kind, areas, figures, rules, imd_from_lsoas):
     out["percentile_in_council"] = (
         rate.groupby(out["council_id"]).rank(method="max", pct=True) * 100
     ).round(1)
-    out["imd_decile"] = areas["imd_decile"].astype(float).fillna(imd_from_lsoas)
-    out["imd_from_lsoas"] = areas["imd_decile"].isna() & out["imd_decile"].notna()
+    own = own_imd(areas)
+    derived = imd_from_lsoas.reindex(areas.index)
+    out["imd_decile"] = own["decile"].fillna(derived["decile"])
+    out["imd_rank"] = own["rank"].where(own["decile"].notna(), derived["rank"])
+    out["imd_from_lsoas"] = own["decile"].isna() & out["imd_decile"].notna()
+    out["imd_edition"] = own["edition"].where(own["decile"].notna(), "")
+    out.loc[out["imd_from_lsoas"], "imd_edition"] = IMD_2019
     loses_enough = change <= -rules.min_net_loss[kind]
     worst_tenth = (change < 0) & (out["percentile_national"] <= rules.worst_percent)
     out["losing_places"] = loses_enough | worst_tenth
@@ -358,6 +519,41 @@ def area_figures(kind, areas, figures, rules, imd_from_lsoas):
         out["imd_decile"] <= rules.left_behind_max_decile
     )
     return out
+
+
+class AreaFrames(dict):
+    """{kind: DataFrame of its areas' figures}, with the national evidence table."""
+
+    evidence = ()
+
+
+def evidence(figures, on):
+    """Per kind of place and source: how many places, the earliest dated evidence of any,
+    and how many are known (not assumed) at the start of ten years back."""
+    if figures.empty:
+        return []
+    start = np.datetime64(years_before(on, YEARS_BACK), "D")
+    known = figures["known_from"].to_numpy().astype("datetime64[D]")
+    table = (
+        figures.assign(known_at_start=known <= start)
+        .groupby(["category", "source"], dropna=False)
+        .agg(
+            places=("asset_id", "size"),
+            earliest=("known_from", "min"),
+            known_at_start=("known_at_start", "sum"),
+        )
+        .reset_index()
+    )
+    return [
+        {
+            "category": row.category,
+            "source": row.source or "",
+            "places": int(row.places),
+            "earliest": pd.Timestamp(row.earliest).date().isoformat(),
+            "known_at_start": int(row.known_at_start),
+        }
+        for row in table.itertuples(index=False)
+    ]
 
 
 def compute(on=None, rules=None, kinds=tuple(AreaKind.values)):
@@ -368,17 +564,19 @@ def compute(on=None, rules=None, kinds=tuple(AreaKind.values)):
     areas = {kind: load_areas(kind, on) for kind in AreaKind.values}
     lsoas = areas[AreaKind.LSOA]
     lsoa_council = councils_of(lsoas, figures, "lsoa_id")
+    none = pd.DataFrame({"rank": [], "decile": []}, dtype=float)
     imd = {
-        AreaKind.LSOA: pd.Series(dtype=float),
-        AreaKind.WARD: derived_imd_deciles(lsoa_members(on, lsoas), lsoas)
+        AreaKind.LSOA: none,
+        AreaKind.WARD: derived_imd(lsoa_members(on, lsoas), lsoas)
         if AreaKind.WARD in kinds
-        else pd.Series(dtype=float),
-        AreaKind.COUNCIL: derived_imd_deciles(lsoa_council, lsoas),
+        else none,
+        AreaKind.COUNCIL: derived_imd(lsoa_council, lsoas),
     }
-    return {
-        kind: area_figures(kind, areas[kind], figures, rules, imd[kind].reindex(areas[kind].index))
-        for kind in kinds
-    }
+    frames = AreaFrames(
+        {kind: area_figures(kind, areas[kind], figures, rules, imd[kind]) for kind in kinds}
+    )
+    frames.evidence = evidence(figures, on)
+    return frames
 
 
 def _value(value, cast=int):
@@ -397,6 +595,7 @@ def save_snapshot(frames, on, rules, seconds=0.0):
             rules=rules.as_json(),
             area_count=sum(len(frame) for frame in frames.values()),
             seconds=round(seconds, 2),
+            evidence=list(getattr(frames, "evidence", [])),
         )
         rows = []
         for frame in frames.values():
@@ -427,14 +626,55 @@ def save_snapshot(frames, on, rules, seconds=0.0):
                         percentile_national=_value(row.percentile_national, float),
                         percentile_in_council=_value(row.percentile_in_council, float),
                         imd_decile=_value(row.imd_decile),
+                        imd_rank=_value(row.imd_rank, float),
+                        imd_edition=row.imd_edition,
+                        assumed_by_year=[
+                            int(getattr(row, f"assumed_{y}")) for y in range(YEARS_BACK, -1, -1)
+                        ],
                         imd_from_lsoas=bool(row.imd_from_lsoas),
                         losing_places=bool(row.losing_places),
                         left_behind_risk=bool(row.left_behind_risk),
                     )
                 )
-        AreaIndicator.objects.bulk_create(rows, batch_size=2000)
+        _insert(rows)
+        # Straight to SQL: a cascading delete() would first load every old row (a
+        # post_delete receiver for every model rules out Django's fast delete).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {AreaIndicator._meta.db_table} WHERE snapshot_id <> %s",
+                [snapshot.pk],
+            )
         IndicatorSnapshot.objects.exclude(pk=snapshot.pk).delete()
     return snapshot
+
+
+def _insert(rows):
+    """bulk_create in one prepared statement: SQLite's 999-parameter batches (35 rows of
+    28 columns) cost more than the figures themselves."""
+    if not rows:
+        return
+    fields = [f for f in AreaIndicator._meta.concrete_fields if not f.primary_key]
+    quote = connections[AreaIndicator.objects.db].ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(AreaIndicator._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    # Numbers, text and booleans go as they are; only the JSON lists need the backend's
+    # own encoding.
+    database = connections[AreaIndicator.objects.db]
+    encoded = [f.get_internal_type() == "JSONField" for f in fields]
+    params = [
+        [
+            f.get_db_prep_save(value, database) if json else value
+            for f, json, value in zip(
+                fields, encoded, (getattr(row, f.attname) for f in fields), strict=True
+            )
+        ]
+        for row in rows
+    ]
+    with database.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def recompute(on=None, rules=None):

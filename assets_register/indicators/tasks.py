@@ -3,10 +3,27 @@
 from django_tasks import task
 
 from assets_register.indicators.compute import recompute
+from assets_register.models import PendingRecompute
 
 
 @task()
 def compute_indicators():
-    """Recompute the 'losing places to meet' snapshot (after imports, and nightly)."""
+    """Recompute the 'losing places to meet' snapshot (nightly, and on request)."""
     snapshot = recompute()
     return {"snapshot": snapshot.pk, "areas": snapshot.area_count}
+
+
+@task()
+def recompute_after_edits():
+    """The one recompute a burst of edits queued (indicators.schedule)."""
+    if not claim():
+        return {"skipped": "no edits waiting"}
+    snapshot = recompute()
+    return {"snapshot": snapshot.pk, "areas": snapshot.area_count}
+
+
+def claim():
+    """Take the waiting edits' row as the recompute starts (edits from now on make a new
+    one and queue another run); False when there was none."""
+    deleted, _ = PendingRecompute.objects.all().delete()
+    return bool(deleted)

@@ -1,6 +1,7 @@
 """Public pages for 'losing places to meet': the choropleth and ranking table, its CSV,
 the map's GeoJSON, and two areas side by side. Everything reads the latest snapshot."""
 
+import datetime
 import json
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -17,7 +18,16 @@ from django.views.decorators.cache import cache_control
 
 from assets_register.core.caching import cached_page
 from assets_register.core.files import csv_response
-from assets_register.indicators.compute import latest_snapshot, period_start, years_before
+from assets_register.core.licences import source_name
+from assets_register.indicators.compute import (
+    POPULATION_SOURCE,
+    POPULATION_SOURCE_URL,
+    YEARS_BACK,
+    area_history,
+    latest_snapshot,
+    period_start,
+    years_before,
+)
 from assets_register.models import PLACES_TO_MEET, Area, AreaKind, Category
 
 PLACE_KINDS = [label for value, label in Category.choices if value in PLACES_TO_MEET]
@@ -46,7 +56,7 @@ MEASURES = {
     "change_per_1000": "Net change per 1,000 residents",
     "open_now": "Places to meet open now",
     "per_1000_now": "Places to meet per 1,000 residents now",
-    "imd_decile": "IMD 2019 decile",
+    "imd_decile": "IMD decile (the edition published for each area)",
 }
 
 
@@ -241,7 +251,39 @@ def rule_context(snapshot):
         "min_net_loss": [(None, loss) for loss in set(rules["min_net_loss"].values())]
         if len(set(rules["min_net_loss"].values())) == 1
         else [(KIND_PLURAL[kind], loss) for kind, loss in rules["min_net_loss"].items()],
+        "population_source": POPULATION_SOURCE,
+        "population_source_url": POPULATION_SOURCE_URL,
+        "evidence": evidence_rows(snapshot.evidence, snapshot.reference_date),
     }
+
+
+def evidence_rows(evidence, on):
+    """The evidence table (compute.evidence) in words: per kind of place and source, how
+    far back its history is known and how much of ten years ago is assumed."""
+    start = years_before(on, YEARS_BACK)
+    rows = []
+    for item in evidence or []:
+        earliest = datetime.date.fromisoformat(item["earliest"])
+        known, places = item["known_at_start"], item["places"]
+        if known == places:
+            assumed = "none"
+        elif known == 0:
+            assumed = f"all {places:,}: no dated record of any before {earliest:%B %Y}"
+        else:
+            assumed = f"{places - known:,} of {places:,}"
+        rows.append(
+            {
+                "kind": Category(item["category"]).label
+                if item["category"] in Category.values
+                else item["category"],
+                "source": source_name(item["source"]) if item["source"] else "entered here",
+                "places": places,
+                "earliest": earliest,
+                "assumed": assumed,
+                "start": start,
+            }
+        )
+    return rows
 
 
 @cached_page(query=[*Filters.QUERY_PARAMS, "page"])
@@ -317,6 +359,17 @@ def indicators_page(request):
     )
 
 
+def deprivation(row):
+    """'IMD 2019 decile 3 (rank 4,120)', with where a ward's or council's comes from;
+    '' when not known."""
+    if not row.imd_decile:
+        return ""
+    rank = ""
+    if row.imd_rank is not None:
+        rank = f" ({'its LSOAs’ average ' if row.imd_from_lsoas else ''}rank {row.imd_rank:,.0f})"
+    return f"{row.imd_edition or 'IMD'} decile {row.imd_decile}{rank}"
+
+
 def flag_reasons(row, snapshot):
     """Why an area is flagged, in words, from the rules that flagged it."""
     rules, reasons = snapshot.rules, []
@@ -338,10 +391,7 @@ def flag_reasons(row, snapshot):
             f"{_number(rules['worst_percent'])}% ({_number(row.percentile_national)})"
         )
     if row.left_behind_risk:
-        reasons.append(
-            f"IMD 2019 decile {row.imd_decile}"
-            + (" (from its LSOAs)" if row.imd_from_lsoas else "")
-        )
+        reasons.append(deprivation(row))
     return reasons
 
 
@@ -385,6 +435,13 @@ def _geojson(filters, snapshot):
                     "url": row.area.get_absolute_url(),
                     "colour": found.colour if found else NO_DATA_COLOUR,
                     "label": label,
+                    "open_now": row.open_now,
+                    f"change_{snapshot.period_years}y": row.change,
+                    "imd_decile": row.imd_decile,
+                    "imd_rank": row.imd_rank,
+                    "imd_edition": row.imd_edition,
+                    "imd_from_lsoas": row.imd_from_lsoas,
+                    "deprivation": deprivation(row),
                 },
             }
         )
@@ -436,6 +493,10 @@ CSV_FIELDS = [
     "percentile_in_council",
     "imd_decile",
     "imd_decile_source",
+    "imd_rank",
+    "imd_edition",
+    "open_5y_ago_assumed",
+    "open_10y_ago_assumed",
     "losing_places_to_meet",
     "left_behind_risk",
     "reference_date",
@@ -463,12 +524,12 @@ def indicators_csv(request, kind):
                 "period_years": snapshot.period_years,
                 "change_per_1000_in_period": row.change_per_1000,
                 "imd_decile_source": (
-                    "average rank of its LSOAs"
-                    if row.imd_from_lsoas
-                    else "IMD 2019"
-                    if row.imd_decile
-                    else ""
+                    "average rank of its LSOAs" if row.imd_from_lsoas else row.imd_edition
                 ),
+                "imd_rank": row.imd_rank,
+                "imd_edition": row.imd_edition,
+                "open_5y_ago_assumed": row.assumed_ago(5),
+                "open_10y_ago_assumed": row.assumed_ago(10),
                 "losing_places_to_meet": "yes" if row.losing_places else "no",
                 "left_behind_risk": "yes" if row.left_behind_risk else "no",
                 "reference_date": snapshot.reference_date.isoformat(),
@@ -479,15 +540,44 @@ def indicators_csv(request, kind):
     return csv_response(out, CSV_FIELDS, name)
 
 
-def area_row(area, snapshot):
-    """An area's figures in the snapshot, with its flag reasons and chart, or None."""
+def area_row(area, snapshot, assets=None):
+    """An area's figures in the snapshot, with its flag reasons and chart, or None.
+
+    Given the area's places, its counts are worked out again from their events as they
+    stand, with `row.places_lost` the closures they count, so the page's figures and its
+    list agree at once; the ranking and flags wait for the background recompute
+    (`row.updating` says so)."""
     if snapshot is None or area is None:
         return None
     row = snapshot.areas.filter(area=area).select_related("council").first()
-    if row is not None:
-        row.flag_reasons = flag_reasons(row, snapshot)
-        row.kind_plural = KIND_PLURAL[row.kind]
-        row.chart = history_chart(row, snapshot)
+    if row is None:
+        return None
+    row.flag_reasons = flag_reasons(row, snapshot)
+    row.kind_plural = KIND_PLURAL[row.kind]
+    row.updating = False
+    row.population_source, row.population_source_url = POPULATION_SOURCE, POPULATION_SOURCE_URL
+    if assets is not None:
+        now = area_history(assets, snapshot.reference_date, period_start(snapshot))
+        row.places_lost = now.closures
+        row.evidence = evidence_rows(now.evidence, snapshot.reference_date)
+        stored = {name: getattr(row, name) for name in now.counts}
+        row.updating = any(
+            stored[name] != value
+            for name, value in now.counts.items()
+            if name != "assumed_by_year" or stored[name]
+        )
+        for name, value in now.counts.items():
+            setattr(row, name, value)
+        population = row.population or None
+        for name, count in (
+            ("now", row.open_now),
+            ("5y_ago", row.open_5y_ago),
+            ("10y_ago", row.open_10y_ago),
+        ):
+            setattr(
+                row, f"per_1000_{name}", round(count * 1000 / population, 3) if population else None
+            )
+    row.chart = history_chart(row, snapshot)
     return row
 
 
@@ -544,7 +634,7 @@ COMPARED = [
         "Percentile, in its council",
         lambda r: "none" if r.percentile_in_council is None else _number(r.percentile_in_council),
     ),
-    ("IMD 2019 decile", lambda r: str(r.imd_decile or "not known")),
+    ("Deprivation", lambda r: deprivation(r) or "not known"),
     (
         "Losing places to meet",
         lambda r: "yes: " + "; ".join(r.flag_reasons) if r.losing_places else "no",
@@ -572,6 +662,8 @@ def history_chart(row, snapshot, width=320, height=120):
 
     points = [(round(left + i * step, 1), y_of(v)) for i, v in enumerate(values)]
     years = [first_year + i for i in range(len(values))]
+    assumed = row.assumed_by_year if len(row.assumed_by_year or []) == len(values) else None
+    known = [v - a for v, a in zip(values, assumed, strict=True)] if assumed else values
     return {
         "width": width,
         "height": height,
@@ -581,13 +673,20 @@ def history_chart(row, snapshot, width=320, height=120):
         "top_value": top_value,
         "top_y": y_of(top_value),
         "points": " ".join(f"{x},{y}" for x, y in points),
+        # Only places with dated evidence by each year: the gap above it is assumed.
+        "known_points": " ".join(f"{x},{y_of(k)}" for (x, _y), k in zip(points, known, strict=True))
+        if any(assumed or [])
+        else "",
         "dots": [
-            {"x": x, "y": y, "year": year, "value": v}
-            for (x, y), year, v in zip(points, years, values, strict=True)
+            {"x": x, "y": y, "year": year, "value": v, "known": k}
+            for (x, y), year, v, k in zip(points, years, values, known, strict=True)
         ],
         "labels": [
             {"x": points[i][0], "year": years[i], "anchor": anchor}
             for i, anchor in ((0, "middle"), (len(values) // 2, "middle"), (len(values) - 1, "end"))
         ],
-        "description": ", ".join(f"{year}: {v}" for year, v in zip(years, values, strict=True)),
+        "description": ", ".join(
+            f"{year}: {v}" + (f" ({v - k} assumed)" if v != k else "")
+            for year, v, k in zip(years, values, known, strict=True)
+        ),
     }

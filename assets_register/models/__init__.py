@@ -40,7 +40,7 @@ from assets_register.models.assets import (
     Ownership,
     Status,
 )
-from assets_register.models.indicators import AreaIndicator, IndicatorSnapshot
+from assets_register.models.indicators import AreaIndicator, IndicatorSnapshot, PendingRecompute
 from assets_register.models.notices import NoticeKind, RecipientRole, SentBy, StatutoryNotice
 from assets_register.models.postcodes import PostcodeLocation
 from assets_register.models.regimes import (
@@ -105,6 +105,7 @@ __all__ = [
     "DatePrecision",
     "EventKind",
     "IndicatorSnapshot",
+    "PendingRecompute",
     "LocationSource",
     "Ownership",
     "PostcodeLocation",

@@ -24,6 +24,9 @@ class IndicatorSnapshot(models.Model):
     rules = models.JSONField(help_text="The flag thresholds used (see indicators.Rules)")
     area_count = models.PositiveIntegerField(default=0)
     seconds = models.FloatField(default=0, help_text="How long the computation took")
+    # Per kind of place and source: places, and the earliest dated evidence of any of them
+    # (what the history rests on; before it, places are assumed open).
+    evidence = models.JSONField(default=list, blank=True)
 
     objects = IndicatorSnapshotQuerySet.as_manager()
 
@@ -78,11 +81,22 @@ class AreaIndicator(models.Model):
     )
     percentile_in_council = models.FloatField(null=True, blank=True)
     imd_decile = models.PositiveSmallIntegerField(null=True, blank=True)
+    imd_rank = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="The area's IMD rank (1 is the most deprived), or its LSOAs' average rank",
+    )
+    imd_edition = models.CharField(
+        max_length=20, blank=True, help_text="The IMD edition published for this geography"
+    )
     imd_from_lsoas = models.BooleanField(
         default=False, help_text="Decile of the average IMD rank of the area's LSOAs"
     )
     losing_places = models.BooleanField(default=False)
     left_behind_risk = models.BooleanField(default=False)
+    # Of open_by_year, the places counted open that year with no dated evidence of them
+    # until later: assumed open, not known to be (a list of what exists now has no past).
+    assumed_by_year = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["area__name"]
@@ -102,6 +116,27 @@ class AreaIndicator(models.Model):
     def __str__(self):
         return f"{self.area} indicators"
 
+    def assumed_ago(self, years):
+        """Of those open `years` ago, how many are assumed (no dated evidence until later);
+        None for a snapshot from before this was counted."""
+        values = self.assumed_by_year or []
+        return values[-1 - years] if len(values) > years else None
+
+    @property
+    def assumed_5y_ago(self):
+        return self.assumed_ago(5)
+
+    @property
+    def assumed_10y_ago(self):
+        return self.assumed_ago(10)
+
+    @property
+    def imd_label(self):
+        """'IMD 2019' or 'IMD 2019, from its LSOAs', '' when unknown."""
+        if not self.imd_decile:
+            return ""
+        return f"{self.imd_edition or 'IMD'}{', from its LSOAs' if self.imd_from_lsoas else ''}"
+
     @property
     def change(self):
         return self.change_10y if self.snapshot.period_years == 10 else self.change_5y
@@ -113,3 +148,18 @@ class AreaIndicator(models.Model):
     @property
     def openings(self):
         return self.openings_10y if self.snapshot.period_years == 10 else self.openings_5y
+
+
+class PendingRecompute(models.Model):
+    """Edits waiting for the figures to be recomputed: at most one row, made by the first
+    edit of a burst, which queues one task to run a little later. Later edits only count
+    themselves in; the task deletes the row as it starts, so edits during its run make a
+    new row and a new task."""
+
+    key = models.CharField(max_length=20, unique=True, default="indicators")
+    requested_at = models.DateTimeField(help_text="The first edit of the burst")
+    run_after = models.DateTimeField(help_text="When the queued recompute may start")
+    edits = models.PositiveIntegerField(default=1)
+
+    def __str__(self):
+        return f"{self.edits} edit(s) since {self.requested_at:%Y-%m-%d %H:%M}"

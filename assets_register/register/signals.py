@@ -8,6 +8,7 @@ from django.dispatch import receiver
 from assets_register.alerts.tasks import deliver_alerts
 from assets_register.core.caching import bump_content_version
 from assets_register.geo.map_index import bump_map_version
+from assets_register.indicators.schedule import request_recompute
 from assets_register.models import (
     Appeal,
     Area,
@@ -32,6 +33,7 @@ def event_changed(sender, instance, raw=False, **kwargs):
         return
     Asset.objects.filter(pk=instance.asset_id).refresh_statuses()
     bump_map_version()
+    request_recompute()
     if kwargs.get("created"):
         # News goes out from the worker, after the edit commits.
         transaction.on_commit(deliver_alerts.enqueue)
@@ -42,6 +44,8 @@ def event_changed(sender, instance, raw=False, **kwargs):
 def register_changed(sender, raw=False, **kwargs):
     if not raw:
         bump_map_version()
+        # A place moved, closed, categorised or removed changes the figures (debounced).
+        request_recompute()
 
 
 @receiver([post_save, post_delete])

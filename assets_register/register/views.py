@@ -12,7 +12,7 @@ from assets_register.core.postcodes import Postcode
 from assets_register.geo.lookup import locate_postcode, nearest_assets, search
 from assets_register.geo.map_index import marker_index
 from assets_register.geo.map_query import MapQueryError, parse_map_query
-from assets_register.indicators.compute import closures_since, latest_snapshot, period_start
+from assets_register.indicators.compute import latest_snapshot, period_start
 from assets_register.indicators.views import area_row
 from assets_register.models import (
     CLOSURE_KINDS,
@@ -126,7 +126,7 @@ def area_detail(request, gss_code):
             nearest = nearest_assets(place.latitude, place.longitude)
     children = area.children.current().order_by("name") if area.kind == AreaKind.COUNCIL else []
     snapshot = latest_snapshot()
-    indicator = area_row(area, snapshot)
+    indicator = area_row(area, snapshot, assets)
     lost_since = period_start(snapshot) if indicator else None
     return render(
         request,
@@ -135,9 +135,7 @@ def area_detail(request, gss_code):
             "snapshot": snapshot,
             "indicator": indicator,
             "lost_since": lost_since,
-            "places_lost": closures_since(assets, lost_since, snapshot.reference_date)
-            if indicator
-            else [],
+            "places_lost": indicator.places_lost if indicator else [],
             "area": area,
             "assets": assets.order_by("category", "name")[:500],
             "asset_total": sum(status_counts.values()),

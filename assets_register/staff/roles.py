@@ -50,6 +50,9 @@ ROLES = {
             )
             for permission in _model_permissions(model, "add", "change", "delete", "view")
         ),
+        # What the national load did and where each place comes from: read only.
+        *_model_permissions("assetsource", "view"),
+        *_model_permissions("loadstage", "view"),
     ),
 }
 

@@ -291,6 +291,8 @@ INDICATOR_LOSING_WORST_PERCENT = float(os.environ.get("INDICATOR_LOSING_WORST_PE
 INDICATOR_LEFT_BEHIND_MAX_IMD_DECILE = int(
     os.environ.get("INDICATOR_LEFT_BEHIND_MAX_IMD_DECILE", "1")
 )
+# After an edit, how long the one queued recompute waits for the rest of the burst.
+INDICATOR_RECOMPUTE_DELAY_SECONDS = int(os.environ.get("INDICATOR_RECOMPUTE_DELAY_SECONDS", "60"))
 
 # Open data out: the read-only API (/api/) and the downloads (/downloads/register.*).
 # "ninja" is an app so that /api/docs serves Swagger UI from its bundled static files,

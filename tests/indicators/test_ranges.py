@@ -7,7 +7,7 @@ import pytest
 from assets_register.indicators.compute import History, load_places, recompute
 from assets_register.models import Asset, DatePrecision, EventKind
 
-from ..factories import AssetEventFactory, AssetFactory
+from ..factories import AreaFactory, AssetEventFactory, AssetFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +42,20 @@ def test_the_indicators_page_says_how_a_range_counts(client):
     recompute()
     page = client.get("/indicators/").content.decode()
     assert "counts from halfway between them" in page
+
+
+def test_an_area_page_lists_a_closure_known_to_a_range_as_that_range(client):
+    ward = AreaFactory(gss_code="E05000970", name="Quay")
+    today = datetime.date.today()
+    AssetEventFactory(
+        asset=AssetFactory(name="The Nore", ward=ward),
+        kind=EventKind.CLOSED,
+        date=today.replace(day=1, year=today.year - 6),
+        date_until=today.replace(day=1, year=today.year - 3),
+        date_precision=DatePrecision.DAY,
+    )
+    recompute()
+    section = client.get(ward.get_absolute_url()).content.decode().split("that closed since")[1]
+    lost = section.split("</ul>")[0]
+    assert "The Nore" in lost
+    assert f"closed between {today:%b} {today.year - 6} and {today:%b} {today.year - 3}" in lost

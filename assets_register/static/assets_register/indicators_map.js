@@ -10,7 +10,7 @@
   // A tooltip given a string reads it as HTML; an area's name is text from imported data.
   function describe(p) {
     var text = document.createElement("span");
-    text.textContent = p.name + ": " + p.label;
+    text.textContent = p.name + ": " + p.label + (p.deprivation ? " · " + p.deprivation : "");
     return text;
   }
 
