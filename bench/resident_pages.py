@@ -139,9 +139,9 @@ def build(args):
 
 
 def timed(function, runs):
-    from bench.measure import latency_ms
-
     from django.db import connection, reset_queries
+
+    from bench.measure import latency_ms
 
     seconds, queries = [], 0
     for _ in range(runs):
@@ -156,9 +156,9 @@ def timed(function, runs):
 def main():
     args = arguments()
     setup_django(args)
-    from bench.measure import PeakRSS
-
     from django.conf import settings
+
+    from bench.measure import PeakRSS
 
     settings.DEBUG = True  # to count queries
     start = time.perf_counter()

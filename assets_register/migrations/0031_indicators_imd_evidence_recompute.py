@@ -8,7 +8,7 @@ from assets_register.staff.roles import apply_roles
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assets_register', '0028_national_sources_and_ranges'),
+        ('assets_register', '0030_officers_asset_name_order'),
     ]
 
     operations = [
