@@ -6,7 +6,7 @@ from django.db.models import Avg, Count, Q
 
 from assets_register.core.distance import bounding_box, distance_km
 from assets_register.core.postcodes import Postcode
-from assets_register.geo.spatial import current_area_index
+from assets_register.geo.spatial import locate_point
 from assets_register.models import Area, AreaKind, Asset, PostcodeLocation, without_geometry
 from assets_register.models.areas import GEOMETRY_FIELDS
 
@@ -44,7 +44,7 @@ def council_at(latitude=None, longitude=None, postcode=""):
         parsed = Postcode.parse_or_none(postcode or "")
         row = parsed and PostcodeLocation.objects.filter(postcode=parsed.with_space).first()
         point = row and (float(row.longitude), float(row.latitude))
-    return current_area_index().locate(*point)[AreaKind.COUNCIL] if point else None
+    return locate_point(*point)[AreaKind.COUNCIL] if point else None
 
 
 @dataclass
@@ -62,8 +62,8 @@ def locate_postcode(postcode: Postcode):
     if row is None:
         return None
     lat, lon = float(row.latitude), float(row.longitude)
-    found = current_area_index().locate(lon, lat)
-    areas = Area.objects.in_bulk([pk for pk in found.values() if pk])
+    found = locate_point(lon, lat)
+    areas = Area.objects.defer(*GEOMETRY_FIELDS).in_bulk([pk for pk in found.values() if pk])
     return PostcodePlace(
         postcode.with_space,
         lat,

@@ -6,7 +6,8 @@ import numpy as np
 import shapely
 from shapely.geometry import shape
 
-from assets_register.geo.map_index import map_version
+from django.db.models import Q
+
 from assets_register.models import Area, AreaKind, Asset
 
 ASSIGNED_KINDS = (AreaKind.COUNCIL, AreaKind.WARD, AreaKind.LSOA)
@@ -67,17 +68,31 @@ class AreaIndex:
         return self.locate_many([longitude], [latitude])[0]
 
 
-_current = {"version": None, "index": None}
-
-
-def current_area_index():
-    """The index for request paths, kept per process: building one parses every boundary
-    (~0.2 s for three councils). Area changes bump the shared map version, which
-    rebuilds it; asset edits bump it too, which only costs an occasional rebuild."""
-    version = map_version()
-    if _current["version"] != version:
-        _current.update(index=AreaIndex(), version=version)
-    return _current["index"]
+def locate_point(longitude, latitude, on=None):
+    """{kind: area id or None} for one point, as AreaIndex.locate gives it, for request
+    paths: only the areas whose stored bounding box holds the point are read and tested,
+    so no web process keeps (or rebuilds after every edit) an index of every boundary in
+    England. One query; a boundary stored without its box is always tested."""
+    longitude, latitude = float(longitude), float(latitude)
+    in_box = Q(
+        min_longitude__lte=longitude,
+        max_longitude__gte=longitude,
+        min_latitude__lte=latitude,
+        max_latitude__gte=latitude,
+    )
+    candidates = (
+        Area.objects.current(on)
+        .filter(in_box | Q(min_longitude__isnull=True), kind__in=ASSIGNED_KINDS)
+        .filter(boundary__isnull=False)
+        .order_by("kind", "name", "pk")
+        .values_list("pk", "kind", "boundary")
+    )
+    point = shapely.Point(longitude, latitude)
+    found = dict.fromkeys(ASSIGNED_KINDS)
+    for pk, kind, boundary in candidates.iterator():
+        if found[kind] is None and geometry_from_geojson(boundary).intersects(point):
+            found[kind] = pk
+    return found
 
 
 def assign_areas(assets, index=None):

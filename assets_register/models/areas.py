@@ -94,6 +94,13 @@ class Area(models.Model):
 
     class Meta:
         ordering = ["kind", "name"]
+        indexes = [
+            # Locating one point (geo.spatial.locate_point) reads the boxes, not the rows.
+            models.Index(
+                fields=["min_longitude", "max_longitude", "min_latitude", "max_latitude"],
+                name="area_bbox",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["gss_code", "valid_from"], name="area_unique_code_generation"

@@ -337,6 +337,8 @@ class Asset(DraftStateMixin, RevisionMixin, ClusterableModel):
             models.Index(fields=["longitude", "latitude"]),
             # The admin's lists and choosers page through every place by name.
             models.Index(fields=["name"], name="asset_name_order"),
+            # Counts of published places (the home page's) read this, not the whole table.
+            models.Index(fields=["live", "status"], name="asset_live_status"),
         ]
         permissions = [("edit_every_council", "Can edit the records of every council")]
 
@@ -420,6 +422,18 @@ class Asset(DraftStateMixin, RevisionMixin, ClusterableModel):
 class AssetEventQuerySet(models.QuerySet):
     def withdrawn(self):
         return self.exclude(withdrawn_by_edition="")
+
+    def newest_of_kinds(self, kinds, limit):
+        """The `limit` newest events of these kinds, newest first. One walk down the
+        (kind, date) index per kind, so it costs the same however many such events exist
+        (one query over every kind at once sorts them all)."""
+        newest = []
+        for kind in sorted(kinds):
+            newest += (
+                self.filter(kind=kind).order_by("-date", "-pk").values_list("date", "pk")[:limit]
+            )
+        pks = [pk for _date, pk in sorted(newest, reverse=True)[:limit]]
+        return self.filter(pk__in=pks).order_by("-date", "-pk")
 
 
 class LiveEventManager(models.Manager.from_queryset(AssetEventQuerySet)):

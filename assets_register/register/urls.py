@@ -8,6 +8,11 @@ urlpatterns = [
     path("search/", views.search_view, name="search"),
     path("assets/<int:pk>/", views.asset_detail, name="asset_detail"),
     path("areas/<str:gss_code>/", views.area_detail, name="area_detail"),
+    path(
+        "areas/<str:gss_code>/neighbourhoods/",
+        views.area_neighbourhoods,
+        name="area_neighbourhoods",
+    ),
     path("about/data/", views.about_data, name="about_data"),
     path("about/coverage/", views.about_coverage, name="about_coverage"),
 ]

@@ -1,3 +1,6 @@
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,14 +29,18 @@ from assets_register.models import (
 )
 from assets_register.register.coverage import coverage
 
+PLACES_PER_PAGE = 50
+PLACES_LOST_SHOWN = 20
+NEIGHBOURHOODS_PER_PAGE = 100
+
 
 @cached_page
 def home(request):
     recent_closures = (
-        AssetEvent.objects.filter(kind__in=CLOSURE_KINDS, asset__live=True)
+        AssetEvent.objects.filter(asset__live=True)
+        .newest_of_kinds(CLOSURE_KINDS, 8)
         .select_related("asset", "asset__ward", "asset__council")
         .defer(*without_geometry("asset__ward", "asset__council"))
-        .order_by("-date", "-pk")[:8]
     )
     return render(
         request,
@@ -108,15 +115,31 @@ def asset_detail(request, pk):
     )
 
 
-@cached_page(query=["postcode"])
-def area_detail(request, gss_code):
-    area = Area.objects.select_related("parent").by_code(gss_code)
+def _area_or_404(gss_code, kinds=None):
+    """The area with its simplified outline (for its map) but not its full boundary, which
+    no page shows."""
+    area = (
+        Area.objects.select_related("parent")
+        .defer("boundary", *without_geometry("parent"))
+        .by_code(gss_code, kinds=kinds)
+    )
     if area is None:
         raise Http404("No such area")
-    assets = (
-        Asset.objects.live().in_area(area).select_related("ward").defer(*without_geometry("ward"))
-    )
+    return area
+
+
+@cached_page(query=["postcode", "page"])
+def area_detail(request, gss_code):
+    area = _area_or_404(gss_code)
+    assets = Asset.objects.live().in_area(area)
     status_counts = dict(assets.values_list("status").annotate(n=Count("pk")).order_by())
+    places = Paginator(
+        assets.select_related("ward")
+        .defer(*without_geometry("ward"))
+        .order_by("category", "name", "pk"),
+        PLACES_PER_PAGE,
+    )
+    places.count = sum(status_counts.values())  # known already: spares a COUNT query
     place = None
     nearest = []
     postcode = Postcode.parse_or_none(request.GET.get("postcode", ""))
@@ -124,7 +147,6 @@ def area_detail(request, gss_code):
         place = locate_postcode(postcode)
         if place:
             nearest = nearest_assets(place.latitude, place.longitude)
-    children = area.children.current().order_by("name") if area.kind == AreaKind.COUNCIL else []
     snapshot = latest_snapshot()
     indicator = area_row(area, snapshot, assets)
     lost_since = period_start(snapshot) if indicator else None
@@ -135,19 +157,52 @@ def area_detail(request, gss_code):
             "snapshot": snapshot,
             "indicator": indicator,
             "lost_since": lost_since,
-            "places_lost": indicator.places_lost if indicator else [],
+            # The closures the page's own figures count, so the two agree (area_row).
+            "places_lost": indicator.places_lost[:PLACES_LOST_SHOWN] if indicator else [],
+            "places_lost_total": len(indicator.places_lost) if indicator else 0,
             "area": area,
-            "assets": assets.order_by("category", "name")[:500],
-            "asset_total": sum(status_counts.values()),
+            "places": places.get_page(request.GET.get("page")),
+            "page_query": urlencode({"postcode": postcode.with_space}) if postcode else "",
+            "asset_total": places.count,
             "open_total": sum(status_counts.get(s, 0) for s in ("open", "at_risk", "for_sale")),
-            "recent_closures": AssetEvent.objects.filter(kind__in=CLOSURE_KINDS, asset__in=assets)
+            "recent_closures": AssetEvent.objects.filter(
+                kind__in=CLOSURE_KINDS, **{f"asset__{area.kind}": area}, asset__live=True
+            )
             .select_related("asset")
             .order_by("-date", "-pk")[:20],
-            "children": children,
+            "wards": _current_children(area, AreaKind.WARD),
+            "neighbourhood_count": _current_children(area, AreaKind.LSOA).count()
+            if area.kind == AreaKind.COUNCIL
+            else 0,
             "place": place,
             "nearest": nearest,
             "map_api": reverse("map_markers"),
         },
+    )
+
+
+def _current_children(area, kind):
+    if area.kind != AreaKind.COUNCIL:
+        return Area.objects.none()
+    return (
+        area.children.current()
+        .filter(kind=kind)
+        .order_by("name", "gss_code")
+        .only("gss_code", "name", "kind", "parent")
+    )
+
+
+@cached_page(query=["page"])
+def area_neighbourhoods(request, gss_code):
+    """A council's neighbourhoods (LSOAs), a page at a time: a council has hundreds."""
+    council = _area_or_404(gss_code, kinds=[AreaKind.COUNCIL])
+    neighbourhoods = Paginator(
+        _current_children(council, AreaKind.LSOA), NEIGHBOURHOODS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assets_register/area_neighbourhoods.html",
+        {"area": council, "neighbourhoods": neighbourhoods},
     )
 
 

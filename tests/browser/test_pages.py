@@ -5,7 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from assets_register.models import Area, Asset, AssetEvent
+from assets_register.models import Area, AreaKind, Asset, AssetEvent
+from assets_register.register.views import PLACES_PER_PAGE
 
 pytestmark = pytest.mark.browser
 
@@ -114,12 +115,17 @@ def test_council_page_draws_its_boundary_and_lists_its_places(demo_site, page):
     expect(summary.locator("dt:has-text('Places on the register') + dd")).to_have_text(
         str(places.count())
     )
-    listed = page.get_by_role("region", name="Places in Stoke-on-Trent").locator(".asset-list > li")
-    expect(listed).to_have_count(places.count())
+    region = page.get_by_role("region", name="Places in Stoke-on-Trent")
+    listed = region.locator(".asset-list > li")
+    expect(listed).to_have_count(PLACES_PER_PAGE)  # a page at a time, libraries first
     burslem = listed.filter(has=page.get_by_role("link", name="Burslem Library", exact=True))
     expect(burslem).to_contain_text("Closed")
-    wards = page.get_by_role("region", name="Wards").get_by_role("link")
-    expect(wards).to_have_count(stoke.children.current().count())
+    region.get_by_role("link", name="Next page").click()
+    expect(page).to_have_url(re.compile(r"/areas/E06000021/\?page=2#assets-heading$"))
+    expect(listed.first).to_be_visible()
+    assert listed.count() == min(PLACES_PER_PAGE, places.count() - PLACES_PER_PAGE)
+    wards = page.get_by_role("region", name="Wards").locator("ul a")
+    expect(wards).to_have_count(stoke.children.current().filter(kind=AreaKind.WARD).count())
     closures = page.get_by_role("region", name="Recent closures").get_by_role("link")
     expect(closures.first).to_be_visible()
     assert page.external_requests == []

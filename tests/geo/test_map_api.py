@@ -1,9 +1,11 @@
+import json
+
 import pytest
 
 from django.urls import reverse
 
 from assets_register.geo import map_index
-from assets_register.models import EventKind
+from assets_register.models import Asset, EventKind
 
 from ..factories import AssetEventFactory, AssetFactory
 
@@ -122,3 +124,29 @@ def test_query_count_does_not_grow_with_the_register(client, django_assert_max_n
     get(client, bbox=SACRISTON, zoom=14)  # builds the index
     with django_assert_max_num_queries(0):
         assert get(client, bbox=SACRISTON, zoom=14).json()["total"] == 50
+
+
+def test_the_index_read_a_chunk_at_a_time_keeps_every_name_and_point(monkeypatch):
+    names = ['The "Quoted" Arms', "Café Ünïcode", "Back\\slash", "Plain", "Tied"]
+    for n, name in enumerate(names):
+        AssetFactory(name=name, latitude=54.8 + n / 100, longitude=-1.6 + (n % 4) / 100)
+    monkeypatch.setattr(map_index.MarkerIndex, "CHUNK", 2)
+    index = map_index.MarkerIndex.from_database()
+    assert len(index) == 5 and list(index.longitudes) == sorted(index.longitudes)
+    body = index.feature_collection_json((-2, 54, -1, 55), 16)
+    features = json.loads(body)["features"]
+    assert sorted(f["properties"]["name"] for f in features) == sorted(names)
+    for feature in features:
+        asset = Asset.objects.get(pk=feature["properties"]["id"])
+        assert feature["geometry"]["coordinates"] == [float(asset.longitude), float(asset.latitude)]
+    rows = [
+        (
+            f["properties"]["id"],
+            f["properties"]["name"],
+            *f["geometry"]["coordinates"],
+            f["properties"]["category"],
+            f["properties"]["status"],
+        )
+        for f in features
+    ]
+    assert map_index.MarkerIndex(rows).feature_collection_json((-2, 54, -1, 55), 16) == body

@@ -3,8 +3,8 @@ import datetime
 import pytest
 
 from assets_register.geo.lookup import council_at
-from assets_register.geo.spatial import AreaIndex, assign_areas
-from assets_register.models import AreaKind, Asset
+from assets_register.geo.spatial import AreaIndex, assign_areas, locate_point
+from assets_register.models import Area, AreaKind, Asset
 
 from ..factories import (
     AreaFactory,
@@ -82,3 +82,39 @@ def test_the_council_of_a_point_or_failing_that_of_its_postcode(areas):
     assert council_at(postcode="dh76lq") == council.pk
     assert council_at(postcode="not a postcode") is None
     assert council_at() is None
+
+
+def test_one_point_is_located_from_the_boundaries_round_it(areas, django_assert_max_num_queries):
+    council, west, east = areas
+    with django_assert_max_num_queries(1):
+        assert locate_point(-1.5, 54.5) == {"council": council.pk, "ward": west.pk, "lsoa": None}
+    assert locate_point(-0.5, 54.5)["ward"] == east.pk
+    assert locate_point(1.5, 54.5) == {"council": None, "ward": None, "lsoa": None}
+    assert locate_point(-1.0, 54.5)["ward"] in (west.pk, east.pk)  # a shared edge: one
+
+
+def test_a_point_is_located_at_once_after_a_boundary_changes(areas):
+    _, west, _ = areas
+    assert locate_point(-1.5, 54.5)["ward"] == west.pk
+    moved = AreaFactory(boundary=square(-1.6, 54.4, -1.4, 54.6), name="A new ward")
+    Area.objects.filter(pk=west.pk).update(boundary=square(-2, 54, -1.7, 55))
+    assert locate_point(-1.5, 54.5)["ward"] == moved.pk  # no index to rebuild first
+
+
+def test_a_boundary_stored_without_its_box_still_locates_points(areas):
+    _, west, _ = areas
+    Area.objects.filter(pk=west.pk).update(
+        min_longitude=None, min_latitude=None, max_longitude=None, max_latitude=None
+    )
+    assert locate_point(-1.5, 54.5)["ward"] == west.pk
+
+
+def test_locate_point_uses_the_generation_in_force():
+    old = AreaFactory(
+        boundary=square(-2, 54, 0, 55),
+        valid_from=datetime.date(2013, 5, 2),
+        valid_to=datetime.date(2025, 5, 1),
+    )
+    new = AreaFactory(boundary=square(-2, 54, 0, 55), valid_from=datetime.date(2025, 5, 2))
+    assert locate_point(-1, 54.5, on=datetime.date(2026, 1, 1))["ward"] == new.pk
+    assert locate_point(-1, 54.5, on=datetime.date(2020, 1, 1))["ward"] == old.pk
