@@ -6,6 +6,7 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 from assets_register.alerts.tasks import deliver_alerts
+from assets_register.core.bulk_writes import in_bulk_write
 from assets_register.core.caching import bump_content_version
 from assets_register.geo.map_index import bump_map_version
 from assets_register.models import (
@@ -32,8 +33,9 @@ def event_changed(sender, instance, raw=False, **kwargs):
         return
     Asset.objects.filter(pk=instance.asset_id).refresh_statuses()
     bump_map_version()
-    if kwargs.get("created"):
-        # News goes out from the worker, after the edit commits.
+    if kwargs.get("created") and not in_bulk_write():
+        # News goes out from the worker, after the edit commits; an import queues one
+        # alert pass for all its events itself.
         transaction.on_commit(deliver_alerts.enqueue)
 
 
