@@ -57,10 +57,7 @@ import platform
 import pstats
 import re
 import resource
-import shutil
-import signal
 import sys
-import tempfile
 import time
 import tracemalloc
 from collections import Counter
@@ -76,13 +73,16 @@ RESULTS = BENCH / "results"
 # Not bench/ itself (its settings.py would shadow the site's `settings` package).
 sys.path[:1] = [str(ROOT), str(ROOT / "site")]
 
-from bench.measure import CommitTimer, PeakRSS  # noqa: E402
-from bench.register import (  # noqa: E402
-    CATEGORIES,
-    in_england,
-    make_register,
+from bench.common import (  # noqa: E402
+    bench_env,
+    database_options,
+    load_average,
     reset_database,
+    run_cleaning_up,
+    scratch_database,
 )
+from bench.measure import CommitTimer, PeakRSS  # noqa: E402
+from bench.register import CATEGORIES, in_england, make_register  # noqa: E402
 
 GOAL_MATCH_S = 1.0
 BOX = ((-5.5, 50.0), (1.7, 55.8))  # (lon, lat) corners of the circles' centres
@@ -103,7 +103,7 @@ EVENT_KINDS = [
 ]
 TOPICS = ["closures", "acv", "disposals", "expiries", "new_places"]
 SOURCE = "bench-alerts"
-LOAD_AT_START = [round(x, 2) for x in os.getloadavg()]
+LOAD_AT_START = load_average()
 
 
 # --- measuring --------------------------------------------------------------------------
@@ -597,55 +597,23 @@ def parse_args():
     p.add_argument("--digest-subscribers", type=int, default=10_000)
     p.add_argument("--digest-events", type=int, default=300)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument(
-        "--database-url",
-        default=os.environ.get("DATABASE_URL"),
-        help="default: $DATABASE_URL, else a temporary SQLite file",
-    )
-    p.add_argument("--keep", action="store_true", help="keep the temporary SQLite file")
+    database_options(p)
     p.add_argument("--profile", action="store_true", help="cProfile matching and the digest")
     p.add_argument(
         "--tracemalloc",
         action="store_true",
         help="send the digest again under tracemalloc for the Python-heap peak",
     )
-    args = p.parse_args()
-    args.tmpdir = None
-    if not args.database_url:
-        args.tmpdir = tempfile.mkdtemp(prefix="bench-alerts-")
-        args.database_url = f"sqlite:///{args.tmpdir}/alerts.sqlite3"
-    elif not args.database_url.startswith("sqlite"):
-        import dj_database_url
-
-        name = dj_database_url.parse(args.database_url)["NAME"]
-        if not name.startswith("bench"):
-            p.error(
-                f"database {name!r} would be dropped: use one named bench..., e.g. .../bench_alerts"
-            )
-    return args
+    return scratch_database(p, p.parse_args(), "alerts")
 
 
 def main():
-    args = parse_args()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` blocks run
-    try:
-        run(args)
-    finally:
-        if args.tmpdir and not args.keep:
-            shutil.rmtree(args.tmpdir, ignore_errors=True)
-        elif args.tmpdir:
-            print(f"database kept: {args.database_url}")
+    run_cleaning_up(run, parse_args())
 
 
 def run(args):
     RESULTS.mkdir(exist_ok=True)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": args.database_url,
-        "LOG_LEVEL": "WARNING",
-    }
-    os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")})
+    env = bench_env(args.database_url, LOG_LEVEL="WARNING")
     import django
 
     django.setup()
@@ -715,7 +683,7 @@ def run(args):
         "django": django.get_version(),
         "cpu_count": os.cpu_count(),
         "load_average_at_start": LOAD_AT_START,
-        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        "load_average_at_end": load_average(),
         "register": register,
         "memory": {
             "build": rss_build.as_dict(),

@@ -66,12 +66,8 @@ import os
 import platform
 import pstats
 import re
-import resource
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 from collections import Counter
@@ -87,12 +83,21 @@ DEMO = ROOT / "demo_data"
 # Not bench/ itself (its settings.py would shadow the site's `settings` package).
 sys.path[:1] = [str(ROOT), str(ROOT / "site")]
 
+from bench.common import (  # noqa: E402
+    bench_env,
+    database_options,
+    load_average,
+    reset_database,
+    ru_maxrss_mb,
+    run_cleaning_up,
+    scratch_database,
+)
 from bench.measure import CommitTimer, PeakRSS, proc_status_mb  # noqa: E402
-from bench.register import CATEGORIES, NAME_ROOTS, reset_database  # noqa: E402
+from bench.register import CATEGORIES, NAME_ROOTS  # noqa: E402
 
 GOAL_ROWS_PER_S, GOAL_FLOOR_RATIO, GOAL_PEAK_MB = 5_000, 4.0, 1024
 SOURCE = "bench-import"
-LOAD_AT_START = [round(x, 2) for x in os.getloadavg()]
+LOAD_AT_START = load_average()
 # What load_demo_data runs before the asset imports (boundaries and postcodes only).
 GEOGRAPHY = [
     ("import_boundaries", "councils.geojson", ["--kind", "council", "--valid-from", "2024-05-01"]),
@@ -172,10 +177,6 @@ COLUMNS = [
 
 
 # --- measuring --------------------------------------------------------------------------
-
-
-def ru_maxrss_mb():
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 class SQLTimer:
@@ -783,12 +784,7 @@ def parse_args():
         help="extra interleaved rounds of [floor, full import] after the first",
     )
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument(
-        "--database-url",
-        default=os.environ.get("DATABASE_URL"),
-        help="default: $DATABASE_URL, else a temporary SQLite file",
-    )
-    p.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    database_options(p)
     p.add_argument(
         "--profile", action="store_true", help="cProfile a full import even if every goal is met"
     )
@@ -803,42 +799,16 @@ def parse_args():
         action="store_true",
         help="one more full import with the garbage collector disabled",
     )
-    args = p.parse_args()
-    args.tmpdir = tempfile.mkdtemp(prefix="bench-import-")
-    if not args.database_url:
-        args.database_url = f"sqlite:///{args.tmpdir}/import.sqlite3"
-    elif not args.database_url.startswith("sqlite"):
-        import dj_database_url
-
-        name = dj_database_url.parse(args.database_url)["NAME"]
-        if not name.startswith("bench"):
-            p.error(
-                f"database {name!r} would be dropped: use one named bench..., e.g. .../bench_import"
-            )
-    return args
+    return scratch_database(p, p.parse_args(), "import")
 
 
 def main():
-    args = parse_args()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` blocks run
-    try:
-        run(args)
-    finally:
-        if args.keep:
-            print(f"kept: {args.tmpdir} ({args.database_url})")
-        else:
-            shutil.rmtree(args.tmpdir, ignore_errors=True)
+    run_cleaning_up(run, parse_args())
 
 
 def run(args):
     RESULTS.mkdir(exist_ok=True)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": args.database_url,
-        "LOG_LEVEL": "WARNING",
-    }
-    os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")})
+    env = bench_env(args.database_url, LOG_LEVEL="WARNING")
     import django
 
     django.setup()
@@ -1014,7 +984,7 @@ def run(args):
         "pandas": __import__("pandas").__version__,
         "cpu_count": os.cpu_count(),
         "load_average_at_start": LOAD_AT_START,
-        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        "load_average_at_end": load_average(),
         "progress_bars": sys.stderr.isatty(),
         "setup": setup,
         "file": data,

@@ -32,7 +32,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -42,8 +41,15 @@ RESULTS = BENCH / "results"
 SHARED = ROOT.parent / "shared" / "data"
 sys.path[:1] = [str(ROOT), str(ROOT / "site")]
 
+from bench.common import (  # noqa: E402
+    bench_env,
+    database_options,
+    load_average,
+    reset_database,
+    run_cleaning_up,
+    scratch_database,
+)
 from bench.measure import PeakRSS  # noqa: E402
-from bench.register import reset_database  # noqa: E402
 
 FILES = [
     ("2023 edition", SHARED / "libraries" / "public_libraries_england_2023.csv", None),
@@ -130,21 +136,16 @@ def run_import(path, edition):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
-    args = parser.parse_args()
+    database_options(parser, env_var="BENCH_DATABASE_URL")
+    args = scratch_database(parser, parser.parse_args(), "libraries")
     if not SHARED.exists():
         sys.exit(f"No shared data at {SHARED}")
-    tmp = tempfile.mkdtemp(prefix="bench-libraries-")
-    url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
-    if not url.startswith("sqlite") and not url.rsplit("/", 1)[-1].startswith("bench"):
-        sys.exit("A PostgreSQL --database-url is dropped and recreated: name it bench_...")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": url,
-        "BENCH_TMP": tmp,
-    }
-    os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")})
+    run_cleaning_up(run, args)
+
+
+def run(args):
+    url = args.database_url
+    env = bench_env(url, BENCH_TMP=args.tmpdir)
     import django
 
     django.setup()
@@ -168,7 +169,7 @@ def main():
     facts = {
         "database": connection.vendor,
         "cpu_count": os.cpu_count(),
-        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "load_average": load_average(),
         "setup": {"councils": 296, "postcodes": n_postcodes, "seconds": setup_s},
         "imports": results,
     }

@@ -3,11 +3,11 @@
 Run from the repository root with the project's virtualenv active:
 
     python bench/national_load.py                          # SQLite, ../shared/data
-    python bench/national_load.py --database-url postgres://postgres@127.0.0.1:5432/hnational
+    python bench/national_load.py --database-url postgres://postgres@127.0.0.1:5432/bench_national
     python bench/national_load.py --folder tests/data/national   # a smoke run
 
 The database is built from scratch: SQLite is a temporary file (removed unless --keep); a
-PostgreSQL --database-url is DROPPED AND RECREATED, so give it a database of your own.
+PostgreSQL --database-url is DROPPED AND RECREATED, so its name must start with "bench".
 
 What it measures, each `manage.py` in a process of its own (os.wait4 gives its peak RSS):
 
@@ -29,13 +29,20 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "site")]
+from bench.common import (  # noqa: E402
+    bench_env,
+    database_options,
+    load_average,
+    recreate_database,
+    run_cleaning_up,
+    scratch_database,
+)
+
 GOAL_SECONDS, GOAL_MB = 15 * 60, 2048
 COUNTED = ("Area", "PostcodeLocation", "Asset", "AssetEvent", "AssetSource")
 
@@ -56,17 +63,6 @@ def run_manage(args, env):
     seconds = time.perf_counter() - started
     cpu = usage.ru_utime + usage.ru_stime
     return seconds, cpu, round(usage.ru_maxrss / 1024, 1), os.waitstatus_to_exitcode(status), output
-
-
-def recreate_postgres(url):
-    import psycopg
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def counts(env):
@@ -95,27 +91,22 @@ def stages(env):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--folder", default=str(ROOT.parent / "shared" / "data"))
-    parser.add_argument("--database-url", default="")
-    parser.add_argument("--keep", action="store_true")
-    options = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="national-load-"))
-    url = options.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    database_options(parser, env_var="BENCH_DATABASE_URL")
+    run_cleaning_up(run, scratch_database(parser, parser.parse_args(), "national"))
+
+
+def run(options):
+    url = options.database_url
     engine = "postgresql" if url.startswith("postgres") else "sqlite"
-    if engine == "postgresql":
-        recreate_postgres(url)
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "site")]),
-    }
+    env = bench_env(url, PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "site")]))
+    recreate_database(url, drop=True)
     migrate = run_manage(["migrate", "-v0"], env)
     assert migrate[3] == 0, migrate[4]
-    load_before = os.getloadavg()
-    report_dir = str(workdir / "report")
+    load_before = load_average()
+    report_dir = str(Path(options.tmpdir) / "report")
     first = run_manage(["load_england", options.folder, "--report-dir", report_dir], env)
     assert first[3] == 0, first[4]
-    load_after = os.getloadavg()
+    load_after = load_average()
     after_first = counts(env)
     per_stage = stages(env)
     second = run_manage(["load_england", options.folder, "--report-dir", report_dir], env)
@@ -125,8 +116,8 @@ def main():
         "database": engine,
         "folder": options.folder,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "load_average_before": [round(x, 2) for x in load_before],
-        "load_average_after": [round(x, 2) for x in load_after],
+        "load_average_before": load_before,
+        "load_average_after": load_after,
         "first_run": {
             "seconds": round(first[0], 1),
             "cpu_seconds": round(first[1], 1),
@@ -160,9 +151,6 @@ def main():
         f"second run {second[0]:.0f} s, idempotent: {idempotent}; load average "
         f"{load_before[0]:.1f} before, {load_after[0]:.1f} after; results in {out}"
     )
-    if not options.keep and engine == "sqlite":
-        for path in workdir.glob("*.sqlite3"):
-            path.unlink()
 
 
 if __name__ == "__main__":

@@ -1,12 +1,8 @@
 """The synthetic national register for bench/map_api.py: generation and database set-up."""
 
-import subprocess
-import sys
-from pathlib import Path
-
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.common import reset_database  # noqa: F401  (bench/load.py imports it from here)
 
 # A rough outline of England (lon, lat), clockwise from Berwick.
 ENGLAND = np.array(
@@ -228,46 +224,6 @@ def insert_assets(n, seed, points):
                     for i in range(start, min(start + 5000, n))
                 ]
             )
-
-
-def reset_database(url, env, drop):
-    """Create (or drop and recreate) the database, then migrate it."""
-    from django.db import connections
-
-    connections.close_all()
-    if url.startswith("sqlite"):
-        path = Path(url.removeprefix("sqlite:///"))
-        if drop:
-            path.unlink(missing_ok=True)
-    else:
-        import dj_database_url
-        import psycopg
-        from psycopg import sql
-
-        cfg = dj_database_url.parse(url)
-        with psycopg.connect(
-            host=cfg["HOST"],
-            port=cfg["PORT"] or 5432,
-            user=cfg["USER"],
-            password=cfg["PASSWORD"] or None,
-            dbname="postgres",
-            autocommit=True,
-        ) as conn:
-            name = sql.Identifier(cfg["NAME"])
-            if drop:
-                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-            exists = conn.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]
-            ).fetchone()
-            if not exists:
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=600,
-    )
 
 
 def prepare_database(args, env, points):

@@ -378,8 +378,16 @@ def deadlines(today, council=None, asset=None, councils=None, for_officers=False
     if asset is not None:
         entries, nominations = entries.filter(asset=asset), nominations.filter(asset=asset)
         notices = notices.filter(entry__asset=asset)
-    book = RegimeBook()
-    found = [
+    with RegimeBook().in_use() as book:
+        found = _nomination_deadlines(nominations)
+        found += _notice_deadlines(notices, book)
+        for entry in entries.select_related("asset", "council").prefetch_related("reviews"):
+            found.extend(_entry_deadlines(entry, book))
+    return sorted((item for item in found if item.day >= today), key=lambda item: item.day)
+
+
+def _nomination_deadlines(nominations):
+    return [
         Deadline(
             f"decision-{nomination.pk}",
             nomination.decision_due,
@@ -388,9 +396,13 @@ def deadlines(today, council=None, asset=None, councils=None, for_officers=False
             nomination.asset,
             nomination,
         )
-        for nomination in nominations.select_related("asset")
+        for nomination in nominations.select_related("asset", "council")
     ]
-    for notice in notices.select_related("entry__asset").prefetch_related(
+
+
+def _notice_deadlines(notices, book):
+    found = []
+    for notice in notices.select_related("entry__asset", "entry__council").prefetch_related(
         "bidder_requests", "purchases"
     ):
         asset_ = notice.entry.asset
@@ -443,9 +455,7 @@ def deadlines(today, council=None, asset=None, councils=None, for_officers=False
                 notice,
             )
         )
-    for entry in entries.select_related("asset").prefetch_related("reviews"):
-        found.extend(_entry_deadlines(entry, book))
-    return sorted((item for item in found if item.day >= today), key=lambda item: item.day)
+    return found
 
 
 def _sentence(words):
@@ -498,8 +508,10 @@ def overdue(today, councils=None):
     """Decisions the council itself owes and has missed: nominations and owners' reviews."""
     nominations = Nomination.objects.filter(
         outcome=Nomination.Outcome.PENDING, decision_due__lt=today
-    ).select_related("asset")
-    reviews = Review.objects.filter(outcome=Review.Outcome.PENDING).select_related("entry__asset")
+    ).select_related("asset", "council")
+    reviews = Review.objects.filter(outcome=Review.Outcome.PENDING).select_related(
+        "entry__asset", "entry__council"
+    )
     if councils is not None:
         nominations = nominations.filter(council__in=councils)
         reviews = reviews.filter(entry__council__in=councils)
@@ -514,16 +526,17 @@ def overdue(today, councils=None):
         )
         for n in nominations
     ]
-    found += [
-        Deadline(
-            f"review-{r.pk}",
-            r.decision_due,
-            f"Review decision due: {r.entry.asset.name}",
-            "The owner's review request.",
-            r.entry.asset,
-            r.entry,
-        )
-        for r in reviews
-        if r.decision_due < today
-    ]
+    with RegimeBook().in_use():
+        found += [
+            Deadline(
+                f"review-{r.pk}",
+                r.decision_due,
+                f"Review decision due: {r.entry.asset.name}",
+                "The owner's review request.",
+                r.entry.asset,
+                r.entry,
+            )
+            for r in reviews
+            if r.decision_due < today
+        ]
     return sorted(found, key=lambda item: item.day)

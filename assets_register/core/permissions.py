@@ -16,10 +16,16 @@ _council_policies = {}
 
 
 def councils_of(user):
-    """The ids of the councils a user may edit, or None for every council."""
+    """The ids of the councils a user may edit, or None for every council. Read once per
+    user object, as Django caches permissions on it: a page checking many records (the
+    dashboard links every deadline) asks once, not once a record."""
     if user.is_superuser or user.has_perm(EVERY_COUNCIL):
         return None
-    return set(user.council_memberships.values_list("council_id", flat=True))
+    if not hasattr(user, "_council_ids_cache"):
+        user._council_ids_cache = frozenset(
+            user.council_memberships.values_list("council_id", flat=True)
+        )
+    return set(user._council_ids_cache)
 
 
 class CouncilPermissionPolicy(ModelPermissionPolicy):

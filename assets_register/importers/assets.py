@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 
+from assets_register.core.bulk_insert import insert_many
 from assets_register.core.postcodes import InvalidPostcode, Postcode
 from assets_register.geo.geocoding import postcode_lookup
 from assets_register.geo.map_index import bump_map_version
@@ -57,6 +58,7 @@ ASSET_FIELDS = (
     "ward_id",
     "lsoa_id",
 )
+CATEGORY_CODES = frozenset(Category.values)  # .values builds a new list at every use
 SIX_PLACES = Decimal("0.000001")
 MAX_NOTICES_PER_KIND = 50
 EDITION = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
@@ -183,7 +185,7 @@ class AssetImporter(BaseImporter):
         record.update(fields)
         if not record.get("name"):
             raise RowError("name", "a name is required")
-        if record["category"] not in Category.values:
+        if record["category"] not in CATEGORY_CODES:
             raise RowError("category", f"unknown category {record['category']!r}")
         if record["latitude"] is not None:
             record["location_source"] = LocationSource.SOURCE_DATA
@@ -291,19 +293,11 @@ class AssetImporter(BaseImporter):
                 to_update.append(asset)
             else:
                 self.report.unchanged += 1
-        Asset.objects.bulk_create(to_create, batch_size=1000)
+        Asset.objects.insert_new(to_create)
         Asset.objects.bulk_update(to_update, [*ASSET_FIELDS, "source_edition"], batch_size=1000)
         self.report.created += len(to_create)
         self.report.updated += len(to_update)
-        if to_create and to_create[0].pk is None:  # backends that do not return ids
-            refs = [a.source_ref for a in to_create]
-            ids = dict(
-                Asset.objects.filter(source=self.source_name, source_ref__in=refs).values_list(
-                    "source_ref", "pk"
-                )
-            )
-            for asset in to_create:
-                asset.pk = ids[asset.source_ref]
+        self._read_back_ids(to_create)
         assets_by_ref = {**existing, **{a.source_ref: a for a in to_create}}
         touched = self.write_events(records, assets_by_ref)
         updated_refs = {a.source_ref for a in to_update}
@@ -320,6 +314,14 @@ class AssetImporter(BaseImporter):
             )
         ids = [a.pk for a in assets_by_ref.values()]
         Asset.objects.filter(pk__in=ids).refresh_statuses()
+
+    def _read_back_ids(self, created):
+        for start in range(0, len(created), 5000):
+            batch = {asset.source_ref: asset for asset in created[start : start + 5000]}
+            for ref, pk in Asset.objects.filter(
+                source=self.source_name, source_ref__in=list(batch)
+            ).values_list("source_ref", "pk"):
+                batch[ref].pk = pk
 
     def write_events(self, records, assets_by_ref):
         """Create, revise, withdraw and restore this source's events (see the module
@@ -375,7 +377,7 @@ class AssetImporter(BaseImporter):
                     if key not in asserted and _revise(event, {"withdrawn_by_edition": edition}):
                         to_update[event.pk] = event
                         touched.add(record["source_ref"])
-        AssetEvent.every_edition.bulk_create(to_create, batch_size=1000)
+        insert_many(AssetEvent, to_create)
         AssetEvent.every_edition.bulk_update(to_update.values(), EVENT_FIELDS, batch_size=1000)
         return touched
 

@@ -30,6 +30,8 @@ import pandas as pd
 
 from django.db import transaction
 
+from assets_register.core.bulk_writes import bulk_write
+
 
 class ImportFileError(Exception):
     """The file as a whole cannot be imported (unreadable, empty, wrong columns)."""
@@ -322,7 +324,7 @@ class BaseImporter:
         records = self._settle_duplicates(records, duplicates)
         records = self.prepare(records)
         try:
-            with transaction.atomic():
+            with bulk_write(), transaction.atomic():
                 self.write(records)
                 if self.dry_run or self.refused:
                     raise _Rollback

@@ -14,6 +14,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import DraftStateMixin, RevisionMixin
 
+from assets_register.core.bulk_insert import insert_many
 from assets_register.core.dates import DatePrecision
 from assets_register.core.licences import source_name
 from assets_register.core.postcodes import InvalidPostcode, Postcode
@@ -186,6 +187,11 @@ class AssetQuerySet(models.QuerySet):
 
     def bulk_create(self, objs, *args, **kwargs):
         return super().bulk_create(_with_search_names(list(objs)), *args, **kwargs)
+
+    def insert_new(self, assets):
+        """New assets, with their search names, by one prepared INSERT run over them all:
+        for imports of thousands. Their primary keys are left unset."""
+        insert_many(self.model, _with_search_names(list(assets)), using=self.db)
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         if set(fields) & set(SEARCHED_FIELDS):

@@ -5,6 +5,8 @@ Nothing else in the register writes a period's length or its wording: dates come
 (or its lazy twin for text made at import time), so a change in the law is a new regime.
 """
 
+import contextlib
+import contextvars
 import dataclasses
 import datetime
 
@@ -240,7 +242,14 @@ def before_any_regime(day: datetime.date | None, what: str):
     )
 
 
+# The RegimeBook that read-only work over many cases has opened, if any (see in_use).
+_book_in_use = contextvars.ContextVar("regime_book_in_use", default=None)
+
+
 def regime_last_day(clock, trigger):
+    book = _book_in_use.get()
+    if book is not None:
+        return book.period(clock, trigger).last_day(trigger)
     return StatutoryRegime.objects.in_force_on(trigger).last_day(clock, trigger)
 
 
@@ -266,6 +275,17 @@ class RegimeBook:
 
     def period(self, clock, day: datetime.date) -> Period:
         return self.in_force_on(day).period(clock)
+
+    @contextlib.contextmanager
+    def in_use(self):
+        """Inside the block every model's statutory date (a review's decision due, an
+        entry's last day to ask for a review, ...) is counted from this book instead of a
+        query per case. For reading only: a regime edited inside the block is not seen."""
+        token = _book_in_use.set(self)
+        try:
+            yield self
+        finally:
+            _book_in_use.reset(token)
 
 
 def period_in_force(clock, day: datetime.date | None = None) -> Period:

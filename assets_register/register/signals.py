@@ -6,6 +6,7 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 from assets_register.alerts.tasks import deliver_alerts
+from assets_register.core.bulk_writes import in_bulk_write
 from assets_register.core.caching import bump_content_version
 from assets_register.geo.map_index import bump_map_version
 from assets_register.indicators.schedule import request_recompute
@@ -33,6 +34,8 @@ def event_changed(sender, instance, raw=False, **kwargs):
         return
     Asset.objects.filter(pk=instance.asset_id).refresh_statuses()
     bump_map_version()
+    if in_bulk_write():  # an import asks for one recompute and one alert pass itself
+        return
     request_recompute()
     if kwargs.get("created"):
         # News goes out from the worker, after the edit commits.
@@ -44,8 +47,10 @@ def event_changed(sender, instance, raw=False, **kwargs):
 def register_changed(sender, raw=False, **kwargs):
     if not raw:
         bump_map_version()
-        # A place moved, closed, categorised or removed changes the figures (debounced).
-        request_recompute()
+        # A place moved, closed, categorised or removed changes the figures (debounced);
+        # an import asks once for all its places.
+        if not in_bulk_write():
+            request_recompute()
 
 
 @receiver([post_save, post_delete])

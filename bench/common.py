@@ -1,0 +1,131 @@
+"""What the benchmarks share: the database options and the guard on a database they drop,
+the scratch directory and its clean-up, the environment their subprocesses run in, making
+a database from scratch, and the machine facts beside every figure (load, peak memory).
+
+A script builds its own parser, adds `database_options(parser)`, calls
+`scratch_database(parser, args, "name")` and runs `run_cleaning_up(run, args)`.
+"""
+
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+RESULTS = BENCH / "results"
+
+
+def database_options(parser, env_var="DATABASE_URL"):
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(env_var) or "",
+        help=f"default: ${env_var}, else a temporary SQLite file; a PostgreSQL database is "
+        "DROPPED AND RECREATED, so its name must start with 'bench'",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temporary directory and its database"
+    )
+
+
+def scratch_database(parser, args, name):
+    """args.tmpdir, a new temporary directory, and args.database_url: a SQLite file in it
+    unless a URL was given. A PostgreSQL database is dropped and recreated, so one whose
+    name does not start with "bench" (anyone's own) is refused."""
+    if args.database_url and not args.database_url.startswith("sqlite"):
+        import dj_database_url
+
+        database = dj_database_url.parse(args.database_url)["NAME"]
+        if not database.startswith("bench"):
+            parser.error(
+                f"database {database!r} would be dropped: use one named bench..., "
+                f"e.g. .../bench_{name}"
+            )
+    args.tmpdir = tempfile.mkdtemp(prefix=f"bench-{name}-")
+    args.database_url = args.database_url or f"sqlite:///{args.tmpdir}/{name}.sqlite3"
+    return args
+
+
+def run_cleaning_up(run, args):
+    """run(args); then the scratch directory goes, unless --keep. A SIGTERM (a timeout)
+    ends the run through the same clean-up."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        return run(args)
+    finally:
+        if getattr(args, "keep", False):
+            print(f"kept: {args.tmpdir} ({args.database_url})")
+        else:
+            shutil.rmtree(args.tmpdir, ignore_errors=True)
+
+
+def bench_env(database_url, **extra):
+    """The environment of the run and its subprocesses: bench.settings on that database,
+    also set in this process so django.setup() reads them."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": database_url,
+        **extra,
+    }
+    os.environ.update({key: env[key] for key in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")})
+    return env
+
+
+def reset_database(url, env, drop):
+    """Create (or drop and recreate) the database, then migrate it."""
+    recreate_database(url, drop)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=600,
+    )
+
+
+def recreate_database(url, drop):
+    """Create the database if missing; with drop, drop it first (scratch_database has
+    made sure a PostgreSQL one is a bench database)."""
+    from django.db import connections
+
+    connections.close_all()
+    if url.startswith("sqlite"):
+        path = Path(url.removeprefix("sqlite:///"))
+        if drop:
+            path.unlink(missing_ok=True)
+    else:
+        import dj_database_url
+        import psycopg
+        from psycopg import sql
+
+        cfg = dj_database_url.parse(url)
+        with psycopg.connect(
+            host=cfg["HOST"],
+            port=cfg["PORT"] or 5432,
+            user=cfg["USER"],
+            password=cfg["PASSWORD"] or None,
+            dbname="postgres",
+            autocommit=True,
+        ) as conn:
+            name = sql.Identifier(cfg["NAME"])
+            if drop:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]
+            ).fetchone()
+            if not exists:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+
+
+def load_average():
+    """The machine is shared: every figure says how busy it was."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def ru_maxrss_mb():
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
