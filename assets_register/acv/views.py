@@ -86,7 +86,7 @@ def _calendar(request, name, items, filename):
         )
         for item in items
     ]
-    return ics_response(name, events, filename, request.get_host().split(":")[0])
+    return ics_response(name, events, filename)
 
 
 @cached_page
