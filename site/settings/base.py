@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # ETag / Last-Modified → 304 for every page, feed, export and API answer (one place).
+    "django.middleware.http.ConditionalGetMiddleware",
     "assets_register.core.middleware.DatabaseUnavailableMiddleware",
     "assets_register.core.middleware.NulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
