@@ -41,6 +41,7 @@ class EventFeed(Feed):
 
     def author_link(self):
         return settings.SITE_URL
+
     query_params = ("topics",)  # what the page cache keys on (core/caching.py)
 
     def __call__(self, request, *args, **kwargs):
