@@ -1,17 +1,13 @@
 from django.db.models import Count
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
 
 from assets_register.acv.lists import STATUTORY_FIELD_MEANINGS, asset_listing
 from assets_register.core.caching import cached_page
 from assets_register.core.postcodes import Postcode
 from assets_register.geo.lookup import locate_postcode, nearest_assets, search
-from assets_register.geo.map_index import marker_index
-from assets_register.geo.map_query import MapQueryError, parse_map_query
 from assets_register.indicators.compute import closures_since, latest_snapshot, period_start
 from assets_register.indicators.views import area_row
 from assets_register.models import (
@@ -44,19 +40,6 @@ def home(request):
             "asset_count": Asset.objects.live().count(),
         },
     )
-
-
-@require_GET
-@cache_control(public=True, max_age=60)
-def map_markers(request):
-    try:
-        query = parse_map_query(request.GET)
-    except MapQueryError as error:
-        return JsonResponse({"error": str(error)}, status=400)
-    body = marker_index().feature_collection_json(
-        query.bbox, query.zoom, query.categories, query.statuses
-    )
-    return HttpResponse(body, content_type="application/json")
 
 
 @cached_page(query=["q"])
@@ -137,7 +120,7 @@ def area_detail(request, gss_code):
             "children": children,
             "place": place,
             "nearest": nearest,
-            "map_api": reverse("map_markers"),
+            "map_api": reverse("api:map_markers"),
         },
     )
 
