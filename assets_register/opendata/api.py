@@ -157,9 +157,7 @@ def public_endpoint(run):
 
 def _with_open_headers(request, response):
     response["Cache-Control"] = f"public, max-age={settings.API_CACHE_SECONDS}"
-    response["Link"] = licence_link(request)
-    # Open, read-only data without cookies: any web page may read it.
-    response["Access-Control-Allow-Origin"] = "*"
+    response["Link"] = licence_link(request)  # CORS: core.middleware.OpenDataCorsMiddleware
     return response
 
 

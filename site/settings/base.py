@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # ETag / Last-Modified → 304 for every page, feed, export and API answer (one place).
+    "assets_register.core.middleware.OpenDataCorsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "assets_register.core.middleware.DatabaseUnavailableMiddleware",
     "assets_register.core.middleware.NulCharactersMiddleware",
