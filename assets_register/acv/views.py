@@ -7,6 +7,7 @@ from django.utils import timezone
 from assets_register.acv import lists as acv_lists
 from assets_register.acv.the_law import the_law
 from assets_register.core.caching import cached_page
+from assets_register.core.embedding import embeddable
 from assets_register.core.files import csv_response, geojson_response, ics_response
 from assets_register.models import Area, AreaKind, Asset
 
@@ -30,6 +31,18 @@ def acv_list(request, gss_code):
             "rows": acv_lists.list_rows(council, today),
             "pending": acv_lists.pending(council),
         },
+    )
+
+
+@embeddable
+@cached_page
+def embed_acv_list(request, gss_code):
+    """A council's list for other sites to frame: /embed/acv/<GSS code>/."""
+    council, today = _council(gss_code), timezone.localdate()
+    return render(
+        request,
+        "assets_register/embed_acv_list.html",
+        {"council": council, "today": today, "rows": acv_lists.list_rows(council, today)},
     )
 
 

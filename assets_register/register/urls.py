@@ -7,5 +7,6 @@ urlpatterns = [
     path("search/", views.search_view, name="search"),
     path("assets/<int:pk>/", views.asset_detail, name="asset_detail"),
     path("areas/<str:gss_code>/", views.area_detail, name="area_detail"),
+    path("embed/areas/<str:gss_code>/", views.embed_area, name="embed_area"),
     path("about/data/", views.about_data, name="about_data"),
 ]

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from assets_register.acv.lists import STATUTORY_FIELD_MEANINGS, asset_listing
 from assets_register.core.caching import cached_page
+from assets_register.core.embedding import embeddable
 from assets_register.core.postcodes import Postcode
 from assets_register.geo.lookup import locate_postcode, nearest_assets, search
 from assets_register.indicators.compute import closures_since, latest_snapshot, period_start
@@ -122,6 +123,20 @@ def area_detail(request, gss_code):
             "nearest": nearest,
             "map_api": reverse("api:map_markers"),
         },
+    )
+
+
+@embeddable
+@cached_page
+def embed_area(request, gss_code):
+    """A map of an area's places for other sites to frame: /embed/areas/<GSS code>/."""
+    area = Area.objects.by_code(gss_code)
+    if area is None:
+        raise Http404("No such area")
+    return render(
+        request,
+        "assets_register/embed_area.html",
+        {"area": area, "map_api": reverse("api:map_markers")},
     )
 
 
