@@ -55,5 +55,7 @@ def test_the_embedded_map_and_list_open_links_outside_the_frame(client, council)
     listing = client.get("/embed/acv/E06000047/").content.decode()
     assert "The Robin Hood" in listing and '<base target="_top">' in listing
     assert "<form" not in listing
+    assert 'href="/embed/areas/E06000047/"' in client.get("/areas/E06000047/").content.decode()
+    assert 'href="/embed/acv/E06000047/"' in client.get("/acv/E06000047/").content.decode()
     assert client.get("/embed/areas/E06999999/").status_code == 404
     assert client.get("/embed/acv/E06999999/").status_code == 404
