@@ -106,9 +106,27 @@ def entries_on_list(day, **filters):
 def on_list(day, **filters):
     """Entries on the list that day (of a council=, or an asset=): expiry and removal
     take effect by themselves."""
+    return _with_history(entries_on_list(day, **filters))
+
+
+def off_list(day, **filters):
+    """Entries that had left the list by that day, removed or expired."""
+    return _with_history(
+        ListEntry.objects.filter(listed_on__lte=day, **filters).filter(
+            Q(expires_on__lt=day) | Q(removed_on__lte=day)
+        )
+    )
+
+
+def left_list_on(entry):
+    """The first day the entry was off the list: its removal, or the day after expiry."""
+    after_expiry = entry.expires_on + datetime.timedelta(days=1)
+    return min(entry.removed_on, after_expiry) if entry.removed_on else after_expiry
+
+
+def _with_history(entries):
     return (
-        entries_on_list(day, **filters)
-        .select_related("asset", "nomination")
+        entries.select_related("asset", "nomination")
         .prefetch_related(
             "reviews",
             "appeals",
@@ -269,26 +287,43 @@ def _iso(day):
     return day.isoformat() if day else ""
 
 
+# The specification's two values of `decision` ("whether successful or unsuccessful").
+SUCCESSFUL, UNSUCCESSFUL = "successful", "unsuccessful"
+
+
+def wkt_point(asset):
+    """The place as WKT in WGS84 (longitude first), or "" when it has no pin. The schema's
+    geometry is a boundary, which the register does not hold: the point stands in for it,
+    so a map of the national dataset shows every located entry."""
+    if asset is None or not asset.is_located:
+        return ""
+    return f"POINT ({float(asset.longitude):.6f} {float(asset.latitude):.6f})"
+
+
 def national_rows(council, today):
     """Rows in the planning.data.gov.uk asset-of-community-value schema, and our extra
-    statutory rows, for every entry on the list today and every unsuccessful nomination."""
+    statutory rows, for every entry on the list today, every entry that has left it (with
+    its end-date: records are ended, not dropped) and every unsuccessful nomination."""
     organisation = organisation_curie(council.gss_code)
     national, statutory = [], []
-    for row in list_rows(council, today):
+    rows = [(row, False) for row in list_rows(council, today)]
+    rows += [(list_row(entry, today), True) for entry in off_list(today, council=council)]
+    for row, ended in rows:
         entry, notice, bidder = row.entry, row.notice, row.bidder
         asset, nomination = entry.asset, entry.nomination
+        point = wkt_point(asset)
         national.append(
             {
                 "reference": entry.reference,
                 "name": asset.name,
                 "address-text": ", ".join(p for p in (asset.address, asset.postcode) if p),
                 "description": nomination.land_description if nomination else "",
-                "point": f"POINT ({asset.longitude} {asset.latitude})" if asset.is_located else "",
-                "geometry": "",
+                "point": point,
+                "geometry": point,
                 "organisation": organisation,
                 "nomination-date": _iso(nomination and nomination.received_on),
                 "nominating-group": entry.nominating_group,
-                "decision": "listed",
+                "decision": SUCCESSFUL,
                 "decision-date": _iso((nomination and nomination.decided_on) or entry.listed_on),
                 "expiry-date": _iso(entry.expires_on),
                 "notification-to-sell-date": _iso(notice and notice.received_on),
@@ -297,7 +332,7 @@ def national_rows(council, today):
                 "notes": "",
                 "entry-date": _iso(entry.record_date),
                 "start-date": _iso(nomination.received_on if nomination else entry.listed_on),
-                "end-date": "",
+                "end-date": _iso(left_list_on(entry) if ended else None),
             }
         )
         statutory.append(
@@ -319,21 +354,19 @@ def national_rows(council, today):
             }
         )
     for nomination in unsuccessful(council):
-        asset = nomination.asset
+        point = wkt_point(nomination.asset)
         national.append(
             {
                 "reference": nomination.public_reference,
                 "name": nomination.land_name,
                 "address-text": nomination.land_address,
                 "description": nomination.land_description,
-                "point": f"POINT ({asset.longitude} {asset.latitude})"
-                if asset and asset.is_located
-                else "",
-                "geometry": "",
+                "point": point,
+                "geometry": point,
                 "organisation": organisation,
                 "nomination-date": _iso(nomination.received_on),
                 "nominating-group": nomination.body_name,
-                "decision": "unsuccessful",
+                "decision": UNSUCCESSFUL,
                 "decision-date": _iso(nomination.decided_on),
                 "expiry-date": "",
                 "notification-to-sell-date": "",

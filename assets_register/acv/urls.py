@@ -7,6 +7,7 @@ urlpatterns = [
     path("assets/<int:pk>/nominate/", nominate.nominate, name="nominate_asset"),
     path("about/the-law/", views.about_the_law, name="about_the_law"),
     path("acv/", views.acv_national, name="acv_national"),
+    path("embed/acv/<str:gss_code>/", views.embed_acv_list, name="embed_acv_list"),
     path("acv/eligibility/", nominate.eligibility, name="nomination_eligibility"),
     path(
         "acv/nominations/<str:reference>/received/",

@@ -8,6 +8,7 @@ from assets_register.acv import lists as acv_lists
 from assets_register.acv.national import FIGURE_LABELS, FIGURES, council_figures, listed_places
 from assets_register.acv.the_law import the_law
 from assets_register.core.caching import cached_page
+from assets_register.core.embedding import embeddable
 from assets_register.core.files import csv_response, geojson_response, ics_response
 from assets_register.models import Area, AreaKind, Asset
 
@@ -48,6 +49,18 @@ def acv_list(request, gss_code):
             "rows": acv_lists.list_rows(council, today),
             "pending": acv_lists.pending(council),
         },
+    )
+
+
+@embeddable
+@cached_page
+def embed_acv_list(request, gss_code):
+    """A council's list for other sites to frame: /embed/acv/<GSS code>/."""
+    council, today = _council(gss_code), timezone.localdate()
+    return render(
+        request,
+        "assets_register/embed_acv_list.html",
+        {"council": council, "today": today, "rows": acv_lists.list_rows(council, today)},
     )
 
 
@@ -104,7 +117,7 @@ def _calendar(request, name, items, filename):
         )
         for item in items
     ]
-    return ics_response(name, events, filename, request.get_host().split(":")[0])
+    return ics_response(name, events, filename)
 
 
 @cached_page

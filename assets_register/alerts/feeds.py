@@ -5,6 +5,7 @@ narrows them. Worded by alerts.describe_event; nothing personal is in them."""
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -29,8 +30,18 @@ from assets_register.models import (
 FEED_LENGTH = 50
 
 
+def happened_at(event):
+    """The start of the day, month or year the event is dated to (its stored date)."""
+    return datetime.datetime.combine(event.date, datetime.time(), tzinfo=datetime.UTC)
+
+
 class EventFeed(Feed):
     feed_type = Atom1Feed
+    author_name = settings.WAGTAIL_SITE_NAME  # every Atom feed needs one (RFC 4287 4.1.1)
+
+    def author_link(self):
+        return settings.SITE_URL
+
     query_params = ("topics",)  # what the page cache keys on (core/caching.py)
 
     def __call__(self, request, *args, **kwargs):
@@ -63,10 +74,12 @@ class EventFeed(Feed):
         return self.request.build_absolute_uri(self.item_link(event))
 
     def item_pubdate(self, event):
-        return datetime.datetime.combine(event.date, datetime.time(), tzinfo=datetime.UTC)
+        return happened_at(event)
 
     def item_updateddate(self, event):
-        return event.recorded_at
+        # When it happened, not when it was imported: a closure of 2015 loaded today is
+        # old news, and sorts so in a reader.
+        return happened_at(event)
 
 
 class AreaFeed(EventFeed):

@@ -116,7 +116,9 @@ def describe_event(event, today):
                 "cannot be sold without a chance for the community to bid."
             )
         )
-        return News(f"{name}: {event.get_kind_display().lower()} ({_on(event.date)}).", action, url)
+        # Said as precisely as the source gave it: a year-only closure is "(2022)".
+        what = event.get_kind_display().lower()
+        return News(f"{name}: {what} ({event.display_date}).", action, url)
     # Steps of a sale or a community purchase: the timeline's note says what happened.
     note = event.note if TOPIC_OF_EVENT.get(kind) == Topic.DISPOSALS else ""
     return News(f"{name}: {event.get_kind_display().lower()} ({_on(event.date)}).", note, url)

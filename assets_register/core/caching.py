@@ -17,7 +17,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import QueryDict
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.http import http_date
 
 CONTENT_VERSION_KEY = "register:content-version"
 
@@ -53,6 +54,15 @@ def page_key(request):
     return f"page:{digest}"
 
 
+def mark_validators(response):
+    """An ETag of the body, and the time this copy was made as Last-Modified: a copy lives
+    only until the content version moves, so nothing it shows changed after that time (a
+    feed's own Last-Modified, its newest event's date, would miss a backdated import).
+    ConditionalGetMiddleware then answers If-None-Match / If-Modified-Since with 304."""
+    set_response_etag(response)
+    response["Last-Modified"] = http_date()
+
+
 def keep_query_params(request, names):
     """Leave the request only the query parameters in names, sorted by name."""
     query = urlencode(
@@ -82,6 +92,7 @@ def cached_page(view=None, *, query=()):
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
             if response.status_code == 200 and not response.streaming and not response.cookies:
+                mark_validators(response)
                 cache.set(key, response, settings.PAGE_CACHE_SECONDS)
         # Browsers and shared caches may reuse it briefly; edits show within that time.
         patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)

@@ -4,8 +4,13 @@ import csv
 import datetime
 import io
 import json
+import re
 from decimal import Decimal
+from urllib.parse import urlsplit
 
+import icalendar
+
+from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 
 from assets_register.core.licences import ATTRIBUTION_LINES, DEFAULT_LICENCE, LICENCES
@@ -65,56 +70,45 @@ def geojson_response(features, filename):
     return response
 
 
-def _ics_text(value):
-    return (
-        str(value)
-        .replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
+# RFC 5545 TEXT may not hold control characters other than a tab and line breaks.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _fold(line):
-    """RFC 5545 lines are at most 75 octets; longer ones continue after CRLF + space."""
-    encoded, parts = line.encode(), []
-    while len(encoded) > 75:
-        cut = 75 if not parts else 74
-        while (encoded[cut] & 0xC0) == 0x80:  # never split a UTF-8 character
-            cut -= 1
-        parts.append(encoded[:cut].decode())
-        encoded = encoded[cut:]
-    parts.append(encoded.decode())
-    return "\r\n ".join(parts)
+def _add_text(component, name, value):
+    """A TEXT property, left out when empty (an empty value helps no reader)."""
+    text = _CONTROL.sub("", str(value or ""))
+    if text:
+        component.add(name, icalendar.vText(text))
 
 
-def ics_response(name, events, filename, host):
-    """events: (uid, date, summary, description, url) for all-day deadlines."""
-    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Community Asset Register//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_ics_text(name)}",
-    ]
-    for uid, day, summary, description, url in events:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{uid}@{host}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{day + datetime.timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{_ics_text(summary)}",
-            f"DESCRIPTION:{_ics_text(description)}",
-            f"URL:{url}",
-            "TRANSP:TRANSPARENT",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    body = "\r\n".join(_fold(line) for line in lines) + "\r\n"
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+def calendar_uid(key):
+    """A UID that stays the same whichever host name the calendar was fetched under, so a
+    subscriber's copy does not fill with duplicates (RFC 5545 3.8.4.7)."""
+    return f"{key}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}"
+
+
+def ics_response(name, events, filename):
+    """events: (key, date, summary, description, url) for all-day deadlines; the
+    icalendar library escapes and folds the lines (at most 75 octets)."""
+    stamp = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Community Asset Register//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    _add_text(calendar, "x-wr-calname", name)
+    for key, day, summary, description, url in events:
+        event = icalendar.Event()
+        event.add("uid", calendar_uid(key))
+        event.add("dtstamp", stamp)
+        event.add("dtstart", day)
+        event.add("dtend", day + datetime.timedelta(days=1))
+        _add_text(event, "summary", summary)
+        _add_text(event, "description", description)
+        if url:
+            event.add("url", url)
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

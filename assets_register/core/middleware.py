@@ -10,6 +10,7 @@ and the site comes back by itself when the database does.
 
 import contextlib
 import logging
+import re
 
 from django.conf import settings
 from django.db import Error, InterfaceError, OperationalError, connections
@@ -98,3 +99,36 @@ def _without_nul(query):
         if "\x00" in key or any("\x00" in value for value in values)
     )
     return clean
+
+
+# Open data: the API, downloads, feeds, calendars, exports and map data. Never the admin,
+# forms or pages, which carry sessions and CSRF tokens.
+OPEN_DATA_PATH = re.compile(r"^/(api|downloads)/|\.(atom|ics|csv|geojson|xlsx)$")
+CONDITIONAL_HEADERS = "If-None-Match, If-Modified-Since"
+VALIDATOR_HEADERS = "ETag, Last-Modified, Link, Retry-After"
+
+
+def is_open_data(path):
+    return bool(OPEN_DATA_PATH.search(path)) and not path.startswith("/admin/")
+
+
+class OpenDataCorsMiddleware:
+    """Lets any web site read the open data (CORS, with no credentials), including the
+    conditional-GET headers a polling client sends and the validators it reads back."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_open_data(request.path):
+            return self.get_response(request)
+        if request.method == "OPTIONS" and "access-control-request-method" in request.headers:
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+            response["Access-Control-Allow-Headers"] = CONDITIONAL_HEADERS
+            response["Access-Control-Max-Age"] = "86400"
+        else:
+            response = self.get_response(request)
+            response["Access-Control-Expose-Headers"] = VALIDATOR_HEADERS
+        response["Access-Control-Allow-Origin"] = "*"
+        return response

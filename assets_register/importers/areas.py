@@ -8,6 +8,7 @@ from pathlib import Path
 import shapely
 from shapely.geometry import mapping
 
+from assets_register.core.geojson import right_hand
 from assets_register.core.postcodes import InvalidPostcode, Postcode
 from assets_register.geo.map_index import bump_map_version
 from assets_register.geo.spatial import geometry_from_geojson
@@ -145,8 +146,8 @@ class BoundaryImporter(BaseImporter):
             "parent_code": str(properties.get(self.parent_property) or "").strip()
             if self.parent_property
             else "",
-            "boundary": geometry,
-            "boundary_display": _rounded(mapping(simplified)),
+            "boundary": right_hand(geometry),
+            "boundary_display": _rounded(right_hand(mapping(simplified))),
             "bbox": (min_lon, min_lat, max_lon, max_lat),
         }
 

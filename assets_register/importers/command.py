@@ -40,6 +40,12 @@ class ImportCommand(BaseCommand):
 
         report = self.run_import(options, progress)
         self.print_report(report)
+        if options["strict"] and report.rejected:
+            # A non-zero exit, so that cron and CI see the import did not happen.
+            raise CommandError(
+                f"--strict: {report.rejected} row{'s' if report.rejected != 1 else ''} "
+                "rejected, so nothing was written"
+            )
 
     def run_import(self, options, progress):
         # No transaction here: the importer writes in one of its own, after reading and

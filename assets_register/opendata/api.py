@@ -37,6 +37,7 @@ from assets_register.core.licences import (
     LICENCES,
     licence_link,
 )
+from assets_register.geo.map_index import marker_index
 from assets_register.indicators.compute import latest_snapshot
 from assets_register.models import OPEN_STATUSES, Area, AreaKind, Asset, AssetEvent
 from assets_register.opendata.filters import UnknownArea, filter_assets
@@ -53,6 +54,8 @@ from assets_register.opendata.schemas import (
     EventFilters,
     EventWithAssetOut,
     InvalidRequest,
+    MapFilters,
+    MapOut,
 )
 
 DESCRIPTION = f"""Read-only open data from the Community Asset Register: pubs, libraries,
@@ -120,6 +123,8 @@ def public_endpoint(run):
     """Rate limit per IP, then answer from the cache (per URL and content version). The URL
     keeps only the parameters the operation declares, so junk makes no extra copies."""
     names = declared_query_params(run.__self__)
+    if getattr(run.__self__.view_func, "unthrottled", False):
+        return _open_headers(run)
 
     @functools.wraps(run)
     def view(request, *args, **kwargs):
@@ -145,13 +150,30 @@ def public_endpoint(run):
                 cache.set(
                     key, (response["Content-Type"], response.content), settings.API_CACHE_SECONDS
                 )
-        response["Cache-Control"] = f"public, max-age={settings.API_CACHE_SECONDS}"
-        response["Link"] = licence_link(request)
-        # Open, read-only data without cookies: any web page may read it.
-        response["Access-Control-Allow-Origin"] = "*"
-        return response
+        return _with_open_headers(request, response)
 
     return view
+
+
+def _with_open_headers(request, response):
+    response["Cache-Control"] = f"public, max-age={settings.API_CACHE_SECONDS}"
+    response["Link"] = licence_link(request)  # CORS: core.middleware.OpenDataCorsMiddleware
+    return response
+
+
+def _open_headers(run):
+    @functools.wraps(run)
+    def view(request, *args, **kwargs):
+        return _with_open_headers(request, run(request, *args, **kwargs))
+
+    return view
+
+
+def unthrottled(operation):
+    """Neither rate-limited nor cached: the site's own map pans through many boxes a
+    minute, often many visitors behind one address, and its index answers from memory."""
+    operation.unthrottled = True
+    return operation
 
 
 api = NinjaAPI(
@@ -351,3 +373,24 @@ def list_acv_entries(request, gss_code: str):
     interim and full moratoriums and of the protected period."""
     council = _area_or_404(gss_code, kind=AreaKind.COUNCIL)
     return [_acv_entry(row) for row in list_rows(council, timezone.localdate())]
+
+
+@api.get(
+    "/map/",
+    response={200: MapOut, 422: InvalidRequest},
+    tags=["places"],
+    summary="Markers for a map view",
+    url_name="map_markers",
+)
+@unthrottled
+def map_markers(request, filters: Query[MapFilters]):
+    """The located places in a box, as GeoJSON points for a map: each place itself at street
+    zoom, nearby places merged into clusters further out. The site's own maps use it."""
+    body = marker_index().feature_collection_json(
+        filters.box,
+        filters.zoom,
+        tuple(sorted(set(filters.category or ()))),
+        tuple(sorted(set(filters.status or ()))),
+    )
+    # Written by the in-memory index already as JSON: passed through, not re-serialised.
+    return HttpResponse(body, content_type="application/json")

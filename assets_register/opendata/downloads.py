@@ -22,6 +22,7 @@ SpreadsheetML into a streamed zip (openpyxl's writer took a minute for 150,000 r
 past a web worker's timeout; this takes a few seconds).
 """
 
+import hashlib
 import json
 
 from pydantic import ValidationError
@@ -33,6 +34,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from assets_register.core import ratelimits
+from assets_register.core.caching import content_version
 from assets_register.core.files import csv_response
 from assets_register.core.licences import (
     ATTRIBUTION_LINES,
@@ -270,6 +272,13 @@ def _filename(filters, extension):
     return "-".join(parts) + "." + extension
 
 
+def selection_etag(request):
+    """The same selection of an unchanged register is the same file but for its "generated"
+    time: a weak ETag, so ConditionalGetMiddleware answers a repeat request with 304."""
+    key = f"{content_version()} {timezone.localdate()} {request.get_full_path()}"
+    return f'W/"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+
+
 @require_GET
 def register_download(request, fmt):
     if fmt not in FORMATS:
@@ -319,6 +328,7 @@ def register_download(request, fmt):
         workbook = xlsx_stream(_chunks(rows), about, FIELDS, NUMBERS)
         response = StreamingHttpResponse(workbook, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["ETag"] = selection_etag(request)
     response["Link"] = licence_link(request)
     response["Cache-Control"] = f"public, max-age={settings.API_CACHE_SECONDS}"
     return response

@@ -7,7 +7,9 @@ what may leave the register.
 """
 
 import datetime
-from typing import Any
+import math
+import re
+from typing import Any, Literal
 
 from ninja import Field, Schema
 from pydantic import field_validator
@@ -51,6 +53,24 @@ def _aware(value):
     return value
 
 
+def _blank_is_none(value):
+    """An empty parameter (?bbox=, as a form with a blank field sends) means not given, as
+    it does on /downloads/."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+ISO_DATE_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _iso_only(value):
+    """Dates and times as ISO 8601 text only: pydantic would read 0 as 1 January 1970."""
+    if value is None or isinstance(value, datetime.date) or not str(value).strip():
+        return value or None
+    if not ISO_DATE_START.match(str(value)):
+        raise ValueError(f"{str(value)[:30]!r} is not an ISO 8601 date (YYYY-MM-DD)")
+    return value
+
+
 class AssetFilters(Schema):
     area: str | None = Field(None, pattern=GSS_CODE, description=GSS_DESCRIPTION)
     category: list[Category] | None = Field(
@@ -78,10 +98,20 @@ class AssetFilters(Schema):
         "time (local time when no offset is given)",
     )
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def blank_is_none(cls, value):
+        return _blank_is_none(value)
+
     @field_validator("category", "status", mode="before")
     @classmethod
     def split_commas(cls, value):
         return _split_commas(value)
+
+    @field_validator("changed_since", mode="before")
+    @classmethod
+    def iso_changed_since(cls, value):
+        return _iso_only(value)
 
     @field_validator("bbox")
     @classmethod
@@ -119,10 +149,20 @@ class EventFilters(Schema):
         None, description="Events recorded on the register at or after this ISO 8601 time"
     )
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def blank_is_none(cls, value):
+        return _blank_is_none(value)
+
     @field_validator("kind", mode="before")
     @classmethod
     def split_commas(cls, value):
         return _split_commas(value)
+
+    @field_validator("since", "recorded_since", mode="before")
+    @classmethod
+    def iso_dates(cls, value):
+        return _iso_only(value)
 
     @field_validator("recorded_since")
     @classmethod
@@ -340,3 +380,74 @@ class AreaDetailOut(AreaOut):
     @staticmethod
     def resolve_indicators(area):
         return area.latest_indicators
+
+
+class MapFilters(Schema):
+    bbox: str = Field(
+        description="minlon,minlat,maxlon,maxlat in WGS84 degrees: the box the map shows, "
+        "e.g. -1.7,54.7,-1.5,54.9"
+    )
+    zoom: int = Field(
+        ge=0, le=22, description="The map's zoom: nearby places are clustered below street zoom"
+    )
+    category: list[Category] | None = Field(
+        None, description="Kinds of place; repeat the parameter or separate with commas"
+    )
+    status: list[Status] | None = Field(
+        None, description="Statuses; repeat the parameter or separate with commas"
+    )
+
+    @field_validator("category", "status", mode="before")
+    @classmethod
+    def split_commas(cls, value):
+        return _split_commas(value)
+
+    @field_validator("bbox")
+    @classmethod
+    def check_bbox(cls, value):
+        # A map panned round the world asks for more than 180 degrees: clamped, not refused.
+        try:
+            numbers = [float(part) for part in value.split(",")]
+        except ValueError:
+            numbers = []
+        if len(numbers) != 4 or not all(math.isfinite(n) and abs(n) < 1e6 for n in numbers):
+            raise ValueError("bbox must be four numbers: minlon,minlat,maxlon,maxlat")
+        if numbers[0] > numbers[2] or numbers[1] > numbers[3]:
+            raise ValueError("bbox corners are the wrong way round")
+        return value
+
+    @property
+    def box(self):
+        min_lon, min_lat, max_lon, max_lat = (float(part) for part in self.bbox.split(","))
+        return (max(min_lon, -180), max(min_lat, -85), min(max_lon, 180), min(max_lat, 85))
+
+
+class MarkerPoint(Schema):
+    type: Literal["Point"]
+    coordinates: list[float] = Field(description="[longitude, latitude]")
+
+
+class MarkerProperties(Schema):
+    id: int
+    name: str
+    category: Category
+    status: Status
+    url: str = Field(description="The place's page on this site")
+
+
+class ClusterProperties(Schema):
+    cluster: Literal[True]
+    count: int = Field(description="How many places the marker stands for")
+
+
+class MarkerOut(Schema):
+    type: Literal["Feature"]
+    geometry: MarkerPoint
+    properties: MarkerProperties | ClusterProperties
+
+
+class MapOut(Schema):
+    type: Literal["FeatureCollection"]
+    features: list[MarkerOut]
+    total: int = Field(description="Places in the box that match the filters")
+    clustered: bool = Field(description="Whether nearby places were merged into clusters")

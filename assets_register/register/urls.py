@@ -4,7 +4,6 @@ from assets_register.register import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("api/map/", views.map_markers, name="map_markers"),  # before opendata's api/
     path("search/", views.search_view, name="search"),
     path("assets/<int:pk>/", views.asset_detail, name="asset_detail"),
     path("areas/<str:gss_code>/", views.area_detail, name="area_detail"),
@@ -13,6 +12,7 @@ urlpatterns = [
         views.area_neighbourhoods,
         name="area_neighbourhoods",
     ),
+    path("embed/areas/<str:gss_code>/", views.embed_area, name="embed_area"),
     path("about/data/", views.about_data, name="about_data"),
     path("about/coverage/", views.about_coverage, name="about_coverage"),
 ]

@@ -2,19 +2,16 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
 
 from assets_register.acv.lists import STATUTORY_FIELD_MEANINGS, asset_listing, pending_for
 from assets_register.core.caching import cached_page
+from assets_register.core.embedding import embeddable
 from assets_register.core.postcodes import Postcode
 from assets_register.geo.lookup import locate_postcode, nearest_assets, search
-from assets_register.geo.map_index import marker_index
-from assets_register.geo.map_query import MapQueryError, parse_map_query
 from assets_register.indicators.compute import latest_snapshot, period_start
 from assets_register.indicators.views import area_row
 from assets_register.models import (
@@ -59,19 +56,6 @@ def _kinds_held():
     no places would only ever empty the map."""
     held = set(Asset.objects.live().values_list("category", flat=True).distinct().order_by())
     return [(value, label) for value, label in Category.choices if value in held]
-
-
-@require_GET
-@cache_control(public=True, max_age=60)
-def map_markers(request):
-    try:
-        query = parse_map_query(request.GET)
-    except MapQueryError as error:
-        return JsonResponse({"error": str(error)}, status=400)
-    body = marker_index().feature_collection_json(
-        query.bbox, query.zoom, query.categories, query.statuses
-    )
-    return HttpResponse(body, content_type="application/json")
 
 
 @cached_page(query=["q"])
@@ -176,7 +160,7 @@ def area_detail(request, gss_code):
             else 0,
             "place": place,
             "nearest": nearest,
-            "map_api": reverse("map_markers"),
+            "map_api": reverse("api:map_markers"),
         },
     )
 
@@ -203,6 +187,20 @@ def area_neighbourhoods(request, gss_code):
         request,
         "assets_register/area_neighbourhoods.html",
         {"area": council, "neighbourhoods": neighbourhoods},
+    )
+
+
+@embeddable
+@cached_page
+def embed_area(request, gss_code):
+    """A map of an area's places for other sites to frame: /embed/areas/<GSS code>/."""
+    area = Area.objects.by_code(gss_code)
+    if area is None:
+        raise Http404("No such area")
+    return render(
+        request,
+        "assets_register/embed_area.html",
+        {"area": area, "map_api": reverse("api:map_markers")},
     )
 
 

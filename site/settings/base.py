@@ -49,6 +49,9 @@ MIDDLEWARE = [
     # First: the load balancer's probe skips the HTTPS redirect, host check and caches.
     "assets_register.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # ETag / Last-Modified → 304 for every page, feed, export and API answer (one place).
+    "assets_register.core.middleware.OpenDataCorsMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "assets_register.core.middleware.DatabaseUnavailableMiddleware",
     "assets_register.core.middleware.NulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

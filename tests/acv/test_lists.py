@@ -119,7 +119,7 @@ def test_csv_export_in_the_national_schema_is_safe_and_private(client, council, 
     rows = list(csv.DictReader(io.StringIO(text)))
     listed = next(r for r in rows if r["reference"] == "A-CV-1")
     assert listed["organisation"] == "local-authority:DUR"
-    assert listed["decision"] == "listed" and listed["expiry-date"] == "2025-12-13"
+    assert listed["decision"] == "successful" and listed["expiry-date"] == "2025-12-13"
     assert listed["notification-to-sell-date"] == "2021-04-30"
     assert listed["interested-group"] == "Friends of the Robin Hood"
     assert listed["point"] == "POINT (-1.626000 54.816000)"

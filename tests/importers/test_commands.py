@@ -1,10 +1,11 @@
 """The import commands as a person runs them."""
 
+import contextlib
 from io import StringIO
 
 import pytest
 
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, ManagementUtility, call_command
 
 from assets_register.models import Area, Asset, AssetEvent, PostcodeLocation
 
@@ -26,12 +27,50 @@ def test_import_assets_prints_counts_and_each_rejected_row(sacriston):
     assert Asset.objects.get().source == "assets_bad_postcode"  # the file name by default
 
 
-def test_strict_writes_nothing_when_a_row_is_rejected(sacriston):
-    out, err = call(
-        "import_assets", str(DATA / "assets_bad_postcode.csv"), "--format", "generic", "--strict"
-    )
-    assert "--strict" in err
+def test_strict_writes_nothing_and_fails_when_a_row_is_rejected(sacriston):
+    with pytest.raises(CommandError, match="--strict: 1 row rejected, so nothing was written"):
+        call(
+            "import_assets",
+            str(DATA / "assets_bad_postcode.csv"),
+            "--format",
+            "generic",
+            "--strict",
+        )
     assert not Asset.objects.exists()
+    out, _ = call("import_assets", str(DATA / "assets_ok.csv"), "--format", "generic", "--strict")
+    assert "3 created" in out
+
+
+def exit_code(*argv):
+    """The status the command exits with when run from the command line."""
+    with contextlib.redirect_stdout(StringIO()), contextlib.redirect_stderr(StringIO()):
+        try:
+            ManagementUtility(["manage.py", *argv]).execute()
+        except SystemExit as exit:
+            return exit.code
+    return 0
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("import_assets", "assets_bad_postcode.csv", "--format", "generic", "--strict"),
+        ("import_boundaries", "wards_bad_features.geojson", "--kind", "ward", "--strict"),
+        ("import_acv_register", "acv_bad_rows.csv", "--council", "E06000047", "--strict"),
+        ("import_assets", "nope.csv", "--format", "generic"),
+        ("import_assets", "assets_missing_column.csv", "--format", "generic"),
+    ],
+)
+def test_a_rejected_row_under_strict_or_any_failure_exits_non_zero(sacriston, argv):
+    name, path, *rest = argv
+    assert exit_code(name, str(DATA / path), *rest) not in (0, None)
+
+
+def test_a_clean_strict_import_exits_zero(sacriston):
+    assert exit_code("import_assets", str(DATA / "assets_ok.csv"), "--format", "generic") in (
+        0,
+        None,
+    )
 
 
 def test_dry_run_command_writes_nothing(sacriston):

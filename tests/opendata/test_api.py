@@ -106,7 +106,17 @@ def example_queries(register):
         },
         "/api/areas/{gss_code}": {},
         "/api/acv/{gss_code}/entries": {"limit": "5", "offset": "0"},
+        "/api/map/": {
+            "bbox": "-1.7,54.7,-1.5,54.9",
+            "zoom": "16",
+            "category": "pub",
+            "status": "open",
+        },
     }
+
+
+# What an operation cannot answer without; every other example is tried on its own.
+REQUIRED = {"/api/map/": ("bbox", "zoom")}
 
 
 def example_path(register, path):
@@ -125,12 +135,15 @@ def test_openapi_document_is_valid(client, spec):
         "/api/areas",
         "/api/areas/{gss_code}",
         "/api/acv/{gss_code}/entries",
+        "/api/map/",
     }
     assert spec["info"]["license"]["identifier"] == "OGL-UK-3.0"
     assert "Open Government Licence" in spec["info"]["description"]
     for path, methods in spec["paths"].items():
         assert set(methods) == {"get"}, f"{path} is read-only"
-        assert {"200", "404", "422", "429"} <= set(methods["get"]["responses"]), path
+        # The map is neither rate-limited nor looked up by id: it answers 200 or 422.
+        errors = {"422"} if path == "/api/map/" else {"404", "422", "429"}
+        assert {"200", *errors} <= set(methods["get"]["responses"]), path
 
 
 def test_docs_page_uses_only_files_served_here(client):
@@ -154,7 +167,9 @@ def test_every_documented_endpoint_answers_as_documented(client, register, spec)
         assert documented == set(examples[path]), f"update the examples for {path}"
         url = example_path(register, path)
         schema = response_schema(spec, path)
-        for query in [{}] + [{name: value} for name, value in examples[path].items()]:
+        base = {name: examples[path][name] for name in REQUIRED.get(path, ())}
+        others = [(name, value) for name, value in examples[path].items() if name not in base]
+        for query in [base] + [{**base, name: value} for name, value in others]:
             response = client.get(url, query)
             assert response.status_code == 200, (url, query, response.content)
             assert response["Content-Type"].startswith("application/json")
@@ -229,6 +244,11 @@ def test_invalid_requests_answer_as_documented(client, register, spec):
         ("/api/events", {"since": "yesterday"}),
         ("/api/areas", {"kind": "parish"}),
         ("/api/assets/{asset_id}", {}),
+        ("/api/events", {"since": "0"}),
+        ("/api/events", {"recorded_since": "1700000000"}),
+        ("/api/assets", {"changed_since": "0"}),
+        ("/api/map/", {"bbox": "north", "zoom": "5"}),
+        ("/api/map/", {"bbox": "", "zoom": "5"}),
     ]:
         url = path.replace("{asset_id}", "not-a-number")
         response = client.get(url, query)
@@ -401,7 +421,10 @@ def test_no_personal_data_in_any_answer(client, register, spec):
     urls = ["/api/openapi.json", "/api/docs"]
     for path, query in example_queries(register).items():
         url = example_path(register, path)
-        urls += [url] + [f"{url}?{name}={value}" for name, value in query.items()]
+        base = "&".join(f"{name}={query[name]}" for name in REQUIRED.get(path, ()))
+        urls += [f"{url}?{base}"] + [
+            f"{url}?{base}&{name}={value}" for name, value in query.items()
+        ]
     urls += [f"/api/assets/{pk}" for pk in (register.library.pk, register.refused.pk)]
     urls += ["/api/areas/E05009076", "/api/areas/E01020600", "/api/events?limit=500"]
     for url in urls:
@@ -465,3 +488,18 @@ def test_unknown_parameters_make_no_extra_cached_answers(client, register):
     assert "utm_source" not in first.json()["next"]
     assert len([key for key in cache._cache if ":api:" in key]) == 1  # LocMemCache in tests
     assert client.get("/api/assets?limit=2").json() != first.json()
+
+
+def test_an_empty_parameter_means_not_given_on_the_api_as_on_the_downloads(client, register):
+    everything = ids(client.get("/api/assets"))
+    assert ids(client.get("/api/assets?bbox=&area=&status=&q=")) == everything
+    assert client.get("/api/events?since=&kind=").status_code == 200
+    download = client.get("/downloads/register.csv?bbox=&area=")
+    assert download.status_code == 200
+    assert len(b"".join(download.streaming_content).splitlines()) == len(everything) + 1
+
+
+def test_a_number_is_not_taken_for_a_date(client, register):
+    response = client.get("/api/events", {"since": "0"})
+    assert response.status_code == 422
+    assert "not an ISO 8601 date" in response.json()["detail"][0]["msg"]
