@@ -14,7 +14,6 @@ p50/p95 milliseconds and peak RSS, and writes bench/results/admin_choosers-*.jso
 
 import argparse
 import json
-import os
 import random
 import statistics
 import sys
@@ -24,6 +23,9 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
+sys.path[:1] = [str(ROOT), str(ROOT / "site")]
+
+from bench.common import django_in_process  # noqa: E402
 
 
 def arguments():
@@ -38,19 +40,7 @@ def arguments():
 
 
 def setup_django(args):
-    name = f"admin_choosers-{args.places}.sqlite3"
-    url = args.database_url or f"sqlite:///{BENCH / 'results' / name}"
-    (BENCH / "results").mkdir(exist_ok=True)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings.test")
-    sys.path[:0] = [str(ROOT), str(ROOT / "site")]
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return url
+    return django_in_process(args.database_url, f"admin_choosers-{args.places}.sqlite3")
 
 
 def build_register(args):

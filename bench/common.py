@@ -129,3 +129,22 @@ def load_average():
 
 def ru_maxrss_mb():
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def django_in_process(database_url, sqlite_name):
+    """Set Django up in this process on `database_url`, or else on bench/results/<sqlite_name>
+    (kept between runs, so a register built once is reused), and migrate. The URL used."""
+    url = database_url or f"sqlite:///{RESULTS / sqlite_name}"
+    RESULTS.mkdir(exist_ok=True)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings.test")
+    for path in (str(ROOT), str(ROOT / "site")):
+        if path not in sys.path:
+            sys.path.insert(0, path)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return url

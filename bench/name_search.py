@@ -14,7 +14,6 @@ search and for the old `icontains` per word, and writes bench/results/name_searc
 import argparse
 import csv
 import json
-import os
 import random
 import statistics
 import sys
@@ -24,6 +23,10 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
+sys.path[:1] = [str(ROOT), str(ROOT / "site")]
+
+from bench.common import django_in_process  # noqa: E402
+
 PUBS = ROOT.parent / "shared" / "data" / "pubs" / "osm_pubs_gb_2022-01-28.tsv"
 TOWNS = ["Durham", "Sacriston", "Leysdown", "Thurcroft", "Knottingley", "York", "Leicester"]
 
@@ -38,20 +41,7 @@ def arguments():
 
 
 def setup_django(args):
-    url = (
-        args.database_url or f"sqlite:///{BENCH / 'results' / f'name_search-{args.places}.sqlite3'}"
-    )
-    (BENCH / "results").mkdir(exist_ok=True)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings.test")
-    sys.path[:0] = [str(ROOT), str(ROOT / "site")]
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return url
+    return django_in_process(args.database_url, f"name_search-{args.places}.sqlite3")
 
 
 def pub_names():

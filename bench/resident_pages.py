@@ -15,7 +15,6 @@ and peak RSS; writes bench/results/resident_pages-*.json.
 import argparse
 import datetime
 import json
-import os
 import random
 import sys
 import time
@@ -23,7 +22,9 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "site")]
+sys.path[:1] = [str(ROOT), str(ROOT / "site")]
+
+from bench.common import django_in_process  # noqa: E402
 
 
 def arguments():
@@ -36,16 +37,7 @@ def arguments():
 
 
 def setup_django(args):
-    (BENCH / "results").mkdir(exist_ok=True)
-    path = BENCH / "results" / f"resident_pages-{args.places}.sqlite3"
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{path}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings.test")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    return django_in_process(args.database_url, f"resident_pages-{args.places}.sqlite3")
 
 
 def build(args):

@@ -37,31 +37,23 @@ def acv_national(request):
     )
 
 
+def _list_today(gss_code):
+    council, today = _council(gss_code), timezone.localdate()
+    return {"council": council, "today": today, "rows": acv_lists.list_rows(council, today)}
+
+
 @cached_page
 def acv_list(request, gss_code):
-    council, today = _council(gss_code), timezone.localdate()
-    return render(
-        request,
-        "assets_register/acv_list.html",
-        {
-            "council": council,
-            "today": today,
-            "rows": acv_lists.list_rows(council, today),
-            "pending": acv_lists.pending(council),
-        },
-    )
+    context = _list_today(gss_code)
+    context["pending"] = acv_lists.pending(context["council"])
+    return render(request, "assets_register/acv_list.html", context)
 
 
 @embeddable
 @cached_page
 def embed_acv_list(request, gss_code):
     """A council's list for other sites to frame: /embed/acv/<GSS code>/."""
-    council, today = _council(gss_code), timezone.localdate()
-    return render(
-        request,
-        "assets_register/embed_acv_list.html",
-        {"council": council, "today": today, "rows": acv_lists.list_rows(council, today)},
-    )
+    return render(request, "assets_register/embed_acv_list.html", _list_today(gss_code))
 
 
 @cached_page

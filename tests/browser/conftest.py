@@ -18,6 +18,7 @@ only the data it asks for:
   sequence is moved past the restored ids.
 """
 
+import contextlib
 import io
 import os
 import sqlite3
@@ -61,9 +62,9 @@ window.addEventListener("map:init", function (event) {
 expect.set_options(timeout=10_000)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Chromium, for one test module at a time.
+@contextlib.contextmanager
+def launched_chromium(*extra_args):
+    """Chromium started by Playwright, with CHROMIUM_ARGS and any `extra_args`.
 
     Playwright's sync API keeps an asyncio loop running in this thread, and Django's
     ORM refuses to run beside one unless DJANGO_ALLOW_ASYNC_UNSAFE is set. It is set
@@ -74,7 +75,9 @@ def browser():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args]
+            )
             yield browser
             browser.close()
     finally:
@@ -82,6 +85,13 @@ def browser():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium, for one test module at a time."""
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture

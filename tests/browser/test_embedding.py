@@ -1,14 +1,13 @@
 """Another site frames the map of an area: the map loads its places inside the frame, and
 the area's own page, which is not made to be framed, is refused."""
 
-import os
 import re
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS
+from .conftest import launched_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -18,21 +17,8 @@ def browser():
     """Chromium as conftest starts it, without Local Network Access checks: the framing
     page here is made up by the test, so Chrome counts it as a public site framing a local
     server, which it refuses whatever the headers say. Deployed, both are public."""
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM,
-                args=[*CHROMIUM_ARGS, "--disable-features=LocalNetworkAccessChecks"],
-            )
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    with launched_chromium("--disable-features=LocalNetworkAccessChecks") as chromium:
+        yield chromium
 
 
 def other_site(live_server):
