@@ -9,11 +9,12 @@ Clusters come from cell tables built once per index for each zoom and filter; a
 cell cut by the box edge is returned whole, so clusters do not shift while the map
 pans.
 
-Each point's GeoJSON is formatted once and reused; the response body is joined
-from those fragments. The index is rebuilt when the shared map version changes
-(bumped on every asset or event change); every MAX_AGE seconds it is also
-refreshed in a background thread while requests keep using the old one, which
-covers processes whose cache does not see the bump (per-process memory cache).
+The features of a response (a few hundred at most) are formatted from the arrays
+for that response; names are kept JSON-quoted in one block. The index is rebuilt
+when the shared map version changes (bumped on every asset or event change); every
+MAX_AGE seconds it is also refreshed in a background thread while requests keep using
+the old one, which covers processes whose cache does not see the bump (per-process
+memory cache).
 """
 
 import json
