@@ -297,6 +297,7 @@ class DeprivationImporter(BaseImporter):
     Rows for LSOAs not in the register are skipped, not rejected."""
 
     required_columns = ("lsoa11_code", "IMD_rank", "IMD_decile")
+    rank_field, decile_field = "imd_rank", "imd_decile"  # an edition's own columns
 
     def row_key(self, record):
         return record["code"]
@@ -316,23 +317,24 @@ class DeprivationImporter(BaseImporter):
         return {"code": code, "rank": rank, "decile": decile}
 
     def write(self, records):
+        fields = [self.rank_field, self.decile_field]
         areas = {
             area.gss_code: area
-            for area in Area.objects.filter(kind=AreaKind.LSOA).only(
-                "gss_code", "imd_rank", "imd_decile"
-            )
+            for area in Area.objects.filter(kind=AreaKind.LSOA).only("gss_code", *fields)
         }
         changed = []
         for record in records:
             area = areas.get(record["code"])
+            figures = (record["rank"], record["decile"])
             if area is None:
                 self.report.skipped += 1
-            elif (area.imd_rank, area.imd_decile) == (record["rank"], record["decile"]):
+            elif tuple(getattr(area, field) for field in fields) == figures:
                 self.report.unchanged += 1
             else:
-                area.imd_rank, area.imd_decile = record["rank"], record["decile"]
+                for field, value in zip(fields, figures, strict=True):
+                    setattr(area, field, value)
                 changed.append(area)
-        Area.objects.bulk_update(changed, ["imd_rank", "imd_decile"], batch_size=1000)
+        Area.objects.bulk_update(changed, fields, batch_size=1000)
         self.report.updated += len(changed)
 
 
