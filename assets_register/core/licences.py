@@ -1,7 +1,10 @@
 """Licences and attribution: which licence each record is under, the lines that must travel
 with the data (see demo_data/README.md), and readers' names for the datasets."""
 
-from django.urls import reverse
+import functools
+
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 ATTRIBUTION_LINES = [
     "Contains public sector information licensed under the Open Government Licence v3.0.",
@@ -69,4 +72,12 @@ def row_licence(source):
 
 def licence_link(request):
     """The HTTP Link header that points a download or API answer at its licence page."""
-    return f'<{request.build_absolute_uri(reverse("about_data"))}>; rel="license"'
+    path = _about_data_path(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return f'<{request.build_absolute_uri(path)}>; rel="license"'
+
+
+@functools.cache
+def _about_data_path(script_prefix, urlconf):
+    """Reversed once per prefix and URLconf the site is served under: every API answer
+    carries it."""
+    return reverse("about_data", urlconf=urlconf)

@@ -386,11 +386,14 @@ def list_acv_entries(request, gss_code: str):
 def map_markers(request, filters: Query[MapFilters]):
     """The located places in a box, as GeoJSON points for a map: each place itself at street
     zoom, nearby places merged into clusters further out. The site's own maps use it."""
-    body = marker_index().feature_collection_json(
+    index = marker_index()
+    query = (
         filters.box,
         filters.zoom,
         tuple(sorted(set(filters.category or ()))),
         tuple(sorted(set(filters.status or ()))),
     )
     # Written by the in-memory index already as JSON: passed through, not re-serialised.
-    return HttpResponse(body, content_type="application/json")
+    response = HttpResponse(index.feature_collection_json(*query), content_type="application/json")
+    response["ETag"] = index.etag(*query)
+    return response

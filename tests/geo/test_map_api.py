@@ -98,6 +98,31 @@ def test_new_and_changed_assets_show_up_without_waiting(client):
     assert feature["properties"]["status"] == "closed"
 
 
+def test_an_unchanged_answer_is_a_304_and_any_change_gives_a_new_etag(client):
+    asset = AssetFactory()
+    first = get(client, bbox=SACRISTON, zoom=14)
+    etag = first["ETag"]
+    again = client.get(
+        reverse("api:map_markers"), {"bbox": SACRISTON, "zoom": 14}, HTTP_IF_NONE_MATCH=etag
+    )
+    assert again.status_code == 304 and again["ETag"] == etag
+    assert get(client, bbox=SACRISTON, zoom=13)["ETag"] != etag  # another query
+    assert get(client, bbox=SACRISTON, zoom=14, category="library")["ETag"] != etag
+    AssetEventFactory(asset=asset, kind=EventKind.CLOSED)  # another register
+    changed = client.get(
+        reverse("api:map_markers"), {"bbox": SACRISTON, "zoom": 14}, HTTP_IF_NONE_MATCH=etag
+    )
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert changed.json()["features"][0]["properties"]["status"] == "closed"
+
+
+def test_processes_that_loaded_the_same_places_give_the_same_etag():
+    AssetFactory()
+    one, other = map_index.MarkerIndex.from_database(), map_index.MarkerIndex.from_database()
+    assert one is not other
+    assert one.etag((-2, 54, -1, 55), 14) == other.etag((-2, 54, -1, 55), 14)
+
+
 @pytest.mark.parametrize(
     "params, message",
     [
