@@ -14,6 +14,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 MAP_TILES_URL = ""
 LEAFLET_CONFIG["TILES"] = []  # noqa: F405
 GEOCODER_ONLINE = ""
+MAP_INDEX_AT_START = True  # as production
 # The task worker sends its emails nowhere: bench/concurrent_writers.py runs it.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405

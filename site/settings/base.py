@@ -211,6 +211,10 @@ REPORT_RATE_PER_EMAIL = os.environ.get("REPORT_RATE_PER_EMAIL", "5/h")
 # Public pages are cached whole (assets_register/caching.py) and invalidated by any edit;
 # browsers and shared caches may keep them for PAGE_MAX_AGE seconds.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# Build the map's index when the web server loads the site (wsgi.py): with gunicorn
+# --preload that is before the workers fork, so they share it. The development server
+# and the tests build it on the first map request instead.
+MAP_INDEX_AT_START = False
 PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "60"))
 
 WAGTAIL_SITE_NAME = "Community Asset Register"

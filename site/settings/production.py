@@ -33,3 +33,4 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "false").lower() == "true"
 # An alert is sent inside the transaction that marks it sent: never wait on SMTP for long.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL  # noqa: F405
+MAP_INDEX_AT_START = True  # gunicorn --preload: the workers share it

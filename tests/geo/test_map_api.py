@@ -1,7 +1,9 @@
 import json
+import threading
 
 import pytest
 
+from django.db import OperationalError
 from django.urls import reverse
 
 from assets_register.geo import map_index
@@ -176,3 +178,45 @@ def test_the_index_read_a_chunk_at_a_time_keeps_every_name_and_point(monkeypatch
         for f in features
     ]
     assert map_index.MarkerIndex(rows).feature_collection_json((-2, 54, -1, 55), 16) == body
+
+
+def test_a_rebuild_that_finds_nothing_changed_keeps_the_index_it_had():
+    asset = AssetFactory()
+    built = map_index.marker_index()
+    map_index._build(map_index.map_version())  # the periodic refresh, nothing edited
+    assert map_index.marker_index() is built  # its memory and cluster tables kept
+    AssetEventFactory(asset=asset, kind=EventKind.CLOSED)
+    assert map_index.marker_index() is not built
+
+
+def test_with_a_shared_cache_no_process_rebuilds_on_a_timer(monkeypatch):
+    AssetFactory()
+    built = map_index.marker_index()
+    monkeypatch.setitem(map_index._state, "built_at", -1e9)  # long past MAX_AGE
+    started = []
+    idle = threading.Thread()  # stands in for the refresh, which is not run here
+    monkeypatch.setattr(map_index.threading, "Thread", lambda **kw: started.append(kw) or idle)
+    with monkeypatch.context() as shared:  # the cache is not this process's memory
+        shared.setattr(map_index, "LocMemCache", type("SharedCache", (), {}))
+        assert map_index.marker_index() is built and started == []
+    map_index.marker_index()
+    assert len(started) == 1  # a per-process cache misses others' edits: refresh on a timer
+    map_index._lock.release()
+
+
+def test_warm_up_builds_the_index_and_hands_no_connection_to_forked_workers(monkeypatch):
+    AssetFactory()
+    closed = []
+    monkeypatch.setattr(map_index.connections, "close_all", lambda: closed.append(True))
+    map_index.warm_up()
+    assert len(map_index._state["index"]) == 1 and closed
+
+
+def test_warm_up_on_a_database_not_yet_migrated_leaves_the_index_for_later(monkeypatch):
+    def no_table():
+        raise OperationalError("no such table: assets_register_asset")
+
+    monkeypatch.setattr(map_index.MarkerIndex, "from_database", staticmethod(no_table))
+    monkeypatch.setattr(map_index.connections, "close_all", lambda: None)
+    map_index.warm_up()
+    assert map_index._state["index"] is None
