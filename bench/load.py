@@ -41,7 +41,7 @@ What it does:
    enabled by BENCH_CACHE_PROBE; see bench/settings.py). Then times --profile requests of
    each kind of page in this process, one at a time with the page cache off: wall and
    CPU time, and time in the database driver (what a miss costs, and where it goes).
-3. Starts gunicorn (bench/map_api.py's Gunicorn: settings bench.settings, DEBUG off;
+3. Starts gunicorn (bench/server.py's Gunicorn: settings bench.settings, DEBUG off;
    sync workers, 2 x CPUs + 1 by default; an access log with each request's status,
    service time and cache outcome) and runs wrk with bench/load_paths.lua, which counts
    every status code in response(). After a warm-up of the mix (every worker builds its
@@ -81,8 +81,6 @@ import os
 import platform
 import re
 import resource
-import signal
-import subprocess
 import sys
 import threading
 import time
@@ -95,12 +93,32 @@ import numpy as np
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-RESULTS = BENCH / "results"
+ROOT = Path(__file__).resolve().parent.parent
 if __name__ == "__main__":
     # Not bench/ itself (its settings.py would shadow the site's `settings` package).
     sys.path[:1] = [str(ROOT), str(ROOT / "site")]
+
+from bench.common import (  # noqa: E402
+    RESULTS,
+    bench_env,
+    busy_cpu_percent,
+    finally_on_sigterm,
+    machine_ticks,
+    reset_database,
+    results_database,
+    results_database_option,
+)
+from bench.server import (  # noqa: E402
+    Gunicorn,
+    cpu_ticks,
+    ensure_wrk,
+    key_values,
+    run_wrk,
+    server_options,
+    wrk_lines,
+    wrk_options,
+    wrk_summary,
+)
 
 BUILD_VERSION = 2  # bump when the register below changes, so old databases are rebuilt
 MIX = {  # share of requests
@@ -557,7 +575,7 @@ def prepare_database(args, env):
         ListEntry,
         PostcodeLocation,
     )
-    from bench.register import insert_assets, make_register, reset_database
+    from bench.register import insert_assets, make_register
 
     centres, points = make_register(args.assets, args.seed)
     marker = sidecar(args)
@@ -836,33 +854,6 @@ def profile_kinds(paths, area_kinds, samples):
 # --- measuring ----------------------------------------------------------------------------
 
 
-def cpu_ticks(pids):
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-        except (OSError, IndexError, ValueError):
-            continue
-    return total
-
-
-def server_pids(master):
-    pids = [master]
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master:
-                pids.append(int(stat.parent.name))
-        except (OSError, ValueError, IndexError):
-            continue
-    return pids
-
-
-def machine_ticks():
-    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
-    return sum(fields), fields[3] + fields[4]  # total, idle + iowait
-
-
 def read_new_lines(log_path, offset):
     with open(log_path, "rb") as f:
         f.seek(offset)
@@ -884,47 +875,27 @@ def drain(log_path, quiet=1.0, limit=60.0):
         time.sleep(0.1)
 
 
-def run_wrk(url, paths_file, duration, connections, seed, args):
-    cmd = [
-        "wrk",
-        f"-t{args.threads_wrk}",
-        f"-c{connections}",
-        f"-d{duration}s",
-        "--timeout",
-        f"{args.wrk_timeout}s",
-        "--latency",
-        "-s",
-        str(BENCH / "load_paths.lua"),
-        url + "/",
-        "--",
-        str(paths_file),
-        str(seed),
-    ]
-    out = subprocess.run(
-        cmd, capture_output=True, text=True, timeout=duration + 120, check=True
-    ).stdout
-    found = {
-        k: re.search(rf"^{k} ?(.*)$", out, re.M)
-        for k in ("BENCH_RESULT", "BENCH_STATUS", "BENCH_CACHE", "BENCH_QUANTILES")
-    }
-    if not all(found.values()):
-        raise RuntimeError(f"missing BENCH_ lines in wrk output:\n{out}")
-    r = {k: float(v) for k, v in (kv.split("=") for kv in found["BENCH_RESULT"][1].split())}
-    statuses = {
-        int(k): int(v) for k, v in (kv.split("=") for kv in found["BENCH_STATUS"][1].split())
-    }
-    cache = {k: int(v) for k, v in (kv.split("=") for kv in found["BENCH_CACHE"][1].split())}
+def wrk_round(url, paths_file, duration, connections, seed, args):
+    """One wrk run of bench/load_paths.lua, which reseeds its path picker with `seed` and
+    counts every status and page-cache outcome."""
+    out = run_wrk(
+        url,
+        "load_paths.lua",
+        paths_file,
+        duration,
+        connections,
+        args,
+        seed,
+        timeout=args.wrk_timeout,
+    )
+    found = wrk_lines(out, "BENCH_RESULT", "BENCH_STATUS", "BENCH_CACHE", "BENCH_QUANTILES")
+    r = key_values(found["BENCH_RESULT"])
     return {
-        "requests": int(r["requests"]),
-        "seconds": r["duration_us"] / 1e6,
-        "p50": r["p50"] / 1000,
-        "p95": r["p95"] / 1000,
-        "p99": r["p99"] / 1000,
-        "max": r["max"] / 1000,
-        "statuses": statuses,
-        "cache": cache,
+        **wrk_summary(r),
+        "statuses": {int(k): n for k, n in key_values(found["BENCH_STATUS"], int).items()},
+        "cache": key_values(found["BENCH_CACHE"], int),
         "socket_errors": {k: int(r[k]) for k in ("connect", "read", "write", "timeout")},
-        "quantiles_ms": [int(v) / 1000 for v in found["BENCH_QUANTILES"][1].split()],
+        "quantiles_ms": [int(v) / 1000 for v in found["BENCH_QUANTILES"].split()],
         "wrk_output": "\n".join(
             line for line in out.splitlines() if not line.startswith("BENCH_QUANTILES")
         ),
@@ -933,11 +904,11 @@ def run_wrk(url, paths_file, duration, connections, seed, args):
 
 def measured_run(server, log_path, log_offset, paths_file, duration, connections, seed, args):
     """One wrk run with the CPU used meanwhile by the server, wrk and everything else."""
-    pids = server_pids(server.proc.pid)
+    pids = [server.proc.pid, *server.worker_pids()]
     load_before = os.getloadavg()[0]
     server0, (total0, idle0) = cpu_ticks(pids), machine_ticks()
     wrk0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result = run_wrk(server.url, paths_file, duration, connections, seed, args)
+    result = wrk_round(server.url, paths_file, duration, connections, seed, args)
     wrk1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     server1, (total1, idle1) = cpu_ticks(pids), machine_ticks()
     drain(log_path)
@@ -1079,25 +1050,10 @@ def parse_args():
     p.add_argument("--councils", type=int, default=300)
     p.add_argument("--postcodes", type=int, default=30_000)
     p.add_argument("--pool", type=int, default=20_000, help="paths in the mix's file")
-    p.add_argument("--duration", type=int, default=60, help="seconds per scenario")
-    p.add_argument(
-        "--rounds",
-        type=int,
-        default=3,
-        help="split each scenario's duration into this many interleaved rounds",
-    )
+    wrk_options(p, duration=60, warmup=20)
     p.add_argument("--connections", default="16,64", help="concurrent clients, comma-separated")
-    p.add_argument("--threads-wrk", type=int, default=2)
     p.add_argument("--wrk-timeout", type=int, default=10, help="seconds")
-    p.add_argument("--workers", type=int, default=2 * cpus + 1)
-    p.add_argument("--worker-class", default="sync", help="sync or gthread")
-    p.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
-    p.add_argument("--warmup", type=int, default=20, help="seconds of the mix before measuring")
-    p.add_argument(
-        "--preload",
-        action="store_true",
-        help="gunicorn --preload: import the app before forking, so workers share it",
-    )
+    server_options(p, workers=2 * cpus + 1, preload=True)
     p.add_argument("--cache", choices=("locmem", "redis", "off"), default="locmem")
     p.add_argument(
         "--redis-url",
@@ -1105,8 +1061,7 @@ def parse_args():
         help="for --cache redis; this db is flushed at the start",
     )
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--database-url", help="default: sqlite file in bench/results/")
-    p.add_argument("--rebuild", action="store_true", help="drop and regenerate the database")
+    results_database_option(p)
     p.add_argument(
         "--profile",
         type=int,
@@ -1115,29 +1070,16 @@ def parse_args():
     )
     p.add_argument("--keep-logs", action="store_true", help="keep the access log")
     args = p.parse_args()
-    args.database_url = args.database_url or (
-        f"sqlite:///{RESULTS / f'load-{args.assets}.sqlite3'}"
-    )
+    results_database(p, args, "load", f"load-{args.assets}.sqlite3")
     args.connections = [int(c) for c in args.connections.split(",")]
     return args
 
 
 def main():
     args = parse_args()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` blocks run
-    RESULTS.mkdir(exist_ok=True)
-    from bench.map_api import Gunicorn, busy_cpu_percent, ensure_wrk
-
+    finally_on_sigterm()
     ensure_wrk()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": args.database_url,
-        "LOG_LEVEL": "WARNING",
-    }
-    env.pop("BENCH_REDIS_URL", None)
-    env.pop("BENCH_CACHE_PROBE", None)
-    os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")})
+    env = bench_env(args.database_url, LOG_LEVEL="WARNING")
     import django
 
     django.setup()
@@ -1161,12 +1103,7 @@ def main():
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     access_log = RESULTS / f"load-access-{stamp}.log"
-    server_env = {
-        **env,
-        "BENCH_CACHE_PROBE": "1",
-        "GUNICORN_CMD_ARGS": f"--access-logfile {access_log} --access-logformat "
-        "'%(s)s|%(D)s|%({x-bench-cache}o)s|%(U)s|%(q)s'",
-    }
+    server_env = {**env, "BENCH_CACHE_PROBE": "1"}
     if args.cache == "redis":
         import redis
 
@@ -1178,7 +1115,13 @@ def main():
     scenarios = [(name, c) for c in args.connections for name in ("bare", "mix")]
     rounds = {s: [] for s in scenarios}
     seconds = max(1, round(args.duration / args.rounds))
-    with Gunicorn(server_env, args, RESULTS / f"gunicorn-{stamp}.log") as server:
+    with Gunicorn(
+        server_env,
+        args,
+        RESULTS / f"gunicorn-{stamp}.log",
+        access_log=access_log,
+        access_format="%(s)s|%(D)s|%({x-bench-cache}o)s|%(U)s|%(q)s",  # as parse_access reads
+    ) as server:
         offset = 0
         print(f"warm-up: mix for {args.warmup} s, bare for 3 s", flush=True)
         warm, offset = measured_run(
