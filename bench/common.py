@@ -2,8 +2,11 @@
 the scratch directory and its clean-up, the environment their subprocesses run in, making
 a database from scratch, and the machine facts beside every figure (load, peak memory).
 
-A script builds its own parser, adds `database_options(parser)`, calls
-`scratch_database(parser, args, "name")` and runs `run_cleaning_up(run, args)`.
+A script that starts afresh each run builds its own parser, adds `database_options(parser)`,
+calls `scratch_database(parser, args, "name")` and runs `run_cleaning_up(run, args)`. One
+that keeps a register between runs in bench/results/ adds `results_database_option(parser)`
+and calls `results_database(parser, args, "name", "file.sqlite3")`. bench/server.py starts
+the web server and the load generator for the HTTP benchmarks.
 """
 
 import os
@@ -13,6 +16,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -20,40 +24,77 @@ ROOT = BENCH.parent
 RESULTS = BENCH / "results"
 
 
+DROPPED = "a PostgreSQL database is DROPPED AND RECREATED, so its name must start with 'bench'"
+
+
 def database_options(parser, env_var="DATABASE_URL"):
     parser.add_argument(
         "--database-url",
         default=os.environ.get(env_var) or "",
-        help=f"default: ${env_var}, else a temporary SQLite file; a PostgreSQL database is "
-        "DROPPED AND RECREATED, so its name must start with 'bench'",
+        help=f"default: ${env_var}, else a temporary SQLite file; {DROPPED}",
     )
     parser.add_argument(
         "--keep", action="store_true", help="keep the temporary directory and its database"
     )
 
 
-def scratch_database(parser, args, name):
-    """args.tmpdir, a new temporary directory, and args.database_url: a SQLite file in it
-    unless a URL was given. A PostgreSQL database is dropped and recreated, so one whose
-    name does not start with "bench" (anyone's own) is refused."""
-    if args.database_url and not args.database_url.startswith("sqlite"):
+def results_database_option(parser, rebuild=True):
+    """--database-url (not $DATABASE_URL: that is someone's own), and --rebuild for a
+    benchmark that reuses a register it built before."""
+    parser.add_argument(
+        "--database-url", default="", help=f"default: a SQLite file in bench/results/; {DROPPED}"
+    )
+    if rebuild:
+        parser.add_argument("--rebuild", action="store_true", help="drop and regenerate it")
+
+
+def refuse_unless_bench(parser, url, name):
+    """A PostgreSQL database is dropped and recreated, so one whose name does not start
+    with "bench" (anyone's own) is refused."""
+    if url and not url.startswith("sqlite"):
         import dj_database_url
 
-        database = dj_database_url.parse(args.database_url)["NAME"]
+        database = dj_database_url.parse(url)["NAME"]
         if not database.startswith("bench"):
             parser.error(
                 f"database {database!r} would be dropped: use one named bench..., "
                 f"e.g. .../bench_{name}"
             )
+
+
+def scratch_database(parser, args, name):
+    """args.tmpdir, a new temporary directory, and args.database_url: a SQLite file in it
+    unless a URL was given (refused unless a bench database)."""
+    refuse_unless_bench(parser, args.database_url, name)
     args.tmpdir = tempfile.mkdtemp(prefix=f"bench-{name}-")
     args.database_url = args.database_url or f"sqlite:///{args.tmpdir}/{name}.sqlite3"
     return args
 
 
-def run_cleaning_up(run, args):
-    """run(args); then the scratch directory goes, unless --keep. A SIGTERM (a timeout)
-    ends the run through the same clean-up."""
+def results_database(parser, args, name, sqlite_file):
+    """args.database_url: the URL given (refused unless a bench database), else
+    bench/results/<sqlite_file>, which stays for the next run to reuse."""
+    refuse_unless_bench(parser, args.database_url, name)
+    RESULTS.mkdir(exist_ok=True)
+    args.database_url = args.database_url or f"sqlite:///{RESULTS / sqlite_file}"
+    return args
+
+
+def sqlite_files(path):
+    """A SQLite database and the journal files beside it, which must go with it."""
+    path = Path(path)
+    return [path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))]
+
+
+def finally_on_sigterm():
+    """A SIGTERM (a timeout) ends the run through its `finally` blocks: servers stop."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
+def run_cleaning_up(run, args):
+    """run(args); then the scratch directory goes, unless --keep. A SIGTERM ends the run
+    through the same clean-up."""
+    finally_on_sigterm()
     try:
         return run(args)
     finally:
@@ -65,9 +106,11 @@ def run_cleaning_up(run, args):
 
 def bench_env(database_url, **extra):
     """The environment of the run and its subprocesses: bench.settings on that database,
-    also set in this process so django.setup() reads them."""
+    also set in this process so django.setup() reads them. bench.settings' switches
+    (BENCH_REDIS_URL, BENCH_CACHE_PROBE) are on only when a run passes them."""
+    switches = ("BENCH_REDIS_URL", "BENCH_CACHE_PROBE")
     env = {
-        **os.environ,
+        **{key: value for key, value in os.environ.items() if key not in switches},
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DATABASE_URL": database_url,
         **extra,
@@ -95,9 +138,9 @@ def recreate_database(url, drop):
 
     connections.close_all()
     if url.startswith("sqlite"):
-        path = Path(url.removeprefix("sqlite:///"))
         if drop:
-            path.unlink(missing_ok=True)
+            for path in sqlite_files(url.removeprefix("sqlite:///")):
+                path.unlink(missing_ok=True)
     else:
         import dj_database_url
         import psycopg
@@ -129,6 +172,18 @@ def load_average():
 
 def ru_maxrss_mb():
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def machine_ticks():
+    """The machine's CPU ticks so far: total, and idle (with iowait)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    return sum(fields), fields[3] + fields[4]
+
+
+def busy_cpu_percent(seconds=2.0):
+    """Share of CPU time the machine spends busy right now (other work skews results)."""
+    (total0, idle0), _, (total1, idle1) = machine_ticks(), time.sleep(seconds), machine_ticks()
+    return round(100 * (1 - (idle1 - idle0) / max(total1 - total0, 1)), 1)
 
 
 def django_in_process(database_url, sqlite_name):

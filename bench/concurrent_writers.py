@@ -4,12 +4,12 @@ and the task worker all get served, and is everything they were told was saved s
 Run from the repository root with the project's virtualenv active:
 
     python bench/concurrent_writers.py                     # SQLite, 20 writers, 20,000-row import
-    python bench/concurrent_writers.py --database-url postgres://postgres@127.0.0.1:5432/hconc
+    python bench/concurrent_writers.py --database-url postgres://postgres@127.0.0.1:5432/bench_conc
     python bench/concurrent_writers.py --writers 4 --rounds 2 --import-rows 2000   # smoke run
 
 The database is built from scratch: SQLite (the default) in
 bench/results/concurrent-writers.sqlite3; a PostgreSQL --database-url is DROPPED AND
-RECREATED, so never point it at a database anyone else uses.
+RECREATED, so one whose name does not start with "bench" is refused.
 
 What it does:
 
@@ -18,7 +18,7 @@ What it does:
 2. Writes a --import-rows (20,000) row CSV in the generic schema (places with coordinates
    inside the council, a third with an opening year, a seventh closed).
 3. Starts the task worker (`manage.py db_worker`, as bin/demo does) and gunicorn
-   (bench/map_api.py's Gunicorn, settings bench.settings: DEBUG off; gthread workers,
+   (bench/server.py's Gunicorn, settings bench.settings: DEBUG off; gthread workers,
    2 x CPUs + 1 processes of --threads 4 threads: 20 requests served at once). Rate
    limits are raised out of the way: this measures the database, not the limits.
 4. Releases --writers (20) client threads together. Each does --rounds rounds of three
@@ -56,7 +56,6 @@ import os
 import platform
 import random
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -66,12 +65,21 @@ from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-RESULTS = BENCH / "results"
+ROOT = Path(__file__).resolve().parent.parent
 if __name__ == "__main__":
     # Not bench/ itself (its settings.py would shadow the site's `settings` package).
     sys.path[:1] = [str(ROOT), str(ROOT / "site")]
+
+from bench.common import (  # noqa: E402
+    RESULTS,
+    bench_env,
+    busy_cpu_percent,
+    finally_on_sigterm,
+    reset_database,
+    results_database,
+    results_database_option,
+)
+from bench.server import Gunicorn, server_options, stop  # noqa: E402
 
 KINDS = ("nomination", "subscription", "report")
 WARD = "E05009076"
@@ -388,46 +396,28 @@ def parse_args():
     p.add_argument("--writers", type=int, default=20, help="client threads writing at once")
     p.add_argument("--rounds", type=int, default=5, help="at least this many rounds each")
     p.add_argument("--import-rows", type=int, default=20_000)
-    p.add_argument("--workers", type=int, default=2 * cpus + 1, help="gunicorn processes")
-    p.add_argument("--worker-class", default="gthread")
-    p.add_argument("--threads", type=int, default=4, help="threads per gunicorn process")
+    server_options(p, workers=2 * cpus + 1, worker_class="gthread", threads=4)
     p.add_argument("--timeout", type=float, default=120, help="seconds a client waits")
     p.add_argument("--drain", type=float, default=300, help="seconds to wait for the worker")
-    p.add_argument("--database-url", help="default: SQLite in bench/results/")
+    results_database_option(p, rebuild=False)  # built afresh every run
     p.add_argument("--label", help="names the results (default: the commit)")
     args = p.parse_args()
-    args.database_url = args.database_url or (f"sqlite:///{RESULTS / 'concurrent-writers.sqlite3'}")
+    results_database(p, args, "concurrent", "concurrent-writers.sqlite3")
     args.label = args.label or git_commit()
     return args
 
 
 def main():
     args = parse_args()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` blocks run
-    RESULTS.mkdir(exist_ok=True)
+    finally_on_sigterm()
     database = "sqlite" if args.database_url.startswith("sqlite") else "postgresql"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": args.database_url,
-        "LOG_LEVEL": "WARNING",
-        **dict.fromkeys(RATE_LIMITS, GENEROUS),
-    }
-    env.pop("BENCH_REDIS_URL", None)
-    env.pop("BENCH_CACHE_PROBE", None)
-    os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")})
+    env = bench_env(args.database_url, LOG_LEVEL="WARNING", **dict.fromkeys(RATE_LIMITS, GENEROUS))
     import django
 
     django.setup()
     from django.db import connections
 
-    from bench.map_api import Gunicorn, busy_cpu_percent
-    from bench.register import reset_database
-
-    if database == "sqlite":
-        for suffix in ("-wal", "-shm", "-journal"):
-            Path(args.database_url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
-    reset_database(args.database_url, env, drop=True)
+    reset_database(args.database_url, env, drop=True)  # with SQLite's journal files
     pub_id = seed()
     connections.close_all()  # this process holds no connection while the others write
     import_csv = RESULTS / "concurrent-writers-import.csv"
@@ -488,12 +478,7 @@ def main():
             write_lock = probe.stop() if database == "sqlite" else None
         drain_seconds = drain_queue(args.drain)
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        stop(worker)
 
     markers = {kind: [r["email"] for r in records if r["kind"] == kind] for kind in KINDS}
     found, duplicated, imported, tasks, failed_tasks = saved_rows(markers)

@@ -38,7 +38,6 @@ import datetime
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import time
@@ -47,11 +46,19 @@ from pathlib import Path
 
 import numpy as np
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-RESULTS = BENCH / "results"
+ROOT = Path(__file__).resolve().parent.parent
 # Not bench/ itself (its settings.py would shadow the site's `settings` package).
 sys.path[:1] = [str(ROOT), str(ROOT / "site")]
+
+from bench.common import (  # noqa: E402
+    RESULTS,
+    bench_env,
+    django_in_process,
+    finally_on_sigterm,
+    ru_maxrss_mb,
+    sqlite_files,
+)
+from bench.measure import proc_status_mb  # noqa: E402
 
 GOAL_WARD_SECONDS = 10.0
 ON = datetime.date(2025, 3, 1)
@@ -311,17 +318,12 @@ def visitor_timings(snapshot):
 def peak_rss_mib():
     """This process's own peak RSS (VmHWM: unlike ru_maxrss, not inherited from the
     process that started it)."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return proc_status_mb("VmHWM") or ru_maxrss_mb()
 
 
 def recompute_only(database):
     """In a fresh process: one full recompute, and this process's peak RSS."""
-    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    bench_env(f"sqlite:///{database}")
     import django
 
     django.setup()
@@ -347,22 +349,25 @@ def main():
     args = parser.parse_args()
     if args.recompute_only:
         return recompute_only(args.recompute_only)
-
-    RESULTS.mkdir(exist_ok=True)
+    finally_on_sigterm()
     database = RESULTS / f"indicators-{args.assets}.sqlite3"
-    database.unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    import django
+    removed = sqlite_files(database)  # before the run (a fresh file) and after it
+    for path in removed:
+        path.unlink(missing_ok=True)
+    try:
+        run(args, database)
+    finally:
+        for path in removed:
+            path.unlink(missing_ok=True)
 
-    django.setup()
-    from django.core.management import call_command
 
+def run(args, database):
+    url = bench_env(f"sqlite:///{database}")["DATABASE_URL"]
+    django_in_process(url, database.name)  # set up on bench.settings, migrated
     from assets_register.indicators import compute as indicators
     from assets_register.indicators.compute import Rules
     from assets_register.models import AreaKind
 
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     sizes = build(args)
     print(f"built {sizes} in {time.perf_counter() - started:.1f} s")
@@ -419,7 +424,6 @@ def main():
     for key, value in result.items():
         print(f"{key:<{width}}  {value}")
     print(f"written to {out.relative_to(ROOT)}")
-    database.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

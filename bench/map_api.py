@@ -42,11 +42,6 @@ import gzip
 import json
 import os
 import platform
-import re
-import shutil
-import signal
-import socket
-import subprocess
 import sys
 import time
 import urllib.request
@@ -55,13 +50,29 @@ from pathlib import Path
 
 import numpy as np
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-RESULTS = BENCH / "results"
+ROOT = Path(__file__).resolve().parent.parent
 # Not bench/ itself (its settings.py would shadow the site's `settings` package).
 sys.path[:1] = [str(ROOT), str(ROOT / "site")]
 
+from bench.common import (  # noqa: E402
+    RESULTS,
+    bench_env,
+    busy_cpu_percent,
+    finally_on_sigterm,
+    results_database,
+    results_database_option,
+)
 from bench.register import make_register, prepare_database  # noqa: E402
+from bench.server import (  # noqa: E402
+    Gunicorn,
+    ensure_wrk,
+    key_values,
+    run_wrk,
+    server_options,
+    wrk_lines,
+    wrk_options,
+    wrk_summary,
+)
 
 GOAL_RATIO, GOAL_P95_MS, GOAL_PAYLOAD_BYTES = 0.5, 30.0, 200_000
 
@@ -142,132 +153,11 @@ def payload_sizes(base_url, paths):
 # --- the server and the load generator --------------------------------------------------
 
 
-class Gunicorn:
-    def __init__(self, env, args, log_path):
-        self.env, self.args, self.log_path, self.proc = env, args, log_path, None
-
-    def __enter__(self):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "wsgi:application",
-                "--pythonpath",
-                f"{ROOT / 'site'},{ROOT}",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.args.workers),
-                "--worker-class",
-                self.args.worker_class,
-                "--threads",
-                str(self.args.threads),
-                "--timeout",
-                "120",
-                "--log-level",
-                "warning",
-                # Django and its libraries imported once, before forking: their pages
-                # stay shared between workers (README: the web server).
-                *(["--preload"] if getattr(self.args, "preload", False) else []),
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while self.proc.poll() is None and time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/bench/bare/", timeout=2).read()
-                return self
-            except OSError:
-                time.sleep(0.2)
-        self.__exit__()
-        raise RuntimeError(f"gunicorn did not start; see {self.log_path}")
-
-    def workers_peak_rss_mb(self):
-        peaks = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-                if ppid == self.proc.pid:
-                    status = (stat.parent / "status").read_text()
-                    peaks.append(int(re.search(r"VmHWM:\s+(\d+)", status)[1]) / 1024)
-            except (OSError, ValueError, TypeError, IndexError):
-                continue
-        return [round(p, 1) for p in sorted(peaks)]
-
-    def workers_private_mb(self):
-        """Each worker's memory of its own now (USS: private clean + dirty pages), which
-        VmHWM overstates when pages are shared with the master after --preload."""
-        sizes = []
-        for pid in self._worker_pids():
-            try:
-                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-            except OSError:
-                continue
-            private = sum(int(kb) for kb in re.findall(r"^Private_\w+:\s+(\d+) kB", rollup, re.M))
-            sizes.append(round(private / 1024, 1))
-        return sorted(sizes)
-
-    def _worker_pids(self):
-        pids = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == self.proc.pid:
-                    pids.append(int(stat.parent.name))
-            except (OSError, ValueError, IndexError):
-                continue
-        return pids
-
-    def __exit__(self, *exc):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()  # SIGTERM: graceful shutdown of master and workers
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-        if not self.log_path.stat().st_size:
-            self.log_path.unlink()
-
-
-def run_wrk(url, paths_file, duration, args):
-    cmd = [
-        "wrk",
-        f"-t{args.threads_wrk}",
-        f"-c{args.connections}",
-        f"-d{duration}s",
-        "--timeout",
-        "10s",
-        "--latency",
-        "-s",
-        str(BENCH / "paths.lua"),
-        url + "/",
-        "--",
-        str(paths_file),
-    ]
-    out = subprocess.run(
-        cmd, capture_output=True, text=True, timeout=duration + 60, check=True
-    ).stdout
-    line = re.search(r"^BENCH_RESULT (.*)$", out, re.M)
-    if not line:
-        raise RuntimeError(f"no BENCH_RESULT in wrk output:\n{out}")
-    r = {k: float(v) for k, v in (kv.split("=") for kv in line[1].split())}
-    return {
-        "requests": int(r["requests"]),
-        "seconds": r["duration_us"] / 1e6,
-        **{k: r[k] / 1000 for k in ("p50", "p95", "p99", "max")},
-        "errors": int(sum(r[k] for k in ("connect", "read", "write", "status", "timeout"))),
-        "wrk_output": out,
-    }
+def wrk_round(url, paths_file, duration, args):
+    out = run_wrk(url, "paths.lua", paths_file, duration, args.connections, args)
+    r = key_values(wrk_lines(out, "BENCH_RESULT")["BENCH_RESULT"])
+    errors = sum(r[k] for k in ("connect", "read", "write", "status", "timeout"))
+    return {**wrk_summary(r), "errors": int(errors), "wrk_output": out}
 
 
 def combine(rounds):
@@ -283,17 +173,6 @@ def combine(rounds):
     }
 
 
-def busy_cpu_percent(seconds=2.0):
-    """Share of CPU time the machine spends busy right now (other work skews results)."""
-
-    def sample():
-        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
-        return sum(fields), fields[3] + fields[4]  # total, idle + iowait
-
-    (total0, idle0), _, (total1, idle1) = sample(), time.sleep(seconds), sample()
-    return round(100 * (1 - (idle1 - idle0) / max(total1 - total0, 1)), 1)
-
-
 def extreme_requests(base_url):
     """One request each that a client can send at will: a whole-country box at deep zooms."""
     results = {}
@@ -306,40 +185,21 @@ def extreme_requests(base_url):
     return results
 
 
-def ensure_wrk():
-    if not shutil.which("wrk"):
-        subprocess.run(["apt-get", "install", "-y", "wrk"], check=True, timeout=600)
-
-
 # --- main -------------------------------------------------------------------------------
 
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--assets", type=int, default=150_000)
-    p.add_argument("--duration", type=int, default=15, help="seconds per scenario")
-    p.add_argument(
-        "--rounds",
-        type=int,
-        default=3,
-        help="split each scenario's duration into this many interleaved rounds",
-    )
+    wrk_options(p, duration=15, warmup=3)
     p.add_argument("--connections", type=int, default=16)
-    p.add_argument("--threads-wrk", type=int, default=2)
-    p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--worker-class", default="sync", help="sync or gthread")
-    p.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
-    p.add_argument("--warmup", type=int, default=3, help="seconds of warm-up load")
+    server_options(p, workers=2)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--samples", type=int, default=200, help="requests for payload sizes")
-    p.add_argument("--database-url", help="default: sqlite file in bench/results/")
-    p.add_argument("--rebuild", action="store_true", help="drop and regenerate the database")
+    results_database_option(p)
     p.add_argument("--scenarios", default=",".join(SCENARIOS))
     args = p.parse_args()
-    args.database_url = args.database_url or (
-        f"sqlite:///{RESULTS / f'map_api-{args.assets}.sqlite3'}"
-    )
-    return args
+    return results_database(p, args, "map_api", f"map_api-{args.assets}.sqlite3")
 
 
 def verdict(row, bare_rps):
@@ -377,16 +237,9 @@ def print_table(rows, bare_rps):
 
 def main():
     args = parse_args()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` blocks run
-    RESULTS.mkdir(exist_ok=True)
+    finally_on_sigterm()
     ensure_wrk()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": args.database_url,
-        "LOG_LEVEL": "WARNING",
-    }
-    os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")})
+    env = bench_env(args.database_url, LOG_LEVEL="WARNING")
     import django
 
     django.setup()
@@ -416,13 +269,13 @@ def main():
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     with Gunicorn(env, args, RESULTS / f"gunicorn-{stamp}.log") as server:
         for name in scenarios:  # warm-up: every worker builds its index on first use
-            run_wrk(server.url, files[name], args.warmup, args)
+            wrk_round(server.url, files[name], args.warmup, args)
         seconds = max(1, round(args.duration / args.rounds))
         rounds = {name: [] for name in scenarios}
         for i in range(args.rounds):  # interleaved, so drifting background load hits all alike
             for name in scenarios:
                 print(f"round {i + 1}/{args.rounds}: {name} for {seconds} s", flush=True)
-                rounds[name].append(run_wrk(server.url, files[name], seconds, args))
+                rounds[name].append(wrk_round(server.url, files[name], seconds, args))
         for name in scenarios:
             rows[name].update(combine(rounds[name]))
             sample = files[name].read_text().split()[: args.samples]

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from bench.common import reset_database  # noqa: F401  (bench/load.py imports it from here)
+from bench.common import reset_database
 
 # A rough outline of England (lon, lat), clockwise from Berwick.
 ENGLAND = np.array(

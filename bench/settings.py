@@ -1,6 +1,6 @@
 """Settings for benchmarking under gunicorn: production-like (DEBUG off), local only.
 
-The database comes from DATABASE_URL (set by bench/map_api.py); the cache is
+The database comes from DATABASE_URL (bench/common.py's bench_env sets it); the cache is
 per-process locmem, there is no tile server and email goes nowhere.
 """
 
