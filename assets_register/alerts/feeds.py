@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from assets_register.alerts.matching import describe_event
+from assets_register.alerts.matching import describe_event, listed_asset_ids
 from assets_register.core.distance import bounding_box, distance_km
 from assets_register.core.postcodes import Postcode
 from assets_register.geo.lookup import locate_postcode
@@ -26,6 +26,7 @@ from assets_register.models import (
     Topic,
     without_geometry,
 )
+from assets_register.models.areas import GEOMETRY_FIELDS
 
 FEED_LENGTH = 50
 
@@ -53,15 +54,18 @@ class EventFeed(Feed):
         return super().__call__(request, *args, **kwargs)
 
     def events(self, assets):
-        return (
+        events = list(
             AssetEvent.objects.filter(asset__in=assets.live(), kind__in=self.kinds)
             .select_related("asset__ward", "asset__council")
             .defer(*without_geometry("asset__ward", "asset__council"))
             .order_by("-date", "-pk")[:FEED_LENGTH]
         )
+        self.today = timezone.localdate()
+        self.listed = listed_asset_ids({event.asset_id for event in events}, self.today)
+        return events
 
     def item_title(self, event):
-        event.news = describe_event(event, timezone.localdate())
+        event.news = describe_event(event, self.today, self.listed)
         return event.news.headline
 
     def item_description(self, event):
@@ -84,7 +88,7 @@ class EventFeed(Feed):
 
 class AreaFeed(EventFeed):
     def get_object(self, request, gss_code):
-        area = Area.objects.by_code(gss_code)
+        area = Area.objects.defer(*GEOMETRY_FIELDS).by_code(gss_code)
         if area is None:
             raise Http404("No such area")
         return area

@@ -56,7 +56,18 @@ def place(asset):
     return f"{asset.name}, {where.name}" if where else asset.name
 
 
-def describe_event(event, today):
+def listed_asset_ids(asset_ids, today):
+    """Which of these places are on a list of assets of community value today."""
+    return set(
+        ListEntry.objects.filter(
+            asset__in=asset_ids, removed_on__isnull=True, expires_on__gte=today
+        ).values_list("asset_id", flat=True)
+    )
+
+
+def describe_event(event, today, listed=None):
+    """`listed`: the ids of listed places among a batch of events (listed_asset_ids),
+    so that a feed or digest of many events asks once, not once per event."""
     asset, kind = event.asset, event.kind
     name = place(asset)
     url = asset.get_absolute_url()
@@ -105,12 +116,11 @@ def describe_event(event, today):
             url,
         )
     if kind in TOPIC_OF_EVENT and TOPIC_OF_EVENT[kind] == Topic.CLOSURES:
-        listed = ListEntry.objects.filter(
-            asset=asset, removed_on__isnull=True, expires_on__gte=today
-        ).exists()
+        if listed is None:
+            listed = listed_asset_ids([asset.pk], today)
         action = (
             ""
-            if listed
+            if asset.pk in listed
             else (
                 "A community group can nominate it as an asset of community value, so that it "
                 "cannot be sold without a chance for the community to bid."

@@ -14,6 +14,7 @@ from assets_register.models import EventKind, Subscription
 from ..factories import (
     AssetEventFactory,
     AssetFactory,
+    ListEntryFactory,
     NominationFactory,
     PostcodeLocationFactory,
     SubscriptionFactory,
@@ -196,3 +197,26 @@ def test_asset_and_nearby_feeds(client, ward):
     assert client.get("/feeds/nearby.atom?postcode=DH7+6LQ&km=50").status_code == 404
     one = feedparser.parse(client.get(f"/assets/{far.pk}/feed.atom").content)
     assert one.feed.title == "Far Inn: what is happening" and len(one.entries) == 1
+
+
+def test_a_feed_asks_a_fixed_number_of_queries_however_many_closures_it_lists(
+    client, ward, django_assert_max_num_queries
+):
+    listed = AssetFactory(name="Listed Arms", council=ward.parent, ward=ward)
+    ListEntryFactory(asset=listed, council=ward.parent, listed_on=D.today().replace(day=1))
+    AssetEventFactory(asset=listed, kind=EventKind.CLOSED, date=D(2022, 1, 1))
+
+    def feed():
+        cache.clear()
+        with django_assert_max_num_queries(12):
+            return feedparser.parse(client.get("/areas/E05009076/feed.atom").content)
+
+    feed()  # the first also reads the statutory regimes once per process
+    for n in range(30):
+        pub = AssetFactory(name=f"Pub {n}", council=ward.parent, ward=ward)
+        AssetEventFactory(asset=pub, kind=EventKind.CLOSED, date=D(2021, 3, 1))
+    entries = feed().entries
+    assert len(entries) == 31
+    # A listed place is not invited to be nominated; the others are.
+    by_name = {entry.title.split(",")[0]: entry.summary for entry in entries}
+    assert "nominate" not in by_name["Listed Arms"] and "nominate" in by_name["Pub 7"]
