@@ -4,6 +4,7 @@ tokenizer, kept in step by triggers. Each finds candidates fast; `rank` then ord
 by the same trigram likeness on both, so a search reads alike whichever database runs."""
 
 import math
+import time
 
 from django.db import connections, transaction
 
@@ -135,12 +136,14 @@ def _postgres_candidates(cursor, text, enough):
 
 def _sqlite_candidates(cursor, text, grams, enough):
     # Holding every trigram: an intersection of the index's lists, ranked by FTS5 only
-    # among those few.
-    cursor.execute(
-        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rank LIMIT %s",
-        [" AND ".join(f'"{gram}"' for gram in grams), CANDIDATES],
-    )
+    # when there are too many (its rank counts each trigram's places, 'the' too: 5 ms).
+    holding_all = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+    every_gram = " AND ".join(f'"{gram}"' for gram in grams)
+    cursor.execute(f"{holding_all} LIMIT %s", [every_gram, CANDIDATES + 1])
     ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) > CANDIDATES:
+        cursor.execute(f"{holding_all} ORDER BY rank LIMIT %s", [every_gram, CANDIDATES])
+        ids = [row[0] for row in cursor.fetchall()]
     if len(ids) < enough:  # then those holding the most of the query's rarest trigrams
         needed = _rarest_needed(cursor, text, grams)
         holding = " UNION ALL ".join(
@@ -172,11 +175,7 @@ def _rarest_needed(cursor, text, grams):
     edges, which FTS5 does not index, may make up the share), and never one that a large
     share of all places hold ('the', 'inn'), unless nothing else is left: looking those up
     costs most and tells least."""
-    cursor.execute(
-        f"SELECT term, doc FROM {VOCABULARY} WHERE term IN ({', '.join(['%s'] * len(grams))})",
-        grams,
-    )
-    places_with = dict(cursor.fetchall())
+    places_with = _places_with(cursor, grams)
     cursor.execute(f"SELECT count(*) FROM {TABLE}")
     common = max(COMMON_FLOOR, cursor.fetchone()[0] * COMMON_SHARE)
     by_rarity = sorted(grams, key=lambda gram: places_with.get(gram, 0))
@@ -185,6 +184,29 @@ def _rarest_needed(cursor, text, grams):
     if must_hold > 0:
         by_rarity = by_rarity[: len(grams) - must_hold + 1]
     return [gram for gram in by_rarity if places_with.get(gram, 0) <= common] or by_rarity
+
+
+_PLACES_WITH = {}  # trigram: (places holding it, when counted), for COUNTS_KEPT seconds
+COUNTS_KEPT = 600  # fts5vocab counts a trigram's places by reading its list: 'the' costs 1 ms
+
+
+def _places_with(cursor, grams):
+    """How many places hold each trigram, as counted in the last COUNTS_KEPT seconds: only
+    which trigrams are rarest rides on it, and that changes slowly."""
+    now = time.monotonic()
+    stale = [
+        gram for gram in grams if now - _PLACES_WITH.get(gram, (0, -COUNTS_KEPT))[1] >= COUNTS_KEPT
+    ]
+    if stale:
+        cursor.execute(
+            f"SELECT term, doc FROM {VOCABULARY} WHERE term IN ({', '.join(['%s'] * len(stale))})",
+            stale,
+        )
+        counted = dict(cursor.fetchall())
+        if len(_PLACES_WITH) > 100_000:  # more trigrams than names hold: forget the old
+            _PLACES_WITH.clear()
+        _PLACES_WITH.update((gram, (counted.get(gram, 0), now)) for gram in stale)
+    return {gram: _PLACES_WITH[gram][0] for gram in grams}
 
 
 def rank(queryset, ids, query, limit):

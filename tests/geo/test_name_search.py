@@ -5,9 +5,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from assets_register.core.text import likeness, padded, search_text, trigrams
 from assets_register.geo.lookup import search
-from assets_register.models import Asset
+from assets_register.models import Asset, name_search
 
 from ..factories import AssetFactory
 
@@ -78,3 +81,16 @@ def test_padded_text_holds_exactly_its_trigrams(text, other):
     normal = search_text(text)
     for gram in trigrams(text) | trigrams(other):
         assert (gram in padded(normal)) == (gram in trigrams(text))
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL counts words instead")
+def test_how_many_places_hold_a_trigram_is_counted_once_for_many_searches(pubs, monkeypatch):
+    """Counting reads the trigram's whole list in the index, the dearest step of a search
+    for a typo; which trigrams are rarest changes slowly."""
+    monkeypatch.setattr(name_search, "_PLACES_WITH", {})  # nothing counted yet
+    with CaptureQueriesContext(connection) as first:
+        assert names("red loin") == ["Red Lion"]
+    with CaptureQueriesContext(connection) as again:
+        assert names("red loin") == ["Red Lion"]
+    counting = [query for query in first if name_search.VOCABULARY in query["sql"]]
+    assert counting and not [query for query in again if name_search.VOCABULARY in query["sql"]]
