@@ -200,14 +200,15 @@ def known_from(assets, places):
             first_seen[asset_id] = day
     editions = {edition: _edition_day(edition) for edition in places["edition"].unique()}
     recorded = pd.to_datetime(places["created_at"], utc=True).dt.tz_localize(None).dt.floor("D")
-    candidates = pd.DataFrame(
-        {
-            "event": pd.to_datetime(ids.map(first_event)),
-            "seen": pd.to_datetime(ids.map(first_seen)),
-            "edition": pd.to_datetime(places["edition"].map(editions)),
-        }
-    )
-    return candidates.min(axis=1).fillna(recorded).to_numpy().astype("datetime64[D]")
+    # numpy, not a DataFrame of candidates: an area page does this for a few dozen places,
+    # where pandas' fixed costs outweigh the work.
+    candidates = [
+        np.array([days.get(pk) for pk in ids.tolist()], dtype="datetime64[D]")
+        for days in (first_event, first_seen)
+    ]
+    candidates.append(np.array([editions[e] for e in places["edition"]], dtype="datetime64[D]"))
+    earliest = np.fmin.reduce(candidates)
+    return np.where(np.isnat(earliest), recorded.to_numpy().astype("datetime64[D]"), earliest)
 
 
 class History:
@@ -325,6 +326,7 @@ class AreaHistory:
 
     counts: dict
     closures: object  # the closing events of the period, newest first
+    closure_count: int  # how many: a page showing a few need not load them all
     evidence: list  # as compute.evidence, for this area's places
 
 
@@ -357,7 +359,7 @@ def area_history(assets, on, start):
     closures = (
         AssetEvent.objects.filter(pk__in=pks).select_related("asset").order_by("-date", "-pk")
     )
-    return AreaHistory(counts, closures, evidence(frame, on))
+    return AreaHistory(counts, closures, len(pks), evidence(frame, on))
 
 
 def load_areas(kind, on):
@@ -534,25 +536,27 @@ def evidence(figures, on):
         return []
     start = np.datetime64(years_before(on, YEARS_BACK), "D")
     known = figures["known_from"].to_numpy().astype("datetime64[D]")
-    table = (
-        figures.assign(known_at_start=known <= start)
-        .groupby(["category", "source"], dropna=False)
-        .agg(
-            places=("asset_id", "size"),
-            earliest=("known_from", "min"),
-            known_at_start=("known_at_start", "sum"),
-        )
-        .reset_index()
-    )
+    # Grouped by hand, not by DataFrame.groupby, whose fixed cost is most of the work for
+    # the few dozen places of an area page.
+    pairs = list(zip(figures["category"].tolist(), figures["source"].tolist(), strict=True))
+    groups = sorted(set(pairs), key=lambda pair: (pair[0], pair[1] is None, pair[1] or ""))
+    number = {pair: n for n, pair in enumerate(groups)}
+    codes = np.fromiter((number[pair] for pair in pairs), dtype=np.int64, count=len(pairs))
+    places = np.bincount(codes, minlength=len(groups))
+    known_at_start = np.bincount(codes, weights=known <= start, minlength=len(groups))
+    earliest = np.full(len(groups), np.datetime64("NaT"), dtype="datetime64[D]")
+    np.fmin.at(earliest, codes, known)
     return [
         {
-            "category": row.category,
-            "source": row.source or "",
-            "places": int(row.places),
-            "earliest": pd.Timestamp(row.earliest).date().isoformat(),
-            "known_at_start": int(row.known_at_start),
+            "category": category,
+            "source": source or "",
+            "places": int(count),
+            "earliest": str(day),
+            "known_at_start": int(known_count),
         }
-        for row in table.itertuples(index=False)
+        for (category, source), count, day, known_count in zip(
+            groups, places, earliest, known_at_start, strict=True
+        )
     ]
 
 
