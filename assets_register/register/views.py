@@ -29,6 +29,15 @@ from assets_register.register.coverage import coverage
 PLACES_PER_PAGE = 50
 PLACES_LOST_SHOWN = 20
 NEIGHBOURHOODS_PER_PAGE = 100
+# What a list of closures shows of each event and its place (a place row is wide).
+CLOSURE_FIELDS = [
+    "date",
+    "date_precision",
+    "date_until",
+    "kind",
+    "asset",
+    *(f"asset__{name}" for name in ("name", "category")),
+]
 
 
 @cached_page
@@ -119,7 +128,7 @@ def area_detail(request, gss_code):
     status_counts = dict(assets.values_list("status").annotate(n=Count("pk")).order_by())
     places = Paginator(
         assets.select_related("ward")
-        .defer(*without_geometry("ward"))
+        .only("name", "category", "status", "ward__name")
         .order_by("category", "name", "pk"),
         PLACES_PER_PAGE,
     )
@@ -142,8 +151,10 @@ def area_detail(request, gss_code):
             "indicator": indicator,
             "lost_since": lost_since,
             # The closures the page's own figures count, so the two agree (area_row).
-            "places_lost": indicator.places_lost[:PLACES_LOST_SHOWN] if indicator else [],
-            "places_lost_total": len(indicator.places_lost) if indicator else 0,
+            "places_lost": indicator.places_lost.only(*CLOSURE_FIELDS)[:PLACES_LOST_SHOWN]
+            if indicator
+            else [],
+            "places_lost_total": indicator.places_lost_total if indicator else 0,
             "area": area,
             "places": places.get_page(request.GET.get("page")),
             "page_query": urlencode({"postcode": postcode.with_space}) if postcode else "",
@@ -153,6 +164,7 @@ def area_detail(request, gss_code):
                 kind__in=CLOSURE_KINDS, **{f"asset__{area.kind}": area}, asset__live=True
             )
             .select_related("asset")
+            .only(*CLOSURE_FIELDS)
             .order_by("-date", "-pk")[:20],
             "wards": _current_children(area, AreaKind.WARD),
             "neighbourhood_count": _current_children(area, AreaKind.LSOA).count()
