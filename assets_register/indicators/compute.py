@@ -145,8 +145,8 @@ def load_places(assets=None):
             "created_at",
         ],
     )
-    places = places.astype(dict.fromkeys(["council_id", "ward_id", "lsoa_id"], "float64")).astype(
-        {"asset_id": np.int64}
+    places = places.astype(
+        {"asset_id": np.int64, **dict.fromkeys(["council_id", "ward_id", "lsoa_id"], "float64")}
     )
     places["known_from"] = known_from(assets, places)
     places = places.drop(columns=["edition", "created_at"])
@@ -300,18 +300,19 @@ class History:
 def per_place_figures(places, events, on, history=None):
     """One row per place: open on each anniversary (oldest first) and its changes."""
     history = history or History(places, events, on)
-    frame = places.copy()
     known = _days(places["known_from"]) if "known_from" in places else None
+    columns = {}
     for years in range(YEARS_BACK, -1, -1):
         day = years_before(on, years)
         open_then = history.open_on(day)
-        frame[f"open_{years}"] = open_then.astype(np.int64)
+        columns[f"open_{years}"] = open_then.astype(np.int64)
         unknown_then = known > _days([day])[0] if known is not None else False
-        frame[f"assumed_{years}"] = (open_then & unknown_then).astype(np.int64)
+        columns[f"assumed_{years}"] = (open_then & unknown_then).astype(np.int64)
     for years in (5, 10):
         closures, openings = history.changes_since(years_before(on, years))
-        frame[f"closures_{years}y"], frame[f"openings_{years}y"] = closures, openings
-    return frame
+        columns[f"closures_{years}y"], columns[f"openings_{years}y"] = closures, openings
+    # One frame joined once: a column set at a time costs more than an area's figures.
+    return pd.concat([places, pd.DataFrame(columns, index=places.index)], axis=1)
 
 
 def closures_since(assets, start, on):
