@@ -91,7 +91,12 @@ def search_view(request):
 
 @cached_page
 def asset_detail(request, pk):
-    asset = get_object_or_404(Asset.objects.live().select_related("council", "ward", "lsoa"), pk=pk)
+    asset = get_object_or_404(
+        Asset.objects.live()
+        .select_related("council", "ward", "lsoa")
+        .defer(*without_geometry("council", "ward", "lsoa")),
+        pk=pk,
+    )
     pending, pending_public = pending_for(asset)
     return render(
         request,
