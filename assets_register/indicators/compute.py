@@ -41,7 +41,6 @@ import shapely
 
 from django.conf import settings
 from django.db import connection, connections, transaction
-from django.db.models import Min
 from django.utils import timezone
 
 from assets_register.core.caching import bump_content_version
@@ -148,17 +147,19 @@ def load_places(assets=None):
     places = places.astype(
         {"asset_id": np.int64, **dict.fromkeys(["council_id", "ward_id", "lsoa_id"], "float64")}
     )
-    places["known_from"] = known_from(assets, places)
-    places = places.drop(columns=["edition", "created_at"])
-    events = pd.DataFrame.from_records(
+    # Every event, in one query: the earliest of any kind dates a place's evidence, the
+    # status-changing ones make its history.
+    every_event = pd.DataFrame.from_records(
         list(
-            AssetEvent.objects.filter(
-                asset__in=assets,
-                kind__in=list(OPEN_AFTER),
-            ).values_list("asset_id", "date", "date_precision", "kind", "pk", "date_until")
+            AssetEvent.objects.filter(asset__in=assets).values_list(
+                "asset_id", "date", "date_precision", "kind", "pk", "date_until"
+            )
         ),
         columns=["asset_id", "date", "precision", "kind", "pk", "until"],
     )
+    places["known_from"] = known_from(assets, places, every_event)
+    places = places.drop(columns=["edition", "created_at"])
+    events = every_event[every_event["kind"].isin(list(OPEN_AFTER))].reset_index(drop=True)
     return places, events
 
 
@@ -173,31 +174,31 @@ def _edition_day(edition):
         return None
 
 
-def known_from(assets, places):
-    """Per place (aligned with `places`), the day of its earliest dated evidence."""
+def _earliest(pairs):
+    """{key: its earliest day} of (key, day) pairs, days that are None left out."""
+    earliest = {}
+    for key, day in pairs:
+        if day and (key not in earliest or day < earliest[key]):
+            earliest[key] = day
+    return earliest
+
+
+def known_from(assets, places, events):
+    """Per place (aligned with `places`), the day of its earliest dated evidence; `events`
+    are every event of `assets`."""
     if places.empty:
         return pd.Series(dtype="datetime64[s]")
     ids = places["asset_id"]
-    first_event = dict(
-        AssetEvent.objects.filter(asset__in=assets)
-        .values("asset_id")
-        .annotate(first=Min("date"))
-        .values_list("asset_id", "first")
+    first_event = _earliest(zip(events["asset_id"].tolist(), events["date"].tolist(), strict=True))
+    # The first snapshot a place was seen in, or another dataset's record of the same
+    # place (a library in the 2016 edition) dated by that record's edition.
+    first_seen = _earliest(
+        (asset_id, day)
+        for asset_id, seen, edition in AssetSource.objects.filter(asset__in=assets).values_list(
+            "asset_id", "first_seen", "record__source_edition"
+        )
+        for day in (seen, _edition_day(edition))
     )
-    first_seen = dict(
-        AssetSource.objects.filter(asset__in=assets, first_seen__isnull=False)
-        .values("asset_id")
-        .annotate(first=Min("first_seen"))
-        .values_list("asset_id", "first")
-    )
-    # Another dataset's record of the same place (a library in the 2016 edition) dates
-    # it by that record's edition.
-    for asset_id, edition in AssetSource.objects.filter(
-        asset__in=assets, record__isnull=False
-    ).values_list("asset_id", "record__source_edition"):
-        day = _edition_day(edition)
-        if day and (asset_id not in first_seen or day < first_seen[asset_id]):
-            first_seen[asset_id] = day
     editions = {edition: _edition_day(edition) for edition in places["edition"].unique()}
     recorded = pd.to_datetime(places["created_at"], utc=True).dt.tz_localize(None).dt.floor("D")
     # numpy, not a DataFrame of candidates: an area page does this for a few dozen places,
