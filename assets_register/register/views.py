@@ -1,7 +1,7 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Exists
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -62,9 +62,21 @@ def home(request):
 
 def _kinds_held():
     """The kinds of place the register holds, for the map's filters: a box for a kind with
-    no places would only ever empty the map."""
-    held = set(Asset.objects.live().values_list("category", flat=True).distinct().order_by())
-    return [(value, label) for value, label in Category.choices if value in held]
+    no places would only ever empty the map. One query of an EXISTS per kind, each ending
+    at its first place: a DISTINCT reads every place (on PostgreSQL, the whole table)."""
+    held = (
+        Asset.objects.live()
+        .order_by()
+        .annotate(
+            **{
+                f"held_{value}": Exists(Asset.objects.live().filter(category=value))
+                for value in Category.values
+            }
+        )
+        .values(*(f"held_{value}" for value in Category.values))
+        .first()
+    ) or {}
+    return [(value, label) for value, label in Category.choices if held.get(f"held_{value}")]
 
 
 @cached_page(query=["q"])
