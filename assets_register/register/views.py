@@ -177,8 +177,9 @@ def area_detail(request, gss_code):
             "page_query": urlencode({"postcode": postcode.with_space}) if postcode else "",
             "asset_total": places.count,
             "open_total": sum(status_counts.get(s, 0) for s in ("open", "at_risk", "for_sale")),
+            # From the area's places: PostgreSQL otherwise joins every closure in England.
             "recent_closures": AssetEvent.objects.filter(
-                kind__in=CLOSURE_KINDS, **{f"asset__{area.kind}": area}, asset__live=True
+                kind__in=CLOSURE_KINDS, asset__in=assets.values("pk")
             )
             .select_related("asset")
             .only(*CLOSURE_FIELDS)
