@@ -41,7 +41,6 @@ import shapely
 
 from django.conf import settings
 from django.db import connection, connections, transaction
-from django.db.models import Min
 from django.utils import timezone
 
 from assets_register.core.caching import bump_content_version
@@ -145,20 +144,22 @@ def load_places(assets=None):
             "created_at",
         ],
     )
-    places = places.astype(dict.fromkeys(["council_id", "ward_id", "lsoa_id"], "float64")).astype(
-        {"asset_id": np.int64}
+    places = places.astype(
+        {"asset_id": np.int64, **dict.fromkeys(["council_id", "ward_id", "lsoa_id"], "float64")}
     )
-    places["known_from"] = known_from(assets, places)
-    places = places.drop(columns=["edition", "created_at"])
-    events = pd.DataFrame.from_records(
+    # Every event, in one query: the earliest of any kind dates a place's evidence, the
+    # status-changing ones make its history.
+    every_event = pd.DataFrame.from_records(
         list(
-            AssetEvent.objects.filter(
-                asset__in=assets,
-                kind__in=list(OPEN_AFTER),
-            ).values_list("asset_id", "date", "date_precision", "kind", "pk", "date_until")
+            AssetEvent.objects.filter(asset__in=assets).values_list(
+                "asset_id", "date", "date_precision", "kind", "pk", "date_until"
+            )
         ),
         columns=["asset_id", "date", "precision", "kind", "pk", "until"],
     )
+    places["known_from"] = known_from(assets, places, every_event)
+    places = places.drop(columns=["edition", "created_at"])
+    events = every_event[every_event["kind"].isin(list(OPEN_AFTER))].reset_index(drop=True)
     return places, events
 
 
@@ -173,41 +174,42 @@ def _edition_day(edition):
         return None
 
 
-def known_from(assets, places):
-    """Per place (aligned with `places`), the day of its earliest dated evidence."""
+def _earliest(pairs):
+    """{key: its earliest day} of (key, day) pairs, days that are None left out."""
+    earliest = {}
+    for key, day in pairs:
+        if day and (key not in earliest or day < earliest[key]):
+            earliest[key] = day
+    return earliest
+
+
+def known_from(assets, places, events):
+    """Per place (aligned with `places`), the day of its earliest dated evidence; `events`
+    are every event of `assets`."""
     if places.empty:
         return pd.Series(dtype="datetime64[s]")
     ids = places["asset_id"]
-    first_event = dict(
-        AssetEvent.objects.filter(asset__in=assets)
-        .values("asset_id")
-        .annotate(first=Min("date"))
-        .values_list("asset_id", "first")
+    first_event = _earliest(zip(events["asset_id"].tolist(), events["date"].tolist(), strict=True))
+    # The first snapshot a place was seen in, or another dataset's record of the same
+    # place (a library in the 2016 edition) dated by that record's edition.
+    first_seen = _earliest(
+        (asset_id, day)
+        for asset_id, seen, edition in AssetSource.objects.filter(asset__in=assets).values_list(
+            "asset_id", "first_seen", "record__source_edition"
+        )
+        for day in (seen, _edition_day(edition))
     )
-    first_seen = dict(
-        AssetSource.objects.filter(asset__in=assets, first_seen__isnull=False)
-        .values("asset_id")
-        .annotate(first=Min("first_seen"))
-        .values_list("asset_id", "first")
-    )
-    # Another dataset's record of the same place (a library in the 2016 edition) dates
-    # it by that record's edition.
-    for asset_id, edition in AssetSource.objects.filter(
-        asset__in=assets, record__isnull=False
-    ).values_list("asset_id", "record__source_edition"):
-        day = _edition_day(edition)
-        if day and (asset_id not in first_seen or day < first_seen[asset_id]):
-            first_seen[asset_id] = day
     editions = {edition: _edition_day(edition) for edition in places["edition"].unique()}
     recorded = pd.to_datetime(places["created_at"], utc=True).dt.tz_localize(None).dt.floor("D")
-    candidates = pd.DataFrame(
-        {
-            "event": pd.to_datetime(ids.map(first_event)),
-            "seen": pd.to_datetime(ids.map(first_seen)),
-            "edition": pd.to_datetime(places["edition"].map(editions)),
-        }
-    )
-    return candidates.min(axis=1).fillna(recorded).to_numpy().astype("datetime64[D]")
+    # numpy, not a DataFrame of candidates: an area page does this for a few dozen places,
+    # where pandas' fixed costs outweigh the work.
+    candidates = [
+        np.array([days.get(pk) for pk in ids.tolist()], dtype="datetime64[D]")
+        for days in (first_event, first_seen)
+    ]
+    candidates.append(np.array([editions[e] for e in places["edition"]], dtype="datetime64[D]"))
+    earliest = np.fmin.reduce(candidates)
+    return np.where(np.isnat(earliest), recorded.to_numpy().astype("datetime64[D]"), earliest)
 
 
 class History:
@@ -299,18 +301,19 @@ class History:
 def per_place_figures(places, events, on, history=None):
     """One row per place: open on each anniversary (oldest first) and its changes."""
     history = history or History(places, events, on)
-    frame = places.copy()
     known = _days(places["known_from"]) if "known_from" in places else None
+    columns = {}
     for years in range(YEARS_BACK, -1, -1):
         day = years_before(on, years)
         open_then = history.open_on(day)
-        frame[f"open_{years}"] = open_then.astype(np.int64)
+        columns[f"open_{years}"] = open_then.astype(np.int64)
         unknown_then = known > _days([day])[0] if known is not None else False
-        frame[f"assumed_{years}"] = (open_then & unknown_then).astype(np.int64)
+        columns[f"assumed_{years}"] = (open_then & unknown_then).astype(np.int64)
     for years in (5, 10):
         closures, openings = history.changes_since(years_before(on, years))
-        frame[f"closures_{years}y"], frame[f"openings_{years}y"] = closures, openings
-    return frame
+        columns[f"closures_{years}y"], columns[f"openings_{years}y"] = closures, openings
+    # One frame joined once: a column set at a time costs more than an area's figures.
+    return pd.concat([places, pd.DataFrame(columns, index=places.index)], axis=1)
 
 
 def closures_since(assets, start, on):
@@ -325,6 +328,7 @@ class AreaHistory:
 
     counts: dict
     closures: object  # the closing events of the period, newest first
+    closure_count: int  # how many: a page showing a few need not load them all
     evidence: list  # as compute.evidence, for this area's places
 
 
@@ -357,7 +361,7 @@ def area_history(assets, on, start):
     closures = (
         AssetEvent.objects.filter(pk__in=pks).select_related("asset").order_by("-date", "-pk")
     )
-    return AreaHistory(counts, closures, evidence(frame, on))
+    return AreaHistory(counts, closures, len(pks), evidence(frame, on))
 
 
 def load_areas(kind, on):
@@ -534,25 +538,27 @@ def evidence(figures, on):
         return []
     start = np.datetime64(years_before(on, YEARS_BACK), "D")
     known = figures["known_from"].to_numpy().astype("datetime64[D]")
-    table = (
-        figures.assign(known_at_start=known <= start)
-        .groupby(["category", "source"], dropna=False)
-        .agg(
-            places=("asset_id", "size"),
-            earliest=("known_from", "min"),
-            known_at_start=("known_at_start", "sum"),
-        )
-        .reset_index()
-    )
+    # Grouped by hand, not by DataFrame.groupby, whose fixed cost is most of the work for
+    # the few dozen places of an area page.
+    pairs = list(zip(figures["category"].tolist(), figures["source"].tolist(), strict=True))
+    groups = sorted(set(pairs), key=lambda pair: (pair[0], pair[1] is None, pair[1] or ""))
+    number = {pair: n for n, pair in enumerate(groups)}
+    codes = np.fromiter((number[pair] for pair in pairs), dtype=np.int64, count=len(pairs))
+    places = np.bincount(codes, minlength=len(groups))
+    known_at_start = np.bincount(codes, weights=known <= start, minlength=len(groups))
+    earliest = np.full(len(groups), np.datetime64("NaT"), dtype="datetime64[D]")
+    np.fmin.at(earliest, codes, known)
     return [
         {
-            "category": row.category,
-            "source": row.source or "",
-            "places": int(row.places),
-            "earliest": pd.Timestamp(row.earliest).date().isoformat(),
-            "known_at_start": int(row.known_at_start),
+            "category": category,
+            "source": source or "",
+            "places": int(count),
+            "earliest": str(day),
+            "known_at_start": int(known_count),
         }
-        for row in table.itertuples(index=False)
+        for (category, source), count, day, known_count in zip(
+            groups, places, earliest, known_at_start, strict=True
+        )
     ]
 
 

@@ -28,7 +28,7 @@ from assets_register.indicators.compute import (
     period_start,
     years_before,
 )
-from assets_register.models import PLACES_TO_MEET, Area, AreaKind, Category
+from assets_register.models import PLACES_TO_MEET, Area, AreaKind, Category, without_geometry
 
 PLACE_KINDS = [label for value, label in Category.choices if value in PLACES_TO_MEET]
 PAGE_SIZE = 100
@@ -549,16 +549,23 @@ def area_row(area, snapshot, assets=None):
     (`row.updating` says so)."""
     if snapshot is None or area is None:
         return None
-    row = snapshot.areas.filter(area=area).select_related("council").first()
+    row = (
+        snapshot.areas.filter(area=area)
+        .select_related("council")
+        .defer(*without_geometry("council"))
+        .order_by()
+        .first()
+    )
     if row is None:
         return None
+    row.snapshot = snapshot  # its time is shown while figures are being recomputed
     row.flag_reasons = flag_reasons(row, snapshot)
     row.kind_plural = KIND_PLURAL[row.kind]
     row.updating = False
     row.population_source, row.population_source_url = POPULATION_SOURCE, POPULATION_SOURCE_URL
     if assets is not None:
         now = area_history(assets, snapshot.reference_date, period_start(snapshot))
-        row.places_lost = now.closures
+        row.places_lost, row.places_lost_total = now.closures, now.closure_count
         row.evidence = evidence_rows(now.evidence, snapshot.reference_date)
         stored = {name: getattr(row, name) for name in now.counts}
         row.updating = any(

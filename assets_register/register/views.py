@@ -1,7 +1,7 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Exists
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +29,15 @@ from assets_register.register.coverage import coverage
 PLACES_PER_PAGE = 50
 PLACES_LOST_SHOWN = 20
 NEIGHBOURHOODS_PER_PAGE = 100
+# What a list of closures shows of each event and its place (a place row is wide).
+CLOSURE_FIELDS = [
+    "date",
+    "date_precision",
+    "date_until",
+    "kind",
+    "asset",
+    *(f"asset__{name}" for name in ("name", "category")),
+]
 
 
 @cached_page
@@ -53,9 +62,21 @@ def home(request):
 
 def _kinds_held():
     """The kinds of place the register holds, for the map's filters: a box for a kind with
-    no places would only ever empty the map."""
-    held = set(Asset.objects.live().values_list("category", flat=True).distinct().order_by())
-    return [(value, label) for value, label in Category.choices if value in held]
+    no places would only ever empty the map. One query of an EXISTS per kind, each ending
+    at its first place: a DISTINCT reads every place (on PostgreSQL, the whole table)."""
+    held = (
+        Asset.objects.live()
+        .order_by()
+        .annotate(
+            **{
+                f"held_{value}": Exists(Asset.objects.live().filter(category=value))
+                for value in Category.values
+            }
+        )
+        .values(*(f"held_{value}" for value in Category.values))
+        .first()
+    ) or {}
+    return [(value, label) for value, label in Category.choices if held.get(f"held_{value}")]
 
 
 @cached_page(query=["q"])
@@ -82,7 +103,12 @@ def search_view(request):
 
 @cached_page
 def asset_detail(request, pk):
-    asset = get_object_or_404(Asset.objects.live().select_related("council", "ward", "lsoa"), pk=pk)
+    asset = get_object_or_404(
+        Asset.objects.live()
+        .select_related("council", "ward", "lsoa")
+        .defer(*without_geometry("council", "ward", "lsoa")),
+        pk=pk,
+    )
     pending, pending_public = pending_for(asset)
     return render(
         request,
@@ -119,7 +145,7 @@ def area_detail(request, gss_code):
     status_counts = dict(assets.values_list("status").annotate(n=Count("pk")).order_by())
     places = Paginator(
         assets.select_related("ward")
-        .defer(*without_geometry("ward"))
+        .only("name", "category", "status", "ward__name")
         .order_by("category", "name", "pk"),
         PLACES_PER_PAGE,
     )
@@ -142,17 +168,21 @@ def area_detail(request, gss_code):
             "indicator": indicator,
             "lost_since": lost_since,
             # The closures the page's own figures count, so the two agree (area_row).
-            "places_lost": indicator.places_lost[:PLACES_LOST_SHOWN] if indicator else [],
-            "places_lost_total": len(indicator.places_lost) if indicator else 0,
+            "places_lost": indicator.places_lost.only(*CLOSURE_FIELDS)[:PLACES_LOST_SHOWN]
+            if indicator
+            else [],
+            "places_lost_total": indicator.places_lost_total if indicator else 0,
             "area": area,
             "places": places.get_page(request.GET.get("page")),
             "page_query": urlencode({"postcode": postcode.with_space}) if postcode else "",
             "asset_total": places.count,
             "open_total": sum(status_counts.get(s, 0) for s in ("open", "at_risk", "for_sale")),
+            # From the area's places: PostgreSQL otherwise joins every closure in England.
             "recent_closures": AssetEvent.objects.filter(
-                kind__in=CLOSURE_KINDS, **{f"asset__{area.kind}": area}, asset__live=True
+                kind__in=CLOSURE_KINDS, asset__in=assets.values("pk")
             )
             .select_related("asset")
+            .only(*CLOSURE_FIELDS)
             .order_by("-date", "-pk")[:20],
             "wards": _current_children(area, AreaKind.WARD),
             "neighbourhood_count": _current_children(area, AreaKind.LSOA).count()
