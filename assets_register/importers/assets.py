@@ -326,7 +326,8 @@ class AssetImporter(BaseImporter):
             Asset.objects.filter(pk__in=changed[start : start + 900]).update(
                 updated_at=timezone.now()
             )
-        ids = [a.pk for a in existing.values()]
+        # A status follows from the events alone: only those whose events changed move.
+        ids = [existing[ref].pk for ref in touched if ref in existing]
         for start in range(0, len(ids), 5000):
             Asset.objects.filter(pk__in=ids[start : start + 5000]).refresh_statuses()
 
