@@ -202,7 +202,7 @@ class AssetImporter(BaseImporter):
 
     def prepare(self, records):
         with_postcode = [r for r in records if r["postcode"]]
-        found = postcode_lookup(r["postcode"] for r in with_postcode)
+        found = postcode_lookup({r["postcode"] for r in with_postcode})  # each one once
         from_postcode, not_in_table = [], []
         for record in with_postcode:
             if record["latitude"] is not None:

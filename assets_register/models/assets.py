@@ -198,6 +198,8 @@ class AssetQuerySet(models.QuerySet):
         """New assets given as dicts of {attname: value} (see core.bulk_insert.insert_rows),
         with their search names: an import's thousands, without an Asset object each.
         Their primary keys are not returned (read them back by source and source_ref)."""
+        if not rows:
+            return
         for row in rows:
             row["search_name"] = search_text(
                 " ".join(str(row.get(field) or "") for field in SEARCHED_FIELDS)
