@@ -1,6 +1,8 @@
 """What the benchmarks share: the database options and the guard on a database they drop,
 the scratch directory and its clean-up, the environment their subprocesses run in, making
-a database from scratch, and the machine facts beside every figure (load, peak memory).
+a database from scratch, and the machine facts beside every figure (load, peak memory);
+and the measuring tools several scripts use: SQL and garbage-collector timers, a profile's
+text, a command run in its own process, the demo's geography loaded as the demo loads it.
 
 A script that starts afresh each run builds its own parser, adds `database_options(parser)`,
 calls `scratch_database(parser, args, "name")` and runs `run_cleaning_up(run, args)`. One
@@ -9,7 +11,11 @@ and calls `results_database(parser, args, "name", "file.sqlite3")`. bench/server
 the web server and the load generator for the HTTP benchmarks.
 """
 
+import gc
+import io
 import os
+import pstats
+import re
 import resource
 import shutil
 import signal
@@ -17,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -203,3 +210,116 @@ def django_in_process(database_url, sqlite_name):
 
     call_command("migrate", verbosity=0)
     return url
+
+
+class SQLTimer:
+    """connection.execute_wrapper: count and time every statement by verb and table."""
+
+    TABLE = re.compile(r'(?:FROM|UPDATE|INTO)\s+"?(\w+)"?', re.I)
+
+    def __init__(self):
+        self.counts, self.seconds, self.rows = Counter(), Counter(), Counter()
+
+    def __call__(self, execute, sql, params, many, context):
+        verb = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else "?"
+        table = self.TABLE.search(sql)
+        shape = f"{verb} {table[1] if table else ''}".strip()
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds[shape] += time.perf_counter() - start
+            self.counts[shape] += 1
+            self.rows[shape] += len(params) if many else 1
+
+    @property
+    def total_s(self):
+        return sum(self.seconds.values())
+
+    def by_kind(self):
+        return {
+            kind: {"n": self.counts[kind], "rows": self.rows[kind], "s": round(seconds, 3)}
+            for kind, seconds in self.seconds.most_common()
+        }
+
+
+class GCTimer:
+    """Time the cyclic garbage collector's runs, through gc.callbacks, by generation."""
+
+    def __init__(self):
+        self.seconds, self.runs, self._start = Counter(), Counter(), None
+
+    def __call__(self, phase, info):
+        if phase == "start":
+            self._start = time.perf_counter()
+        elif self._start is not None:
+            self.seconds[info["generation"]] += time.perf_counter() - self._start
+            self.runs[info["generation"]] += 1
+            self._start = None
+
+    def __enter__(self):
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        gc.callbacks.remove(self)
+
+
+def profile_text(profiler, lines=25):
+    """A cProfile's top `lines` by cumulative and by own time."""
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(lines)
+    out.write("\n" + "=" * 100 + "\nsorted by own time (tottime)\n")
+    stats.sort_stats("tottime").print_stats(lines)
+    return out.getvalue()
+
+
+def in_own_process(argv, env, timeout=3600):
+    """Run argv (from the repository root) in a process of its own: wall time, that
+    process's peak RSS and CPU time (os.wait4), and the last line it printed."""
+    with tempfile.TemporaryFile("w+") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        out.seek(0)
+        lines = out.read().strip().splitlines()
+    if os.waitstatus_to_exitcode(status):
+        raise RuntimeError(f"{' '.join(argv)} exited {status}: {lines[-5:]}")
+    return {
+        "seconds": round(seconds, 2),
+        "ru_maxrss_mb": round(usage.ru_maxrss / 1024, 1),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+        "user_s": round(usage.ru_utime, 2),
+        "system_s": round(usage.ru_stime, 2),
+        "summary": lines[-1] if lines else "",
+    }
+
+
+# What load_demo_data loads before any places: the demo's councils, wards and LSOAs, then
+# its ~27,000 real postcodes (County Durham, Swale, Stoke-on-Trent).
+DEMO_GEOGRAPHY = [
+    ("import_boundaries", "councils.geojson", ["--kind", "council", "--valid-from", "2024-05-01"]),
+    ("import_boundaries", "wards_2013.geojson", ["--kind", "ward", "--valid-from", "2013-05-02"]),
+    ("import_boundaries", "lsoa_2011.geojson", ["--kind", "lsoa", "--valid-from", "2011-03-27"]),
+    ("import_postcodes", "postcodes.csv.gz", []),
+]
+
+
+def load_demo_geography(env):
+    """The demo's boundaries and postcodes, each command in a process of its own (so the
+    caller's peak memory is its own): seconds by step."""
+    timings = {}
+    for command, filename, extra in DEMO_GEOGRAPHY:
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "manage.py", command, str(ROOT / "demo_data" / filename)]
+            + ["--verbosity", "0", *extra],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            timeout=1200,
+        )
+        timings[f"{command} {filename}"] = round(time.perf_counter() - start, 1)
+    return timings

@@ -1,5 +1,7 @@
 """New records in their thousands, written by executemany: what bulk_create writes, without
-building SQL for every value (bench/import_assets.py: bulk_create was most of an import)."""
+building SQL for every value (bench/import_assets.py: bulk_create was most of an import).
+insert_rows() goes further and takes plain dicts, so an import builds no model instance
+per row (constructing one cost as much as writing it)."""
 
 from django.db import connections
 from django.db.models import Field
@@ -51,6 +53,90 @@ def insert_many(model, objs, *, using="default", batch_size=5000):
             cursor.executemany(sql, rows)
     for obj in objs:
         obj._state.adding, obj._state.db = False, using
+
+
+def insert_rows(model, rows, *, using="default", batch_size=5000):
+    """INSERT new records given as dicts of {attname: value}, by executemany (COPY on
+    PostgreSQL). A field a row leaves out takes the value a new instance would have (its
+    default; auto_now and auto_now_add one moment for the whole insert); a value given is
+    written as it is, as bulk_create would write it (get_db_prep_save), without the
+    field's pre_save."""
+    connection = connections[using]
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if not (field.primary_key and field.db_returning)  # the auto-increment id
+    ]
+    blank = model()
+    preparers = [_preparer(field, connection) for field in fields]
+    # Fields no row gives are worked out once; a row then only has its own values prepared.
+    defaults = [
+        prepare(field.pre_save(blank, add=True))
+        for field, prepare in zip(fields, preparers, strict=True)
+    ]
+    given = rows[0].keys() if rows else set()
+    own = [
+        (index, field.attname, preparers[index])
+        for index, field in enumerate(fields)
+        if field.attname in given
+    ]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} "
+        f"({', '.join(quote(field.column) for field in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+
+    def values(row):
+        if row.keys() != given:  # rows that give other fields than the first
+            return [
+                prepare(row[field.attname]) if field.attname in row else default
+                for field, prepare, default in zip(fields, preparers, defaults, strict=True)
+            ]
+        values = defaults.copy()
+        for index, name, prepare in own:
+            values[index] = prepare(row[name])
+        return values
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _copy(cursor, model, fields, map(values, rows))
+            return
+        for start in range(0, len(rows), batch_size):
+            cursor.executemany(sql, [values(row) for row in rows[start : start + batch_size]])
+
+
+def _copy(cursor, model, fields, values):
+    """PostgreSQL's COPY: rows streamed to the server, none parsed as a statement of its
+    own (executemany runs the INSERT once per row there)."""
+    quote = cursor.db.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    statement = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+    # Django's exceptions (IntegrityError...), as its own cursor would raise them.
+    with cursor.db.wrap_database_errors, cursor.cursor.copy(statement) as copy:
+        for row in values:
+            copy.write_row(row)
+
+
+def _preparer(field, connection):
+    """value -> what the database driver is given: the value itself for plain text and
+    numbers, else get_db_prep_save, remembered per value (a postcode's coordinates, a
+    source name recur)."""
+    converted = {}
+
+    def prepared(value):
+        try:
+            return converted[value]
+        except KeyError:
+            converted[value] = field.get_db_prep_save(value, connection)
+            return converted[value]
+        except TypeError:  # unhashable, e.g. a JSON value
+            return field.get_db_prep_save(value, connection)
+
+    as_they_are = _TAKEN_AS_THEY_ARE.get(field.get_internal_type())
+    if as_they_are is None:
+        return prepared
+    return lambda value: value if type(value) in as_they_are else prepared(value)
 
 
 def _converter(field, connection):

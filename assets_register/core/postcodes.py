@@ -8,6 +8,8 @@ from dataclasses import dataclass
 _POSTCODE = re.compile(
     r"^(?P<outward>[A-Z]{1,2}[0-9][A-Z0-9]?)(?P<inward>[0-9][ABD-HJLNP-UW-Z]{2})$"
 )
+# The same, for whole columns of spaceless upper-case text at once (importers).
+COMPACT_POSTCODE = _POSTCODE.pattern
 _OUTWARD = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
 
 

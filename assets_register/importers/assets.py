@@ -15,10 +15,11 @@ import functools
 import re
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.utils import timezone
 
-from assets_register.core.bulk_insert import insert_many
+from assets_register.core.bulk_insert import insert_rows
 from assets_register.core.postcodes import InvalidPostcode, Postcode
 from assets_register.geo.geocoding import postcode_lookup
 from assets_register.geo.map_index import bump_map_version
@@ -39,6 +40,7 @@ from assets_register.models import (
     LocationSource,
     Ownership,
 )
+from assets_register.models.assets import derive_status
 
 ASSET_FIELDS = (
     "name",
@@ -63,6 +65,13 @@ SIX_PLACES = Decimal("0.000001")
 MAX_NOTICES_PER_KIND = 50
 EDITION = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 EVENT_FIELDS = ["date_precision", "note", "source_edition", "withdrawn_by_edition"]
+
+
+class InsertedAsset(NamedTuple):
+    """What writing events needs of an asset this import has just inserted."""
+
+    pk: int
+    source_edition: str
 
 
 def choice(value, choices, field_name, default=None):
@@ -193,7 +202,7 @@ class AssetImporter(BaseImporter):
 
     def prepare(self, records):
         with_postcode = [r for r in records if r["postcode"]]
-        found = postcode_lookup(r["postcode"] for r in with_postcode)
+        found = postcode_lookup({r["postcode"] for r in with_postcode})  # each one once
         from_postcode, not_in_table = [], []
         for record in with_postcode:
             if record["latitude"] is not None:
@@ -264,18 +273,23 @@ class AssetImporter(BaseImporter):
                 source=self.source_name, source_ref__in=[r["source_ref"] for r in records]
             ).only("pk", "source_ref", "source_edition", *ASSET_FIELDS)
         }
-        to_create, to_update = [], []
+        new_rows, to_update = [], []
         for record in self.progress(records, desc="writing", unit="row"):
             asset = existing.get(record["source_ref"])
             if asset is None:
-                asset = Asset(
+                # A plain dict, not an Asset: building a model instance per new row cost
+                # as much as writing it (bench/import_assets.py).
+                row = {name: record[name] for name in ASSET_FIELDS}
+                row.update(
                     source=self.source_name,
                     source_ref=record["source_ref"],
                     source_edition=self.edition or "",
                     live=True,
-                    **{name: record[name] for name in ASSET_FIELDS},
+                    # Its events are all this import's: its status follows from them now,
+                    # not from reading them back.
+                    status=derive_status((date, kind) for kind, date, *_ in record["events"]),
                 )
-                to_create.append(asset)
+                new_rows.append(row)
                 continue
             if self.is_older_edition(asset):
                 self.report.unchanged += 1  # the newer edition's word on the place stands
@@ -293,16 +307,16 @@ class AssetImporter(BaseImporter):
                 to_update.append(asset)
             else:
                 self.report.unchanged += 1
-        Asset.objects.insert_new(to_create)
+        Asset.objects.insert_rows(new_rows)
         Asset.objects.bulk_update(to_update, [*ASSET_FIELDS, "source_edition"], batch_size=1000)
-        self.report.created += len(to_create)
+        self.report.created += len(new_rows)
         self.report.updated += len(to_update)
-        self._read_back_ids(to_create)
-        assets_by_ref = {**existing, **{a.source_ref: a for a in to_create}}
+        created = self._inserted(new_rows)
+        assets_by_ref = {**existing, **created}
         touched = self.write_events(records, assets_by_ref)
         updated_refs = {a.source_ref for a in to_update}
         # An asset whose only change is a new event counts as updated, not unchanged.
-        newly_touched = touched - updated_refs - {a.source_ref for a in to_create}
+        newly_touched = touched - updated_refs - created.keys()
         self.report.updated += len(newly_touched)
         self.report.unchanged -= len(newly_touched)
         # bulk_update leaves updated_at alone: set it, so `changed_since` finds every place
@@ -312,16 +326,21 @@ class AssetImporter(BaseImporter):
             Asset.objects.filter(pk__in=changed[start : start + 900]).update(
                 updated_at=timezone.now()
             )
-        ids = [a.pk for a in assets_by_ref.values()]
-        Asset.objects.filter(pk__in=ids).refresh_statuses()
+        # A status follows from the events alone: only those whose events changed move.
+        ids = [existing[ref].pk for ref in touched if ref in existing]
+        for start in range(0, len(ids), 5000):
+            Asset.objects.filter(pk__in=ids[start : start + 5000]).refresh_statuses()
 
-    def _read_back_ids(self, created):
-        for start in range(0, len(created), 5000):
-            batch = {asset.source_ref: asset for asset in created[start : start + 5000]}
+    def _inserted(self, new_rows):
+        """{source_ref: InsertedAsset} for the rows just inserted, their ids read back."""
+        inserted = {}
+        for start in range(0, len(new_rows), 5000):
+            refs = [row["source_ref"] for row in new_rows[start : start + 5000]]
             for ref, pk in Asset.objects.filter(
-                source=self.source_name, source_ref__in=list(batch)
+                source=self.source_name, source_ref__in=refs
             ).values_list("source_ref", "pk"):
-                batch[ref].pk = pk
+                inserted[ref] = InsertedAsset(pk, self.edition or "")
+        return inserted
 
     def write_events(self, records, assets_by_ref):
         """Create, revise, withdraw and restore this source's events (see the module
@@ -347,17 +366,17 @@ class AssetImporter(BaseImporter):
                 event = existing.get(key)
                 if event is None:
                     to_create.append(
-                        AssetEvent(
-                            asset_id=asset.pk,
-                            kind=kind,
-                            date=date,
-                            date_precision=precision,
-                            note=note,
-                            source=self.source_name,
-                            source_edition=edition,
+                        {
+                            "asset_id": asset.pk,
+                            "kind": kind,
+                            "date": date,
+                            "date_precision": precision,
+                            "note": note,
+                            "source": self.source_name,
+                            "source_edition": edition,
                             # An older edition's word that the newer one does not repeat.
-                            withdrawn_by_edition=asset.source_edition if older else "",
-                        )
+                            "withdrawn_by_edition": asset.source_edition if older else "",
+                        }
                     )
                     touched.add(record["source_ref"])
                     continue
@@ -377,7 +396,7 @@ class AssetImporter(BaseImporter):
                     if key not in asserted and _revise(event, {"withdrawn_by_edition": edition}):
                         to_update[event.pk] = event
                         touched.add(record["source_ref"])
-        insert_many(AssetEvent, to_create)
+        insert_rows(AssetEvent, to_create)
         AssetEvent.every_edition.bulk_update(to_update.values(), EVENT_FIELDS, batch_size=1000)
         return touched
 

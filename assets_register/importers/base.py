@@ -265,6 +265,10 @@ class BaseImporter:
 
     def rows(self):
         """Every data row as a dict, after the header check."""
+        return self.table().to_dict("records")
+
+    def table(self):
+        """The file as a DataFrame of strings, its columns renamed and checked."""
         frame = self.read()
         frame.columns = self.rename_columns(list(frame.columns))
         self.columns = list(frame.columns)
@@ -277,7 +281,18 @@ class BaseImporter:
             if lines is not None and len(lines) == len(frame):
                 self._lines = lines
             self._text = None
-        return frame.to_dict("records")
+        return frame
+
+    def parsed_rows(self):
+        """(position, record, or the RowError that rejects it) for every data row, in the
+        file's order: parse_row() on each of rows(). An importer may read whole columns
+        at once instead, as long as what it gives is what parse_row() would."""
+        for position, row in enumerate(self.rows()):
+            self.current_row = self.row_number(position)
+            try:
+                yield position, self.parse_row(row)
+            except RowError as error:
+                yield position, error
 
     def row_number(self, position):
         """The number a person looks for: the file's line, or the spreadsheet's row."""
@@ -300,14 +315,12 @@ class BaseImporter:
                 gc.enable()
 
     def _run(self):
-        rows = self.rows()
         records, first_of_key, duplicates = [], {}, {}
-        for position, row in enumerate(self.progress(rows, desc="validating", unit="row")):
-            row_number = self.current_row = self.row_number(position)
-            try:
-                record = self.parse_row(row)
-            except RowError as error:
-                self.reject(row_number, error.field, error.message)
+        parsed = self.progress(self.parsed_rows(), desc="validating", unit="row")
+        for position, record in parsed:
+            row_number = self.row_number(position)
+            if isinstance(record, RowError):
+                self.reject(row_number, record.field, record.message)
                 continue
             if record is None:
                 self.report.skipped += 1
@@ -320,7 +333,7 @@ class BaseImporter:
                     first_of_key[key] = record
             record["_row"] = row_number
             records.append(record)
-        del rows  # pass 1 is done: the raw rows need not outlive it
+        del parsed  # pass 1 is done: the raw rows need not outlive it
         records = self._settle_duplicates(records, duplicates)
         records = self.prepare(records)
         try:

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import DraftStateMixin, RevisionMixin
 
-from assets_register.core.bulk_insert import insert_many
+from assets_register.core.bulk_insert import insert_many, insert_rows
 from assets_register.core.dates import DatePrecision
 from assets_register.core.licences import source_name
 from assets_register.core.postcodes import InvalidPostcode, Postcode
@@ -191,7 +191,21 @@ class AssetQuerySet(models.QuerySet):
     def insert_new(self, assets):
         """New assets, with their search names, by one prepared INSERT run over them all:
         for imports of thousands. Their primary keys are left unset."""
-        insert_many(self.model, _with_search_names(list(assets)), using=self.db)
+        with name_search.indexed_in_bulk(connections[self.db]):
+            insert_many(self.model, _with_search_names(list(assets)), using=self.db)
+
+    def insert_rows(self, rows):
+        """New assets given as dicts of {attname: value} (see core.bulk_insert.insert_rows),
+        with their search names: an import's thousands, without an Asset object each.
+        Their primary keys are not returned (read them back by source and source_ref)."""
+        if not rows:
+            return
+        for row in rows:
+            row["search_name"] = search_text(
+                " ".join(str(row.get(field) or "") for field in SEARCHED_FIELDS)
+            )
+        with name_search.indexed_in_bulk(connections[self.db]):
+            insert_rows(self.model, rows, using=self.db)
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         if set(fields) & set(SEARCHED_FIELDS):

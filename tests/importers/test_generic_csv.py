@@ -53,6 +53,20 @@ def test_a_changed_row_is_an_update(sacriston, tmp_path):
     assert Asset.objects.filter(name="The Red Lion Inn").exists()
 
 
+def test_a_closure_given_on_a_later_run_closes_the_place_and_only_it(sacriston, tmp_path):
+    run("assets_ok.csv")
+    assert Asset.objects.get(source_ref="h1").status == Status.OPEN
+    closed = (DATA / "assets_ok.csv").read_text().replace("Trustees,1923,", "Trustees,1923,2024")
+    path = tmp_path / "closed.csv"
+    path.write_text(closed)
+    untouched = Asset.objects.filter(source_ref__in=["h2", "h3"]).values_list("updated_at")
+    before = list(untouched)
+    report = GenericAssetCsvImporter(path, source_name="test").run()
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 2)
+    assert Asset.objects.get(source_ref="h1").status == Status.CLOSED
+    assert list(untouched) == before
+
+
 def test_missing_column_names_it_and_writes_nothing(sacriston):
     with pytest.raises(ImportFileError, match="Missing column.*name"):
         run("assets_missing_column.csv")
