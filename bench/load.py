@@ -344,6 +344,15 @@ class DatabaseTimer:
         return method
 
 
+def timed_get(client, db_timer, path):
+    """One page fetched in this process: (wall s, CPU s, database s, queries, response)."""
+    db_timer.seconds, db_timer.statements = 0.0, 0
+    w0, c0 = time.perf_counter(), time.process_time()
+    response = client.get(path)
+    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+    return wall, cpu, db_timer.seconds, db_timer.statements, response
+
+
 def profile_kinds(paths, area_kinds, samples):
     """Each kind of page rendered single-threaded in this process with the page cache off
     (every request a miss): median wall time, CPU time of this process (SQLite runs in
@@ -361,16 +370,9 @@ def profile_kinds(paths, area_kinds, samples):
         for sample in by_kind.values():  # first use builds the map and area indexes
             client.get(sample[-1])
         for kind, sample in sorted(by_kind.items()):
-            wall, cpu, db, queries, sizes = [], [], [], [], []
-            for path in sample[:samples]:
-                db_timer.seconds, db_timer.statements = 0.0, 0
-                w0, c0 = time.perf_counter(), time.process_time()
-                response = client.get(path)
-                wall.append(time.perf_counter() - w0)
-                cpu.append(time.process_time() - c0)
-                db.append(db_timer.seconds)
-                queries.append(db_timer.statements)
-                sizes.append(len(response.content))
+            timings = [timed_get(client, db_timer, path) for path in sample[:samples]]
+            wall, cpu, db, queries, responses = zip(*timings, strict=True)
+            sizes = [len(response.content) for response in responses]
             out[kind] = {
                 "n": len(wall),
                 "wall_ms": round(float(np.median(wall)) * 1000, 1),

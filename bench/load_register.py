@@ -396,6 +396,27 @@ def signature(args):
     )
 
 
+def register_counts():
+    """What the reuse check compares: a database holding other rows is rebuilt."""
+    from assets_register.models import (
+        Area,
+        Asset,
+        AssetEvent,
+        IndicatorSnapshot,
+        ListEntry,
+        PostcodeLocation,
+    )
+
+    return {
+        "assets": Asset.objects.count(),
+        "areas": Area.objects.count(),
+        "events": AssetEvent.objects.count(),
+        "acv_entries": ListEntry.objects.count(),
+        "postcodes": PostcodeLocation.objects.count(),
+        "snapshots": IndicatorSnapshot.objects.count(),
+    }
+
+
 def sidecar(args):
     import dj_database_url
 
@@ -408,14 +429,7 @@ def prepare_database(args, env):
     from django.db import connection, transaction
 
     from assets_register.indicators import compute as indicators
-    from assets_register.models import (
-        Area,
-        Asset,
-        AssetEvent,
-        IndicatorSnapshot,
-        ListEntry,
-        PostcodeLocation,
-    )
+    from assets_register.models import Asset, AssetEvent, ListEntry
     from bench.register import insert_assets, make_register
 
     centres, points = make_register(args.assets, args.seed)
@@ -423,14 +437,7 @@ def prepare_database(args, env):
     saved = json.loads(marker.read_text()) if marker.exists() else {}
     if saved.get("signature") == signature(args) and not args.rebuild:
         reset_database(args.database_url, env, drop=False)  # migrates, if need be
-        counts = {
-            "assets": Asset.objects.count(),
-            "areas": Area.objects.count(),
-            "events": AssetEvent.objects.count(),
-            "acv_entries": ListEntry.objects.count(),
-            "postcodes": PostcodeLocation.objects.count(),
-            "snapshots": IndicatorSnapshot.objects.count(),
-        }
+        counts = register_counts()
         if saved.get("counts") == counts:
             return centres, "reused", saved
     started = time.perf_counter()
@@ -461,14 +468,7 @@ def prepare_database(args, env):
     indicators.recompute()
     saved = {
         "signature": signature(args),
-        "counts": {
-            "assets": Asset.objects.count(),
-            "areas": Area.objects.count(),
-            "events": AssetEvent.objects.count(),
-            "acv_entries": ListEntry.objects.count(),
-            "postcodes": PostcodeLocation.objects.count(),
-            "snapshots": IndicatorSnapshot.objects.count(),
-        },
+        "counts": register_counts(),
         "indicators_recompute_s": round(time.perf_counter() - t0, 1),
         "boundary_geojson_bytes": boundary_sizes(),
         "build_s": round(time.perf_counter() - started, 1),

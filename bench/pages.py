@@ -16,7 +16,6 @@ PostgreSQL does not) and of time in the database driver, and the number of queri
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -48,15 +47,10 @@ def percentiles(values):
 
 
 def time_kind(client, db_timer, paths):
-    wall, cpu, db, queries = [], [], [], []
-    for path in paths:
-        db_timer.seconds, db_timer.statements = 0.0, 0
-        w0, c0 = time.perf_counter(), time.process_time()
-        response = client.get(path)
-        wall.append(time.perf_counter() - w0)
-        cpu.append(time.process_time() - c0)
-        db.append(db_timer.seconds)
-        queries.append(db_timer.statements)
+    wall, cpu, db, queries, responses = zip(
+        *(load.timed_get(client, db_timer, path) for path in paths), strict=True
+    )
+    for path, response in zip(paths, responses, strict=True):
         assert response.status_code == 200, (path, response.status_code)
     return {
         "n": len(paths),

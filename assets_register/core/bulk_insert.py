@@ -164,23 +164,5 @@ def _converter(field, connection):
         def value_of(obj):
             return getattr(obj, attname)
 
-    converted = {}
-
-    def prepared(value):
-        try:
-            return converted[value]
-        except KeyError:
-            converted[value] = field.get_db_prep_save(value, connection)
-            return converted[value]
-        except TypeError:  # unhashable, e.g. a JSON value
-            return field.get_db_prep_save(value, connection)
-
-    as_they_are = _TAKEN_AS_THEY_ARE.get(field.get_internal_type())
-    if as_they_are is None:
-        return lambda obj: prepared(value_of(obj))
-
-    def plain(obj):
-        value = value_of(obj)
-        return value if type(value) in as_they_are else prepared(value)
-
-    return plain
+    prepared = _preparer(field, connection)
+    return lambda obj: prepared(value_of(obj))
