@@ -59,6 +59,15 @@ def bump_map_version():
     bump_shared_version(VERSION_KEY)
 
 
+def _digest_of(chunks_of_rows):
+    """Names what an index holds: the same in every process that read the same places,
+    however the rows were chunked."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for rows in chunks_of_rows:
+        hasher.update("".join(f"{row!r}\n" for row in rows).encode())
+    return hasher.hexdigest()
+
+
 def _mercator(longitudes, latitudes):
     """Normalised Web Mercator (0..1 on both axes; y grows southwards)."""
     x = (longitudes + 180.0) / 360.0
@@ -76,10 +85,35 @@ class MarkerIndex:
 
     def __init__(self, rows):
         """`rows`: (pk, name, longitude, latitude, category, status), in any order."""
-        self._set(*self._columns(sorted(rows, key=lambda row: row[2])))
+        rows = sorted(rows, key=lambda row: row[2])
+        self._set(*self._columns(rows))
+        self._digest = _digest_of([rows])
 
     @classmethod
     def from_database(cls):
+        chunks = []
+        digest = cls._read(lambda rows: chunks.append(cls._columns(rows)))
+        columns = zip(*(chunks or [cls._columns([])]), strict=True)
+        index = cls.__new__(cls)
+        index._set(
+            *(b"".join(part) if i == 1 else np.concatenate(part) for i, part in enumerate(columns))
+        )
+        index._digest = digest
+        order = np.argsort(index.longitudes, kind="stable")  # SQL's decimal order, to be sure
+        if np.any(order != np.arange(len(order))):
+            index._reorder(order)
+        return index
+
+    @classmethod
+    def database_digest(cls):
+        """What from_database's index would hold, as its digest: reading the rows costs a
+        fraction of formatting them, and no second index in memory beside the first."""
+        return cls._read(lambda rows: None)
+
+    @classmethod
+    def _read(cls, each_chunk):
+        """Pass the rows of every located live place to each_chunk, a chunk at a time, and
+        return their digest."""
         query = (
             Asset.objects.live()
             .located()
@@ -94,20 +128,15 @@ class MarkerIndex:
             )
             .query
         )
-        chunks = []
-        with connection.cursor() as cursor:  # plain rows, no per-row ORM converters
-            cursor.execute(*query.sql_with_params())
-            while rows := cursor.fetchmany(cls.CHUNK):
-                chunks.append(cls._columns(rows))
-        columns = zip(*(chunks or [cls._columns([])]), strict=True)
-        index = cls.__new__(cls)
-        index._set(
-            *(b"".join(part) if i == 1 else np.concatenate(part) for i, part in enumerate(columns))
-        )
-        order = np.argsort(index.longitudes, kind="stable")  # SQL's decimal order, to be sure
-        if np.any(order != np.arange(len(order))):
-            index._reorder(order)
-        return index
+
+        def chunks():
+            with connection.cursor() as cursor:  # plain rows, no per-row ORM converters
+                cursor.execute(*query.sql_with_params())
+                while rows := cursor.fetchmany(cls.CHUNK):
+                    each_chunk(rows)
+                    yield rows
+
+        return _digest_of(chunks())
 
     @staticmethod
     def _columns(rows):
@@ -138,8 +167,6 @@ class MarkerIndex:
         self.ids, self.longitudes, self.latitudes = ids, longitudes, latitudes
         self.categories, self.statuses = categories, statuses
         self._features_block = features
-        # Names what the index holds: equal on every process that loaded the same places.
-        self._digest = hashlib.blake2b(features, digest_size=16).hexdigest()
         self._feature_ends = np.cumsum(lengths, dtype=np.int64)
         self._feature_starts = self._feature_ends - lengths
         x, y = _mercator(longitudes, latitudes)
@@ -290,11 +317,12 @@ def marker_index():
 
 
 def _build(version):
-    index = MarkerIndex.from_database()
-    if _state["index"] is not None and _state["index"]._digest == index._digest:
-        # Nothing changed: keep the old one, its cluster tables and, under gunicorn
-        # --preload, the memory it shares with the other workers (see warm_up).
-        index = _state["index"]
+    index = _state["index"]
+    # Nothing changed (another kind of edit, or the timed refresh): keep the index, its
+    # cluster tables and, under gunicorn --preload, the memory it shares with the other
+    # workers (see warm_up), without a second index in memory while a new one is built.
+    if index is None or MarkerIndex.database_digest() != index._digest:
+        index = MarkerIndex.from_database()
     _state.update(index=index, version=version, built_at=time.monotonic())
 
 

@@ -220,3 +220,24 @@ def test_warm_up_on_a_database_not_yet_migrated_leaves_the_index_for_later(monke
     monkeypatch.setattr(map_index.connections, "close_all", lambda: None)
     map_index.warm_up()
     assert map_index._state["index"] is None
+
+
+def test_a_rebuild_reads_the_rows_first_and_builds_nothing_when_they_are_the_same(monkeypatch):
+    AssetFactory()
+    built = map_index.marker_index()
+
+    def no_second_index():
+        raise AssertionError("built a second index for the same places")
+
+    monkeypatch.setattr(map_index.MarkerIndex, "from_database", staticmethod(no_second_index))
+    map_index._build(map_index.map_version())
+    assert map_index.marker_index() is built
+
+
+def test_the_digest_does_not_depend_on_how_the_rows_were_chunked(monkeypatch):
+    for n in range(5):
+        AssetFactory(latitude=54.8 + n / 100)
+    whole = map_index.MarkerIndex.database_digest()
+    monkeypatch.setattr(map_index.MarkerIndex, "CHUNK", 2)
+    assert map_index.MarkerIndex.database_digest() == whole
+    assert map_index.MarkerIndex.from_database()._digest == whole
