@@ -9,6 +9,7 @@ from assets_register.core.postcodes import Postcode
 from assets_register.geo.spatial import locate_point
 from assets_register.models import Area, AreaKind, Asset, PostcodeLocation, without_geometry
 from assets_register.models.areas import GEOMETRY_FIELDS
+from assets_register.models.assets import ROW_FIELDS
 
 
 def nearest_assets(latitude, longitude, limit=10, queryset=None):
@@ -28,9 +29,7 @@ def nearest_assets(latitude, longitude, limit=10, queryset=None):
             break
     ranked = ranked[:limit]
     assets = (
-        Asset.objects.select_related("ward", "council")
-        .defer(*without_geometry("ward", "council"))
-        .in_bulk([pk for _, pk in ranked])
+        Asset.objects.select_related("ward").only(*ROW_FIELDS).in_bulk([pk for _, pk in ranked])
     )
     return [(assets[pk], km) for km, pk in ranked]
 
@@ -123,9 +122,6 @@ def search(query, limit=50):
         .order_by("kind", "name")[:20]
     )
     results.assets = (
-        Asset.objects.live()
-        .select_related("ward", "council")
-        .defer(*without_geometry("ward", "council"))
-        .matching(query, limit)
+        Asset.objects.live().select_related("ward").only(*ROW_FIELDS).matching(query, limit)
     )
     return results

@@ -87,6 +87,9 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = frozenset({Status.OPEN, Status.AT_RISK, Status.FOR_SALE})
+# What a place's row in a list draws (templates/includes/asset_row.html): lists load only
+# these, with the ward, and never a council or its boundary.
+ROW_FIELDS = ("name", "category", "status", "ward__name")
 
 
 class EventKind(models.TextChoices):
