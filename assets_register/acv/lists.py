@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.text import format_lazy
 
@@ -160,6 +160,18 @@ def published_nominations():
     if settings.ACV_SHOW_NOMINATIONS_ON_RECEIPT:
         return Nomination.objects.all()
     return Nomination.objects.accepted_or_decided()
+
+
+def with_acv_flags(assets, today):
+    """Places with whether each is on its council's list today (`on_list_today`) and
+    whether a nomination of it is being considered (`nomination_pending`): two EXISTS in
+    the places' own query, so a place's page looks neither up for the many with neither."""
+    return assets.annotate(
+        on_list_today=Exists(entries_on_list(today, asset=OuterRef("pk"))),
+        nomination_pending=Exists(
+            Nomination.objects.filter(asset=OuterRef("pk"), outcome=Nomination.Outcome.PENDING)
+        ),
+    )
 
 
 def pending_for(asset):

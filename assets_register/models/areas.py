@@ -99,7 +99,10 @@ class Area(models.Model):
             models.Index(
                 fields=["min_longitude", "max_longitude", "min_latitude", "max_latitude"],
                 name="area_bbox",
-            )
+            ),
+            # Search by area name scans this, not the rows: on SQLite a row's boundary
+            # (kilobytes) lies between its name and its dates (search_view: 10 -> 2 ms).
+            models.Index(fields=["kind", "name", "valid_from", "valid_to"], name="area_name"),
         ]
         constraints = [
             models.UniqueConstraint(

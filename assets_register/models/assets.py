@@ -437,6 +437,16 @@ class Asset(DraftStateMixin, RevisionMixin, ClusterableModel):
     def timeline(self):
         return self.events.order_by("-date", "-pk")
 
+    def history(self):
+        """The timeline and, apart, what later editions withdrew (withdrawn_events), each
+        newest first, with each event's source document and report: one query for both."""
+        events = list(
+            AssetEvent.every_edition.filter(asset=self)
+            .select_related("source_document", "report")
+            .order_by("-date", "-pk")
+        )
+        return [e for e in events if not e.is_withdrawn], [e for e in events if e.is_withdrawn]
+
     def withdrawn_events(self):
         """What earlier editions of a dataset said and later ones withdrew, newest first."""
         return AssetEvent.every_edition.filter(asset=self).withdrawn().order_by("-date", "-pk")

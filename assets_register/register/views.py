@@ -7,7 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from assets_register.acv.lists import STATUTORY_FIELD_MEANINGS, asset_listing, pending_for
+from assets_register.acv.lists import (
+    STATUTORY_FIELD_MEANINGS,
+    asset_listing,
+    pending_for,
+    with_acv_flags,
+)
 from assets_register.core.caching import cached_page
 from assets_register.core.embedding import embeddable
 from assets_register.core.postcodes import Postcode
@@ -104,21 +109,23 @@ def search_view(request):
 
 @cached_page
 def asset_detail(request, pk):
+    today = timezone.localdate()
     asset = get_object_or_404(
-        Asset.objects.live()
+        with_acv_flags(Asset.objects.live(), today)
         .select_related("council", "ward", "lsoa")
         .defer(*without_geometry("council", "ward", "lsoa")),
         pk=pk,
     )
-    pending, pending_public = pending_for(asset)
+    pending, pending_public = pending_for(asset) if asset.nomination_pending else (None, False)
+    timeline, withdrawn = asset.history()
     return render(
         request,
         "assets_register/asset_detail.html",
         {
             "asset": asset,
-            "timeline": asset.timeline().select_related("source_document", "report"),
-            "withdrawn": list(asset.withdrawn_events()),
-            "acv": asset_listing(asset, timezone.localdate()),
+            "timeline": timeline,
+            "withdrawn": withdrawn,
+            "acv": asset_listing(asset, today) if asset.on_list_today else None,
             "cited": asset.sources.all(),
             "pending_nomination": pending,
             "pending_public": pending_public,

@@ -71,6 +71,17 @@ def test_asset_page_shows_details_and_dated_timeline(client, place, django_asser
     assert "Last orders on 1 June." in html
 
 
+def test_asset_page_of_a_place_neither_listed_nor_nominated_costs_three_queries(
+    client, place, django_assert_num_queries
+):
+    """The place with whether it is listed or nominated, its events, its records: the
+    listing and the nomination are looked up only for the few places that have one."""
+    _, _, pub = place
+    with django_assert_num_queries(3):
+        html = client.get(pub.get_absolute_url()).content.decode()
+    assert "Nominate The Robin Hood as an asset of community value" in html
+
+
 def test_asset_page_names_its_source_dataset(client):
     library = AssetFactory(
         source="ace-libraries", source_edition="2023", source_ref="Stoke-on-Trent/Burslem"
