@@ -1,0 +1,19 @@
+from django.template import engines
+from django.test import override_settings
+
+
+def render(source):
+    return engines["django"].from_string(source).render({})
+
+
+def test_map_scripts_are_the_map_include_rendered_once():
+    once = render("{% load register_maps %}{% map_scripts %}")
+    assert once == render('{% include "includes/map.html" %}')
+    assert "leaflet.js" in once and "assets_register/map_boot.js" in once
+
+
+def test_map_scripts_follow_the_static_url():
+    with override_settings(STATIC_URL="/elsewhere/"):
+        moved = render("{% load register_maps %}{% map_scripts %}")
+    assert 'src="/elsewhere/assets_register/map_boot.js"' in moved
+    assert "/elsewhere/" not in render("{% load register_maps %}{% map_scripts %}")
