@@ -91,13 +91,21 @@ class MarkerIndex:
 
     @classmethod
     def from_database(cls):
-        chunks = []
-        digest = cls._read(lambda rows: chunks.append(cls._columns(rows)))
-        columns = zip(*(chunks or [cls._columns([])]), strict=True)
+        # Each chunk's features are added to one buffer as it is read (a bytearray grows
+        # in place) rather than joined at the end, which held all ~20 MB of them twice.
+        block, chunks = bytearray(), []
+
+        def take(rows):
+            ids, features, *numbers = cls._columns(rows)
+            block.extend(features)
+            chunks.append((ids, *numbers))
+
+        digest = cls._read(take)
+        if not chunks:  # no places: arrays of no rows
+            take([])
+        ids, *numbers = (np.concatenate(part) for part in zip(*chunks, strict=True))
         index = cls.__new__(cls)
-        index._set(
-            *(b"".join(part) if i == 1 else np.concatenate(part) for i, part in enumerate(columns))
-        )
+        index._set(ids, block, *numbers)
         index._digest = digest
         order = np.argsort(index.longitudes, kind="stable")  # SQL's decimal order, to be sure
         if np.any(order != np.arange(len(order))):
