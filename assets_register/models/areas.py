@@ -5,6 +5,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from assets_register.core.labels import ChoiceLabels
+
 GEOMETRY_FIELDS = ("boundary", "boundary_display")
 GSS_CODE_REGEX = r"[A-Z][0-9]{8}"
 
@@ -56,7 +58,7 @@ class AreaQuerySet(models.QuerySet):
         return self.filter(kind=AreaKind.WARD)
 
 
-class Area(models.Model):
+class Area(ChoiceLabels, models.Model):
     """A council, ward or LSOA. Boundary generations coexist through valid_from/valid_to."""
 
     gss_code = models.CharField("GSS code", max_length=9, db_index=True)

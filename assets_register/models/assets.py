@@ -6,7 +6,6 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from modelcluster.fields import ParentalKey
@@ -16,9 +15,11 @@ from wagtail.models import DraftStateMixin, RevisionMixin
 
 from assets_register.core.bulk_insert import insert_many, insert_rows
 from assets_register.core.dates import DatePrecision
+from assets_register.core.labels import ChoiceLabels
 from assets_register.core.licences import source_name
 from assets_register.core.postcodes import InvalidPostcode, Postcode
 from assets_register.core.text import search_text
+from assets_register.core.urls import id_path
 from assets_register.models import name_search
 
 # A generous box around the UK and its islands; anything outside is a data error.
@@ -252,7 +253,7 @@ class AssetQuerySet(models.QuerySet):
         return changed
 
 
-class Asset(DraftStateMixin, RevisionMixin, ClusterableModel):
+class Asset(ChoiceLabels, DraftStateMixin, RevisionMixin, ClusterableModel):
     """A civic building or space. Its history lives in AssetEvent; status is derived."""
 
     name = models.CharField(max_length=255)
@@ -373,7 +374,7 @@ class Asset(DraftStateMixin, RevisionMixin, ClusterableModel):
         return self._revisions
 
     def get_absolute_url(self):
-        return reverse("asset_detail", args=[self.pk])
+        return id_path("asset_detail", self.pk)
 
     @property
     def source_name(self) -> str:
@@ -477,7 +478,7 @@ class LiveEventManager(models.Manager.from_queryset(AssetEventQuerySet)):
         return super().get_queryset().filter(withdrawn_by_edition="")
 
 
-class AssetEvent(models.Model):
+class AssetEvent(ChoiceLabels, models.Model):
     """One dated fact in an asset's history: the single source of truth for its status.
 
     An imported event carries the edition of its dataset that said so. When a later
