@@ -113,13 +113,14 @@ def search(query, limit=50):
     area_filter = Q()
     for word in query.split():
         area_filter &= Q(name__icontains=word)
+    # Which areas from the index of names alone (Area.Meta), then those 20 whole.
+    named = Area.objects.current().filter(area_filter).exclude(kind=AreaKind.LSOA)
+    first = sorted(named.order_by().values_list("kind", "name", "pk"))[:20]
     results.areas = list(
-        Area.objects.current()
-        .filter(area_filter)
-        .exclude(kind=AreaKind.LSOA)
+        Area.objects.filter(pk__in=[pk for *_, pk in first])
         .select_related("parent")
         .defer(*GEOMETRY_FIELDS, *without_geometry("parent"))
-        .order_by("kind", "name")[:20]
+        .order_by("kind", "name", "pk")
     )
     results.assets = (
         Asset.objects.live().select_related("ward").only(*ROW_FIELDS).matching(query, limit)

@@ -11,6 +11,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name="area",
-            index=models.Index(fields=["kind", "name", "valid_from", "valid_to"], name="area_name"),
+            index=models.Index(fields=["name", "kind", "valid_from", "valid_to"], name="area_name"),
         ),
     ]

@@ -4,6 +4,7 @@ import pytest
 
 from django.urls import reverse
 
+from assets_register.geo.lookup import search
 from assets_register.models import DatePrecision, EventKind
 
 from ..factories import (
@@ -180,3 +181,21 @@ def test_a_missing_page_says_so_and_offers_a_way_on(client, db):
     assert response.status_code == 404
     page = response.content.decode()
     assert "<h1>Page not found</h1>" in page and 'role="search"' in page
+
+
+def test_search_lists_current_councils_and_wards_by_name_councils_first(client):
+    council = CouncilFactory(name="Sacriston Town")
+    AreaFactory(name="Sacriston", parent=council)
+    AreaFactory(name="Sacriston Old", valid_to=datetime.date(2019, 5, 1))  # retired
+    AreaFactory(name="Sacriston 001A", kind="lsoa")  # neighbourhoods are not listed
+    for n in range(25):
+        AreaFactory(name=f"Sacriston North {n:02d}")
+    areas = [(area.kind, area.name) for area in search("sacriston").areas]
+    assert areas[:3] == [
+        ("council", "Sacriston Town"),
+        ("ward", "Sacriston"),
+        ("ward", "Sacriston North 00"),
+    ]
+    assert len(areas) == 20 and areas[-1] == ("ward", "Sacriston North 17")
+    html = client.get("/search/?q=sacriston+town").content.decode()
+    assert "Sacriston Town</a>" in html and "Sacriston Old" not in html
