@@ -160,10 +160,9 @@ def candidate_ids(queryset, query, enough=CANDIDATES, rank_whole_up_to=0) -> lis
         prefixed = queryset.filter(search_name__startswith=text)
         return list(prefixed.values_list("pk", flat=True)[:CANDIDATES])
     connection = connections[queryset.db]
-    if connection.vendor == "postgresql":  # in a transaction, for SET LOCAL
-        with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
-            return _postgres_candidates(cursor, text, enough)
     with connection.cursor() as cursor:  # no transaction: on SQLite it would take the write lock
+        if connection.vendor == "postgresql":
+            return _postgres_candidates(cursor, text, enough)
         return _sqlite_candidates(cursor, text, grams, enough)
 
 
@@ -186,24 +185,26 @@ def _postgres_candidates(cursor, text, enough):
         scored = sorted(gram[1:] if gram.startswith("  ") else gram for gram in trigrams(text))
         # Through the index, alone: the planner guesses 1% of places for each LIKE, so for
         # several it may read the whole table (200 ms) or start workers (20 ms, not 3).
-        cursor.execute(
-            "SELECT set_config('enable_seqscan', 'off', true), "
-            "set_config('max_parallel_workers_per_gather', '0', true)"
-        )
-        cursor.execute(
-            f"SELECT id FROM (SELECT id, search_name FROM {TABLE} WHERE {holding} LIMIT %s) "
-            "AS found, LATERAL (SELECT ' ' || search_name || ' ' AS spaced) AS s ORDER BY "
-            f"{' + '.join(['(strpos(spaced, %s) > 0)::int'] * len(scored))} DESC, "
-            "length(search_name), id LIMIT %s",
-            [
-                *(pattern for held in sets for gram in held for pattern in _patterns(gram)),
-                MOST_READ,
-                *scored,
-                CANDIDATES,
-            ],
-        )
+        with transaction.atomic(using=cursor.db.alias):  # for settings local to it
+            cursor.execute(
+                "SELECT set_config('enable_seqscan', 'off', true), "
+                "set_config('max_parallel_workers_per_gather', '0', true)"
+            )
+            cursor.execute(
+                f"SELECT id FROM (SELECT id, search_name FROM {TABLE} WHERE {holding} "
+                "LIMIT %s) AS found, LATERAL (SELECT ' ' || search_name || ' ' AS spaced) AS s "
+                f"ORDER BY {' + '.join(['(strpos(spaced, %s) > 0)::int'] * len(scored))} DESC, "
+                "length(search_name), id LIMIT %s",
+                [
+                    *(pattern for held in sets for gram in held for pattern in _patterns(gram)),
+                    MOST_READ,
+                    *scored,
+                    CANDIDATES,
+                ],
+            )
+            found = [row[0] for row in cursor.fetchall()]
         seen = set(ids)
-        ids += [row[0] for row in cursor.fetchall() if row[0] not in seen]
+        ids += [pk for pk in found if pk not in seen]
     return ids[:CANDIDATES]
 
 
