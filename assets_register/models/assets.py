@@ -190,13 +190,16 @@ class AssetQuerySet(models.QuerySet):
         return name_search.rank(self, candidates, query, limit)
 
     def bulk_create(self, objs, *args, **kwargs):
-        return super().bulk_create(_with_search_names(list(objs)), *args, **kwargs)
+        created = super().bulk_create(_with_search_names(list(objs)), *args, **kwargs)
+        name_search.settle(connections[self.db])
+        return created
 
     def insert_new(self, assets):
         """New assets, with their search names, by one prepared INSERT run over them all:
         for imports of thousands. Their primary keys are left unset."""
         with name_search.indexed_in_bulk(connections[self.db]):
             insert_many(self.model, _with_search_names(list(assets)), using=self.db)
+        name_search.settle(connections[self.db])
 
     def insert_rows(self, rows):
         """New assets given as dicts of {attname: value} (see core.bulk_insert.insert_rows),
@@ -210,11 +213,15 @@ class AssetQuerySet(models.QuerySet):
             )
         with name_search.indexed_in_bulk(connections[self.db]):
             insert_rows(self.model, rows, using=self.db)
+        name_search.settle(connections[self.db])
 
     def bulk_update(self, objs, fields, *args, **kwargs):
-        if set(fields) & set(SEARCHED_FIELDS):
-            objs, fields = _with_search_names(list(objs)), [*fields, "search_name"]
-        return super().bulk_update(objs, fields, *args, **kwargs)
+        if not set(fields) & set(SEARCHED_FIELDS):
+            return super().bulk_update(objs, fields, *args, **kwargs)
+        objs, fields = _with_search_names(list(objs)), [*fields, "search_name"]
+        updated = super().bulk_update(objs, fields, *args, **kwargs)
+        name_search.settle(connections[self.db])
+        return updated
 
     def places_to_meet(self):
         return self.filter(category__in=PLACES_TO_MEET)

@@ -3,23 +3,29 @@ in use: on PostgreSQL a pg_trgm GIN index; on SQLite an FTS5 table with the trig
 tokenizer, kept in step by triggers. Each finds candidates fast; `rank` then orders them
 by the same trigram likeness on both, so a search reads alike whichever database runs."""
 
+import logging
 import math
 import time
+from collections import Counter
 from contextlib import contextmanager
+from itertools import combinations
 
-from django.db import connections, transaction
+from django.db import DatabaseError, connections, transaction
 
 from assets_register.core.text import padded, search_text, trigrams
 
+logger = logging.getLogger(__name__)
 TABLE = "assets_register_asset"
 FTS_TABLE = "assets_register_asset_name_fts"
 VOCABULARY = "assets_register_asset_name_vocab"  # how many places hold each trigram
 PG_INDEX = "asset_search_name_trgm"
 CANDIDATES = 150  # ranked by the index, then re-ranked here
 THRESHOLD = 0.5  # at least half the query's trigrams
-# pg_trgm's word similarity counts the whole matching word against the query, so a typo
-# scores lower than our likeness does ('libary' 0.5): its last step is wider than THRESHOLD.
-PG_THRESHOLDS = (0.7, 0.5, 0.3)
+# PostgreSQL reads each place a lookup finds (a heap visit and a recheck, 1 to 2 us):
+HOLDING_READ = 2000  # places holding every word of the query read at most ('the': 85,000)
+ROWS_READ = 1500  # its rarest trigrams looked up in pairs if single ones hold more (reckoned)
+MOST_READ = 1500  # places read at most, however many the sample reckoned
+PAIRED_OF = 6  # the rarest trigrams paired at most (15 pairs)
 COMMON_SHARE = 0.05  # a trigram in more places than this share is not looked up,
 COMMON_FLOOR = 1000  # nor in more than this many (a small register has no common ones)
 
@@ -43,9 +49,20 @@ SQLITE_UNINSTALL = [
     *(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{event}" for event in ("insert", "delete", "update")),
     f"DROP TABLE IF EXISTS {FTS_TABLE}",
 ]
+# GIN holds new entries in a pending list, read whole by every lookup, until a vacuum or
+# until it reaches gin_pending_list_limit (4 MB, 470 pages: a lookup finding 4 places took
+# 14 ms, and a typo makes several). 256 kB keeps it short, and bulk writes merge theirs at
+# once (settle). Writing 150,000 names into the index alone took 4 s with 4 MB, 8 s with
+# 256 kB, and 32 s with fastupdate off, which would keep no list at all.
+PG_PENDING_KB = 256
 POSTGRES_INSTALL = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON {TABLE} USING gin (search_name gin_trgm_ops)",
+    f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON {TABLE} USING gin (search_name gin_trgm_ops) "
+    f"WITH (gin_pending_list_limit = {PG_PENDING_KB})",
+]
+POSTGRES_SHORT_PENDING = [
+    f"ALTER INDEX {PG_INDEX} SET (gin_pending_list_limit = {PG_PENDING_KB})",
+    f"SELECT gin_clean_pending_list('{PG_INDEX}'::regclass)",
 ]
 POSTGRES_UNINSTALL = [f"DROP INDEX IF EXISTS {PG_INDEX}"]
 
@@ -110,6 +127,19 @@ def indexed_in_bulk(connection):
         cursor.execute(trigger[0])
 
 
+def settle(connection):
+    """After a bulk write on PostgreSQL, merge the index's pending list into it: the next
+    searches would read it whole until a vacuum, and a table written in bulk and then only
+    read may wait long for one (60 ms for the 470 pages the bench's 150,000 places left)."""
+    if connection.vendor != "postgresql":
+        return
+    try:  # in a savepoint: a failure must not abort the write's transaction
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            cursor.execute(f"SELECT gin_clean_pending_list('{PG_INDEX}'::regclass)")
+    except DatabaseError as error:  # a role that does not own the index: vacuum will
+        logger.warning("Name index pending list left to autovacuum: %s", error)
+
+
 def uninstall(connection):
     if connection.vendor == "sqlite":
         _run(connection, SQLITE_UNINSTALL)
@@ -136,34 +166,96 @@ def candidate_ids(queryset, query, enough=CANDIDATES, rank_whole_up_to=0) -> lis
         prefixed = queryset.filter(search_name__startswith=text)
         return list(prefixed.values_list("pk", flat=True)[:CANDIDATES])
     connection = connections[queryset.db]
-    if connection.vendor == "postgresql":  # in a transaction, for SET LOCAL
-        with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
-            return _postgres_candidates(cursor, text, enough)
     with connection.cursor() as cursor:  # no transaction: on SQLite it would take the write lock
+        if connection.vendor == "postgresql":
+            return _postgres_candidates(cursor, text, enough)
         return _sqlite_candidates(cursor, text, grams, enough)
 
 
 def _postgres_candidates(cursor, text, enough):
     words = text.split()
+    # Of at most HOLDING_READ places holding every word, the shortest names: a common word
+    # ('the', in 85,000 of 150,000) would otherwise read and sort all of them (60 ms).
     cursor.execute(
-        f"SELECT id FROM {TABLE} WHERE {' AND '.join(['search_name LIKE %s'] * len(words))} "
-        "ORDER BY length(search_name) LIMIT %s",
-        [*(f"%{word}%" for word in words), CANDIDATES],
+        f"SELECT id FROM (SELECT id, search_name FROM {TABLE} "
+        f"WHERE {' AND '.join(['search_name LIKE %s'] * len(words))} LIMIT %s) AS holding "
+        "ORDER BY length(search_name), id LIMIT %s",
+        [*(f"%{word}%" for word in words), HOLDING_READ, CANDIDATES],
     )
     ids = [row[0] for row in cursor.fetchall()]
-    # pg_trgm's word similarity is dearer per place than the index is to search, so look
-    # closest first and stop at the first step that finds something new.
-    for threshold in PG_THRESHOLDS if len(ids) < enough else ():
-        cursor.execute(f"SET LOCAL pg_trgm.word_similarity_threshold = {threshold}")
-        cursor.execute(
-            f"SELECT id FROM {TABLE} WHERE %s <%% search_name "
-            "ORDER BY word_similarity(%s, search_name) DESC LIMIT %s",
-            [text, text, CANDIDATES],
-        )
-        found = [row[0] for row in cursor.fetchall() if row[0] not in ids]
-        if found:
-            return (ids + found)[:CANDIDATES]
-    return ids
+    if len(ids) < enough:  # then the places holding most of the query's rarest trigrams
+        sets = _held_together(cursor, text)
+        holding = " OR ".join(" AND ".join(_LOOKUP[_kind(gram)] for gram in held) for held in sets)
+        # Ordered by how many of the query's trigrams each holds: each is a substring of
+        # the name with a space either side ('  q' is ' q'), as in core.text.padded.
+        scored = sorted(gram[1:] if gram.startswith("  ") else gram for gram in trigrams(text))
+        # Through the index, alone: the planner guesses 1% of places for each LIKE, so for
+        # several it may read the whole table (200 ms) or start workers (20 ms, not 3).
+        with transaction.atomic(using=cursor.db.alias):  # for settings local to it
+            cursor.execute(
+                "SELECT set_config('enable_seqscan', 'off', true), "
+                "set_config('max_parallel_workers_per_gather', '0', true)"
+            )
+            cursor.execute(
+                f"SELECT id FROM (SELECT id, search_name FROM {TABLE} WHERE {holding} "
+                "LIMIT %s) AS found, LATERAL (SELECT ' ' || search_name || ' ' AS spaced) AS s "
+                f"ORDER BY {' + '.join(['(strpos(spaced, %s) > 0)::int'] * len(scored))} DESC, "
+                "length(search_name), id LIMIT %s",
+                [
+                    *(pattern for held in sets for gram in held for pattern in _patterns(gram)),
+                    MOST_READ,
+                    *scored,
+                    CANDIDATES,
+                ],
+            )
+            found = [row[0] for row in cursor.fetchall()]
+        seen = set(ids)
+        ids += [pk for pk in found if pk not in seen]
+    return ids[:CANDIDATES]
+
+
+# A trigram as pg_trgm's index looks it up: inside a word, or at a word's end, which is
+# at the end of the name or before a space.
+_LOOKUP = {
+    "inner": "search_name LIKE %s",
+    "end": "(search_name LIKE %s OR search_name LIKE %s)",
+}
+
+
+def _kind(gram):
+    """A word's first trigrams are not looked up: pg_trgm finds ' qu' by '  q' too, which
+    ('  h') may be in every place. Nor is a one-letter word's (' a ')."""
+    if gram == gram.strip():
+        return "inner"
+    return None if gram.startswith(" ") else "end"
+
+
+def _patterns(gram):
+    if gram == gram.strip():
+        return [f"%{gram}%"]
+    end = gram.strip()  # 'en ': a word ending so
+    return [f"%{end}", f"%{end} %"]
+
+
+def _held_together(cursor, text):
+    """The query's rarest trigrams to look up, alone or in pairs to be held together. A
+    place holding the share THRESHOLD of the query's trigrams holds at least one of the
+    rarest `missable + 1`, and two of the rarest `missable + 2`: pairs are read when the
+    single trigrams would read more than ROWS_READ places, as PostgreSQL pays a heap visit
+    and a recheck for each, but its index finds those holding two at once as cheaply as
+    one. Trigrams most places hold ('the', '  t') are left out, unless nothing else is
+    left: looking those up costs most and tells least."""
+    wanted = trigrams(text)
+    places, places_with = _sampled(cursor, wanted)
+    common = max(COMMON_FLOOR, places * COMMON_SHARE)
+    looked = sorted((gram for gram in wanted if _kind(gram)), key=lambda g: (places_with[g], g))
+    missable = len(wanted) - math.ceil(len(wanted) * THRESHOLD)
+    pool = looked[: missable + 2]
+    pool = [gram for gram in pool if places_with[gram] <= common] or pool
+    single = pool[: missable + 1]
+    if sum(places_with[gram] for gram in single) <= ROWS_READ or len(pool) < 2:
+        return [(gram,) for gram in single]
+    return list(combinations(pool[:PAIRED_OF], 2))
 
 
 def _sqlite_candidates(cursor, text, grams, enough):
@@ -239,6 +331,30 @@ def _places_with(cursor, grams):
             _PLACES_WITH.clear()
         _PLACES_WITH.update((gram, (counted.get(gram, 0), now)) for gram in stale)
     return {gram: _PLACES_WITH[gram][0] for gram in grams}
+
+
+SAMPLED = 3000  # PostgreSQL: places read to estimate how many hold each trigram
+_SAMPLE = {"at": -COUNTS_KEPT, "places": 0, "holding": {}}
+
+
+def _sampled(cursor, grams):
+    """pg_trgm keeps no count of a trigram's places, and counting them reads the table
+    ('the': 85,000 rows); a sample of SAMPLED places, drawn once in COUNTS_KEPT seconds,
+    tells the common from the rare well enough (a share to 1 in SAMPLED)."""
+    now = time.monotonic()
+    if now - _SAMPLE["at"] >= COUNTS_KEPT:
+        cursor.execute(f"SELECT count(*) FROM {TABLE}")
+        places = cursor.fetchone()[0]
+        cursor.execute(
+            f"SELECT search_name FROM {TABLE} TABLESAMPLE SYSTEM (%s) REPEATABLE (0)",
+            [min(100.0, 100.0 * SAMPLED / max(places, 1))],
+        )
+        names = [row[0] for row in cursor.fetchall()]
+        held = Counter(gram for name in names for gram in trigrams(name))
+        scale = places / max(len(names), 1)
+        holding = {gram: round(count * scale) for gram, count in held.items()}
+        _SAMPLE.update(at=now, places=places, holding=holding)
+    return _SAMPLE["places"], {gram: _SAMPLE["holding"].get(gram, 0) for gram in grams}
 
 
 def rank(queryset, ids, query, limit):

@@ -83,7 +83,7 @@ def test_padded_text_holds_exactly_its_trigrams(text, other):
         assert (gram in padded(normal)) == (gram in trigrams(text))
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL counts words instead")
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL samples places instead")
 def test_how_many_places_hold_a_trigram_is_counted_once_for_many_searches(pubs, monkeypatch):
     """Counting reads the trigram's whole list in the index, the dearest step of a search
     for a typo; which trigrams are rarest changes slowly."""
@@ -94,3 +94,70 @@ def test_how_many_places_hold_a_trigram_is_counted_once_for_many_searches(pubs, 
         assert names("red loin") == ["Red Lion"]
     counting = [query for query in first if name_search.VOCABULARY in query["sql"]]
     assert counting and not [query for query in again if name_search.VOCABULARY in query["sql"]]
+
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm's index")
+
+
+@postgres_only
+def test_how_many_places_hold_a_trigram_is_sampled_once_for_many_searches(pubs, monkeypatch):
+    """pg_trgm keeps no counts: a sample of places is read, and kept for COUNTS_KEPT."""
+    monkeypatch.setattr(name_search, "_SAMPLE", {"at": -name_search.COUNTS_KEPT})
+    with CaptureQueriesContext(connection) as first:
+        assert names("red loin") == ["Red Lion"]
+    with CaptureQueriesContext(connection) as again:
+        assert names("red loin") == ["Red Lion"]
+    sampling = [query for query in first if "TABLESAMPLE" in query["sql"]]
+    assert sampling and not [query for query in again if "TABLESAMPLE" in query["sql"]]
+
+
+@postgres_only
+def test_each_trigram_is_looked_up_and_scored_as_the_name_holds_it(pubs):
+    """What PostgreSQL's candidate query asks of a name: a trigram's LIKE patterns match,
+    and its spaced substring is found, exactly when the name holds the trigram."""
+    normals = ["the queens head inn", "red lion 5 high street", "a b", "sacriston library"]
+    queries = ["queens", "red loin", "libary", "a inn", "ion", "b"]
+    with connection.cursor() as cursor:
+        for normal in normals:
+            for gram in trigrams(normal).union(*(trigrams(query) for query in queries)):
+                held = gram in padded(normal)
+                spaced = gram[1:] if gram.startswith("  ") else gram
+                cursor.execute("SELECT strpos(' ' || %s || ' ', %s) > 0", [normal, spaced])
+                assert cursor.fetchone()[0] == held, (normal, gram)
+                if name_search._kind(gram):
+                    cursor.execute("SELECT %s LIKE ANY(%s)", [normal, name_search._patterns(gram)])
+                    assert cursor.fetchone()[0] == held, (normal, gram)
+
+
+@postgres_only
+def test_common_trigrams_are_looked_up_in_pairs_and_still_find_typos(pubs, monkeypatch):
+    """A register where every trigram reads too many places alone: pairs of them, which
+    a place like the query holds, still find it; and when holding every word is cut short
+    ('head' in one place read), the rest come from the trigrams."""
+    monkeypatch.setattr(name_search, "ROWS_READ", 0)
+    monkeypatch.setattr(name_search, "HOLDING_READ", 1)
+    assert names("libary") == ["Sacriston Library"]
+    assert names("red loin") == ["Red Lion"]
+    assert set(names("queens head")) == {"Queen's Head", "Queens Head", "The Queen’s Head Inn"}
+
+
+@postgres_only
+def test_the_index_keeps_a_short_pending_list_and_bulk_writes_merge_it(pubs):
+    """Every search reads the GIN index's pending list whole: it is kept short, and merged
+    after bulk writes."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [name_search.PG_INDEX])
+        assert f"gin_pending_list_limit={name_search.PG_PENDING_KB}" in cursor.fetchone()[0]
+    with CaptureQueriesContext(connection) as writes:
+        Asset.objects.bulk_create([Asset(name="Miners Welfare Hall", category="community_centre")])
+    assert [query for query in writes if "gin_clean_pending_list" in query["sql"]]
+    assert names("miners welfare") == ["Miners Welfare Hall"]
+
+
+@postgres_only
+def test_a_write_the_index_cannot_be_settled_after_still_lands(monkeypatch, caplog):
+    """gin_clean_pending_list needs the index's owner: a role that is not still writes."""
+    monkeypatch.setattr(name_search, "PG_INDEX", "no_such_index")
+    Asset.objects.bulk_create([Asset(name="The Lamb", category="pub")])
+    assert Asset.objects.filter(name="The Lamb").exists()  # the transaction carries on
+    assert "left to autovacuum" in caplog.text
