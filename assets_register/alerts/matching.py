@@ -65,12 +65,13 @@ def listed_asset_ids(asset_ids, today):
     )
 
 
-def describe_event(event, today, listed=None):
+def describe_event(event, today, listed=None, url=None):
     """`listed`: the ids of listed places among a batch of events (listed_asset_ids),
-    so that a feed or digest of many events asks once, not once per event."""
+    so that a feed or digest of many events asks once, not once per event; `url`: the
+    place's path, when the caller has it."""
     asset, kind = event.asset, event.kind
     name = place(asset)
-    url = asset.get_absolute_url()
+    url = url or asset.get_absolute_url()
     if kind == EventKind.DISPOSAL_NOTICE:
         notice = DisposalNotice.objects.filter(entry__asset=asset, received_on=event.date).first()
         what = (
