@@ -66,7 +66,7 @@ def shown(row):
     entry = row.entry
     return (
         entry.reference,
-        entry.asset.name,
+        getattr(entry, "asset_name", None) or entry.asset.name,
         entry.nominating_group,
         entry.listed_on,
         entry.expires_on,
@@ -92,8 +92,8 @@ def test_the_published_rows_are_the_exports_rows(council):
     assert sum(bool(row.review) for row in published) == 2
     assert sum(bool(row.appeal) for row in published) == 2
     assert sum(bool(row.bidder) for row in published) == 2
-    assert [row.asset_path for row in published] == [
-        row.entry.asset.get_absolute_url() for row in published
+    assert [(row.asset_path, row.entry.asset_name) for row in published] == [
+        (row.entry.asset.get_absolute_url(), row.entry.asset.name) for row in published
     ]
 
 
