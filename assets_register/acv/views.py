@@ -11,11 +11,12 @@ from assets_register.core.caching import cached_page
 from assets_register.core.embedding import embeddable
 from assets_register.core.files import csv_response, geojson_response, ics_response
 from assets_register.models import Area, AreaKind, Asset, RegimeBook
-from assets_register.models.areas import GEOMETRY_FIELDS
+from assets_register.models.areas import NAMING_FIELDS
 
 
 def _council(gss_code):
-    council = Area.objects.defer(*GEOMETRY_FIELDS).by_code(gss_code, kinds=[AreaKind.COUNCIL])
+    # What these pages draw of the council: not its boundary (kilobytes of GeoJSON).
+    council = Area.objects.only(*NAMING_FIELDS).by_code(gss_code, kinds=[AreaKind.COUNCIL])
     if council is None:
         raise Http404("No such council")
     return council

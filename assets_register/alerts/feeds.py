@@ -27,7 +27,7 @@ from assets_register.models import (
     RegimeBook,
     Topic,
 )
-from assets_register.models.areas import GEOMETRY_FIELDS
+from assets_register.models.areas import NAMING_FIELDS
 
 FEED_LENGTH = 50
 # What an item draws of an event and of its place (describe_event, matching.place_named).
@@ -105,7 +105,7 @@ class EventFeed(Feed):
 
 class AreaFeed(EventFeed):
     def get_object(self, request, gss_code):
-        area = Area.objects.defer(*GEOMETRY_FIELDS).by_code(gss_code)
+        area = Area.objects.only(*NAMING_FIELDS).by_code(gss_code)
         if area is None:
             raise Http404("No such area")
         return area
