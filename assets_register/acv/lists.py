@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.text import format_lazy
 
+from assets_register.core.urls import id_path
 from assets_register.law.statutory import days_left
 from assets_register.models import (
     Appeal,
@@ -203,11 +204,12 @@ def is_published(nomination):
 
 
 def pending(council):
-    """Nominations under consideration, as the public list shows them."""
+    """Nominations under consideration, as the public list shows them: only the columns
+    it draws (never the nominator's contact details)."""
     return (
         published_nominations()
         .filter(council=council, outcome=Nomination.Outcome.PENDING)
-        .select_related("asset")
+        .only("reference", "land_name", "body_name", "decision_due")
         .order_by("decision_due")
     )
 
@@ -233,10 +235,14 @@ class Countdown:
 def current_notice(entry, today):
     """The entry's latest disposal notice still in its protected period and not settled by
     a sale or withdrawal, if any (prefetched by on_list): older notices are history."""
+    return _current(entry.disposal_notices.all(), today)
+
+
+def _current(notices, today):
     notices = sorted(
         (
             notice
-            for notice in entry.disposal_notices.all()
+            for notice in notices
             if notice.protected_last_day >= today
             and notice.outcome == DisposalNotice.Outcome.PENDING
         ),
@@ -260,10 +266,17 @@ class ListRow:
     purchase: CommunityPurchase | None = None  # under the Community Right to Buy
     right_to_buy: Countdown | None = None
     under_right_to_buy: bool = False
+    asset_path: str = ""  # the place's page, for the published list (published_rows)
 
 
 def list_row(entry, today):
-    notice = current_notice(entry, today)
+    return _row(
+        entry, today, entry.reviews.all(), entry.appeals.all(), entry.disposal_notices.all()
+    )
+
+
+def _row(entry, today, reviews, appeals, notices):
+    notice = _current(notices, today)
     bidder = notice and next(iter(notice.bidder_requests.all()), None)
     purchase = notice and next(iter(notice.purchases.all()), None)
 
@@ -280,13 +293,79 @@ def list_row(entry, today):
         purchase=purchase,
         right_to_buy=purchase and countdown(purchase.right_last_day),
         under_right_to_buy=bool(notice) and notice.right_to_buy,
-        review=next((r for r in entry.reviews.all() if r.outcome == Review.Outcome.PENDING), None),
-        appeal=next((a for a in entry.appeals.all() if a.outcome == Appeal.Outcome.PENDING), None),
+        review=next((r for r in reviews if r.outcome == Review.Outcome.PENDING), None),
+        appeal=next((a for a in appeals if a.outcome == Appeal.Outcome.PENDING), None),
     )
 
 
 def list_rows(council, today):
     return [list_row(entry, today) for entry in on_list(today, council=council)]
+
+
+# What the published list (includes/acv_table.html) draws of an entry: of its place only
+# the name (asset_name) and path (ListRow.asset_path), as a place's model costs more to
+# make than its row to render.
+PUBLISHED_FIELDS = ("reference", "listed_on", "expires_on", "nominated_by", "asset_id")
+
+
+def published_rows(council, today):
+    """list_rows for the council's public list and its embed: the columns they draw, and
+    the pending reviews, appeals and current notices read only for the entries that
+    have one, so most lists cost one query however long they are, and none more than
+    five. The same rows as list_rows, which the exports use."""
+    entries = list(
+        entries_on_list(today, council=council)
+        .select_related("nomination")
+        .only(*PUBLISHED_FIELDS, "nomination__body_name")
+        .annotate(
+            asset_name=F("asset__name"),
+            has_review=Exists(_pending_reviews().filter(entry=OuterRef("pk"))),
+            has_appeal=Exists(_pending_appeals().filter(entry=OuterRef("pk"))),
+            has_notice=Exists(_current_notices(today).filter(entry=OuterRef("pk"))),
+        )
+        .order_by("asset__name")
+    )
+    reviews = _by_entry(_pending_reviews(), entries, "has_review")
+    appeals = _by_entry(_pending_appeals(), entries, "has_appeal")
+    notices = _by_entry(
+        _current_notices(today).prefetch_related(
+            Prefetch("bidder_requests", queryset=BidderRequest.objects.order_by("received_on")),
+            "purchases",
+        ),
+        entries,
+        "has_notice",
+    )
+    rows = []
+    for entry in entries:
+        pk = entry.pk
+        row = _row(entry, today, reviews.get(pk, ()), appeals.get(pk, ()), notices.get(pk, ()))
+        row.asset_path = id_path("asset_detail", entry.asset_id)
+        rows.append(row)
+    return rows
+
+
+def _pending_reviews():
+    return Review.objects.filter(outcome=Review.Outcome.PENDING)
+
+
+def _pending_appeals():
+    return Appeal.objects.filter(outcome=Appeal.Outcome.PENDING)
+
+
+def _current_notices(today):
+    """Notices that may be an entry's current one (_current picks it among them)."""
+    return DisposalNotice.objects.filter(
+        protected_last_day__gte=today, outcome=DisposalNotice.Outcome.PENDING
+    )
+
+
+def _by_entry(records, entries, flag):
+    """The records of the entries flagged as having some, by entry id: no query if none."""
+    ids = [entry.pk for entry in entries if getattr(entry, flag)]
+    found = {}
+    for record in records.filter(entry__in=ids) if ids else ():
+        found.setdefault(record.entry_id, []).append(record)
+    return found
 
 
 def asset_listing(asset, today):

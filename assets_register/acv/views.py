@@ -10,11 +10,13 @@ from assets_register.acv.the_law import the_law
 from assets_register.core.caching import cached_page
 from assets_register.core.embedding import embeddable
 from assets_register.core.files import csv_response, geojson_response, ics_response
-from assets_register.models import Area, AreaKind, Asset
+from assets_register.models import Area, AreaKind, Asset, RegimeBook
+from assets_register.models.areas import NAMING_FIELDS
 
 
 def _council(gss_code):
-    council = Area.objects.by_code(gss_code, kinds=[AreaKind.COUNCIL])
+    # What these pages draw of the council: not its boundary (kilobytes of GeoJSON).
+    council = Area.objects.only(*NAMING_FIELDS).by_code(gss_code, kinds=[AreaKind.COUNCIL])
     if council is None:
         raise Http404("No such council")
     return council
@@ -39,21 +41,24 @@ def acv_national(request):
 
 def _list_today(gss_code):
     council, today = _council(gss_code), timezone.localdate()
-    return {"council": council, "today": today, "rows": acv_lists.list_rows(council, today)}
+    return {"council": council, "today": today, "rows": acv_lists.published_rows(council, today)}
 
 
 @cached_page
 def acv_list(request, gss_code):
-    context = _list_today(gss_code)
-    context["pending"] = acv_lists.pending(context["council"])
-    return render(request, "assets_register/acv_list.html", context)
+    # One reading of the law for the page's worded periods and its rows' dates.
+    with RegimeBook().in_use():
+        context = _list_today(gss_code)
+        context["pending"] = acv_lists.pending(context["council"])
+        return render(request, "assets_register/acv_list.html", context)
 
 
 @embeddable
 @cached_page
 def embed_acv_list(request, gss_code):
     """A council's list for other sites to frame: /embed/acv/<GSS code>/."""
-    return render(request, "assets_register/embed_acv_list.html", _list_today(gss_code))
+    with RegimeBook().in_use():
+        return render(request, "assets_register/embed_acv_list.html", _list_today(gss_code))
 
 
 @cached_page

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from assets_register.alerts.matching import describe_event, listed_asset_ids
+from assets_register.alerts.matching import describe_event, listed_asset_ids, place_named
 from assets_register.core.distance import bounding_box, distance_km
 from assets_register.core.postcodes import Postcode
+from assets_register.core.urls import id_path
 from assets_register.geo.lookup import locate_postcode
 from assets_register.models import (
     RADIUS_KM_RANGE,
@@ -23,12 +24,15 @@ from assets_register.models import (
     Area,
     Asset,
     AssetEvent,
+    RegimeBook,
     Topic,
-    without_geometry,
 )
-from assets_register.models.areas import GEOMETRY_FIELDS
+from assets_register.models.areas import NAMING_FIELDS
 
 FEED_LENGTH = 50
+# What an item draws of an event and of its place (describe_event, matching.place_named).
+EVENT_FIELDS = ("asset_id", "date", "date_precision", "date_until", "kind", "note")
+PLACE_FIELDS = ("name", "ward__name", "council__name")
 
 
 def happened_at(event):
@@ -51,28 +55,41 @@ class EventFeed(Feed):
         self.kinds = [
             kind for kind, topic in TOPIC_OF_EVENT.items() if not wanted or topic in wanted
         ]
-        return super().__call__(request, *args, **kwargs)
+        # Periods worded in the items ("six weeks") read the law once, if at all.
+        with RegimeBook().in_use():
+            return super().__call__(request, *args, **kwargs)
 
-    def events(self, assets):
-        events = list(
-            AssetEvent.objects.filter(asset__in=assets.live(), kind__in=self.kinds)
-            .select_related("asset__ward", "asset__council")
-            .defer(*without_geometry("asset__ward", "asset__council"))
-            .order_by("-date", "-pk")[:FEED_LENGTH]
+    def events(self, events):
+        """The newest of these events, each with the name its item gives its place: read
+        as values, since a place's model costs more to make than its item to write."""
+        rows = (
+            events.filter(kind__in=self.kinds)
+            .order_by("-date", "-pk")
+            .values_list("pk", *EVENT_FIELDS, *(f"asset__{name}" for name in PLACE_FIELDS))
         )
+        events = []
+        for pk, *fields, name, ward, council in rows[:FEED_LENGTH]:
+            event = AssetEvent(pk=pk, **dict(zip(EVENT_FIELDS, fields, strict=True)))
+            event.place_name = place_named(name, ward if ward is not None else council)
+            events.append(event)
         self.today = timezone.localdate()
-        self.listed = listed_asset_ids({event.asset_id for event in events}, self.today)
+        # Only a closure's item asks whether its place is listed.
+        closed = {e.asset_id for e in events if TOPIC_OF_EVENT.get(e.kind) == Topic.CLOSURES}
+        self.listed = listed_asset_ids(closed, self.today) if closed else set()
         return events
 
     def item_title(self, event):
-        event.news = describe_event(event, self.today, self.listed)
+        event.path = id_path("asset_detail", event.asset_id)
+        event.news = describe_event(
+            event, self.today, self.listed, url=event.path, name=event.place_name
+        )
         return event.news.headline
 
     def item_description(self, event):
         return " ".join(part for part in (event.news.action, event.note) if part)
 
     def item_link(self, event):
-        return f"{event.asset.get_absolute_url()}#event-{event.pk}"
+        return f"{event.path}#event-{event.pk}"
 
     def item_guid(self, event):
         return self.request.build_absolute_uri(self.item_link(event))
@@ -88,7 +105,7 @@ class EventFeed(Feed):
 
 class AreaFeed(EventFeed):
     def get_object(self, request, gss_code):
-        area = Area.objects.defer(*GEOMETRY_FIELDS).by_code(gss_code)
+        area = Area.objects.only(*NAMING_FIELDS).by_code(gss_code)
         if area is None:
             raise Http404("No such area")
         return area
@@ -100,12 +117,15 @@ class AreaFeed(EventFeed):
         return area.get_absolute_url()
 
     def items(self, area):
-        return self.events(Asset.objects.in_area(area))
+        # Asset.objects.live().in_area(area) as a join: SQLite plans it better than
+        # asset__in that subquery (a council's feed, 6.4 -> 4.7 ms at 150,000 places).
+        live_here = {"asset__live": True, f"asset__{area.kind}": area}
+        return self.events(AssetEvent.objects.filter(**live_here))
 
 
 class AssetFeed(EventFeed):
     def get_object(self, request, pk):
-        return get_object_or_404(Asset.objects.live(), pk=pk)
+        return get_object_or_404(Asset.objects.live().only("name"), pk=pk)
 
     def title(self, asset):
         return f"{asset.name}: what is happening"
@@ -114,7 +134,7 @@ class AssetFeed(EventFeed):
         return asset.get_absolute_url()
 
     def items(self, asset):
-        return self.events(Asset.objects.filter(pk=asset.pk))
+        return self.events(AssetEvent.objects.filter(asset=asset))
 
 
 @dataclass
@@ -148,7 +168,7 @@ class NearbyFeed(EventFeed):
         return f"{reverse('search')}?q={circle.postcode}"
 
     def items(self, circle):
-        return self.events(within(circle))
+        return self.events(AssetEvent.objects.filter(asset__in=within(circle)))
 
 
 def within(circle):

@@ -53,7 +53,12 @@ def until(day, today):
 
 def place(asset):
     where = asset.ward or asset.council
-    return f"{asset.name}, {where.name}" if where else asset.name
+    return place_named(asset.name, where.name if where else None)
+
+
+def place_named(name, where):
+    """A place's name and its ward's (else its council's), or None for neither."""
+    return f"{name}, {where}" if where is not None else name
 
 
 def listed_asset_ids(asset_ids, today):
@@ -65,14 +70,17 @@ def listed_asset_ids(asset_ids, today):
     )
 
 
-def describe_event(event, today, listed=None):
+def describe_event(event, today, listed=None, url=None, name=None):
     """`listed`: the ids of listed places among a batch of events (listed_asset_ids),
-    so that a feed or digest of many events asks once, not once per event."""
-    asset, kind = event.asset, event.kind
-    name = place(asset)
-    url = asset.get_absolute_url()
+    so that a feed or digest of many events asks once, not once per event; `url` and
+    `name`: the place's path and place(), when the caller has them without the place."""
+    asset_id, kind = event.asset_id, event.kind
+    if url is None or name is None:
+        name, url = place(event.asset), event.asset.get_absolute_url()
     if kind == EventKind.DISPOSAL_NOTICE:
-        notice = DisposalNotice.objects.filter(entry__asset=asset, received_on=event.date).first()
+        notice = DisposalNotice.objects.filter(
+            entry__asset_id=asset_id, received_on=event.date
+        ).first()
         what = (
             "register its intention to buy"
             if notice and notice.right_to_buy
@@ -84,7 +92,7 @@ def describe_event(event, today, listed=None):
         return News(f"Disposal notice received for {name}.", action or "", url)
     if kind == EventKind.INTENT_TO_BUY:
         purchase = CommunityPurchase.objects.filter(
-            notice__entry__asset=asset, registered_on=event.date
+            notice__entry__asset_id=asset_id, registered_on=event.date
         ).first()
         action = purchase and (
             f"{purchase.group_name} has the first chance to buy until "
@@ -93,7 +101,7 @@ def describe_event(event, today, listed=None):
         return News(f"A community group has registered to buy {name}.", action or "", url)
     if kind == EventKind.BIDDER_REQUEST:
         notice = (
-            DisposalNotice.objects.filter(entry__asset=asset, received_on__lte=event.date)
+            DisposalNotice.objects.filter(entry__asset_id=asset_id, received_on__lte=event.date)
             .order_by("-received_on")
             .first()
         )
@@ -104,7 +112,9 @@ def describe_event(event, today, listed=None):
         return News(f"A community group has asked to bid for {name}.", action or "", url)
     if kind == EventKind.ACV_NOMINATED:
         nomination = (
-            Nomination.objects.filter(asset=asset, received_on=event.date).order_by("-pk").first()
+            Nomination.objects.filter(asset_id=asset_id, received_on=event.date)
+            .order_by("-pk")
+            .first()
         )
         action = nomination and f"The council must decide by {_on(nomination.decision_due)}."
         return News(f"{name} has been nominated as an asset of community value.", action or "", url)
@@ -117,10 +127,10 @@ def describe_event(event, today, listed=None):
         )
     if kind in TOPIC_OF_EVENT and TOPIC_OF_EVENT[kind] == Topic.CLOSURES:
         if listed is None:
-            listed = listed_asset_ids([asset.pk], today)
+            listed = listed_asset_ids([asset_id], today)
         action = (
             ""
-            if asset.pk in listed
+            if asset_id in listed
             else (
                 "A community group can nominate it as an asset of community value, so that it "
                 "cannot be sold without a chance for the community to bid."

@@ -22,6 +22,7 @@ from assets_register.models.regimes import (
     StatutoryRegime,
     before_any_regime,
     period_counted_from,
+    regime_in_force,
     regime_last_day,
 )
 
@@ -604,7 +605,7 @@ class DisposalNotice(VersionedModel, ClusterableModel):
         """The regime in force the day the notice was received: it governs the whole case."""
         cached = getattr(self, "_regime", None)
         if cached is None or cached[0] != self.received_on:
-            self._regime = (self.received_on, StatutoryRegime.objects.in_force_on(self.received_on))
+            self._regime = (self.received_on, regime_in_force(self.received_on))
         return self._regime[1]
 
     @property

@@ -8,6 +8,8 @@ from django.utils import timezone
 from assets_register.core.labels import ChoiceLabels
 
 GEOMETRY_FIELDS = ("boundary", "boundary_display")
+# only() arguments for pages that name and link an area and select by it, nothing more.
+NAMING_FIELDS = ("gss_code", "name", "kind")
 GSS_CODE_REGEX = r"[A-Z][0-9]{8}"
 
 

@@ -9,6 +9,7 @@ import contextlib
 import contextvars
 import dataclasses
 import datetime
+import functools
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -246,6 +247,14 @@ def before_any_regime(day: datetime.date | None, what: str):
 _book_in_use = contextvars.ContextVar("regime_book_in_use", default=None)
 
 
+def regime_in_force(day: datetime.date) -> StatutoryRegime:
+    """The regime in force on `day`: from the RegimeBook in use, if any, else read."""
+    book = _book_in_use.get()
+    if book is not None:
+        return book.in_force_on(day)
+    return StatutoryRegime.objects.in_force_on(day)
+
+
 def regime_last_day(clock, trigger):
     book = _book_in_use.get()
     if book is not None:
@@ -254,18 +263,20 @@ def regime_last_day(clock, trigger):
 
 
 class RegimeBook:
-    """Every regime with its periods, read once (two queries), for work that asks about
-    many days at once, such as a council's calendar of deadlines."""
+    """Every regime with its periods, read once (two queries) when first asked, for work
+    that asks about many days at once, such as a council's calendar of deadlines, or a
+    page that words several periods."""
 
-    def __init__(self):
-        regimes = (
+    @functools.cached_property
+    def _regimes(self):
+        regimes = list(
             StatutoryRegime.objects.commenced()
             .prefetch_related("periods")
             .order_by("-takes_effect")
         )
-        self._regimes = list(regimes)
-        for index, regime in enumerate(self._regimes):
-            regime.earlier_regimes = self._regimes[index + 1 :]
+        for index, regime in enumerate(regimes):
+            regime.earlier_regimes = regimes[index + 1 :]
+        return regimes
 
     def in_force_on(self, day: datetime.date) -> StatutoryRegime:
         for regime in self._regimes:
@@ -279,8 +290,9 @@ class RegimeBook:
     @contextlib.contextmanager
     def in_use(self):
         """Inside the block every model's statutory date (a review's decision due, an
-        entry's last day to ask for a review, ...) is counted from this book instead of a
-        query per case. For reading only: a regime edited inside the block is not seen."""
+        entry's last day to ask for a review, ...) is counted, and every period worded
+        (period_words), from this book instead of queries per case. For reading only: a
+        regime edited inside the block is not seen."""
         token = _book_in_use.set(self)
         try:
             yield self
@@ -291,6 +303,9 @@ class RegimeBook:
 def period_in_force(clock, day: datetime.date | None = None) -> Period:
     """The period the regime in force on `day` (today by default) sets for a clock."""
     day = day or timezone.localdate()
+    book = _book_in_use.get()
+    if book is not None:
+        return book.period(clock, day)
     return StatutoryRegime.objects.prefetch_related("periods").in_force_on(day).period(clock)
 
 
