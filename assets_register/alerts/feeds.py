@@ -2,6 +2,7 @@
 postcode: the same selections as email alerts, with no sign-up. `?topics=closures,acv`
 narrows them. Worded by alerts.describe_event; nothing personal is in them."""
 
+import copy
 import datetime
 from dataclasses import dataclass
 
@@ -50,6 +51,11 @@ class EventFeed(Feed):
     query_params = ("topics",)  # what the page cache keys on (core/caching.py)
 
     def __call__(self, request, *args, **kwargs):
+        # A copy a request: the URLconf holds one instance for every thread of a process,
+        # and an answer keeps its request, topics, day and listed places on the feed.
+        return copy.copy(self)._answer(request, *args, **kwargs)
+
+    def _answer(self, request, *args, **kwargs):
         self.request = request
         wanted = [t for t in request.GET.get("topics", "").split(",") if t in Topic.values]
         self.kinds = [

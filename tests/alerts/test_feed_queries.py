@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from assets_register.alerts.feeds import AreaFeed
 from assets_register.models import EventKind
 
 from ..factories import AssetEventFactory, AssetFactory, ListEntryFactory, durham_and_sacriston
@@ -77,3 +78,12 @@ def test_a_closure_says_whether_its_place_can_still_be_nominated(client, ward):
     assert closed.startswith("A community group can nominate it")
     listed = summaries["Place 001, Sacriston is now listed as an asset of community value."]
     assert "six weeks to ask to bid" in listed
+
+
+def test_a_feed_keeps_each_answer_to_itself(rf, ward):
+    """One feed instance serves every thread: an answer's state is kept on a copy."""
+    happenings(ward, 2)
+    feed = AreaFeed()
+    response = feed(rf.get(f"/areas/{ward.gss_code}/feed.atom?topics=closures"), ward.gss_code)
+    assert response.status_code == 200
+    assert not {"request", "kinds", "today", "listed"} & set(vars(feed))
