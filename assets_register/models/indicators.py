@@ -150,6 +150,32 @@ class AreaIndicator(models.Model):
         return self.openings_10y if self.snapshot.period_years == 10 else self.openings_5y
 
 
+class AreaIndicatorDetail(models.Model):
+    """What an area's own page lists beside its figures in a snapshot: the evidence its
+    history rests on and its newest closures of the period, worked out with the figures
+    so the page need not count them again while no edit is waiting (PendingRecompute).
+    Apart from AreaIndicator, whose many-row readers (map, table, CSV) never want them."""
+
+    snapshot = models.ForeignKey(IndicatorSnapshot, on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey("Area", on_delete=models.CASCADE, related_name="+")
+    # As IndicatorSnapshot.evidence, for this area's places.
+    evidence = models.JSONField(default=list, blank=True)
+    # Primary keys of the period's closing events, newest first, at most RECENT_CLOSURES.
+    recent_closures = models.JSONField(default=list, blank=True)
+
+    RECENT_CLOSURES = 20
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "area"], name="indicator_detail_one_per_area"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.area_id} indicator detail"
+
+
 class PendingRecompute(models.Model):
     """Edits waiting for the figures to be recomputed: at most one row, made by the first
     edit of a burst, which queues one task to run a little later. Later edits only count

@@ -17,6 +17,7 @@ from assets_register.indicators.views import area_row
 from assets_register.models import (
     CLOSURE_KINDS,
     Area,
+    AreaIndicatorDetail,
     AreaKind,
     Asset,
     AssetEvent,
@@ -28,7 +29,7 @@ from assets_register.models.assets import ROW_FIELDS
 from assets_register.register.coverage import coverage
 
 PLACES_PER_PAGE = 50
-PLACES_LOST_SHOWN = 20
+PLACES_LOST_SHOWN = AreaIndicatorDetail.RECENT_CLOSURES  # all a snapshot keeps
 NEIGHBOURHOODS_PER_PAGE = 100
 # What a list of closures shows of each event and its place (a place row is wide).
 CLOSURE_FIELDS = [
