@@ -2,8 +2,9 @@ import re
 
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
+
+from assets_register.core.urls import reverse_one
 
 GEOMETRY_FIELDS = ("boundary", "boundary_display")
 GSS_CODE_REGEX = r"[A-Z][0-9]{8}"
@@ -126,7 +127,7 @@ class Area(models.Model):
         return f"{self.name} ({self.get_kind_display().lower()})"
 
     def get_absolute_url(self):
-        return reverse("area_detail", args=[self.gss_code])
+        return reverse_one("area_detail", self.gss_code)
 
     @property
     def bbox(self):

@@ -6,7 +6,6 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from modelcluster.fields import ParentalKey
@@ -17,8 +16,10 @@ from wagtail.models import DraftStateMixin, RevisionMixin
 from assets_register.core.bulk_insert import insert_many, insert_rows
 from assets_register.core.dates import DatePrecision
 from assets_register.core.licences import source_name
+from assets_register.core.lookups import InSubquery
 from assets_register.core.postcodes import InvalidPostcode, Postcode
 from assets_register.core.text import search_text
+from assets_register.core.urls import reverse_one
 from assets_register.models import name_search
 
 # A generous box around the UK and its islands; anything outside is a data error.
@@ -134,6 +135,11 @@ STATUS_AFTER_EVENT = {
     EventKind.BOUGHT_BY_COMMUNITY: Status.OPEN,
     EventKind.DISPOSAL_NOTICE: Status.FOR_SALE,
 }
+# Labels by value, for the get_FOO_display of fields a list shows on every row: Django's
+# own rebuilds the field's choices as a dict at each call.
+CATEGORY_LABELS = dict(Category.choices)
+STATUS_LABELS = dict(Status.choices)
+EVENT_KIND_LABELS = dict(EventKind.choices)
 CLOSURE_KINDS = frozenset({EventKind.CLOSED, EventKind.DEMOLISHED, EventKind.CONVERTED})
 SALE_ENDINGS = frozenset({EventKind.OWNERSHIP_CHANGED, EventKind.DISPOSAL_WITHDRAWN})
 # A threat to a place that has already shut does not make it open again.
@@ -373,7 +379,13 @@ class Asset(DraftStateMixin, RevisionMixin, ClusterableModel):
         return self._revisions
 
     def get_absolute_url(self):
-        return reverse("asset_detail", args=[self.pk])
+        return reverse_one("asset_detail", self.pk)
+
+    def get_category_display(self):
+        return CATEGORY_LABELS.get(self.category, self.category)
+
+    def get_status_display(self):
+        return STATUS_LABELS.get(self.status, self.status)
 
     @property
     def source_name(self) -> str:
@@ -445,6 +457,11 @@ class Asset(DraftStateMixin, RevisionMixin, ClusterableModel):
 class AssetEventQuerySet(models.QuerySet):
     def withdrawn(self):
         return self.exclude(withdrawn_by_edition="")
+
+    def of_assets(self, assets):
+        """The events of these assets (a queryset), read through the events' asset index
+        on every database (see InSubquery)."""
+        return self.filter(InSubquery(models.F("asset"), assets.values("pk")))
 
     def newest_of_kinds(self, kinds, limit):
         """The `limit` newest events of these kinds, newest first. One walk down the
@@ -543,6 +560,9 @@ class AssetEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.display_date})"
+
+    def get_kind_display(self):
+        return EVENT_KIND_LABELS.get(self.kind, self.kind)
 
     def clean(self):
         if self.date and self.date_precision == DatePrecision.YEAR:

@@ -178,9 +178,8 @@ def area_detail(request, gss_code):
             "asset_total": places.count,
             "open_total": sum(status_counts.get(s, 0) for s in ("open", "at_risk", "for_sale")),
             # From the area's places: PostgreSQL otherwise joins every closure in England.
-            "recent_closures": AssetEvent.objects.filter(
-                kind__in=CLOSURE_KINDS, asset__in=assets.values("pk")
-            )
+            "recent_closures": AssetEvent.objects.filter(kind__in=CLOSURE_KINDS)
+            .of_assets(assets)
             .select_related("asset")
             .only(*CLOSURE_FIELDS)
             .order_by("-date", "-pk")[:20],
