@@ -47,6 +47,7 @@ from django.utils import timezone
 from assets_register.core.caching import bump_content_version
 from assets_register.geo.spatial import geometry_from_geojson
 from assets_register.models import (
+    CLOSURE_KINDS,
     Area,
     AreaIndicator,
     AreaIndicatorDetail,
@@ -333,6 +334,8 @@ class AreaHistory:
     closures: object  # the closing events of the period, newest first
     closure_count: int  # how many: a page showing a few need not load them all
     evidence: list  # as compute.evidence, for this area's places
+    # Pks of its newest closures of any kind of place, when stored (AreaIndicatorDetail)
+    newest_closures: list | None = None
 
 
 def area_history(assets, on, start):
@@ -369,21 +372,22 @@ def area_history(assets, on, start):
 
 def stored_history(snapshot, row):
     """An area's closures and evidence as its snapshot worked them out with its figures
-    (`counts` empty: the row's own stand), or None when an edit waits for a recompute
-    (they may be out of date; the page counts again) or the snapshot has none for it."""
+    (`counts` empty: the row's own stand), and its newest closures; None when an edit
+    waits for a recompute (they may be out of date; the page counts again) or the
+    snapshot has none for it."""
     found = (
         AreaIndicatorDetail.objects.filter(snapshot=snapshot, area_id=row.area_id)
         .annotate(pending=Exists(PendingRecompute.objects.all()))
-        .values_list("evidence", "recent_closures", "pending")
+        .values_list("evidence", "places_lost", "newest_closures", "pending")
         .first()
     )
-    if found is None or found[2]:
+    if found is None or found[3]:
         return None
-    evidence, pks, _ = found
+    evidence, lost, newest, _ = found
     closures = (
-        AssetEvent.objects.filter(pk__in=pks).select_related("asset").order_by("-date", "-pk")
+        AssetEvent.objects.filter(pk__in=lost).select_related("asset").order_by("-date", "-pk")
     )
-    return AreaHistory({}, closures, row.closures, evidence)
+    return AreaHistory({}, closures, row.closures, evidence, newest)
 
 
 def load_areas(kind, on):
@@ -599,6 +603,28 @@ def evidence_by_area(figures, column, on):
     return out
 
 
+def newest_closures_by_area(keep):
+    """{kind: {area id: pks of the newest `keep` CLOSURE_KINDS events of its live places,
+    any kind of place and date}}, newest first: each area page's 'Recent closures'."""
+    columns = list(KIND_COLUMN.values())
+    frame = pd.DataFrame.from_records(
+        list(
+            AssetEvent.objects.filter(kind__in=CLOSURE_KINDS, asset__live=True).values_list(
+                "pk", "date", *(f"asset__{column}" for column in columns)
+            )
+        ),
+        columns=["pk", "date", *columns],
+    ).sort_values(["date", "pk"], ascending=False)
+    out = {}
+    for kind, column in KIND_COLUMN.items():
+        newest = frame.dropna(subset=[column]).groupby(column, sort=False).head(keep)
+        out[kind] = {
+            int(area): [int(pk) for pk in pks]
+            for area, pks in newest.groupby(column, sort=False)["pk"].agg(list).items()
+        }
+    return out
+
+
 def closures_by_area(figures, history, column, start, keep):
     """{area id: pks of its newest `keep` events that closed a place after `start`}, newest
     first (by date, then pk, as area_history orders them)."""
@@ -672,12 +698,13 @@ def compute(on=None, rules=None, kinds=tuple(AreaKind.values)):
     )
     frames.evidence = evidence(figures, on)
     start = years_before(on, rules.period_years)
+    listed = AreaIndicatorDetail.LISTED
+    newest = newest_closures_by_area(listed)
     frames.details = {
         kind: (
             evidence_by_area(figures, KIND_COLUMN[kind], on),
-            closures_by_area(
-                figures, history, KIND_COLUMN[kind], start, AreaIndicatorDetail.RECENT_CLOSURES
-            ),
+            closures_by_area(figures, history, KIND_COLUMN[kind], start, listed),
+            newest[kind],
         )
         for kind in kinds
     }
@@ -761,13 +788,14 @@ def detail_rows(frames, snapshot):
     for kind, frame in frames.items():
         if not frames.details or kind not in frames.details:
             continue
-        evidence_of, closures_of = frames.details[kind]
+        evidence_of, lost_of, newest_of = frames.details[kind]
         rows += [
             AreaIndicatorDetail(
                 snapshot=snapshot,
                 area_id=area_id,
                 evidence=evidence_of.get(area_id, []),
-                recent_closures=closures_of.get(area_id, []),
+                places_lost=lost_of.get(area_id, []),
+                newest_closures=newest_of.get(area_id, []),
             )
             for area_id in map(int, frame.index)
         ]

@@ -570,6 +570,7 @@ def area_row(area, snapshot, assets=None):
             assets, snapshot.reference_date, period_start(snapshot)
         )
         row.places_lost, row.places_lost_total = now.closures, now.closure_count
+        row.newest_closures = now.newest_closures
         row.evidence = evidence_rows(now.evidence, snapshot.reference_date)
         stored = {name: getattr(row, name) for name in now.counts}
         row.updating = any(

@@ -151,19 +151,24 @@ class AreaIndicator(models.Model):
 
 
 class AreaIndicatorDetail(models.Model):
-    """What an area's own page lists beside its figures in a snapshot: the evidence its
-    history rests on and its newest closures of the period, worked out with the figures
-    so the page need not count them again while no edit is waiting (PendingRecompute).
-    Apart from AreaIndicator, whose many-row readers (map, table, CSV) never want them."""
+    """What an area's own page lists beside its figures in a snapshot, worked out in the
+    same pass, so the page need not count again while no edit waits (PendingRecompute):
+    the evidence its history rests on, the period's closures its figures count, and its
+    newest closures of any kind of place. Apart from AreaIndicator, whose many-row
+    readers (map, table, CSV) never want them."""
 
     snapshot = models.ForeignKey(IndicatorSnapshot, on_delete=models.CASCADE, related_name="+")
     area = models.ForeignKey("Area", on_delete=models.CASCADE, related_name="+")
     # As IndicatorSnapshot.evidence, for this area's places.
     evidence = models.JSONField(default=list, blank=True)
-    # Primary keys of the period's closing events, newest first, at most RECENT_CLOSURES.
-    recent_closures = models.JSONField(default=list, blank=True)
+    # Pks of the closing events its closure count counts (places to meet, in the period),
+    # newest first, at most LISTED.
+    places_lost = models.JSONField(default=list, blank=True)
+    # Pks of its live places' newest CLOSURE_KINDS events, any kind of place, any date:
+    # the page's 'Recent closures'. At most LISTED, newest first.
+    newest_closures = models.JSONField(default=list, blank=True)
 
-    RECENT_CLOSURES = 20
+    LISTED = 20
 
     class Meta:
         constraints = [

@@ -16,8 +16,10 @@ from assets_register.indicators.compute import (
 )
 from assets_register.indicators.tasks import claim
 from assets_register.models import (
+    CLOSURE_KINDS,
     AreaIndicatorDetail,
     Asset,
+    AssetEvent,
     EventKind,
     IndicatorSnapshot,
     PendingRecompute,
@@ -60,9 +62,25 @@ def test_every_areas_stored_lists_are_what_a_recount_finds(register):
         assert stored.evidence == live.evidence, row.area.name
         assert stored.closure_count == live.closure_count == row.closures_10y
         assert list(stored.closures) == list(live.closures), row.area.name
+        newest = AssetEvent.objects.filter(kind__in=CLOSURE_KINDS).of_assets(
+            Asset.objects.live().in_area(row.area)
+        )
+        assert stored.newest_closures == [
+            event.pk for event in newest.order_by("-date", "-pk")[: AreaIndicatorDetail.LISTED]
+        ], row.area.name
     abbey = next(row for row in rows if row.area == register["Abbey"])
-    names = [event.asset.name for event in stored_history(snapshot, abbey).closures]
+    stored = stored_history(snapshot, abbey)
+    names = [event.asset.name for event in stored.closures]
     assert names == ["The Plough", "The Swan", "Abbey Library", "Abbey Hall"]
+    # Recent closures: any kind of place (the post office too), live places only.
+    newest = AssetEvent.objects.filter(pk__in=stored.newest_closures).order_by("-date", "-pk")
+    assert [event.asset.name for event in newest] == [
+        "The Plough",
+        "Abbey Post Office",
+        "The Swan",
+        "Abbey Library",
+        "Abbey Hall",
+    ]
 
 
 def test_an_area_keeps_its_newest_closures_and_counts_them_all(client, register):
@@ -72,9 +90,11 @@ def test_an_area_keeps_its_newest_closures_and_counts_them_all(client, register)
         closed = datetime.date(2023, 1, 1) + datetime.timedelta(days=n)
         place(f"Pub {n:02}", areas, events=[(EventKind.CLOSED, closed, DAY)])
     snapshot = recomputed()
-    kept = AreaIndicatorDetail.objects.get(snapshot=snapshot, area=abbey).recent_closures
+    detail = AreaIndicatorDetail.objects.get(snapshot=snapshot, area=abbey)
+    kept = detail.places_lost
+    assert len(detail.newest_closures) == AreaIndicatorDetail.LISTED
     live = area_history(Asset.objects.live().in_area(abbey), ON, period_start(snapshot))
-    assert kept == [event.pk for event in live.closures[: AreaIndicatorDetail.RECENT_CLOSURES]]
+    assert kept == [event.pk for event in live.closures[: AreaIndicatorDetail.LISTED]]
     assert live.closure_count == snapshot.areas.get(area=abbey).closures_10y == 29
     html = page(client, abbey)
     assert "The 20 most recent of 29." in html
