@@ -41,7 +41,7 @@ import shapely
 
 from django.conf import settings
 from django.db import connection, connections, transaction
-from django.db.models import Exists
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from assets_register.core.caching import bump_content_version
@@ -370,24 +370,34 @@ def area_history(assets, on, start):
     return AreaHistory(counts, closures, len(pks), evidence(frame, on))
 
 
-def stored_history(snapshot, row):
+def with_stored_lists(rows):
+    """AreaIndicator rows with their AreaIndicatorDetail's lists (None without one) and
+    whether an edit waits for a recompute, in the rows' own query: what stored_history
+    reads."""
+    detail = AreaIndicatorDetail.objects.filter(
+        snapshot=OuterRef("snapshot"), area=OuterRef("area")
+    )
+    return rows.annotate(
+        stored_evidence=Subquery(detail.values("evidence")[:1]),
+        stored_places_lost=Subquery(detail.values("places_lost")[:1]),
+        stored_newest_closures=Subquery(detail.values("newest_closures")[:1]),
+        edits_waiting=Exists(PendingRecompute.objects.all()),
+    )
+
+
+def stored_history(row):
     """An area's closures and evidence as its snapshot worked them out with its figures
-    (`counts` empty: the row's own stand), and its newest closures; None when an edit
-    waits for a recompute (they may be out of date; the page counts again) or the
-    snapshot has none for it."""
-    found = (
-        AreaIndicatorDetail.objects.filter(snapshot=snapshot, area_id=row.area_id)
-        .annotate(pending=Exists(PendingRecompute.objects.all()))
-        .values_list("evidence", "places_lost", "newest_closures", "pending")
-        .first()
-    )
-    if found is None or found[3]:
+    (`counts` empty: the row's own stand), and its newest closures, from a row read
+    with_stored_lists; None when an edit waits for a recompute (they may be out of date;
+    the page counts again) or the snapshot has none for it."""
+    if row.edits_waiting or row.stored_evidence is None:
         return None
-    evidence, lost, newest, _ = found
     closures = (
-        AssetEvent.objects.filter(pk__in=lost).select_related("asset").order_by("-date", "-pk")
+        AssetEvent.objects.filter(pk__in=row.stored_places_lost)
+        .select_related("asset")
+        .order_by("-date", "-pk")
     )
-    return AreaHistory({}, closures, row.closures, evidence, newest)
+    return AreaHistory({}, closures, row.closures, row.stored_evidence, row.stored_newest_closures)
 
 
 def load_areas(kind, on):

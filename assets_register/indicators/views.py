@@ -27,6 +27,7 @@ from assets_register.indicators.compute import (
     latest_snapshot,
     period_start,
     stored_history,
+    with_stored_lists,
     years_before,
 )
 from assets_register.models import PLACES_TO_MEET, Area, AreaKind, Category, without_geometry
@@ -551,13 +552,10 @@ def area_row(area, snapshot, assets=None):
     says so)."""
     if snapshot is None or area is None:
         return None
-    row = (
-        snapshot.areas.filter(area=area)
-        .select_related("council")
-        .defer(*without_geometry("council"))
-        .order_by()
-        .first()
-    )
+    rows = snapshot.areas.filter(area=area).select_related("council")
+    if assets is not None:
+        rows = with_stored_lists(rows)
+    row = rows.defer(*without_geometry("council")).order_by().first()
     if row is None:
         return None
     row.snapshot = snapshot  # its time is shown while figures are being recomputed
@@ -566,7 +564,7 @@ def area_row(area, snapshot, assets=None):
     row.updating = False
     row.population_source, row.population_source_url = POPULATION_SOURCE, POPULATION_SOURCE_URL
     if assets is not None:
-        now = stored_history(snapshot, row) or area_history(
+        now = stored_history(row) or area_history(
             assets, snapshot.reference_date, period_start(snapshot)
         )
         row.places_lost, row.places_lost_total = now.closures, now.closure_count

@@ -13,6 +13,7 @@ from assets_register.indicators.compute import (
     period_start,
     recompute,
     stored_history,
+    with_stored_lists,
 )
 from assets_register.indicators.tasks import claim
 from assets_register.models import (
@@ -53,11 +54,11 @@ def counted_again(monkeypatch):
 
 def test_every_areas_stored_lists_are_what_a_recount_finds(register):
     snapshot = recomputed()
-    rows = list(snapshot.areas.select_related("area"))
+    rows = list(with_stored_lists(snapshot.areas.select_related("area")))
     assert len(rows) == AreaIndicatorDetail.objects.filter(snapshot=snapshot).count() == 10
     for row in rows:
         row.snapshot = snapshot
-        stored = stored_history(snapshot, row)
+        stored = stored_history(row)
         live = area_history(Asset.objects.live().in_area(row.area), ON, period_start(snapshot))
         assert stored.evidence == live.evidence, row.area.name
         assert stored.closure_count == live.closure_count == row.closures_10y
@@ -69,7 +70,7 @@ def test_every_areas_stored_lists_are_what_a_recount_finds(register):
             event.pk for event in newest.order_by("-date", "-pk")[: AreaIndicatorDetail.LISTED]
         ], row.area.name
     abbey = next(row for row in rows if row.area == register["Abbey"])
-    stored = stored_history(snapshot, abbey)
+    stored = stored_history(abbey)
     names = [event.asset.name for event in stored.closures]
     assert names == ["The Plough", "The Swan", "Abbey Library", "Abbey Hall"]
     # Recent closures: any kind of place (the post office too), live places only.
