@@ -16,7 +16,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.text import format_lazy
 
-from assets_register.core.urls import id_path
+from assets_register.core.urls import reverse_one
 from assets_register.law.statutory import days_left
 from assets_register.models import (
     Appeal,
@@ -339,7 +339,7 @@ def published_rows(council, today):
     for entry in entries:
         pk = entry.pk
         row = _row(entry, today, reviews.get(pk, ()), appeals.get(pk, ()), notices.get(pk, ()))
-        row.asset_path = id_path("asset_detail", entry.asset_id)
+        row.asset_path = reverse_one("asset_detail", entry.asset_id)
         rows.append(row)
     return rows
 

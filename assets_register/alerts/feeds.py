@@ -17,7 +17,7 @@ from django.utils.feedgenerator import Atom1Feed
 from assets_register.alerts.matching import describe_event, listed_asset_ids, place_named
 from assets_register.core.distance import bounding_box, distance_km
 from assets_register.core.postcodes import Postcode
-from assets_register.core.urls import id_path
+from assets_register.core.urls import reverse_one
 from assets_register.geo.lookup import locate_postcode
 from assets_register.models import (
     RADIUS_KM_RANGE,
@@ -85,7 +85,7 @@ class EventFeed(Feed):
         return events
 
     def item_title(self, event):
-        event.path = id_path("asset_detail", event.asset_id)
+        event.path = reverse_one("asset_detail", event.asset_id)
         event.news = describe_event(
             event, self.today, self.listed, url=event.path, name=event.place_name
         )

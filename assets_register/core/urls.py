@@ -1,13 +1,19 @@
 """Absolute URLs for what leaves the site (emails, feeds, letters), built from SITE_URL
-so that a background task, which has no request, writes the same links as a page."""
+so that a background task, which has no request, writes the same links as a page; and
+`reverse_one`, reverse() for the one-argument links of a list's rows."""
 
 import functools
+import re
 from urllib.parse import urljoin
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
-_ID = 123456789  # stands in for the id while the path is reversed
+# Digits, so that an <int:...> pattern takes it too; nothing else in a path looks like it.
+_MARK = 918273645546372819
+# What every path converter here takes as it is and reverse() would not quote.
+_PLAIN = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def absolute(path):
@@ -18,14 +24,20 @@ def absolute_url(name, *args):
     return absolute(reverse(name, args=args))
 
 
-def id_path(name, pk):
-    """reverse(name, args=[pk]) for a path whose one argument is an integer id, reversed
-    once per name, script prefix and URLconf: a list of 50 places reversed 50 times."""
-    head, tail = _id_path_parts(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-    return f"{head}{pk}{tail}"
+def reverse_one(name, value):
+    """reverse(name, args=[value]), the pattern reversed once per URL configuration and
+    script prefix: a page of rows links each row, and reverse() costs more than the row.
+    For a pattern whose one converter takes the value as it is (a pk for <int:...>, a
+    code for <str:...>); one that reverse() would quote goes to reverse() itself."""
+    text = str(value)
+    if not _PLAIN.fullmatch(text):
+        return reverse(name, args=[value])
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    before, after = _around_mark(name, urlconf, get_script_prefix(), get_language())
+    return f"{before}{text}{after}"
 
 
 @functools.cache
-def _id_path_parts(name, script_prefix, urlconf):
-    head, tail = reverse(name, args=[_ID], urlconf=urlconf).split(str(_ID))
-    return head, tail
+def _around_mark(name, urlconf, prefix, language):  # what reverse() depends on
+    before, _, after = reverse(name, args=[_MARK], urlconf=urlconf).rpartition(str(_MARK))
+    return before, after

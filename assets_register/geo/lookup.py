@@ -17,7 +17,9 @@ def nearest_assets(latitude, longitude, limit=10, queryset=None):
     Candidates are ranked from bare coordinates; only the winners become model objects."""
     queryset = queryset if queryset is not None else Asset.objects.live().located()
     ranked = []
-    for radius_km in (2, 10, 50, 200):
+    # 5 km between 2 and 10: a point whose tenth-nearest place is 3 km away read 1,600
+    # candidates at 10 km (150,000 places), 400 at 5 km. The same ten either way.
+    for radius_km in (2, 5, 10, 50, 200):
         min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_km)
         candidates = queryset.in_bbox(min_lon, min_lat, max_lon, max_lat)
         ranked = sorted(

@@ -89,7 +89,9 @@ def locate_point(longitude, latitude, on=None):
     )
     point = shapely.Point(longitude, latitude)
     found = dict.fromkeys(ASSIGNED_KINDS)
-    for pk, kind, boundary in candidates.iterator():
+    # A list, not iterator(): on PostgreSQL that is a server-side cursor (DECLARE, FETCH,
+    # CLOSE) for the few rows of a point's boxes.
+    for pk, kind, boundary in candidates:
         if found[kind] is None and geometry_from_geojson(boundary).intersects(point):
             found[kind] = pk
     return found

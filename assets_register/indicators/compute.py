@@ -41,13 +41,16 @@ import shapely
 
 from django.conf import settings
 from django.db import connection, connections, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from assets_register.core.caching import bump_content_version
 from assets_register.geo.spatial import geometry_from_geojson
 from assets_register.models import (
+    CLOSURE_KINDS,
     Area,
     AreaIndicator,
+    AreaIndicatorDetail,
     AreaKind,
     Asset,
     AssetEvent,
@@ -55,6 +58,7 @@ from assets_register.models import (
     DatePrecision,
     EventKind,
     IndicatorSnapshot,
+    PendingRecompute,
 )
 from assets_register.models.assets import OPEN_STATUSES, STATUS_AFTER_EVENT, THREAT_KINDS
 
@@ -330,6 +334,8 @@ class AreaHistory:
     closures: object  # the closing events of the period, newest first
     closure_count: int  # how many: a page showing a few need not load them all
     evidence: list  # as compute.evidence, for this area's places
+    # Pks of its newest closures of any kind of place, when stored (AreaIndicatorDetail)
+    newest_closures: list | None = None
 
 
 def area_history(assets, on, start):
@@ -362,6 +368,36 @@ def area_history(assets, on, start):
         AssetEvent.objects.filter(pk__in=pks).select_related("asset").order_by("-date", "-pk")
     )
     return AreaHistory(counts, closures, len(pks), evidence(frame, on))
+
+
+def with_stored_lists(rows):
+    """AreaIndicator rows with their AreaIndicatorDetail's lists (None without one) and
+    whether an edit waits for a recompute, in the rows' own query: what stored_history
+    reads."""
+    detail = AreaIndicatorDetail.objects.filter(
+        snapshot=OuterRef("snapshot"), area=OuterRef("area")
+    )
+    return rows.annotate(
+        stored_evidence=Subquery(detail.values("evidence")[:1]),
+        stored_places_lost=Subquery(detail.values("places_lost")[:1]),
+        stored_newest_closures=Subquery(detail.values("newest_closures")[:1]),
+        edits_waiting=Exists(PendingRecompute.objects.all()),
+    )
+
+
+def stored_history(row):
+    """An area's closures and evidence as its snapshot worked them out with its figures
+    (`counts` empty: the row's own stand), and its newest closures, from a row read
+    with_stored_lists; None when an edit waits for a recompute (they may be out of date;
+    the page counts again) or the snapshot has none for it."""
+    if row.edits_waiting or row.stored_evidence is None:
+        return None
+    closures = (
+        AssetEvent.objects.filter(pk__in=row.stored_places_lost)
+        .select_related("asset")
+        .order_by("-date", "-pk")
+    )
+    return AreaHistory({}, closures, row.closures, row.stored_evidence, row.stored_newest_closures)
 
 
 def load_areas(kind, on):
@@ -526,9 +562,96 @@ def area_figures(kind, areas, figures, rules, imd_from_lsoas):
 
 
 class AreaFrames(dict):
-    """{kind: DataFrame of its areas' figures}, with the national evidence table."""
+    """{kind: DataFrame of its areas' figures}, with the national evidence table and, per
+    kind, {area id: (its evidence table, its newest closures' pks)} for the area pages."""
 
     evidence = ()
+    details = None
+
+
+def evidence_by_area(figures, column, on):
+    """{area id: its evidence table}, as `evidence` of each area's places, at once."""
+    placed = figures[figures[column].notna()]
+    if placed.empty:
+        return {}
+    known = placed["known_from"].to_numpy().astype("datetime64[D]")
+    source = placed["source"]
+    frame = pd.DataFrame(
+        {
+            "area": placed[column].to_numpy().astype(np.int64),
+            "category": placed["category"].to_numpy(),
+            # evidence() sorts a place without a source after one with "" and shows both as "".
+            "no_source": source.isna().to_numpy(),
+            "source": source.fillna("").to_numpy(),
+            "known": known,
+            "known_at_start": known <= np.datetime64(years_before(on, YEARS_BACK), "D"),
+        }
+    )
+    groups = frame.groupby(["area", "category", "no_source", "source"], sort=True).agg(
+        places=("known", "size"),
+        earliest=("known", "min"),
+        known_at_start=("known_at_start", "sum"),
+    )
+    out = {}
+    earliest = groups["earliest"].to_numpy().astype("datetime64[D]").astype(str).tolist()
+    for (area, category, _, source), places, day, known_count in zip(
+        groups.index.tolist(),
+        groups["places"].tolist(),
+        earliest,
+        groups["known_at_start"].tolist(),
+        strict=True,
+    ):
+        out.setdefault(area, []).append(
+            {
+                "category": category,
+                "source": source,
+                "places": int(places),
+                "earliest": day,
+                "known_at_start": int(known_count),
+            }
+        )
+    return out
+
+
+def newest_closures_by_area(keep):
+    """{kind: {area id: pks of the newest `keep` CLOSURE_KINDS events of its live places,
+    any kind of place and date}}, newest first: each area page's 'Recent closures'."""
+    columns = list(KIND_COLUMN.values())
+    frame = pd.DataFrame.from_records(
+        list(
+            AssetEvent.objects.filter(kind__in=CLOSURE_KINDS, asset__live=True).values_list(
+                "pk", "date", *(f"asset__{column}" for column in columns)
+            )
+        ),
+        columns=["pk", "date", *columns],
+    ).sort_values(["date", "pk"], ascending=False)
+    out = {}
+    for kind, column in KIND_COLUMN.items():
+        newest = frame.dropna(subset=[column]).groupby(column, sort=False).head(keep)
+        out[kind] = {
+            int(area): [int(pk) for pk in pks]
+            for area, pks in newest.groupby(column, sort=False)["pk"].agg(list).items()
+        }
+    return out
+
+
+def closures_by_area(figures, history, column, start, keep):
+    """{area id: pks of its newest `keep` events that closed a place after `start`}, newest
+    first (by date, then pk, as area_history orders them)."""
+    closed, _ = history.change_masks(start)
+    events = history.events[closed]
+    frame = pd.DataFrame(
+        {
+            "area": figures[column].to_numpy()[events["position"].to_numpy()],
+            "date": events["date"].to_numpy(),
+            "pk": events["pk"].to_numpy(),
+        }
+    ).dropna(subset=["area"])
+    newest = frame.sort_values(["date", "pk"], ascending=False).groupby("area").head(keep)
+    return {
+        int(area): [int(pk) for pk in pks]
+        for area, pks in newest.groupby("area", sort=False)["pk"].agg(list).items()
+    }
 
 
 def evidence(figures, on):
@@ -566,7 +689,9 @@ def compute(on=None, rules=None, kinds=tuple(AreaKind.values)):
     """{kind: DataFrame indexed by area id} of every current area's figures and flags."""
     on = on or timezone.localdate()
     rules = rules or Rules.from_settings()
-    figures = per_place_figures(*load_places(), on)
+    places, events = load_places()
+    history = History(places, events, on)
+    figures = per_place_figures(places, events, on, history)
     areas = {kind: load_areas(kind, on) for kind in AreaKind.values}
     lsoas = areas[AreaKind.LSOA]
     lsoa_council = councils_of(lsoas, figures, "lsoa_id")
@@ -582,6 +707,17 @@ def compute(on=None, rules=None, kinds=tuple(AreaKind.values)):
         {kind: area_figures(kind, areas[kind], figures, rules, imd[kind]) for kind in kinds}
     )
     frames.evidence = evidence(figures, on)
+    start = years_before(on, rules.period_years)
+    listed = AreaIndicatorDetail.LISTED
+    newest = newest_closures_by_area(listed)
+    frames.details = {
+        kind: (
+            evidence_by_area(figures, KIND_COLUMN[kind], on),
+            closures_by_area(figures, history, KIND_COLUMN[kind], start, listed),
+            newest[kind],
+        )
+        for kind in kinds
+    }
     return frames
 
 
@@ -643,15 +779,37 @@ def save_snapshot(frames, on, rules, seconds=0.0):
                     )
                 )
         _insert(rows)
+        _insert(detail_rows(frames, snapshot))
         # Straight to SQL: a cascading delete() would first load every old row (a
         # post_delete receiver for every model rules out Django's fast delete).
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"DELETE FROM {AreaIndicator._meta.db_table} WHERE snapshot_id <> %s",
-                [snapshot.pk],
-            )
+            for model in (AreaIndicatorDetail, AreaIndicator):
+                cursor.execute(
+                    f"DELETE FROM {model._meta.db_table} WHERE snapshot_id <> %s", [snapshot.pk]
+                )
         IndicatorSnapshot.objects.exclude(pk=snapshot.pk).delete()
     return snapshot
+
+
+def detail_rows(frames, snapshot):
+    """An AreaIndicatorDetail for every area of the frames (none for a snapshot computed
+    without them: its area pages count again)."""
+    rows = []
+    for kind, frame in frames.items():
+        if not frames.details or kind not in frames.details:
+            continue
+        evidence_of, lost_of, newest_of = frames.details[kind]
+        rows += [
+            AreaIndicatorDetail(
+                snapshot=snapshot,
+                area_id=area_id,
+                evidence=evidence_of.get(area_id, []),
+                places_lost=lost_of.get(area_id, []),
+                newest_closures=newest_of.get(area_id, []),
+            )
+            for area_id in map(int, frame.index)
+        ]
+    return rows
 
 
 def _insert(rows):
@@ -659,16 +817,17 @@ def _insert(rows):
     28 columns) cost more than the figures themselves."""
     if not rows:
         return
-    fields = [f for f in AreaIndicator._meta.concrete_fields if not f.primary_key]
-    quote = connections[AreaIndicator.objects.db].ops.quote_name
+    model = type(rows[0])
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    quote = connections[model.objects.db].ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(AreaIndicator._meta.db_table),
+        quote(model._meta.db_table),
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
     # Numbers, text and booleans go as they are; only the JSON lists need the backend's
     # own encoding.
-    database = connections[AreaIndicator.objects.db]
+    database = connections[model.objects.db]
     encoded = [f.get_internal_type() == "JSONField" for f in fields]
     params = [
         [

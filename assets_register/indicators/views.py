@@ -26,6 +26,8 @@ from assets_register.indicators.compute import (
     area_history,
     latest_snapshot,
     period_start,
+    stored_history,
+    with_stored_lists,
     years_before,
 )
 from assets_register.models import PLACES_TO_MEET, Area, AreaKind, Category, without_geometry
@@ -543,19 +545,17 @@ def indicators_csv(request, kind):
 def area_row(area, snapshot, assets=None):
     """An area's figures in the snapshot, with its flag reasons and chart, or None.
 
-    Given the area's places, its counts are worked out again from their events as they
-    stand, with `row.places_lost` the closures they count, so the page's figures and its
-    list agree at once; the ranking and flags wait for the background recompute
-    (`row.updating` says so)."""
+    Given the area's places, `row.places_lost` are the closures its counts count, so the
+    page's figures and its list agree: both as the snapshot stored them while no edit
+    waits for a recompute, else both worked out again from the places' events as they
+    stand, the ranking and flags waiting for the background recompute (`row.updating`
+    says so)."""
     if snapshot is None or area is None:
         return None
-    row = (
-        snapshot.areas.filter(area=area)
-        .select_related("council")
-        .defer(*without_geometry("council"))
-        .order_by()
-        .first()
-    )
+    rows = snapshot.areas.filter(area=area).select_related("council")
+    if assets is not None:
+        rows = with_stored_lists(rows)
+    row = rows.defer(*without_geometry("council")).order_by().first()
     if row is None:
         return None
     row.snapshot = snapshot  # its time is shown while figures are being recomputed
@@ -564,8 +564,11 @@ def area_row(area, snapshot, assets=None):
     row.updating = False
     row.population_source, row.population_source_url = POPULATION_SOURCE, POPULATION_SOURCE_URL
     if assets is not None:
-        now = area_history(assets, snapshot.reference_date, period_start(snapshot))
+        now = stored_history(row) or area_history(
+            assets, snapshot.reference_date, period_start(snapshot)
+        )
         row.places_lost, row.places_lost_total = now.closures, now.closure_count
+        row.newest_closures = now.newest_closures
         row.evidence = evidence_rows(now.evidence, snapshot.reference_date)
         stored = {name: getattr(row, name) for name in now.counts}
         row.updating = any(
@@ -581,9 +584,9 @@ def area_row(area, snapshot, assets=None):
             ("5y_ago", row.open_5y_ago),
             ("10y_ago", row.open_10y_ago),
         ):
-            setattr(
-                row, f"per_1000_{name}", round(count * 1000 / population, 3) if population else None
-            )
+            if now.counts:  # counted again, so the rates follow; else stored with them
+                rate = round(count * 1000 / population, 3) if population else None
+                setattr(row, f"per_1000_{name}", rate)
     row.chart = history_chart(row, snapshot)
     return row
 

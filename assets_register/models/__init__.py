@@ -40,7 +40,12 @@ from assets_register.models.assets import (
     Ownership,
     Status,
 )
-from assets_register.models.indicators import AreaIndicator, IndicatorSnapshot, PendingRecompute
+from assets_register.models.indicators import (
+    AreaIndicator,
+    AreaIndicatorDetail,
+    IndicatorSnapshot,
+    PendingRecompute,
+)
 from assets_register.models.notices import NoticeKind, RecipientRole, SentBy, StatutoryNotice
 from assets_register.models.postcodes import PostcodeLocation
 from assets_register.models.regimes import (
@@ -89,6 +94,7 @@ __all__ = [
     "PLACES_TO_MEET",
     "Area",
     "AreaIndicator",
+    "AreaIndicatorDetail",
     "AreaKind",
     "Asset",
     "AssetEvent",

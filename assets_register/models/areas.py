@@ -2,10 +2,10 @@ import re
 
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from assets_register.core.labels import ChoiceLabels
+from assets_register.core.urls import reverse_one
 
 GEOMETRY_FIELDS = ("boundary", "boundary_display")
 # only() arguments for pages that name and link an area and select by it, nothing more.
@@ -134,7 +134,7 @@ class Area(ChoiceLabels, models.Model):
         return f"{self.name} ({self.get_kind_display().lower()})"
 
     def get_absolute_url(self):
-        return reverse("area_detail", args=[self.gss_code])
+        return reverse_one("area_detail", self.gss_code)
 
     @property
     def bbox(self):

@@ -17,9 +17,10 @@ from assets_register.core.bulk_insert import insert_many, insert_rows
 from assets_register.core.dates import DatePrecision
 from assets_register.core.labels import ChoiceLabels
 from assets_register.core.licences import source_name
+from assets_register.core.lookups import InSubquery
 from assets_register.core.postcodes import InvalidPostcode, Postcode
 from assets_register.core.text import search_text
-from assets_register.core.urls import id_path
+from assets_register.core.urls import reverse_one
 from assets_register.models import name_search
 
 # A generous box around the UK and its islands; anything outside is a data error.
@@ -381,7 +382,7 @@ class Asset(ChoiceLabels, DraftStateMixin, RevisionMixin, ClusterableModel):
         return self._revisions
 
     def get_absolute_url(self):
-        return id_path("asset_detail", self.pk)
+        return reverse_one("asset_detail", self.pk)
 
     @property
     def source_name(self) -> str:
@@ -463,6 +464,11 @@ class Asset(ChoiceLabels, DraftStateMixin, RevisionMixin, ClusterableModel):
 class AssetEventQuerySet(models.QuerySet):
     def withdrawn(self):
         return self.exclude(withdrawn_by_edition="")
+
+    def of_assets(self, assets):
+        """The events of these assets (a queryset), read through the events' asset index
+        on every database (see InSubquery)."""
+        return self.filter(InSubquery(models.F("asset"), assets.values("pk")))
 
     def newest_of_kinds(self, kinds, limit):
         """The `limit` newest events of these kinds, newest first. One walk down the

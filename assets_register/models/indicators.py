@@ -150,6 +150,37 @@ class AreaIndicator(models.Model):
         return self.openings_10y if self.snapshot.period_years == 10 else self.openings_5y
 
 
+class AreaIndicatorDetail(models.Model):
+    """What an area's own page lists beside its figures in a snapshot, worked out in the
+    same pass, so the page need not count again while no edit waits (PendingRecompute):
+    the evidence its history rests on, the period's closures its figures count, and its
+    newest closures of any kind of place. Apart from AreaIndicator, whose many-row
+    readers (map, table, CSV) never want them."""
+
+    snapshot = models.ForeignKey(IndicatorSnapshot, on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey("Area", on_delete=models.CASCADE, related_name="+")
+    # As IndicatorSnapshot.evidence, for this area's places.
+    evidence = models.JSONField(default=list, blank=True)
+    # Pks of the closing events its closure count counts (places to meet, in the period),
+    # newest first, at most LISTED.
+    places_lost = models.JSONField(default=list, blank=True)
+    # Pks of its live places' newest CLOSURE_KINDS events, any kind of place, any date:
+    # the page's 'Recent closures'. At most LISTED, newest first.
+    newest_closures = models.JSONField(default=list, blank=True)
+
+    LISTED = 20
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "area"], name="indicator_detail_one_per_area"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.area_id} indicator detail"
+
+
 class PendingRecompute(models.Model):
     """Edits waiting for the figures to be recomputed: at most one row, made by the first
     edit of a burst, which queues one task to run a little later. Later edits only count

@@ -22,6 +22,7 @@ from assets_register.indicators.views import area_row
 from assets_register.models import (
     CLOSURE_KINDS,
     Area,
+    AreaIndicatorDetail,
     AreaKind,
     Asset,
     AssetEvent,
@@ -33,7 +34,7 @@ from assets_register.models.assets import ROW_FIELDS
 from assets_register.register.coverage import coverage
 
 PLACES_PER_PAGE = 50
-PLACES_LOST_SHOWN = 20
+PLACES_LOST_SHOWN = AreaIndicatorDetail.LISTED  # all a snapshot keeps
 NEIGHBOURHOODS_PER_PAGE = 100
 # What a list of closures shows of each event and its place (a place row is wide).
 CLOSURE_FIELDS = [
@@ -183,13 +184,7 @@ def area_detail(request, gss_code):
             "page_query": urlencode({"postcode": postcode.with_space}) if postcode else "",
             "asset_total": places.count,
             "open_total": sum(status_counts.get(s, 0) for s in ("open", "at_risk", "for_sale")),
-            # From the area's places: PostgreSQL otherwise joins every closure in England.
-            "recent_closures": AssetEvent.objects.filter(
-                kind__in=CLOSURE_KINDS, asset__in=assets.values("pk")
-            )
-            .select_related("asset")
-            .only(*CLOSURE_FIELDS)
-            .order_by("-date", "-pk")[:20],
+            "recent_closures": _recent_closures(assets, indicator),
             "wards": _current_children(area, AreaKind.WARD),
             "neighbourhood_count": _current_children(area, AreaKind.LSOA).count()
             if area.kind == AreaKind.COUNCIL
@@ -198,6 +193,21 @@ def area_detail(request, gss_code):
             "nearest": nearest,
             "map_api": reverse("api:map_markers"),
         },
+    )
+
+
+def _recent_closures(assets, indicator):
+    """The area's newest closures of any kind of place: as its snapshot stored them while
+    no edit waits (area_row), else from its places."""
+    stored = getattr(indicator, "newest_closures", None)
+    if stored is not None:
+        events = AssetEvent.objects.filter(pk__in=stored)
+    else:  # From the area's places: PostgreSQL otherwise joins every closure in England.
+        events = AssetEvent.objects.filter(kind__in=CLOSURE_KINDS).of_assets(assets)
+    return (
+        events.select_related("asset")
+        .only(*CLOSURE_FIELDS)
+        .order_by("-date", "-pk")[: AreaIndicatorDetail.LISTED]
     )
 
 

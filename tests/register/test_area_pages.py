@@ -6,9 +6,11 @@ import datetime
 
 import pytest
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assets_register.models import AreaKind, Category, EventKind
+from assets_register.models import AreaKind, Category, EventKind, Status
 from assets_register.register import views
 
 from ..factories import (
@@ -122,3 +124,36 @@ def test_home_lists_the_eight_newest_closures_of_every_kind(client, django_asser
     assert shown == [f"Gone {n:02d}" for n in range(4, 12)]
     assert html.index("Gone 11") < html.index("Gone 04")  # newest first
     assert "Draft" not in html and "Reopened" not in html
+
+
+def test_recent_closures_are_the_areas_newest_read_through_the_event_index(
+    client, council, django_assert_max_num_queries
+):
+    """Its own places' closures only, newest first; on PostgreSQL the places are read
+    first (ANY(ARRAY(...))), not hash-joined against every closure in England."""
+    elsewhere = AssetFactory(name="Elsewhere Arms", council=CouncilFactory(name="Other"))
+    AssetEventFactory(asset=elsewhere, kind=EventKind.CLOSED, date=datetime.date(2024, 1, 1))
+    for n in range(22):
+        AssetEventFactory(
+            asset=AssetFactory(name=f"Pub {n:03d}", council=council),
+            kind=EventKind.DEMOLISHED if n % 2 else EventKind.CLOSED,
+            date=datetime.date(2000, 1, 1) + datetime.timedelta(days=100 * n),
+        )
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("area_detail", args=[council.gss_code])).content.decode()
+    section = html.split('id="closures-heading"')[1].split("</section>")[0]
+    listed = [item.split("</a>")[0].split(">")[-1] for item in section.split("<li>")[1:]]
+    assert listed == [f"Pub {n:03d}" for n in range(21, 1, -1)]
+    if connection.vendor == "postgresql":
+        assert any("= ANY(ARRAY(SELECT" in query["sql"] for query in queries)
+
+
+def test_rows_show_the_labels_of_their_choices():
+    """Asset and event rows read their labels from dicts, as Django's own display would."""
+    for value, label in Category.choices:
+        assert AssetFactory.build(category=value).get_category_display() == label
+    for value, label in Status.choices:
+        assert AssetFactory.build(status=value).get_status_display() == label
+    for value, label in EventKind.choices:
+        assert AssetEventFactory.build(kind=value).get_kind_display() == label
+    assert AssetFactory.build(category="unknown").get_category_display() == "unknown"
