@@ -21,6 +21,9 @@ from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.http import http_date
 
 CONTENT_VERSION_KEY = "register:content-version"
+# Pages, and the redirects pages answer with (a postcode search sends the browser to the
+# postcode's ward): each follows from the URL and the register alone.
+KEPT = frozenset({200, 301, 302})
 
 
 def shared_version(key):
@@ -91,8 +94,9 @@ def cached_page(view=None, *, query=()):
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
-            if response.status_code == 200 and not response.streaming and not response.cookies:
-                mark_validators(response)
+            if response.status_code in KEPT and not response.streaming and not response.cookies:
+                if response.status_code == 200:
+                    mark_validators(response)
                 cache.set(key, response, settings.PAGE_CACHE_SECONDS)
         # Browsers and shared caches may reuse it briefly; edits show within that time.
         patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)

@@ -15,7 +15,14 @@ from django.utils import timezone
 from assets_register.acv import workflow as acv_workflow
 from assets_register.models import EventKind
 
-from ..factories import AssetEventFactory, AssetFactory, CouncilFactory, NominationFactory
+from ..factories import (
+    AssetEventFactory,
+    AssetFactory,
+    CouncilFactory,
+    NominationFactory,
+    PostcodeLocationFactory,
+    durham_and_sacriston,
+)
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -135,3 +142,19 @@ def test_a_page_is_built_from_the_parameters_it_declares_only(client):
     assert national != statutory
     page = client.get("/acv/E06000047/?q=planted-text").content.decode()
     assert "planted-text" not in page  # the search box in the header
+
+
+def test_a_postcode_search_redirect_is_kept_too_and_follows_edits(client):
+    """Where a postcode sends the browser depends on the URL and the register alone."""
+    _, ward = durham_and_sacriston()
+    PostcodeLocationFactory(postcode="DH7 6LQ")
+    url = "/search/?q=dh76lq"
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as context:
+        again = client.get(url)
+    assert first.status_code == again.status_code == 302
+    assert again["Location"] == first["Location"] == f"{ward.get_absolute_url()}?postcode=DH7%206LQ"
+    assert len(context.captured_queries) == 0
+    ward.gss_code = "E05099999"  # an edit to the register: the next answer is worked out
+    ward.save()
+    assert client.get(url)["Location"] == "/areas/E05099999/?postcode=DH7%206LQ"
