@@ -92,6 +92,14 @@ OPEN_STATUSES = frozenset({Status.OPEN, Status.AT_RISK, Status.FOR_SALE})
 # What a place's row in a list draws (templates/includes/asset_row.html): lists load only
 # these, with the ward, and never a council or its boundary.
 ROW_FIELDS = ("name", "category", "status", "ward__name")
+# What a place's own page shows of it and of its council, ward and LSOA (named and linked).
+PAGE_FIELDS = (
+    *("name", "category", "status", "address", "postcode", "ownership", "operator"),
+    *("uprn", "local_code", "opening_hours", "latitude", "longitude", "location_source"),
+    *("source", "source_edition", "osm_id"),
+    *(f"{area}__{field}" for area in ("council", "ward", "lsoa") for field in ("gss_code", "name")),
+    "lsoa__imd_decile",
+)
 
 
 class EventKind(models.TextChoices):

@@ -30,7 +30,7 @@ from assets_register.models import (
     Status,
     without_geometry,
 )
-from assets_register.models.assets import ROW_FIELDS
+from assets_register.models.assets import PAGE_FIELDS, ROW_FIELDS
 from assets_register.register.coverage import coverage
 
 PLACES_PER_PAGE = 50
@@ -114,7 +114,7 @@ def asset_detail(request, pk):
     asset = get_object_or_404(
         with_acv_flags(Asset.objects.live(), today)
         .select_related("council", "ward", "lsoa")
-        .defer(*without_geometry("council", "ward", "lsoa")),
+        .only(*PAGE_FIELDS),
         pk=pk,
     )
     pending, pending_public = pending_for(asset) if asset.nomination_pending else (None, False)
