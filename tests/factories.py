@@ -13,6 +13,7 @@ from assets_register.models import (
     Appeal,
     Area,
     AreaIndicator,
+    AreaIndicatorDetail,
     AreaKind,
     Asset,
     AssetEvent,
@@ -232,6 +233,20 @@ class AreaIndicatorFactory(factory.django.DjangoModelFactory):
     change_5y, change_10y = -1, -2
     closures_5y, openings_5y, closures_10y, openings_10y = 1, 0, 2, 0
     losing_places = True
+
+
+class AreaIndicatorDetailFactory(factory.django.DjangoModelFactory):
+    """A ward's stored lists in a snapshot: one closure counted, and it is the newest."""
+
+    class Meta:
+        model = AreaIndicatorDetail
+
+    snapshot = factory.SubFactory(IndicatorSnapshotFactory)
+    area = factory.SubFactory(AreaFactory)
+    places_lost = factory.LazyAttribute(
+        lambda row: [AssetEventFactory(kind=EventKind.CLOSED, asset__ward=row.area).pk]
+    )
+    newest_closures = factory.LazyAttribute(lambda row: list(row.places_lost))
 
 
 class PendingRecomputeFactory(factory.django.DjangoModelFactory):
