@@ -570,7 +570,9 @@ class AreaFrames(dict):
 
 
 def evidence_by_area(figures, column, on):
-    """{area id: its evidence table}, as `evidence` of each area's places, at once."""
+    """{area id: its evidence table}, for every area at once: per kind of place and source
+    (sorted so, a place without a source after one with ""), how many places, the
+    earliest dated evidence of any, and how many are known at the start of YEARS_BACK."""
     placed = figures[figures[column].notna()]
     if placed.empty:
         return {}
@@ -656,33 +658,9 @@ def closures_by_area(figures, history, column, start, keep):
 
 def evidence(figures, on):
     """Per kind of place and source: how many places, the earliest dated evidence of any,
-    and how many are known (not assumed) at the start of ten years back."""
-    if figures.empty:
-        return []
-    start = np.datetime64(years_before(on, YEARS_BACK), "D")
-    known = figures["known_from"].to_numpy().astype("datetime64[D]")
-    # Grouped by hand, not by DataFrame.groupby, whose fixed cost is most of the work for
-    # the few dozen places of an area page.
-    pairs = list(zip(figures["category"].tolist(), figures["source"].tolist(), strict=True))
-    groups = sorted(set(pairs), key=lambda pair: (pair[0], pair[1] is None, pair[1] or ""))
-    number = {pair: n for n, pair in enumerate(groups)}
-    codes = np.fromiter((number[pair] for pair in pairs), dtype=np.int64, count=len(pairs))
-    places = np.bincount(codes, minlength=len(groups))
-    known_at_start = np.bincount(codes, weights=known <= start, minlength=len(groups))
-    earliest = np.full(len(groups), np.datetime64("NaT"), dtype="datetime64[D]")
-    np.fmin.at(earliest, codes, known)
-    return [
-        {
-            "category": category,
-            "source": source or "",
-            "places": int(count),
-            "earliest": str(day),
-            "known_at_start": int(known_count),
-        }
-        for (category, source), count, day, known_count in zip(
-            groups, places, earliest, known_at_start, strict=True
-        )
-    ]
+    and how many are known (not assumed) at the start of ten years back: the table of
+    evidence_by_area for all these places as one area."""
+    return evidence_by_area(figures.assign(everywhere=0), "everywhere", on).get(0, [])
 
 
 def compute(on=None, rules=None, kinds=tuple(AreaKind.values)):
