@@ -576,39 +576,35 @@ def evidence_by_area(figures, column, on):
     placed = figures[figures[column].notna()]
     if placed.empty:
         return {}
+    start = np.datetime64(years_before(on, YEARS_BACK), "D")
     known = placed["known_from"].to_numpy().astype("datetime64[D]")
-    source = placed["source"]
-    frame = pd.DataFrame(
-        {
-            "area": placed[column].to_numpy().astype(np.int64),
-            "category": placed["category"].to_numpy(),
-            # evidence() sorts a place without a source after one with "" and shows both as "".
-            "no_source": source.isna().to_numpy(),
-            "source": source.fillna("").to_numpy(),
-            "known": known,
-            "known_at_start": known <= np.datetime64(years_before(on, YEARS_BACK), "D"),
-        }
+    # Grouped by hand, not by DataFrame.groupby, whose fixed cost is most of the work for
+    # the few dozen places of an area page (0.1 ms, not 4).
+    keys = list(
+        zip(
+            placed[column].astype(np.int64).tolist(),
+            placed["category"].tolist(),
+            [None if pd.isna(source) else source for source in placed["source"].tolist()],
+            strict=True,
+        )
     )
-    groups = frame.groupby(["area", "category", "no_source", "source"], sort=True).agg(
-        places=("known", "size"),
-        earliest=("known", "min"),
-        known_at_start=("known_at_start", "sum"),
-    )
+    groups = sorted(set(keys), key=lambda key: (key[0], key[1], key[2] is None, key[2] or ""))
+    number = {key: n for n, key in enumerate(groups)}
+    codes = np.fromiter((number[key] for key in keys), dtype=np.int64, count=len(keys))
+    places = np.bincount(codes, minlength=len(groups))
+    known_at_start = np.bincount(codes, weights=known <= start, minlength=len(groups))
+    earliest = np.full(len(groups), np.datetime64("NaT"), dtype="datetime64[D]")
+    np.fmin.at(earliest, codes, known)
     out = {}
-    earliest = groups["earliest"].to_numpy().astype("datetime64[D]").astype(str).tolist()
-    for (area, category, _, source), places, day, known_count in zip(
-        groups.index.tolist(),
-        groups["places"].tolist(),
-        earliest,
-        groups["known_at_start"].tolist(),
-        strict=True,
+    for (area, category, source), count, day, known_count in zip(
+        groups, places, earliest, known_at_start, strict=True
     ):
         out.setdefault(area, []).append(
             {
                 "category": category,
-                "source": source,
-                "places": int(places),
-                "earliest": day,
+                "source": source or "",
+                "places": int(count),
+                "earliest": str(day),
                 "known_at_start": int(known_count),
             }
         )
