@@ -19,9 +19,11 @@ from assets_register.core.labels import ChoiceLabels
 from assets_register.core.licences import source_name
 from assets_register.core.lookups import InSubquery
 from assets_register.core.postcodes import InvalidPostcode, Postcode
+from assets_register.core.prepared import PreparedQuery
 from assets_register.core.text import search_text
 from assets_register.core.urls import reverse_one
 from assets_register.models import name_search
+from assets_register.models.sources import AssetSource
 
 # A generous box around the UK and its islands; anything outside is a data error.
 UK_LATITUDE_RANGE = (Decimal("49.8"), Decimal("60.9"))
@@ -457,12 +459,12 @@ class Asset(ChoiceLabels, DraftStateMixin, RevisionMixin, ClusterableModel):
     def history(self):
         """The timeline and, apart, what later editions withdrew (withdrawn_events), each
         newest first, with each event's source document and report: one query for both."""
-        events = list(
-            AssetEvent.every_edition.filter(asset=self)
-            .select_related("source_document", "report")
-            .order_by("-date", "-pk")
-        )
+        events = _history(asset=self.pk)
         return [e for e in events if not e.is_withdrawn], [e for e in events if e.is_withdrawn]
+
+    def cited(self):
+        """The records of other datasets that name this place."""
+        return _cited(asset=self.pk)
 
     def withdrawn_events(self):
         """What earlier editions of a dataset said and later ones withdrew, newest first."""
@@ -615,3 +617,18 @@ class AssetEvent(ChoiceLabels, models.Model):
     @property
     def is_closure(self) -> bool:
         return self.kind in CLOSURE_KINDS
+
+
+# A place's page reads these for every place: compiled once (core.prepared).
+_history = PreparedQuery(
+    lambda asset: (
+        AssetEvent.every_edition.filter(asset=asset)
+        .select_related("source_document", "report")
+        .order_by("-date", "-pk")
+    ),
+    slots={"asset": int},
+)
+_cited = PreparedQuery(
+    lambda asset: AssetSource.objects.filter(asset=asset),
+    slots={"asset": int},
+)

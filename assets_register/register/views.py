@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from assets_register.acv.lists import (
 from assets_register.core.caching import cached_page
 from assets_register.core.embedding import embeddable
 from assets_register.core.postcodes import Postcode
+from assets_register.core.prepared import PreparedQuery
 from assets_register.geo.lookup import locate_postcode, nearest_assets, search
 from assets_register.indicators.compute import latest_snapshot, period_start
 from assets_register.indicators.views import area_row
@@ -108,15 +109,25 @@ def search_view(request):
     return render(request, "assets_register/search.html", {"results": results})
 
 
+# A place's page: the place with what it shows of its areas and whether it is on its
+# council's list today or a nomination of it is pending.
+_asset_page = PreparedQuery(
+    lambda today, pk: (
+        with_acv_flags(Asset.objects.live(), today)
+        .select_related("council", "ward", "lsoa")
+        .only(*PAGE_FIELDS)
+        .filter(pk=pk)
+    ),
+    slots={"pk": int},
+)
+
+
 @cached_page
 def asset_detail(request, pk):
     today = timezone.localdate()
-    asset = get_object_or_404(
-        with_acv_flags(Asset.objects.live(), today)
-        .select_related("council", "ward", "lsoa")
-        .only(*PAGE_FIELDS),
-        pk=pk,
-    )
+    asset = next(iter(_asset_page(today=today, pk=pk)), None)
+    if asset is None:
+        raise Http404("No such place")
     pending, pending_public = pending_for(asset) if asset.nomination_pending else (None, False)
     timeline, withdrawn = asset.history()
     return render(
@@ -127,7 +138,7 @@ def asset_detail(request, pk):
             "timeline": timeline,
             "withdrawn": withdrawn,
             "acv": asset_listing(asset, today) if asset.on_list_today else None,
-            "cited": asset.sources.all(),
+            "cited": asset.cited(),
             "pending_nomination": pending,
             "pending_public": pending_public,
         },

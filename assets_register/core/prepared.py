@@ -1,0 +1,95 @@
+"""Querysets compiled to SQL once per database connection, then run with new values.
+
+Django builds and compiles a queryset's SQL every time it is evaluated. For the few small
+queries every public page runs, that costs more than the database's own work: on a
+place's page, building and compiling its three queries took ~40 % of its CPU.
+
+A PreparedQuery builds its queryset once per connection (connections are per thread) and
+per value of its `keys`, with a marker in place of each `slot`; compiles it; and on each
+call puts the call's slot values where the markers were in the compiled parameters.
+Slots are values the SQL takes as they are (ints and strings compared with `=`): each
+marker must appear exactly once among the parameters, which is checked when compiling.
+Keys are every other argument (a date, a flag): the SQL is compiled anew for a new value
+and the last few kept. Nothing else the build function reads may vary (it would be frozen
+into the SQL): pass it as an argument.
+
+A call returns the rows as a list, never a queryset, so the compiled SQL cannot be chained
+into a different query.
+"""
+
+import copy
+import itertools
+import weakref
+from collections import OrderedDict
+
+from django.db import connections
+
+KEPT_PER_CONNECTION = 4  # key values kept compiled (today's date, say, across midnight)
+_INT_MARKERS = itertools.count(-7_340_000_001, -1)
+
+
+class PreparedQuery:
+    def __init__(self, build, *, slots):
+        """build(**arguments) returns the queryset; slots maps each slot argument's name to
+        its type, int or str."""
+        self.build = build
+        self.slots = slots
+        self.compiled = weakref.WeakKeyDictionary()  # connection -> key values -> compiled
+
+    def __call__(self, **arguments):
+        keys = tuple(sorted((k, v) for k, v in arguments.items() if k not in self.slots))
+        template, compiler, sql, params, positions = self._compiled(keys)
+        values = list(params)
+        for name, position in positions.items():
+            values[position] = arguments[name]
+        queryset = template._chain()
+        queryset.query.get_compiler = _Pinned(compiler, sql, tuple(values))
+        return list(queryset)
+
+    def _compiled(self, keys):
+        connection = connections["default"]
+        cache = self.compiled.setdefault(connection, OrderedDict())
+        if keys in cache:
+            cache.move_to_end(keys)
+            return cache[keys]
+        markers = {name: _marker(name, kind) for name, kind in self.slots.items()}
+        template = self.build(**dict(keys), **markers)
+        compiler = template.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        positions = {}
+        for name, marker in markers.items():
+            found = [i for i, p in enumerate(params) if p == marker and type(p) is type(marker)]
+            if len(found) != 1:
+                raise ValueError(f"slot {name!r} is {len(found)} parameters of {sql}, not one")
+            positions[name] = found[0]
+        # What results_iter() would work out from the compiled select on every call.
+        converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+        compiler.get_converters = lambda fields: converters
+        cache[keys] = template, compiler, sql, params, positions
+        if len(cache) > KEPT_PER_CONNECTION:
+            cache.popitem(last=False)
+        return cache[keys]
+
+
+class _Pinned:
+    """Stands in for the template query's get_compiler: a copy of the compiled compiler
+    whose as_sql answers the compiled SQL with this call's values."""
+
+    def __init__(self, compiler, sql, params):
+        self.compiler, self.sql, self.params = compiler, sql, params
+
+    def __call__(self, using=None, connection=None, elide_empty=True):
+        compiler = copy.copy(self.compiler)
+        compiler.as_sql = self.as_sql
+        return compiler
+
+    def as_sql(self, *args, **kwargs):
+        return self.sql, self.params
+
+
+def _marker(name, kind):
+    if kind is int:
+        return next(_INT_MARKERS)
+    if kind is str:
+        return f"\x00prepared:{name}:{next(_INT_MARKERS)}"
+    raise TypeError(f"slot {name!r}: only int and str values can be slots")
