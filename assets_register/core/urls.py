@@ -1,6 +1,7 @@
 """Absolute URLs for what leaves the site (emails, feeds, letters), built from SITE_URL
 so that a background task, which has no request, writes the same links as a page; and
-`reverse_one`, reverse() for the one-argument links of a list's rows."""
+`reverse_one`, reverse() for the one-argument links of a list's rows, which the templates'
+{% url %} uses too (templatetags/links.py)."""
 
 import functools
 import re
@@ -29,12 +30,31 @@ def reverse_one(name, value):
     script prefix: a page of rows links each row, and reverse() costs more than the row.
     For a pattern whose one converter takes the value as it is (a pk for <int:...>, a
     code for <str:...>); one that reverse() would quote goes to reverse() itself."""
+    if value is _NO_ARGUMENT:  # a pattern with no converter: reversed once, as it is
+        return _reversed(
+            name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language()
+        )
     text = str(value)
     if not _PLAIN.fullmatch(text):
         return reverse(name, args=[value])
     urlconf = get_urlconf() or settings.ROOT_URLCONF
     before, after = _around_mark(name, urlconf, get_script_prefix(), get_language())
     return f"{before}{text}{after}"
+
+
+def reverse_link(name, args, kwargs):
+    """What {% url %} reverses: through reverse_one for no argument or one plain one."""
+    if kwargs or len(args) > 1:
+        return reverse(name, args=args, kwargs=kwargs)
+    return reverse_one(name, args[0] if args else _NO_ARGUMENT)
+
+
+_NO_ARGUMENT = object()
+
+
+@functools.cache
+def _reversed(name, urlconf, prefix, language):  # what reverse() depends on
+    return reverse(name, urlconf=urlconf)
 
 
 @functools.cache

@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "assets_register.core.context_processors.site_context",
             ],
+            "builtins": ["assets_register.templatetags.links"],  # {% url %}, reversed once
         },
     },
 ]

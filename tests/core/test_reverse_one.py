@@ -1,10 +1,13 @@
-"""reverse_one: reverse() of a one-argument link, its pattern reversed once."""
+"""reverse_one: reverse() of a one-argument link, its pattern reversed once; and the
+{% url %} tag every template gets, through it."""
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from django.urls import reverse, set_script_prefix
+from django.template import Context, Template
+from django.urls import NoReverseMatch, reverse, set_script_prefix
+from django.utils.html import escape
 
 from assets_register.core.urls import reverse_one
 
@@ -34,3 +37,41 @@ def test_a_value_reverse_would_quote_goes_to_reverse():
 @given(st.integers(min_value=0, max_value=10**12))
 def test_reverse_one_reverses_any_id_as_reverse_does(pk):
     assert reverse_one("asset_detail", pk) == reverse("asset_detail", args=[pk])
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        ("{% url 'home' %}", reverse("home")),
+        ("{% url 'asset_detail' 7 %}", reverse("asset_detail", args=[7])),
+        ("{% url 'area_detail' 'a b&c' %}", escape(reverse("area_detail", args=["a b&c"]))),
+        (
+            "{% url 'area_detail' gss_code='E05000901' %}",
+            reverse("area_detail", kwargs={"gss_code": "E05000901"}),
+        ),
+        ("{% url 'api:map_markers' %}", reverse("api:map_markers")),
+        (
+            "{% url 'asset_detail' 7 as link %}[{{ link }}]",
+            f"[{reverse('asset_detail', args=[7])}]",
+        ),
+    ],
+)
+def test_the_url_tag_links_as_reverse_does(tag, expected):
+    assert Template(tag).render(Context({})) == expected
+
+
+def test_the_url_tag_is_ours_in_every_template_and_still_fails_loudly():
+    node = Template("{% url 'home' %}").nodelist[0]
+    assert type(node).__name__ == "LinkNode"
+    with pytest.raises(NoReverseMatch):
+        Template("{% url 'no_such_view' %}").render(Context({}))
+    assert Template("{% url 'no_such_view' as x %}[{{ x }}]").render(Context({})) == "[]"
+
+
+def test_a_bare_link_follows_the_script_prefix():
+    try:
+        set_script_prefix("/register/")
+        assert Template("{% url 'home' %}").render(Context({})) == "/register/"
+    finally:
+        set_script_prefix("/")
+    assert Template("{% url 'home' %}").render(Context({})) == "/"
