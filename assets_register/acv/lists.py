@@ -16,6 +16,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.text import format_lazy
 
+from assets_register.core.prepared import PreparedQuery
 from assets_register.core.urls import reverse_one
 from assets_register.law.statutory import days_left
 from assets_register.models import (
@@ -153,12 +154,12 @@ def unsuccessful(council):
     )
 
 
-def published_nominations():
+def published_nominations(on_receipt=None):
     """The nominations the public may see. A nomination under consideration is published
     once the council has accepted it as valid: anyone can submit one, and a spurious or
     malicious one should not mark a place as nominated. A site whose councils publish on
-    receipt sets ACV_SHOW_NOMINATIONS_ON_RECEIPT."""
-    if settings.ACV_SHOW_NOMINATIONS_ON_RECEIPT:
+    receipt sets ACV_SHOW_NOMINATIONS_ON_RECEIPT (`on_receipt` overrides it)."""
+    if settings.ACV_SHOW_NOMINATIONS_ON_RECEIPT if on_receipt is None else on_receipt:
         return Nomination.objects.all()
     return Nomination.objects.accepted_or_decided()
 
@@ -206,12 +207,18 @@ def is_published(nomination):
 def pending(council):
     """Nominations under consideration, as the public list shows them: only the columns
     it draws (never the nominator's contact details)."""
-    return (
-        published_nominations()
+    return _pending(council=council.pk, on_receipt=settings.ACV_SHOW_NOMINATIONS_ON_RECEIPT)
+
+
+_pending = PreparedQuery(
+    lambda council, on_receipt: (
+        published_nominations(on_receipt)
         .filter(council=council, outcome=Nomination.Outcome.PENDING)
         .only("reference", "land_name", "body_name", "decision_due")
         .order_by("decision_due")
-    )
+    ),
+    slots={"council": int},
+)
 
 
 @dataclass
@@ -313,18 +320,7 @@ def published_rows(council, today):
     the pending reviews, appeals and current notices read only for the entries that
     have one, so most lists cost one query however long they are, and none more than
     five. The same rows as list_rows, which the exports use."""
-    entries = list(
-        entries_on_list(today, council=council)
-        .select_related("nomination")
-        .only(*PUBLISHED_FIELDS, "nomination__body_name")
-        .annotate(
-            asset_name=F("asset__name"),
-            has_review=Exists(_pending_reviews().filter(entry=OuterRef("pk"))),
-            has_appeal=Exists(_pending_appeals().filter(entry=OuterRef("pk"))),
-            has_notice=Exists(_current_notices(today).filter(entry=OuterRef("pk"))),
-        )
-        .order_by("asset__name")
-    )
+    entries = _published_entries(today=today, council=council.pk)
     reviews = _by_entry(_pending_reviews(), entries, "has_review")
     appeals = _by_entry(_pending_appeals(), entries, "has_appeal")
     notices = _by_entry(
@@ -342,6 +338,23 @@ def published_rows(council, today):
         row.asset_path = reverse_one("asset_detail", entry.asset_id)
         rows.append(row)
     return rows
+
+
+_published_entries = PreparedQuery(
+    lambda today, council: (
+        entries_on_list(today, council=council)
+        .select_related("nomination")
+        .only(*PUBLISHED_FIELDS, "nomination__body_name")
+        .annotate(
+            asset_name=F("asset__name"),
+            has_review=Exists(_pending_reviews().filter(entry=OuterRef("pk"))),
+            has_appeal=Exists(_pending_appeals().filter(entry=OuterRef("pk"))),
+            has_notice=Exists(_current_notices(today).filter(entry=OuterRef("pk"))),
+        )
+        .order_by("asset__name")
+    ),
+    slots={"council": int},
+)
 
 
 def _pending_reviews():

@@ -20,6 +20,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
+from assets_register.core.prepared import PreparedQuery
 from assets_register.law.statutory import Counting, Period, Unit
 
 
@@ -269,11 +270,7 @@ class RegimeBook:
 
     @functools.cached_property
     def _regimes(self):
-        regimes = list(
-            StatutoryRegime.objects.commenced()
-            .prefetch_related("periods")
-            .order_by("-takes_effect")
-        )
+        regimes = _commenced_regimes()
         for index, regime in enumerate(regimes):
             regime.earlier_regimes = regimes[index + 1 :]
         return regimes
@@ -322,3 +319,12 @@ def period_counted_from(clock, day: datetime.date | None = None, trigger: str | 
 
 # For text built when a module loads (help texts, field meanings): read when shown.
 period_words_lazy = lazy(period_words, str)
+
+
+# Every page that words a period reads the law (core.prepared: compiled once).
+_commenced_regimes = PreparedQuery(
+    lambda: (
+        StatutoryRegime.objects.commenced().prefetch_related("periods").order_by("-takes_effect")
+    ),
+    slots={},
+)
