@@ -9,8 +9,8 @@ per value of its `keys`, with a marker in place of each `slot`; compiles it; and
 call puts the call's slot values where the markers were in the compiled parameters.
 Slots are values the SQL takes as they are (ints and strings compared with `=`): each
 marker must appear exactly once among the parameters, which is checked when compiling.
-Keys are every other argument (a date, a flag): the SQL is compiled anew for a new value
-and the last few kept. Nothing else the build function reads may vary (it would be frozen
+Keys are every other argument (a date, a flag): the SQL is compiled anew for a new value,
+and a few values kept. Nothing else the build function reads may vary (it would be frozen
 into the SQL): pass it as an argument.
 
 A call returns the rows as a list, never a queryset, so the compiled SQL cannot be chained
@@ -20,11 +20,10 @@ into a different query.
 import copy
 import itertools
 import weakref
-from collections import OrderedDict
 
 from django.db import connections
 
-KEPT_PER_CONNECTION = 4  # key values kept compiled (today's date, say, across midnight)
+KEPT = 4  # key values kept compiled (today's date, say, across midnight)
 _INT_MARKERS = itertools.count(-7_340_000_001, -1)
 
 
@@ -34,11 +33,15 @@ class PreparedQuery:
         its type, int or str."""
         self.build = build
         self.slots = slots
+        self.templates = {}  # key values -> the queryset built with markers
         self.compiled = weakref.WeakKeyDictionary()  # connection -> key values -> compiled
 
     def __call__(self, **arguments):
         keys = tuple(sorted((k, v) for k, v in arguments.items() if k not in self.slots))
-        template, compiler, sql, params, positions = self._compiled(keys)
+        template = self._template(keys)
+        # The router picks the database on every call, as for any queryset (a public
+        # page's reads may go to a replica).
+        compiler, sql, params, positions = self._compiled(connections[template.db], keys)
         values = list(params)
         for name, position in positions.items():
             values[position] = arguments[name]
@@ -46,18 +49,26 @@ class PreparedQuery:
         queryset.query.get_compiler = _Pinned(compiler, sql, tuple(values))
         return list(queryset)
 
-    def _compiled(self, keys):
-        connection = connections["default"]
-        cache = self.compiled.setdefault(connection, OrderedDict())
+    def _template(self, keys):
+        template = self.templates.get(keys)
+        if template is None:
+            markers = {name: _marker(name, kind) for name, kind in self.slots.items()}
+            template = self.build(**dict(keys), **markers)
+            template.markers = markers
+            if len(self.templates) >= KEPT:
+                self.templates.clear()
+            self.templates[keys] = template
+        return template
+
+    def _compiled(self, connection, keys):
+        cache = self.compiled.setdefault(connection, {})
         if keys in cache:
-            cache.move_to_end(keys)
             return cache[keys]
-        markers = {name: _marker(name, kind) for name, kind in self.slots.items()}
-        template = self.build(**dict(keys), **markers)
+        template = self.templates[keys]
         compiler = template.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
         positions = {}
-        for name, marker in markers.items():
+        for name, marker in template.markers.items():
             found = [i for i, p in enumerate(params) if p == marker and type(p) is type(marker)]
             if len(found) != 1:
                 raise ValueError(f"slot {name!r} is {len(found)} parameters of {sql}, not one")
@@ -65,9 +76,9 @@ class PreparedQuery:
         # What results_iter() would work out from the compiled select on every call.
         converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
         compiler.get_converters = lambda fields: converters
-        cache[keys] = template, compiler, sql, params, positions
-        if len(cache) > KEPT_PER_CONNECTION:
-            cache.popitem(last=False)
+        if len(cache) >= KEPT:
+            cache.clear()
+        cache[keys] = compiler, sql, params, positions
         return cache[keys]
 
 

@@ -9,7 +9,9 @@ from django.db import connection, connections
 from django.db.models import Count, Value
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
+from django.utils.connection import ConnectionDoesNotExist
 
+from assets_register.core.db_routers import _reads_from_replica
 from assets_register.core.prepared import PreparedQuery
 from assets_register.models import Asset, AssetEvent
 from tests.factories import AssetEventFactory, AssetFactory, CouncilFactory
@@ -119,3 +121,17 @@ def test_each_thread_runs_it_on_its_own_connection():
     assert not errors
     assert found == {p.pk: [p.pk] for p in places}
     assert connections["default"] not in by_pk.compiled  # each compiled on its own
+
+
+def test_the_router_picks_the_database_on_every_call(settings):
+    place = AssetFactory()
+    by_pk = PreparedQuery(lambda pk: Asset.objects.filter(pk=pk), slots={"pk": int})
+    assert by_pk(pk=place.pk) == [place]  # compiled for the primary
+    settings.DATABASE_ROUTERS = ["assets_register.core.db_routers.ReplicaRouter"]
+    token = _reads_from_replica.set(True)  # as ReplicaReadsMiddleware does for a page
+    try:
+        with pytest.raises(ConnectionDoesNotExist, match="replica"):  # none in the tests
+            by_pk(pk=place.pk)
+    finally:
+        _reads_from_replica.reset(token)
+    assert by_pk(pk=place.pk) == [place]
