@@ -65,7 +65,8 @@ class PreparedQuery:
         if keys in cache:
             return cache[keys]
         template = self.templates[keys]
-        compiler = template.query.get_compiler(connection=connection)
+        # A copy: compiling touches the query, and other threads use the template.
+        compiler = template.query.clone().get_compiler(connection=connection)
         sql, params = compiler.as_sql()
         positions = {}
         for name, marker in template.markers.items():
