@@ -25,6 +25,7 @@ from django.db import connections
 
 KEPT = 4  # key values kept compiled (today's date, say, across midnight)
 _INT_MARKERS = itertools.count(-7_340_000_001, -1)
+_INT64 = (-(2**63), 2**63 - 1)
 
 
 class PreparedQuery:
@@ -37,6 +38,11 @@ class PreparedQuery:
         self.compiled = weakref.WeakKeyDictionary()  # connection -> key values -> compiled
 
     def __call__(self, **arguments):
+        if any(
+            kind is int and not _INT64[0] <= arguments[name] <= _INT64[1]
+            for name, kind in self.slots.items()
+        ):  # no column holds it (Django's lookups answer "no match" too; drivers raise)
+            return []
         keys = tuple(sorted((k, v) for k, v in arguments.items() if k not in self.slots))
         template = self._template(keys)
         # The router picks the database on every call, as for any queryset (a public

@@ -135,3 +135,15 @@ def test_the_router_picks_the_database_on_every_call(settings):
     finally:
         _reads_from_replica.reset(token)
     assert by_pk(pk=place.pk) == [place]
+
+
+@pytest.mark.parametrize("pk", [2**63, -(2**63) - 1, 10**20])
+def test_an_integer_no_column_can_hold_matches_nothing(pk, client):
+    by_pk = PreparedQuery(lambda pk: Asset.objects.filter(pk=pk), slots={"pk": int})
+    assert by_pk(pk=pk) == list(Asset.objects.filter(pk=pk)) == []
+    assert client.get(f"/assets/{abs(pk)}/").status_code == 404
+
+
+def test_the_largest_integers_are_looked_up():
+    by_pk = PreparedQuery(lambda pk: Asset.objects.filter(pk=pk), slots={"pk": int})
+    assert by_pk(pk=2**63 - 1) == by_pk(pk=-(2**63)) == []
