@@ -1,5 +1,6 @@
 import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -91,9 +92,33 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = frozenset({Status.OPEN, Status.AT_RISK, Status.FOR_SALE})
-# What a place's row in a list draws (templates/includes/asset_row.html): lists load only
-# these, with the ward, and never a council or its boundary.
+# What a place's row in a list draws ({% place_rows %}): lists read only these, as values
+# (PlaceRow), never a council or its boundary.
 ROW_FIELDS = ("name", "category", "status", "ward__name")
+
+
+class PlaceRow(NamedTuple):
+    """A place as a list's row draws it: values_list("pk", *ROW_FIELDS), no model."""
+
+    pk: int
+    name: str
+    category: str
+    status: str
+    ward_name: str | None
+
+    @classmethod
+    def of(cls, asset):
+        """The row of a place loaded as a model, with its ward."""
+        ward_name = asset.ward.name if asset.ward else None
+        return cls(asset.pk, asset.name, asset.category, asset.status, ward_name)
+
+
+def place_rows(assets):
+    """The rows of a queryset's places, sliced or not: a place's model (a clusterable
+    page-like object) costs more to make than its row to write."""
+    return [PlaceRow._make(values) for values in assets.values_list("pk", *ROW_FIELDS)]
+
+
 # What a place's own page shows of it and of its council, ward and LSOA (named and linked).
 PAGE_FIELDS = (
     *("name", "category", "status", "address", "postcode", "ownership", "operator"),

@@ -31,7 +31,7 @@ from assets_register.models import (
     Status,
     without_geometry,
 )
-from assets_register.models.assets import PAGE_FIELDS, ROW_FIELDS
+from assets_register.models.assets import PAGE_FIELDS, place_rows
 from assets_register.register.coverage import coverage
 
 PLACES_PER_PAGE = 50
@@ -163,11 +163,10 @@ def area_detail(request, gss_code):
     area = _area_or_404(gss_code)
     assets = Asset.objects.live().in_area(area)
     status_counts = dict(assets.values_list("status").annotate(n=Count("pk")).order_by())
-    places = Paginator(
-        assets.select_related("ward").only(*ROW_FIELDS).order_by("category", "name", "pk"),
-        PLACES_PER_PAGE,
-    )
+    places = Paginator(assets.order_by("category", "name", "pk"), PLACES_PER_PAGE)
     places.count = sum(status_counts.values())  # known already: spares a COUNT query
+    page = places.get_page(request.GET.get("page"))
+    page.object_list = place_rows(page.object_list)
     place = None
     nearest = []
     postcode = Postcode.parse_or_none(request.GET.get("postcode", ""))
@@ -191,7 +190,7 @@ def area_detail(request, gss_code):
             else [],
             "places_lost_total": indicator.places_lost_total if indicator else 0,
             "area": area,
-            "places": places.get_page(request.GET.get("page")),
+            "places": page,
             "page_query": urlencode({"postcode": postcode.with_space}) if postcode else "",
             "asset_total": places.count,
             "open_total": sum(status_counts.get(s, 0) for s in ("open", "at_risk", "for_sale")),
