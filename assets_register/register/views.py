@@ -31,7 +31,7 @@ from assets_register.models import (
     Status,
     without_geometry,
 )
-from assets_register.models.assets import PAGE_FIELDS
+from assets_register.models.assets import PAGE_FIELDS, closure_rows
 from assets_register.register.area_page import (
     PLACES_PER_PAGE,
     area_by_code,
@@ -44,15 +44,6 @@ from assets_register.register.coverage import coverage
 
 PLACES_LOST_SHOWN = AreaIndicatorDetail.LISTED  # all a snapshot keeps
 NEIGHBOURHOODS_PER_PAGE = 100
-# What a list of closures shows of each event and its place (a place row is wide).
-CLOSURE_FIELDS = [
-    "date",
-    "date_precision",
-    "date_until",
-    "kind",
-    "asset",
-    *(f"asset__{name}" for name in ("name", "category")),
-]
 
 
 @cached_page
@@ -187,7 +178,7 @@ def area_detail(request, gss_code):
             "indicator": indicator,
             "lost_since": lost_since,
             # The closures the page's own figures count, so the two agree (area_row).
-            "places_lost": indicator.places_lost.only(*CLOSURE_FIELDS)[:PLACES_LOST_SHOWN]
+            "places_lost": closure_rows(indicator.places_lost[:PLACES_LOST_SHOWN])
             if indicator
             else [],
             "places_lost_total": indicator.places_lost_total if indicator else 0,
@@ -216,11 +207,7 @@ def _recent_closures(assets, indicator):
         events = AssetEvent.objects.filter(pk__in=stored)
     else:  # From the area's places: PostgreSQL otherwise joins every closure in England.
         events = AssetEvent.objects.filter(kind__in=CLOSURE_KINDS).of_assets(assets)
-    return (
-        events.select_related("asset")
-        .only(*CLOSURE_FIELDS)
-        .order_by("-date", "-pk")[: AreaIndicatorDetail.LISTED]
-    )
+    return closure_rows(events.order_by("-date", "-pk")[: AreaIndicatorDetail.LISTED])
 
 
 def _neighbourhoods(council):
