@@ -92,7 +92,7 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = frozenset({Status.OPEN, Status.AT_RISK, Status.FOR_SALE})
-# What a place's row in a list draws ({% place_rows %}): lists read only these, as values
+# What a place's row in a list draws ({% asset_rows %}): lists read only these, as values
 # (PlaceRow), never a council or its boundary.
 ROW_FIELDS = ("name", "category", "status", "ward__name")
 

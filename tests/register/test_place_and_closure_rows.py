@@ -1,4 +1,4 @@
-"""A list's rows of places and closures ({% place_rows %}, {% closure_rows %}) as the
+"""A list's rows of places and closures ({% asset_rows %}, {% closure_rows %}) as the
 templates wrote them, read as values: an area's page makes no place or event model for
 its rows."""
 
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 def rows(places, empty=""):
-    template = Template("{% load place_lists %}{% place_rows places empty=empty %}")
+    template = Template("{% load asset_rows %}{% asset_rows places empty=empty %}")
     return template.render(Context({"places": places, "empty": empty}))
 
 
@@ -55,7 +55,7 @@ def test_a_closure_row_says_what_closed_and_when_as_precisely_as_known():
         DatePrecision.MONTH,
         None,
     )
-    template = Template("{% load place_lists %}{% closure_rows events category=True %}")
+    template = Template("{% load closure_rows %}{% closure_rows events category=True %}")
     assert template.render(Context({"events": [closure]})) == (
         '<li><a href="/assets/9/">Bell &amp; Anchor</a> <span class="meta">community centre or'
         " village hall, converted to other use June 2019</span></li>"
