@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from assets_register.core.prepared import PreparedQuery
-from assets_register.core.urls import reverse_one
+from assets_register.core.urls import paths_of
 from assets_register.models import Area, AreaKind, Asset, without_geometry
 from assets_register.models.areas import NEWEST_FIRST, normal_gss_code
 from assets_register.models.assets import ROW_FIELDS, PlaceRow
@@ -86,7 +86,8 @@ _children = PreparedQuery(
 def ward_links(council):
     """(path, name) of each of a council's current wards, by name."""
     rows = _children(on=timezone.localdate(), kind=AreaKind.WARD, parent=council.pk)
-    return [(reverse_one("area_detail", code), name) for code, name in rows]
+    path = paths_of("area_detail")
+    return [(path(code), name) for code, name in rows]
 
 
 _child_count = PreparedQuery(

@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from assets_register.core.urls import reverse_one
+from assets_register.core.urls import paths_of
 from assets_register.models import Asset, AssetEvent
 from assets_register.models.assets import date_in_words
 
@@ -17,15 +17,16 @@ register = template.Library()
 def closure_rows(events, category=False):
     """An <li> for each closure (ClosureRow): its place linked, what happened and when,
     with the kind of place first if `category`."""
-    return mark_safe("".join(_closure(event, category) for event in events))
+    path = paths_of("asset_detail")
+    return mark_safe("".join(_closure(path, event, category) for event in events))
 
 
-def _closure(event, category):
+def _closure(path, event, category):
     meta = escape(AssetEvent.label_of("kind", event.kind).lower())
     if category:
         meta = f"{escape(Asset.label_of('category', event.category).lower())}, {meta}"
     when = date_in_words(event.date, event.date_precision, event.date_until)
     return (
-        f'<li><a href="{reverse_one("asset_detail", event.asset_pk)}">'
+        f'<li><a href="{path(event.asset_pk)}">'
         f'{escape(event.asset_name)}</a> <span class="meta">{meta} {escape(when)}</span></li>'
     )
