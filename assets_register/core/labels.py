@@ -8,11 +8,19 @@ from django.utils.hashable import make_hashable
 
 
 class ChoiceLabels:
-    """A model mixin: get_FOO_display reads a dict made once per field."""
+    """A model mixin: get_FOO_display reads a dict made once per field; label_of gives
+    the same label for a value read without a model (values_list)."""
 
     def _get_FIELD_display(self, field):
-        value = getattr(self, field.attname)
-        return force_str(_labels(field).get(make_hashable(value), value), strings_only=True)
+        return _label(field, getattr(self, field.attname))
+
+    @classmethod
+    def label_of(cls, name, value):
+        return _label(cls._meta.get_field(name), value)
+
+
+def _label(field, value):
+    return force_str(_labels(field).get(make_hashable(value), value), strings_only=True)
 
 
 @functools.cache

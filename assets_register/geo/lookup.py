@@ -9,12 +9,12 @@ from assets_register.core.postcodes import Postcode
 from assets_register.geo.spatial import locate_point
 from assets_register.models import Area, AreaKind, Asset, PostcodeLocation, without_geometry
 from assets_register.models.areas import GEOMETRY_FIELDS
-from assets_register.models.assets import ROW_FIELDS
+from assets_register.models.assets import ROW_FIELDS, PlaceRow, place_rows
 
 
 def nearest_assets(latitude, longitude, limit=10, queryset=None):
-    """The nearest live, located assets as (asset, km), widening the search box as needed.
-    Candidates are ranked from bare coordinates; only the winners become model objects."""
+    """The nearest live, located assets as (PlaceRow, km), widening the search box as
+    needed. Candidates are ranked from bare coordinates; only the winners' rows are read."""
     queryset = queryset if queryset is not None else Asset.objects.live().located()
     ranked = []
     # 5 km between 2 and 10: a point whose tenth-nearest place is 3 km away read 1,600
@@ -30,10 +30,10 @@ def nearest_assets(latitude, longitude, limit=10, queryset=None):
         if len(ranked) >= limit:
             break
     ranked = ranked[:limit]
-    assets = (
-        Asset.objects.select_related("ward").only(*ROW_FIELDS).in_bulk([pk for _, pk in ranked])
-    )
-    return [(assets[pk], km) for km, pk in ranked]
+    rows = {
+        row.pk: row for row in place_rows(Asset.objects.filter(pk__in=[pk for _, pk in ranked]))
+    }
+    return [(rows[pk], km) for km, pk in ranked]
 
 
 def council_at(latitude=None, longitude=None, postcode=""):
@@ -124,7 +124,11 @@ def search(query, limit=50):
         .defer(*GEOMETRY_FIELDS, *without_geometry("parent"))
         .order_by("kind", "name", "pk")
     )
-    results.assets = (
-        Asset.objects.live().select_related("ward").only(*ROW_FIELDS).matching(query, limit)
-    )
+    results.assets = [
+        PlaceRow.of(asset)
+        for asset in Asset.objects.live()
+        .select_related("ward")
+        .only(*ROW_FIELDS)
+        .matching(query, limit)
+    ]
     return results

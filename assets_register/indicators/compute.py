@@ -45,6 +45,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from assets_register.core.caching import bump_content_version
+from assets_register.core.prepared import PreparedQuery
 from assets_register.geo.spatial import geometry_from_geojson
 from assets_register.models import (
     CLOSURE_KINDS,
@@ -827,8 +828,12 @@ def recompute(on=None, rules=None):
     return snapshot
 
 
+# Every area and indicators page reads it: compiled once (core.prepared).
+_newest_snapshot = PreparedQuery(lambda: IndicatorSnapshot.objects.newest_first()[:1], slots={})
+
+
 def latest_snapshot():
-    return IndicatorSnapshot.objects.newest()
+    return next(iter(_newest_snapshot()), None)
 
 
 def period_start(snapshot):

@@ -19,6 +19,7 @@ from django.views.decorators.cache import cache_control
 from assets_register.core.caching import cached_page
 from assets_register.core.files import csv_response
 from assets_register.core.licences import source_name
+from assets_register.core.prepared import PreparedQuery
 from assets_register.indicators.compute import (
     POPULATION_SOURCE,
     POPULATION_SOURCE_URL,
@@ -30,7 +31,14 @@ from assets_register.indicators.compute import (
     with_stored_lists,
     years_before,
 )
-from assets_register.models import PLACES_TO_MEET, Area, AreaKind, Category, without_geometry
+from assets_register.models import (
+    PLACES_TO_MEET,
+    Area,
+    AreaIndicator,
+    AreaKind,
+    Category,
+    without_geometry,
+)
 
 PLACE_KINDS = [label for value, label in Category.choices if value in PLACES_TO_MEET]
 PAGE_SIZE = 100
@@ -552,10 +560,10 @@ def area_row(area, snapshot, assets=None):
     says so)."""
     if snapshot is None or area is None:
         return None
-    rows = snapshot.areas.filter(area=area).select_related("council")
     if assets is not None:
-        rows = with_stored_lists(rows)
-    row = rows.defer(*without_geometry("council")).order_by().first()
+        row = next(iter(_row_with_lists(snapshot=snapshot.pk, area=area.pk)), None)
+    else:
+        row = _row_query(snapshot.areas.filter(area=area)).first()
     if row is None:
         return None
     row.snapshot = snapshot  # its time is shown while figures are being recomputed
@@ -589,6 +597,19 @@ def area_row(area, snapshot, assets=None):
                 setattr(row, f"per_1000_{name}", rate)
     row.chart = history_chart(row, snapshot)
     return row
+
+
+def _row_query(rows):
+    return rows.select_related("council").defer(*without_geometry("council")).order_by("pk")
+
+
+# Every view of an area's page reads its row so: compiled once (core.prepared).
+_row_with_lists = PreparedQuery(
+    lambda snapshot, area: _row_query(
+        with_stored_lists(AreaIndicator.objects.filter(snapshot=snapshot, area=area))
+    )[:1],
+    slots={"snapshot": int, "area": int},
+)
 
 
 def _area(code):

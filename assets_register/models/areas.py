@@ -25,6 +25,16 @@ class AreaKind(models.TextChoices):
     LSOA = "lsoa", "Neighbourhood (LSOA)"
 
 
+# by_code's order of a code's boundary generations.
+NEWEST_FIRST = (F("valid_from").desc(nulls_last=True), "-pk")
+
+
+def normal_gss_code(code):
+    """A GSS code given in any case or spacing as it is stored, or None if it is not one."""
+    code = (code or "").strip().upper()
+    return code if re.fullmatch(GSS_CODE_REGEX, code) else None
+
+
 class AreaQuerySet(models.QuerySet):
     def current(self, on=None):
         """Areas whose boundary generation is in force on a date (today by default)."""
@@ -36,8 +46,8 @@ class AreaQuerySet(models.QuerySet):
 
     def with_code(self, code):
         """Every boundary generation of a GSS code, given in any case or spacing."""
-        code = (code or "").strip().upper()
-        return self.filter(gss_code=code) if re.fullmatch(GSS_CODE_REGEX, code) else self.none()
+        code = normal_gss_code(code)
+        return self.filter(gss_code=code) if code else self.none()
 
     def by_code(self, code, kinds=None, on=None):
         """The area a GSS code names, by one policy everywhere: the generation in force on
@@ -47,10 +57,9 @@ class AreaQuerySet(models.QuerySet):
         areas = self.with_code(code)
         if kinds:
             areas = areas.filter(kind__in=kinds)
-        newest_first = (F("valid_from").desc(nulls_last=True), "-pk")
         return (
-            areas.current(on).order_by(*newest_first).first()
-            or areas.order_by(*newest_first).first()
+            areas.current(on).order_by(*NEWEST_FIRST).first()
+            or areas.order_by(*NEWEST_FIRST).first()
         )
 
     def councils(self):

@@ -1,5 +1,6 @@
 import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -91,9 +92,53 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = frozenset({Status.OPEN, Status.AT_RISK, Status.FOR_SALE})
-# What a place's row in a list draws (templates/includes/asset_row.html): lists load only
-# these, with the ward, and never a council or its boundary.
+# What a place's row in a list draws ({% asset_rows %}): lists read only these, as values
+# (PlaceRow), never a council or its boundary.
 ROW_FIELDS = ("name", "category", "status", "ward__name")
+
+
+class PlaceRow(NamedTuple):
+    """A place as a list's row draws it: values_list("pk", *ROW_FIELDS), no model."""
+
+    pk: int
+    name: str
+    category: str
+    status: str
+    ward_name: str | None
+
+    @classmethod
+    def of(cls, asset):
+        """The row of a place loaded as a model, with its ward."""
+        ward_name = asset.ward.name if asset.ward else None
+        return cls(asset.pk, asset.name, asset.category, asset.status, ward_name)
+
+
+class ClosureRow(NamedTuple):
+    """A closure as a list's row draws it, with its place: CLOSURE_ROW_FIELDS, no model."""
+
+    asset_pk: int
+    asset_name: str
+    category: str
+    kind: str
+    date: datetime.date
+    date_precision: str
+    date_until: datetime.date | None
+
+
+CLOSURE_ROW_FIELDS = ("asset", "asset__name", "asset__category", *ClosureRow._fields[3:])
+
+
+def closure_rows(events):
+    """The rows of a queryset's events, sliced or not (see place_rows)."""
+    return [ClosureRow._make(values) for values in events.values_list(*CLOSURE_ROW_FIELDS)]
+
+
+def place_rows(assets):
+    """The rows of a queryset's places, sliced or not: a place's model (a clusterable
+    page-like object) costs more to make than its row to write."""
+    return [PlaceRow._make(values) for values in assets.values_list("pk", *ROW_FIELDS)]
+
+
 # What a place's own page shows of it and of its council, ward and LSOA (named and linked).
 PAGE_FIELDS = (
     *("name", "category", "status", "address", "postcode", "ownership", "operator"),
@@ -501,6 +546,20 @@ class LiveEventManager(models.Manager.from_queryset(AssetEventQuerySet)):
         return super().get_queryset().filter(withdrawn_by_edition="")
 
 
+def date_in_words(date, precision, until=None) -> str:
+    """An event's date as precisely as it is known: '1890', 'June 2019', '1 June 2019',
+    'between 2015 and 2018'."""
+    if until:
+        if precision == DatePrecision.YEAR:
+            return f"between {date.year} and {until.year}"
+        return f"between {date:%b %Y} and {until:%b %Y}"
+    if precision == DatePrecision.YEAR:
+        return str(date.year)
+    if precision == DatePrecision.MONTH:
+        return date.strftime("%B %Y")
+    return f"{date.day} {date:%B %Y}"
+
+
 class AssetEvent(ChoiceLabels, models.Model):
     """One dated fact in an asset's history: the single source of truth for its status.
 
@@ -590,15 +649,7 @@ class AssetEvent(ChoiceLabels, models.Model):
 
     @property
     def display_date(self) -> str:
-        if self.date_until:
-            if self.date_precision == DatePrecision.YEAR:
-                return f"between {self.date.year} and {self.date_until.year}"
-            return f"between {self.date:%b %Y} and {self.date_until:%b %Y}"
-        if self.date_precision == DatePrecision.YEAR:
-            return str(self.date.year)
-        if self.date_precision == DatePrecision.MONTH:
-            return self.date.strftime("%B %Y")
-        return f"{self.date.day} {self.date:%B %Y}"
+        return date_in_words(self.date, self.date_precision, self.date_until)
 
     @property
     def source_name(self) -> str:

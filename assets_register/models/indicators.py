@@ -6,7 +6,10 @@ from assets_register.models.areas import AreaKind
 
 class IndicatorSnapshotQuerySet(models.QuerySet):
     def newest(self):
-        return self.order_by("-computed_at", "-pk").first()
+        return self.newest_first().first()
+
+    def newest_first(self):
+        return self.order_by("-computed_at", "-pk")
 
 
 class IndicatorSnapshot(models.Model):

@@ -1,7 +1,7 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists
+from django.db.models import Exists
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,21 +31,19 @@ from assets_register.models import (
     Status,
     without_geometry,
 )
-from assets_register.models.assets import PAGE_FIELDS, ROW_FIELDS
+from assets_register.models.assets import PAGE_FIELDS, closure_rows
+from assets_register.register.area_page import (
+    PLACES_PER_PAGE,
+    area_by_code,
+    neighbourhood_count,
+    place_rows_page,
+    ward_links,
+)
+from assets_register.register.area_page import status_counts as area_status_counts
 from assets_register.register.coverage import coverage
 
-PLACES_PER_PAGE = 50
 PLACES_LOST_SHOWN = AreaIndicatorDetail.LISTED  # all a snapshot keeps
 NEIGHBOURHOODS_PER_PAGE = 100
-# What a list of closures shows of each event and its place (a place row is wide).
-CLOSURE_FIELDS = [
-    "date",
-    "date_precision",
-    "date_until",
-    "kind",
-    "asset",
-    *(f"asset__{name}" for name in ("name", "category")),
-]
 
 
 @cached_page
@@ -145,14 +143,8 @@ def asset_detail(request, pk):
     )
 
 
-def _area_or_404(gss_code, kinds=None):
-    """The area with its simplified outline (for its map) but not its full boundary, which
-    no page shows."""
-    area = (
-        Area.objects.select_related("parent")
-        .defer("boundary", *without_geometry("parent"))
-        .by_code(gss_code, kinds=kinds)
-    )
+def _area_or_404(gss_code, kinds=()):
+    area = area_by_code(gss_code, kinds=kinds)
     if area is None:
         raise Http404("No such area")
     return area
@@ -162,12 +154,12 @@ def _area_or_404(gss_code, kinds=None):
 def area_detail(request, gss_code):
     area = _area_or_404(gss_code)
     assets = Asset.objects.live().in_area(area)
-    status_counts = dict(assets.values_list("status").annotate(n=Count("pk")).order_by())
-    places = Paginator(
-        assets.select_related("ward").only(*ROW_FIELDS).order_by("category", "name", "pk"),
-        PLACES_PER_PAGE,
+    status_counts = area_status_counts(area)
+    # A paginator of the places' positions: the page's rows are read by themselves.
+    page = Paginator(range(sum(status_counts.values())), PLACES_PER_PAGE).get_page(
+        request.GET.get("page")
     )
-    places.count = sum(status_counts.values())  # known already: spares a COUNT query
+    page.object_list = place_rows_page(area, page.number) if page.paginator.count else []
     place = None
     nearest = []
     postcode = Postcode.parse_or_none(request.GET.get("postcode", ""))
@@ -186,18 +178,18 @@ def area_detail(request, gss_code):
             "indicator": indicator,
             "lost_since": lost_since,
             # The closures the page's own figures count, so the two agree (area_row).
-            "places_lost": indicator.places_lost.only(*CLOSURE_FIELDS)[:PLACES_LOST_SHOWN]
+            "places_lost": closure_rows(indicator.places_lost[:PLACES_LOST_SHOWN])
             if indicator
             else [],
             "places_lost_total": indicator.places_lost_total if indicator else 0,
             "area": area,
-            "places": places.get_page(request.GET.get("page")),
+            "places": page,
             "page_query": urlencode({"postcode": postcode.with_space}) if postcode else "",
-            "asset_total": places.count,
+            "asset_total": page.paginator.count,
             "open_total": sum(status_counts.get(s, 0) for s in ("open", "at_risk", "for_sale")),
             "recent_closures": _recent_closures(assets, indicator),
-            "wards": _current_children(area, AreaKind.WARD),
-            "neighbourhood_count": _current_children(area, AreaKind.LSOA).count()
+            "wards": ward_links(area) if area.kind == AreaKind.COUNCIL else [],
+            "neighbourhood_count": neighbourhood_count(area)
             if area.kind == AreaKind.COUNCIL
             else 0,
             "place": place,
@@ -215,19 +207,13 @@ def _recent_closures(assets, indicator):
         events = AssetEvent.objects.filter(pk__in=stored)
     else:  # From the area's places: PostgreSQL otherwise joins every closure in England.
         events = AssetEvent.objects.filter(kind__in=CLOSURE_KINDS).of_assets(assets)
-    return (
-        events.select_related("asset")
-        .only(*CLOSURE_FIELDS)
-        .order_by("-date", "-pk")[: AreaIndicatorDetail.LISTED]
-    )
+    return closure_rows(events.order_by("-date", "-pk")[: AreaIndicatorDetail.LISTED])
 
 
-def _current_children(area, kind):
-    if area.kind != AreaKind.COUNCIL:
-        return Area.objects.none()
+def _neighbourhoods(council):
     return (
-        area.children.current()
-        .filter(kind=kind)
+        council.children.current()
+        .filter(kind=AreaKind.LSOA)
         .order_by("name", "gss_code")
         .only("gss_code", "name", "kind", "parent")
     )
@@ -237,9 +223,9 @@ def _current_children(area, kind):
 def area_neighbourhoods(request, gss_code):
     """A council's neighbourhoods (LSOAs), a page at a time: a council has hundreds."""
     council = _area_or_404(gss_code, kinds=[AreaKind.COUNCIL])
-    neighbourhoods = Paginator(
-        _current_children(council, AreaKind.LSOA), NEIGHBOURHOODS_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    neighbourhoods = Paginator(_neighbourhoods(council), NEIGHBOURHOODS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "assets_register/area_neighbourhoods.html",

@@ -19,3 +19,4 @@ def test_choice_labels_are_djangos(model, field, values):
         instance = model(**{field: value})
         ours = getattr(instance, f"get_{field}_display")()
         assert ours == Model._get_FIELD_display(instance, model._meta.get_field(field))
+        assert model.label_of(field, value) == ours  # the same label without a model

@@ -1,5 +1,5 @@
-"""reverse_one: reverse() of a one-argument link, its pattern reversed once; and the
-{% url %} tag every template gets, through it."""
+"""reverse_one and paths_of: reverse() of a one-argument link, its pattern reversed once;
+and the {% url %} tag every template gets, through it."""
 
 import pytest
 from hypothesis import given
@@ -9,7 +9,7 @@ from django.template import Context, Template
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils.html import escape
 
-from assets_register.core.urls import reverse_one
+from assets_register.core.urls import paths_of, reverse_one
 
 
 @pytest.mark.parametrize(
@@ -75,3 +75,9 @@ def test_a_bare_link_follows_the_script_prefix():
     finally:
         set_script_prefix("/")
     assert Template("{% url 'home' %}").render(Context({})) == "/"
+
+
+def test_paths_of_links_a_lists_rows_as_reverse_does():
+    path = paths_of("area_detail")
+    for code in ["E05000901", "E06000047", "a b&c"]:
+        assert path(code) == reverse("area_detail", args=[code])

@@ -7,14 +7,16 @@ import datetime
 import pytest
 
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assets_register.models import AreaKind, Category, EventKind, Status
+from assets_register.models import AreaKind, Category, EventKind, PendingRecompute, Status
 from assets_register.register import views
 
 from ..factories import (
     AreaFactory,
+    AreaIndicatorDetailFactory,
     AreaIndicatorFactory,
     AssetEventFactory,
     AssetFactory,
@@ -157,3 +159,26 @@ def test_rows_show_the_labels_of_their_choices():
     for value, label in EventKind.choices:
         assert AssetEventFactory.build(kind=value).get_kind_display() == label
     assert AssetFactory.build(category="unknown").get_category_display() == "unknown"
+
+
+def test_an_area_page_runs_its_fixed_queries_compiled_once(client, council, monkeypatch):
+    """Its area, status counts, page of places, snapshot, figures, wards and neighbourhoods
+    are SQL compiled by the first view of any council's page (core.prepared); the lists of
+    closures, whose SQL follows their pks, are compiled each time."""
+    other = CouncilFactory(name="Tyneside")
+    for area in (council, other):
+        detail = AreaIndicatorDetailFactory(area=area)
+        AreaIndicatorFactory(area=area, snapshot=detail.snapshot)
+        fill(area, 3)
+    PendingRecompute.objects.all().delete()  # the snapshot's own lists, no recount
+    area_page(client, council)
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+    monkeypatch.setattr(
+        SQLCompiler, "as_sql", lambda *a, **k: compiled.append(a[0].query) or as_sql(*a, **k)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        html = area_page(client, other).content.decode()
+    assert "Tyneside" in html and "Pub 002" in html
+    assert {query.model.__name__ for query in compiled} == {"AssetEvent"}
+    assert len(queries) == 9
