@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, FloatField, Q
+from django.db.models.functions import Cast
 
 from assets_register.core.distance import bounding_box, distance_km
 from assets_register.core.postcodes import Postcode
@@ -10,6 +11,10 @@ from assets_register.geo.spatial import locate_point
 from assets_register.models import Area, AreaKind, Asset, PostcodeLocation, without_geometry
 from assets_register.models.areas import GEOMETRY_FIELDS
 from assets_register.models.assets import ROW_FIELDS, PlaceRow, place_rows
+
+# A point's coordinates as floats from the database: Decimals cost more to make (and to
+# turn back) than the distance each is for.
+_AS_FLOATS = (Cast("latitude", FloatField()), Cast("longitude", FloatField()))
 
 
 def nearest_assets(latitude, longitude, limit=10, queryset=None):
@@ -23,8 +28,8 @@ def nearest_assets(latitude, longitude, limit=10, queryset=None):
         min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_km)
         candidates = queryset.in_bbox(min_lon, min_lat, max_lon, max_lat)
         ranked = sorted(
-            (distance_km(latitude, longitude, float(lat), float(lon)), pk)
-            for pk, lat, lon in candidates.values_list("pk", "latitude", "longitude")
+            (distance_km(latitude, longitude, lat, lon), pk)
+            for pk, lat, lon in candidates.values_list("pk", *_AS_FLOATS)
         )
         ranked = [pair for pair in ranked if pair[0] <= radius_km]
         if len(ranked) >= limit:
