@@ -6,7 +6,8 @@ import numpy as np
 import shapely
 from shapely.geometry import shape
 
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 
 from assets_register.models import Area, AreaKind, Asset
 
@@ -14,8 +15,9 @@ ASSIGNED_KINDS = (AreaKind.COUNCIL, AreaKind.WARD, AreaKind.LSOA)
 
 
 def geometry_from_geojson(geojson):
-    """A valid shapely geometry from a GeoJSON geometry, repairing self-intersections."""
-    geometry = shape(geojson)
+    """A valid shapely geometry from a GeoJSON geometry (a dict, or its text, which GEOS
+    reads without building Python lists), repairing self-intersections."""
+    geometry = shapely.from_geojson(geojson) if isinstance(geojson, str) else shape(geojson)
     if not geometry.is_valid:
         geometry = shapely.make_valid(geometry)
     return geometry
@@ -85,7 +87,7 @@ def locate_point(longitude, latitude, on=None):
         .filter(in_box | Q(min_longitude__isnull=True), kind__in=ASSIGNED_KINDS)
         .filter(boundary__isnull=False)
         .order_by("kind", "name", "pk")
-        .values_list("pk", "kind", "boundary")
+        .values_list("pk", "kind", Cast("boundary", TextField()))
     )
     point = shapely.Point(longitude, latitude)
     found = dict.fromkeys(ASSIGNED_KINDS)
