@@ -7,8 +7,9 @@ place's page, building and compiling its three queries took ~40 % of its CPU.
 A PreparedQuery builds its queryset once per connection (connections are per thread) and
 per value of its `keys`, with a marker in place of each `slot`; compiles it; and on each
 call puts the call's slot values where the markers were in the compiled parameters.
-Slots are values the SQL takes as they are (ints and strings compared with `=`): each
-marker must appear exactly once among the parameters, which is checked when compiling.
+Slots are values the SQL takes as they are (ints, floats and strings compared with `=`,
+`<`, ...): each marker must appear among the parameters, which is checked when compiling,
+and a slot fills every parameter its marker became.
 Keys are every other argument (a date, a flag): the SQL is compiled anew for a new value,
 and a few values kept. Nothing else the build function reads may vary (it would be frozen
 into the SQL): pass it as an argument.
@@ -31,7 +32,7 @@ _INT64 = (-(2**63), 2**63 - 1)
 class PreparedQuery:
     def __init__(self, build, *, slots):
         """build(**arguments) returns the queryset; slots maps each slot argument's name to
-        its type, int or str."""
+        its type: int, float or str."""
         self.build = build
         self.slots = slots
         self.templates = {}  # key values -> the queryset built with markers
@@ -49,8 +50,9 @@ class PreparedQuery:
         # page's reads may go to a replica).
         compiler, sql, params, positions = self._compiled(connections[template.db], keys)
         values = list(params)
-        for name, position in positions.items():
-            values[position] = arguments[name]
+        for name, found in positions.items():
+            for position in found:
+                values[position] = arguments[name]
         queryset = template._chain()
         queryset.query.get_compiler = _Pinned(compiler, sql, tuple(values))
         return list(queryset)
@@ -77,9 +79,9 @@ class PreparedQuery:
         positions = {}
         for name, marker in template.markers.items():
             found = [i for i, p in enumerate(params) if p == marker and type(p) is type(marker)]
-            if len(found) != 1:
-                raise ValueError(f"slot {name!r} is {len(found)} parameters of {sql}, not one")
-            positions[name] = found[0]
+            if not found:
+                raise ValueError(f"slot {name!r} is none of the parameters of {sql}")
+            positions[name] = found
         # What results_iter() would work out from the compiled select on every call.
         converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
         compiler.get_converters = lambda fields: converters
@@ -108,6 +110,8 @@ class _Pinned:
 def _marker(name, kind):
     if kind is int:
         return next(_INT_MARKERS)
+    if kind is float:
+        return next(_INT_MARKERS) - 0.5
     if kind is str:
         return f"\x00prepared:{name}:{next(_INT_MARKERS)}"
-    raise TypeError(f"slot {name!r}: only int and str values can be slots")
+    raise TypeError(f"slot {name!r}: only int, float and str values can be slots")

@@ -7,6 +7,7 @@ from django.db.models.functions import Cast
 
 from assets_register.core.distance import bounding_box, distance_km
 from assets_register.core.postcodes import Postcode
+from assets_register.core.prepared import PreparedQuery
 from assets_register.geo.spatial import locate_point
 from assets_register.models import Area, AreaKind, Asset, PostcodeLocation, without_geometry
 from assets_register.models.areas import GEOMETRY_FIELDS
@@ -63,13 +64,28 @@ class PostcodePlace:
     lsoa: Area | None
 
 
+# A postcode search's look-ups, compiled once (core.prepared).
+_postcode = PreparedQuery(
+    lambda code: PostcodeLocation.objects.filter(postcode=code).values_list(
+        "latitude", "longitude"
+    ),
+    slots={"code": str},
+)
+_areas = PreparedQuery(  # a kind not found is looked up as pk 0, which no area has
+    lambda council, ward, lsoa: Area.objects.defer(*GEOMETRY_FIELDS).filter(
+        pk__in=[council, ward, lsoa]
+    ),
+    slots={"council": int, "ward": int, "lsoa": int},
+)
+
+
 def locate_postcode(postcode: Postcode):
-    row = PostcodeLocation.objects.filter(postcode=postcode.with_space).first()
-    if row is None:
+    located = _postcode(code=postcode.with_space)
+    if not located:
         return None
-    lat, lon = float(row.latitude), float(row.longitude)
+    lat, lon = (float(value) for value in located[0])
     found = locate_point(lon, lat)
-    areas = Area.objects.defer(*GEOMETRY_FIELDS).in_bulk([pk for pk in found.values() if pk])
+    areas = {area.pk: area for area in _areas(**{str(kind): found[kind] or 0 for kind in found})}
     return PostcodePlace(
         postcode.with_space,
         lat,

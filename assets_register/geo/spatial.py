@@ -8,7 +8,9 @@ from shapely.geometry import shape
 
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
+from django.utils import timezone
 
+from assets_register.core.prepared import PreparedQuery
 from assets_register.models import Area, AreaKind, Asset
 
 ASSIGNED_KINDS = (AreaKind.COUNCIL, AreaKind.WARD, AreaKind.LSOA)
@@ -70,29 +72,39 @@ class AreaIndex:
         return self.locate_many([longitude], [latitude])[0]
 
 
+# The areas whose box holds a point, with their boundaries as text (core.prepared: a
+# postcode search compiles it once).
+_boxes_holding = PreparedQuery(
+    lambda on, longitude, latitude: (
+        Area.objects.current(on)
+        .filter(
+            Q(
+                min_longitude__lte=longitude,
+                max_longitude__gte=longitude,
+                min_latitude__lte=latitude,
+                max_latitude__gte=latitude,
+            )
+            | Q(min_longitude__isnull=True),
+            kind__in=ASSIGNED_KINDS,
+        )
+        .filter(boundary__isnull=False)
+        .order_by("kind", "name", "pk")
+        .values_list("pk", "kind", Cast("boundary", TextField()))
+    ),
+    slots={"longitude": float, "latitude": float},
+)
+
+
 def locate_point(longitude, latitude, on=None):
     """{kind: area id or None} for one point, as AreaIndex.locate gives it, for request
     paths: only the areas whose stored bounding box holds the point are read and tested,
     so no web process keeps (or rebuilds after every edit) an index of every boundary in
     England. One query; a boundary stored without its box is always tested."""
     longitude, latitude = float(longitude), float(latitude)
-    in_box = Q(
-        min_longitude__lte=longitude,
-        max_longitude__gte=longitude,
-        min_latitude__lte=latitude,
-        max_latitude__gte=latitude,
-    )
-    candidates = (
-        Area.objects.current(on)
-        .filter(in_box | Q(min_longitude__isnull=True), kind__in=ASSIGNED_KINDS)
-        .filter(boundary__isnull=False)
-        .order_by("kind", "name", "pk")
-        .values_list("pk", "kind", Cast("boundary", TextField()))
-    )
+    on = on or timezone.localdate()
+    candidates = _boxes_holding(on=on, longitude=longitude, latitude=latitude)
     point = shapely.Point(longitude, latitude)
     found = dict.fromkeys(ASSIGNED_KINDS)
-    # A list, not iterator(): on PostgreSQL that is a server-side cursor (DECLARE, FETCH,
-    # CLOSE) for the few rows of a point's boxes.
     for pk, kind, boundary in candidates:
         if found[kind] is None and geometry_from_geojson(boundary).intersects(point):
             found[kind] = pk

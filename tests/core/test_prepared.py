@@ -13,7 +13,7 @@ from django.utils.connection import ConnectionDoesNotExist
 
 from assets_register.core.db_routers import _reads_from_replica
 from assets_register.core.prepared import PreparedQuery
-from assets_register.models import Asset, AssetEvent
+from assets_register.models import Area, Asset, AssetEvent
 from tests.factories import AssetEventFactory, AssetFactory, CouncilFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,18 +85,25 @@ def test_values_and_aggregates_come_back_as_rows():
     assert counts(category="park") == []
 
 
-def test_a_slot_must_be_one_parameter():
-    twice = PreparedQuery(
-        lambda pk: Asset.objects.filter(pk=pk) | Asset.objects.filter(id=pk),
-        slots={"pk": int},
+def test_a_slot_fills_every_parameter_it_became_and_must_become_one():
+    holding = CouncilFactory(min_longitude=-1.7, max_longitude=-1.5)
+    CouncilFactory(min_longitude=-1.4, max_longitude=-1.2)
+    boxes_holding = PreparedQuery(  # one slot, two parameters: the box's two sides
+        lambda lon: Area.objects.filter(min_longitude__lte=lon, max_longitude__gte=lon),
+        slots={"lon": float},
     )
-    with pytest.raises(ValueError, match="slot 'pk' is 2 parameters"):
-        twice(pk=1)
+    assert boxes_holding(lon=-1.6) == [holding]
+    assert boxes_holding(lon=-1.45) == []
     unused = PreparedQuery(lambda pk: Asset.objects.all(), slots={"pk": int})
-    with pytest.raises(ValueError, match="slot 'pk' is 0 parameters"):
+    with pytest.raises(ValueError, match="slot 'pk' is none of the parameters"):
         unused(pk=1)
-    with pytest.raises(TypeError, match="only int and str"):
-        PreparedQuery(events_of, slots={"asset": float})(asset=1.0, since=None)
+    transformed = PreparedQuery(
+        lambda name: Asset.objects.filter(name__contains=name), slots={"name": str}
+    )
+    with pytest.raises(ValueError, match="slot 'name' is none of the parameters"):
+        transformed(name="Lion")  # LIKE %...%: not the value as given
+    with pytest.raises(TypeError, match="only int, float and str"):
+        PreparedQuery(events_of, slots={"asset": dict})(asset={}, since=None)
 
 
 @pytest.mark.django_db(transaction=True)
