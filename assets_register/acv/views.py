@@ -10,13 +10,13 @@ from assets_register.acv.the_law import the_law
 from assets_register.core.caching import cached_page
 from assets_register.core.embedding import embeddable
 from assets_register.core.files import csv_response, geojson_response, ics_response
-from assets_register.models import Area, AreaKind, Asset, RegimeBook
-from assets_register.models.areas import NAMING_FIELDS
+from assets_register.models import AreaKind, Asset, RegimeBook
+from assets_register.models.areas import named_area
 
 
 def _council(gss_code):
     # What these pages draw of the council: not its boundary (kilobytes of GeoJSON).
-    council = Area.objects.only(*NAMING_FIELDS).by_code(gss_code, kinds=[AreaKind.COUNCIL])
+    council = named_area(gss_code, kinds=[AreaKind.COUNCIL])
     if council is None:
         raise Http404("No such council")
     return council

@@ -23,13 +23,12 @@ from assets_register.geo.lookup import locate_postcode
 from assets_register.models import (
     RADIUS_KM_RANGE,
     TOPIC_OF_EVENT,
-    Area,
     Asset,
     AssetEvent,
     RegimeBook,
     Topic,
 )
-from assets_register.models.areas import NAMING_FIELDS
+from assets_register.models.areas import named_area
 
 FEED_LENGTH = 50
 # What an item draws of an event and of its place (describe_event, matching.place_named).
@@ -121,7 +120,7 @@ class EventFeed(Feed):
 
 class AreaFeed(EventFeed):
     def get_object(self, request, gss_code):
-        area = Area.objects.only(*NAMING_FIELDS).by_code(gss_code)
+        area = named_area(gss_code)
         if area is None:
             raise Http404("No such area")
         return area

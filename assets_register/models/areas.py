@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from assets_register.core.labels import ChoiceLabels
+from assets_register.core.prepared import PreparedQuery
 from assets_register.core.urls import reverse_one
 
 GEOMETRY_FIELDS = ("boundary", "boundary_display")
@@ -150,3 +151,31 @@ class Area(ChoiceLabels, models.Model):
         if self.min_longitude is None:
             return None
         return (self.min_longitude, self.min_latitude, self.max_longitude, self.max_latitude)
+
+
+def prepared_by_code(areas):
+    """by_code over this selection of areas (a queryset of Area choosing its columns) as a
+    function (code, kinds=()) -> area or None whose usual query, the generation in force
+    today, is compiled once (core.prepared). A code with none in force goes to by_code."""
+    in_force = PreparedQuery(
+        lambda on, kinds, code: (
+            areas.filter(gss_code=code, **({"kind__in": kinds} if kinds else {}))
+            .current(on)
+            .order_by(*NEWEST_FIRST)[:1]
+        ),
+        slots={"code": str},
+    )
+
+    def by_code(code, kinds=()):
+        code = normal_gss_code(code)
+        if code is None:
+            return None
+        on, kinds = timezone.localdate(), tuple(kinds)
+        found = in_force(on=on, kinds=kinds, code=code)
+        return found[0] if found else areas.by_code(code, kinds=kinds, on=on)
+
+    return by_code
+
+
+# What pages that name and link an area look it up with.
+named_area = prepared_by_code(Area.objects.only(*NAMING_FIELDS))

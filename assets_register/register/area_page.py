@@ -7,7 +7,7 @@ from django.utils import timezone
 from assets_register.core.prepared import PreparedQuery
 from assets_register.core.urls import paths_of
 from assets_register.models import Area, AreaKind, Asset, without_geometry
-from assets_register.models.areas import NEWEST_FIRST, normal_gss_code
+from assets_register.models.areas import prepared_by_code
 from assets_register.models.assets import ROW_FIELDS, PlaceRow
 
 PLACES_PER_PAGE = 50
@@ -19,26 +19,8 @@ def area_query():
     return Area.objects.select_related("parent").defer("boundary", *without_geometry("parent"))
 
 
-_current_area = PreparedQuery(
-    lambda on, kinds, code: (
-        area_query()
-        .filter(gss_code=code, **({"kind__in": kinds} if kinds else {}))
-        .current(on)
-        .order_by(*NEWEST_FIRST)[:1]
-    ),
-    slots={"code": str},
-)
-
-
-def area_by_code(code, kinds=()):
-    """Area.objects.by_code(code, kinds) of area_query(): its generation in force today,
-    else (by_code again) its newest; None if there is none."""
-    code = normal_gss_code(code)
-    if code is None:
-        return None
-    on, kinds = timezone.localdate(), tuple(kinds)
-    current = _current_area(on=on, kinds=kinds, code=code)
-    return current[0] if current else area_query().by_code(code, kinds=kinds, on=on)
+# The area by its code (Area.objects.by_code), compiled once.
+area_by_code = prepared_by_code(area_query())
 
 
 def _places(kind, area):

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from assets_register.models import Area, AreaKind
+from assets_register.models.areas import named_area
 
 from ..factories import AreaFactory, CouncilFactory
 
@@ -46,3 +47,19 @@ def test_pages_feeds_and_the_api_agree_on_the_area(client):
     assert (
         "Places to meet in Sacriston:" in client.get("/areas/E05009076/feed.atom").content.decode()
     )
+
+
+def test_the_compiled_look_up_answers_as_by_code():
+    undated = AreaFactory(gss_code="E05009076", name="Sacriston (first)")
+    current = AreaFactory(gss_code="E05009076", name="Sacriston", valid_from=D(2019, 5, 2))
+    AreaFactory(gss_code="E05000001", name="Old", valid_to=D(2000, 1, 1))
+    council = CouncilFactory(gss_code="E06000047")
+    codes = ["E05009076", " e05009076 ", "E05000001", "E06000047", "E09999999", None, "x"]
+    for code in codes * 2:  # the second round runs the compiled SQL
+        for kinds in ((), [AreaKind.COUNCIL], [AreaKind.WARD, AreaKind.COUNCIL]):
+            assert named_area(code, kinds=kinds) == Area.objects.by_code(code, kinds=kinds)
+    assert named_area("E05009076") == current != undated
+    assert named_area("E05000001").name == "Old"  # abolished: its newest generation
+    assert named_area("E06000047", kinds=[AreaKind.WARD]) is None
+    assert named_area("E06000047").get_deferred_fields() >= {"boundary", "population"}
+    assert named_area("E06000047") == council
