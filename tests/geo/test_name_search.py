@@ -49,6 +49,15 @@ def test_what_is_not_there_is_not_found(pubs):
     assert names("'") == []
 
 
+def test_of_too_many_places_holding_the_query_those_holding_it_as_a_word_are_ranked(monkeypatch):
+    """More places hold 'green' than are ranked: the one where it is a whole word is among
+    them, though the rest have shorter names ('Greenbank' holds no 'en ')."""
+    monkeypatch.setattr(name_search, "CANDIDATES", 3)
+    AssetFactory.create_batch(4, name="Greenbank Pub", address="High Street")
+    AssetFactory(name="Abbey Park or green space", address="High Street")
+    assert names("green")[0] == "Abbey Park or green space"
+
+
 def test_the_index_follows_renames_and_bulk_writes(pubs):
     lion = pubs["Red Lion"]
     lion.name = "The Golden Fleece"
