@@ -387,17 +387,25 @@ def rank(queryset, ids, query, limit):
     if not wanted:
         return []
     scored = []
+    scores = {}  # places of one name score alike (a chain's pubs, a town's halls)
     for pk, name, search_name in queryset.filter(pk__in=ids).values_list(
         "pk", "name", "search_name"
     ):
-        in_name = trigrams(name)
-        in_all = padded(search_name)  # name and address
-        held = max(len(wanted & in_name), 0.9 * sum(gram in in_all for gram in wanted))
-        best = held / len(wanted)
-        if best >= THRESHOLD:
-            # Ties go to the name with least besides the query ('Red Lion' before 'Red Lion Inn').
-            tightness = len(in_name & wanted) / len(in_name) if in_name else 0.0
-            scored.append((-best, -tightness, name, pk))
+        score = scores.get((name, search_name))
+        if score is None:
+            score = scores[name, search_name] = _likeness(wanted, name, search_name)
+        if score[0] >= THRESHOLD:
+            scored.append((-score[0], -score[1], name, pk))
     winners = [pk for *_, pk in sorted(scored)[:limit]]
     found = queryset.in_bulk(winners)
     return [found[pk] for pk in winners if pk in found]
+
+
+def _likeness(wanted, name, search_name):
+    """How much of the query's trigrams a place holds, by name or by name and address,
+    and how little its name holds besides ('Red Lion' before 'Red Lion Inn')."""
+    in_name = trigrams(name)
+    in_all = padded(search_name)  # name and address
+    held = max(len(wanted & in_name), 0.9 * sum(gram in in_all for gram in wanted))
+    tightness = len(in_name & wanted) / len(in_name) if in_name else 0.0
+    return held / len(wanted), tightness
