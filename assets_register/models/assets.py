@@ -240,6 +240,17 @@ class AssetQuerySet(models.QuerySet):
         and tolerant of typos, case, accents and punctuation ('Queens', "Queen's",
         'libary'). A list, at most `limit` long. A narrowed queryset of at most
         `rank_whole_up_to` assets (one council's) is ranked whole, without the index."""
+        winners = self._matching_pks(query, limit, rank_whole_up_to)
+        found = self.in_bulk(winners)
+        return [found[pk] for pk in winners if pk in found]
+
+    def matching_rows(self, query, limit=50):
+        """matching()'s places as a list's rows (PlaceRow), without a model each."""
+        winners = self._matching_pks(query, limit)
+        rows = {row.pk: row for row in place_rows(self.filter(pk__in=winners))}
+        return [rows[pk] for pk in winners if pk in rows]
+
+    def _matching_pks(self, query, limit, rank_whole_up_to=0):
         candidates = name_search.candidate_ids(
             self, query, enough=limit, rank_whole_up_to=rank_whole_up_to
         )

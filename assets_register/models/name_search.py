@@ -391,8 +391,8 @@ def _sampled(cursor, grams):
 
 
 def rank(queryset, ids, query, limit):
-    """The candidates like the query, best first: by name before by address, closer
-    before looser. Scored on three columns; only the winners are built as models."""
+    """The pks of the candidates like the query, best first: by name before by address,
+    closer before looser. Scored on three columns, without a model each."""
     wanted = trigrams(query)
     if not wanted:
         return []
@@ -406,9 +406,7 @@ def rank(queryset, ids, query, limit):
             score = scores[name, search_name] = _likeness(wanted, name, search_name)
         if score[0] >= THRESHOLD:
             scored.append((-score[0], -score[1], name, pk))
-    winners = [pk for *_, pk in sorted(scored)[:limit]]
-    found = queryset.in_bulk(winners)
-    return [found[pk] for pk in winners if pk in found]
+    return [pk for *_, pk in sorted(scored)[:limit]]
 
 
 def _likeness(wanted, name, search_name):

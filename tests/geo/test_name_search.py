@@ -44,6 +44,14 @@ def test_an_address_finds_its_places_after_names(pubs):
     assert names("plawsworth road") == ["Sacriston Library"]
 
 
+def test_a_search_writes_its_rows_without_a_model_of_each_place(pubs, monkeypatch):
+    def built(*args):
+        raise AssertionError("a place's model was built")
+
+    monkeypatch.setattr(Asset, "from_db", classmethod(built))
+    assert names("queens head")[-1] == "The Queen’s Head Inn"
+
+
 def test_what_is_not_there_is_not_found(pubs):
     assert names("swimming baths") == []
     assert names("'") == []
