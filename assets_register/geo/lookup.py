@@ -11,7 +11,7 @@ from assets_register.core.prepared import PreparedQuery
 from assets_register.geo.spatial import locate_point
 from assets_register.models import Area, AreaKind, Asset, PostcodeLocation, without_geometry
 from assets_register.models.areas import GEOMETRY_FIELDS
-from assets_register.models.assets import ROW_FIELDS, PlaceRow, place_rows
+from assets_register.models.assets import place_rows
 
 # A point's coordinates as floats from the database: Decimals cost more to make (and to
 # turn back) than the distance each is for.
@@ -145,11 +145,5 @@ def search(query, limit=50):
         .defer(*GEOMETRY_FIELDS, *without_geometry("parent"))
         .order_by("kind", "name", "pk")
     )
-    results.assets = [
-        PlaceRow.of(asset)
-        for asset in Asset.objects.live()
-        .select_related("ward")
-        .only(*ROW_FIELDS)
-        .matching(query, limit)
-    ]
+    results.assets = Asset.objects.live().matching_rows(query, limit)
     return results

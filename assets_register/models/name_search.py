@@ -174,13 +174,16 @@ def candidate_ids(queryset, query, enough=CANDIDATES, rank_whole_up_to=0) -> lis
 
 def _postgres_candidates(cursor, text, enough):
     words = text.split()
-    # Of at most HOLDING_READ places holding every word, the shortest names: a common word
-    # ('the', in 85,000 of 150,000) would otherwise read and sort all of them (60 ms).
+    # Of at most HOLDING_READ places holding every word, those holding most of its edges,
+    # then the shortest names: a common word ('the', in 85,000 of 150,000) would otherwise
+    # read and sort all of them (60 ms).
+    edges = _edges(text)
     cursor.execute(
         f"SELECT id FROM (SELECT id, search_name FROM {TABLE} "
         f"WHERE {' AND '.join(['search_name LIKE %s'] * len(words))} LIMIT %s) AS holding "
-        "ORDER BY length(search_name), id LIMIT %s",
-        [*(f"%{word}%" for word in words), HOLDING_READ, CANDIDATES],
+        f"ORDER BY {' + '.join([_HELD['postgresql']] * len(edges))}"
+        " DESC, length(search_name), id LIMIT %s",
+        [*(f"%{word}%" for word in words), HOLDING_READ, *edges, CANDIDATES],
     )
     ids = [row[0] for row in cursor.fetchall()]
     if len(ids) < enough:  # then the places holding most of the query's rarest trigrams
@@ -190,28 +193,44 @@ def _postgres_candidates(cursor, text, enough):
         # the name with a space either side ('  q' is ' q'), as in core.text.padded.
         scored = sorted(gram[1:] if gram.startswith("  ") else gram for gram in trigrams(text))
         # Through the index, alone: the planner guesses 1% of places for each LIKE, so for
-        # several it may read the whole table (200 ms) or start workers (20 ms, not 3).
-        with transaction.atomic(using=cursor.db.alias):  # for settings local to it
-            cursor.execute(
-                "SELECT set_config('enable_seqscan', 'off', true), "
-                "set_config('max_parallel_workers_per_gather', '0', true)"
-            )
-            cursor.execute(
-                f"SELECT id FROM (SELECT id, search_name FROM {TABLE} WHERE {holding} "
-                "LIMIT %s) AS found, LATERAL (SELECT ' ' || search_name || ' ' AS spaced) AS s "
-                f"ORDER BY {' + '.join(['(strpos(spaced, %s) > 0)::int'] * len(scored))} DESC, "
-                "length(search_name), id LIMIT %s",
-                [
-                    *(pattern for held in sets for gram in held for pattern in _patterns(gram)),
-                    MOST_READ,
-                    *scored,
-                    CANDIDATES,
-                ],
-            )
-            found = [row[0] for row in cursor.fetchall()]
+        # several it may read the whole table (200 ms) or start workers (20 ms, not 3). The
+        # settings and the query go as one message, one implicit transaction that the
+        # settings last for: one round trip, not four with a BEGIN and a COMMIT.
+        cursor.execute(
+            "SELECT set_config('enable_seqscan', 'off', true), "
+            "set_config('max_parallel_workers_per_gather', '0', true); "
+            f"SELECT id FROM (SELECT id, search_name FROM {TABLE} WHERE {holding} "
+            "LIMIT %s) AS found, LATERAL (SELECT ' ' || search_name || ' ' AS spaced) AS s "
+            f"ORDER BY {' + '.join(['(strpos(spaced, %s) > 0)::int'] * len(scored))} DESC, "
+            "length(search_name), id LIMIT %s",
+            [
+                *(pattern for held in sets for gram in held for pattern in _patterns(gram)),
+                MOST_READ,
+                *scored,
+                CANDIDATES,
+            ],
+        )
+        cursor.nextset()
+        found = [row[0] for row in cursor.fetchall()]
         seen = set(ids)
         ids += [pk for pk in found if pk not in seen]
     return ids[:CANDIDATES]
+
+
+# Whether a name holds a trigram given as by _edges: 1 or 0.
+_HELD = {
+    "postgresql": "(strpos(' ' || search_name || ' ', %s) > 0)::int",
+    "sqlite": "(instr(' ' || search_name || ' ', %s) > 0)",
+}
+
+
+def _edges(text):
+    """The query's trigrams at a word's edge, as substrings of its name with a space either
+    side ('  g' is ' g'): places holding every word, or every trigram inside words, may hold
+    these or not ('green' holds 'en ', 'greenbank' does not), and `rank` counts them."""
+    return sorted(
+        gram[1:] if gram.startswith("  ") else gram for gram in trigrams(text) if " " in gram
+    )
 
 
 # A trigram as pg_trgm's index looks it up: inside a word, or at a word's end, which is
@@ -259,15 +278,19 @@ def _held_together(cursor, text):
 
 
 def _sqlite_candidates(cursor, text, grams, enough):
-    # Holding every trigram: an intersection of the index's lists, ranked by FTS5 only
-    # when there are too many (its rank counts each trigram's places, 'the' too: 5 ms).
-    holding_all = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
-    every_gram = " AND ".join(f'"{gram}"' for gram in grams)
-    cursor.execute(f"{holding_all} LIMIT %s", [every_gram, CANDIDATES + 1])
+    # Of at most HOLDING_READ places holding every trigram, those holding most of the
+    # query's word edges, then the shortest names, as on PostgreSQL. FTS5's own rank (bm25)
+    # counts each trigram's places first, 'the' too: 10 ms for a common word, 30 for a
+    # long name; this takes 1 to 5 ms.
+    edges = _edges(text)
+    cursor.execute(
+        f"SELECT id FROM {TABLE} WHERE id IN (SELECT rowid FROM {FTS_TABLE} "
+        f"WHERE {FTS_TABLE} MATCH %s LIMIT %s) "
+        f"ORDER BY {' + '.join([_HELD['sqlite']] * len(edges))} "
+        "DESC, length(search_name), id LIMIT %s",
+        [" AND ".join(f'"{gram}"' for gram in grams), HOLDING_READ, *edges, CANDIDATES],
+    )
     ids = [row[0] for row in cursor.fetchall()]
-    if len(ids) > CANDIDATES:
-        cursor.execute(f"{holding_all} ORDER BY rank LIMIT %s", [every_gram, CANDIDATES])
-        ids = [row[0] for row in cursor.fetchall()]
     if len(ids) < enough:  # then those holding the most of the query's rarest trigrams
         needed = _rarest_needed(cursor, text, grams)
         holding = " UNION ALL ".join(
@@ -300,8 +323,7 @@ def _rarest_needed(cursor, text, grams):
     share of all places hold ('the', 'inn'), unless nothing else is left: looking those up
     costs most and tells least."""
     places_with = _places_with(cursor, grams)
-    cursor.execute(f"SELECT count(*) FROM {TABLE}")
-    common = max(COMMON_FLOOR, cursor.fetchone()[0] * COMMON_SHARE)
+    common = max(COMMON_FLOOR, _places(cursor) * COMMON_SHARE)
     by_rarity = sorted(grams, key=lambda gram: places_with.get(gram, 0))
     edges = len(trigrams(text)) - len(grams)
     must_hold = math.ceil(len(trigrams(text)) * THRESHOLD) - edges
@@ -312,6 +334,17 @@ def _rarest_needed(cursor, text, grams):
 
 _PLACES_WITH = {}  # trigram: (places holding it, when counted), for COUNTS_KEPT seconds
 COUNTS_KEPT = 600  # fts5vocab counts a trigram's places by reading its list: 'the' costs 1 ms
+_PLACES = {"at": -COUNTS_KEPT, "count": 0}  # every place, counted once in COUNTS_KEPT seconds
+
+
+def _places(cursor):
+    """How many places there are, as counted in the last COUNTS_KEPT seconds: only which
+    trigrams are common rides on it (a count of 150,000 takes 0.7 ms)."""
+    now = time.monotonic()
+    if now - _PLACES["at"] >= COUNTS_KEPT:
+        cursor.execute(f"SELECT count(*) FROM {TABLE}")
+        _PLACES.update(at=now, count=cursor.fetchone()[0])
+    return _PLACES["count"]
 
 
 def _places_with(cursor, grams):
@@ -358,23 +391,29 @@ def _sampled(cursor, grams):
 
 
 def rank(queryset, ids, query, limit):
-    """The candidates like the query, best first: by name before by address, closer
-    before looser. Scored on three columns; only the winners are built as models."""
+    """The pks of the candidates like the query, best first: by name before by address,
+    closer before looser. Scored on three columns, without a model each."""
     wanted = trigrams(query)
     if not wanted:
         return []
     scored = []
+    scores = {}  # places of one name score alike (a chain's pubs, a town's halls)
     for pk, name, search_name in queryset.filter(pk__in=ids).values_list(
         "pk", "name", "search_name"
     ):
-        in_name = trigrams(name)
-        in_all = padded(search_name)  # name and address
-        held = max(len(wanted & in_name), 0.9 * sum(gram in in_all for gram in wanted))
-        best = held / len(wanted)
-        if best >= THRESHOLD:
-            # Ties go to the name with least besides the query ('Red Lion' before 'Red Lion Inn').
-            tightness = len(in_name & wanted) / len(in_name) if in_name else 0.0
-            scored.append((-best, -tightness, name, pk))
-    winners = [pk for *_, pk in sorted(scored)[:limit]]
-    found = queryset.in_bulk(winners)
-    return [found[pk] for pk in winners if pk in found]
+        score = scores.get((name, search_name))
+        if score is None:
+            score = scores[name, search_name] = _likeness(wanted, name, search_name)
+        if score[0] >= THRESHOLD:
+            scored.append((-score[0], -score[1], name, pk))
+    return [pk for *_, pk in sorted(scored)[:limit]]
+
+
+def _likeness(wanted, name, search_name):
+    """How much of the query's trigrams a place holds, by name or by name and address,
+    and how little its name holds besides ('Red Lion' before 'Red Lion Inn')."""
+    in_name = trigrams(name)
+    in_all = padded(search_name)  # name and address
+    held = max(len(wanted & in_name), 0.9 * sum(gram in in_all for gram in wanted))
+    tightness = len(in_name & wanted) / len(in_name) if in_name else 0.0
+    return held / len(wanted), tightness

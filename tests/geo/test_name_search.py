@@ -44,9 +44,26 @@ def test_an_address_finds_its_places_after_names(pubs):
     assert names("plawsworth road") == ["Sacriston Library"]
 
 
+def test_a_search_writes_its_rows_without_a_model_of_each_place(pubs, monkeypatch):
+    def built(*args):
+        raise AssertionError("a place's model was built")
+
+    monkeypatch.setattr(Asset, "from_db", classmethod(built))
+    assert names("queens head")[-1] == "The Queen’s Head Inn"
+
+
 def test_what_is_not_there_is_not_found(pubs):
     assert names("swimming baths") == []
     assert names("'") == []
+
+
+def test_of_too_many_places_holding_the_query_those_holding_it_as_a_word_are_ranked(monkeypatch):
+    """More places hold 'green' than are ranked: the one where it is a whole word is among
+    them, though the rest have shorter names ('Greenbank' holds no 'en ')."""
+    monkeypatch.setattr(name_search, "CANDIDATES", 3)
+    AssetFactory.create_batch(4, name="Greenbank Pub", address="High Street")
+    AssetFactory(name="Abbey Park or green space", address="High Street")
+    assert names("green")[0] == "Abbey Park or green space"
 
 
 def test_the_index_follows_renames_and_bulk_writes(pubs):
@@ -88,12 +105,14 @@ def test_how_many_places_hold_a_trigram_is_counted_once_for_many_searches(pubs, 
     """Counting reads the trigram's whole list in the index, the dearest step of a search
     for a typo; which trigrams are rarest changes slowly."""
     monkeypatch.setattr(name_search, "_PLACES_WITH", {})  # nothing counted yet
+    monkeypatch.setattr(name_search, "_PLACES", {"at": -name_search.COUNTS_KEPT})
     with CaptureQueriesContext(connection) as first:
         assert names("red loin") == ["Red Lion"]
     with CaptureQueriesContext(connection) as again:
         assert names("red loin") == ["Red Lion"]
-    counting = [query for query in first if name_search.VOCABULARY in query["sql"]]
-    assert counting and not [query for query in again if name_search.VOCABULARY in query["sql"]]
+    for counted in (name_search.VOCABULARY, "SELECT count(*)"):  # each trigram's places, all
+        assert [query for query in first if counted in query["sql"]]
+        assert not [query for query in again if counted in query["sql"]]
 
 
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm's index")
