@@ -1,7 +1,7 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Exists
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +27,7 @@ from assets_register.models import (
     AreaKind,
     Asset,
     AssetEvent,
+    AssetSource,
     Category,
     Status,
     without_geometry,
@@ -107,11 +108,16 @@ def search_view(request):
     return render(request, "assets_register/search.html", {"results": results})
 
 
-# A place's page: the place with what it shows of its areas and whether it is on its
-# council's list today or a nomination of it is pending.
+# A place's page: the place with what it shows of its areas, whether it is on its
+# council's list today or a nomination of it is pending, and whether it has a history or
+# records of other datasets (a third of places have neither: their page is one query).
 _asset_page = PreparedQuery(
     lambda today, pk: (
         with_acv_flags(Asset.objects.live(), today)
+        .annotate(
+            has_history=Exists(AssetEvent.every_edition.filter(asset=OuterRef("pk"))),
+            has_records=Exists(AssetSource.objects.filter(asset=OuterRef("pk"))),
+        )
         .select_related("council", "ward", "lsoa")
         .only(*PAGE_FIELDS)
         .filter(pk=pk)
@@ -127,7 +133,7 @@ def asset_detail(request, pk):
     if asset is None:
         raise Http404("No such place")
     pending, pending_public = pending_for(asset) if asset.nomination_pending else (None, False)
-    timeline, withdrawn = asset.history()
+    timeline, withdrawn = asset.history() if asset.has_history else ([], [])
     return render(
         request,
         "assets_register/asset_detail.html",
@@ -136,7 +142,7 @@ def asset_detail(request, pk):
             "timeline": timeline,
             "withdrawn": withdrawn,
             "acv": asset_listing(asset, today) if asset.on_list_today else None,
-            "cited": asset.cited(),
+            "cited": asset.cited() if asset.has_records else [],
             "pending_nomination": pending,
             "pending_public": pending_public,
         },

@@ -11,6 +11,7 @@ from ..factories import (
     AreaFactory,
     AssetEventFactory,
     AssetFactory,
+    AssetSourceFactory,
     CouncilFactory,
     PostcodeLocationFactory,
     square,
@@ -78,9 +79,21 @@ def test_asset_page_of_a_place_neither_listed_nor_nominated_costs_three_queries(
     """The place with whether it is listed or nominated, its events, its records: the
     listing and the nomination are looked up only for the few places that have one."""
     _, _, pub = place
+    AssetSourceFactory(asset=pub, source="osm-pubs", source_ref="node/9", name="Robin Hood")
     with django_assert_num_queries(3):
         html = client.get(pub.get_absolute_url()).content.decode()
     assert "Nominate The Robin Hood as an asset of community value" in html
+    assert "Last orders on 1 June." in html and "node/9" in html
+
+
+def test_asset_page_of_a_place_with_no_history_nor_records_is_one_query(
+    client, django_assert_num_queries
+):
+    quiet = AssetFactory(name="The Quiet Hall", category="community_centre")
+    with django_assert_num_queries(1):
+        html = client.get(quiet.get_absolute_url()).content.decode()
+    assert "<h1>The Quiet Hall</h1>" in html and "No changes recorded." in html
+    assert "<dt>Records</dt>" not in html
 
 
 def test_asset_page_names_its_source_dataset(client):
