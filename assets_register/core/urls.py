@@ -30,10 +30,6 @@ def reverse_one(name, value):
     script prefix: a page of rows links each row, and reverse() costs more than the row.
     For a pattern whose one converter takes the value as it is (a pk for <int:...>, a
     code for <str:...>); one that reverse() would quote goes to reverse() itself."""
-    if value is _NO_ARGUMENT:  # a pattern with no converter: reversed once, as it is
-        return _reversed(
-            name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language()
-        )
     return paths_of(name)(value)
 
 
@@ -51,13 +47,15 @@ def paths_of(name):
 
 
 def reverse_link(name, args, kwargs):
-    """What {% url %} reverses: through reverse_one for no argument or one plain one."""
+    """What {% url %} reverses: a link with no argument, or one plain one, reversed once
+    per pattern, URL configuration, script prefix and language."""
     if kwargs or len(args) > 1:
         return reverse(name, args=args, kwargs=kwargs)
-    return reverse_one(name, args[0] if args else _NO_ARGUMENT)
-
-
-_NO_ARGUMENT = object()
+    if args:
+        return reverse_one(name, args[0])
+    return _reversed(
+        name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language()
+    )
 
 
 @functools.cache

@@ -11,7 +11,7 @@ from assets_register.core.prepared import PreparedQuery
 from assets_register.geo.spatial import locate_point
 from assets_register.models import Area, AreaKind, Asset, PostcodeLocation, without_geometry
 from assets_register.models.areas import GEOMETRY_FIELDS
-from assets_register.models.assets import place_rows
+from assets_register.models.assets import place_rows_by_pk
 
 # A point's coordinates as floats from the database: Decimals cost more to make (and to
 # turn back) than the distance each is for.
@@ -36,9 +36,7 @@ def nearest_assets(latitude, longitude, limit=10, queryset=None):
         if len(ranked) >= limit:
             break
     ranked = ranked[:limit]
-    rows = {
-        row.pk: row for row in place_rows(Asset.objects.filter(pk__in=[pk for _, pk in ranked]))
-    }
+    rows = place_rows_by_pk(Asset.objects.all(), [pk for _, pk in ranked])
     return [(rows[pk], km) for km, pk in ranked]
 
 

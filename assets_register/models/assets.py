@@ -106,12 +106,6 @@ class PlaceRow(NamedTuple):
     status: str
     ward_name: str | None
 
-    @classmethod
-    def of(cls, asset):
-        """The row of a place loaded as a model, with its ward."""
-        ward_name = asset.ward.name if asset.ward else None
-        return cls(asset.pk, asset.name, asset.category, asset.status, ward_name)
-
 
 class ClosureRow(NamedTuple):
     """A closure as a list's row draws it, with its place: CLOSURE_ROW_FIELDS, no model."""
@@ -137,6 +131,11 @@ def place_rows(assets):
     """The rows of a queryset's places, sliced or not: a place's model (a clusterable
     page-like object) costs more to make than its row to write."""
     return [PlaceRow._make(values) for values in assets.values_list("pk", *ROW_FIELDS)]
+
+
+def place_rows_by_pk(assets, pks):
+    """{pk: row} of those of these places (a queryset) whose pks are given."""
+    return {row.pk: row for row in place_rows(assets.filter(pk__in=pks))}
 
 
 # What a place's own page shows of it and of its council, ward and LSOA (named and linked).
@@ -247,7 +246,7 @@ class AssetQuerySet(models.QuerySet):
     def matching_rows(self, query, limit=50):
         """matching()'s places as a list's rows (PlaceRow), without a model each."""
         winners = self._matching_pks(query, limit)
-        rows = {row.pk: row for row in place_rows(self.filter(pk__in=winners))}
+        rows = place_rows_by_pk(self, winners)
         return [rows[pk] for pk in winners if pk in rows]
 
     def _matching_pks(self, query, limit, rank_whole_up_to=0):
