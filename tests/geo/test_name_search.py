@@ -52,6 +52,11 @@ def test_a_search_writes_its_rows_without_a_model_of_each_place(pubs, monkeypatc
     assert names("queens head")[-1] == "The Queen’s Head Inn"
 
 
+def test_a_letter_or_two_find_the_places_whose_names_start_so(pubs):
+    assert names("Re") == ["Red Lion"]
+    assert set(names("q")) == {"Queen's Head", "Queens Head"}
+
+
 def test_what_is_not_there_is_not_found(pubs):
     assert names("swimming baths") == []
     assert names("'") == []
