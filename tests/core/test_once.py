@@ -32,3 +32,10 @@ def test_every_page_has_the_layouts_header_and_footer(client):
         assert '<a class="brand" href="/">' in page
         assert '<link rel="stylesheet" href="/static/assets_register/site.css">' in page
         assert '<a href="/about/coverage/">What the register covers</a>' in page
+
+
+def test_a_changed_setting_renders_it_again(settings):
+    template = Template("{% once %}{{ site_name }}{% endonce %}")
+    assert template.render(Context({"site_name": "A"})) == "A"
+    settings.WAGTAIL_SITE_NAME = "B"
+    assert template.render(Context({"site_name": "B"})) == "B"
