@@ -2,14 +2,15 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, FloatField, Q
+from django.db.models import Avg, Count, FloatField
 from django.db.models.functions import Cast
 
 from assets_register.core.distance import bounding_box, distance_km
 from assets_register.core.postcodes import Postcode
 from assets_register.core.prepared import PreparedQuery
+from assets_register.geo.area_names import areas_named
 from assets_register.geo.spatial import locate_point
-from assets_register.models import Area, AreaKind, Asset, PostcodeLocation, without_geometry
+from assets_register.models import Area, AreaKind, Asset, PostcodeLocation
 from assets_register.models.areas import GEOMETRY_FIELDS
 from assets_register.models.assets import place_rows_by_pk
 
@@ -131,17 +132,6 @@ def search(query, limit=50):
         results.district_centre = locate_postcode_district(results.district)
         if results.district_centre:
             results.nearest = nearest_assets(*results.district_centre)
-    area_filter = Q()
-    for word in query.split():
-        area_filter &= Q(name__icontains=word)
-    # Which areas from the index of names alone (Area.Meta), then those 20 whole.
-    named = Area.objects.current().filter(area_filter).exclude(kind=AreaKind.LSOA)
-    first = sorted(named.order_by().values_list("kind", "name", "pk"))[:20]
-    results.areas = list(
-        Area.objects.filter(pk__in=[pk for *_, pk in first])
-        .select_related("parent")
-        .defer(*GEOMETRY_FIELDS, *without_geometry("parent"))
-        .order_by("kind", "name", "pk")
-    )
+    results.areas = areas_named(query)
     results.assets = Asset.objects.live().matching_rows(query, limit)
     return results
