@@ -101,7 +101,7 @@ def locate_postcode(postcode: Postcode):
 
 def locate_postcode_district(outward):
     """The centre of a postcode district ('DH7') from the postcodes in it, or None."""
-    centre = PostcodeLocation.objects.filter(postcode__startswith=f"{outward} ").aggregate(
+    centre = PostcodeLocation.objects.filter(district=outward).aggregate(
         latitude=Avg("latitude"), longitude=Avg("longitude"), postcodes=Count("pk")
     )
     if not centre["postcodes"]:
