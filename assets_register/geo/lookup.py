@@ -137,5 +137,7 @@ def search(query, limit=50):
         if results.district_centre:
             results.nearest = nearest_assets(*results.district_centre)
     results.areas = areas_named(query)
-    results.assets = Asset.objects.live().matching_rows(query, limit)
+    # A query that names an area is no misspelt place: places like it but not holding
+    # it are not looked for ('Bradford North' finds the ward, not 'Bradford Pub').
+    results.assets = Asset.objects.live().matching_rows(query, limit, typos=not results.areas)
     return results
