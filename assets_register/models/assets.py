@@ -245,11 +245,17 @@ class AssetQuerySet(models.QuerySet):
 
     def matching_rows(self, query, limit=50):
         """matching()'s places as a list's rows (PlaceRow), without a model each."""
+        rows = name_search.ranked_rows(self, query, limit, ROW_FIELDS)
+        if rows is not None:  # PostgreSQL reads them with the candidates
+            return [PlaceRow._make(row) for row in rows]
         winners = self._matching_pks(query, limit)
         rows = place_rows_by_pk(self, winners)
         return [rows[pk] for pk in winners if pk in rows]
 
     def _matching_pks(self, query, limit, rank_whole_up_to=0):
+        rows = None if rank_whole_up_to else name_search.ranked_rows(self, query, limit)
+        if rows is not None:
+            return [pk for pk, _ in rows]
         candidates = name_search.candidate_ids(
             self, query, enough=limit, rank_whole_up_to=rank_whole_up_to
         )
