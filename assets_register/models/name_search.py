@@ -286,7 +286,9 @@ def _held_together(cursor, text):
     single trigrams would read more than ROWS_READ places, as PostgreSQL pays a heap visit
     and a recheck for each, but its index finds those holding two at once as cheaply as
     one. Trigrams most places hold ('the', '  t') are left out, unless nothing else is
-    left: looking those up costs most and tells least."""
+    left: looking those up costs most and tells least. The commonest sets come first, and
+    in each the rarest trigram: the recheck of each place found (a LIKE each, up to 70)
+    stops at the first set it holds, and in a set at the first trigram it lacks."""
     wanted = trigrams(text)
     places, places_with = _sampled(cursor, wanted)
     common = max(COMMON_FLOOR, places * COMMON_SHARE)
@@ -296,8 +298,8 @@ def _held_together(cursor, text):
     pool = [gram for gram in pool if places_with[gram] <= common] or pool
     single = pool[: missable + 1]
     if sum(places_with[gram] for gram in single) <= ROWS_READ or len(pool) < 2:
-        return [(gram,) for gram in single]
-    return list(combinations(pool[:PAIRED_OF], 2))
+        return [(gram,) for gram in reversed(single)]
+    return list(reversed(list(combinations(pool[:PAIRED_OF], 2))))
 
 
 def _sqlite_candidates(cursor, text, grams, enough):
