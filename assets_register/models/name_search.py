@@ -464,8 +464,24 @@ def _ranked(rows, query, limit):
 def _likeness(wanted, name, search_name):
     """How much of the query's trigrams a place holds, by name or by name and address,
     and how little its name holds besides ('Red Lion' before 'Red Lion Inn')."""
-    in_name = trigrams(name)
+    in_name, name_grams = _name_grams(name)
     in_all = padded(search_name)  # name and address
-    held = max(len(wanted & in_name), 0.9 * sum(gram in in_all for gram in wanted))
-    tightness = len(in_name & wanted) / len(in_name) if in_name else 0.0
-    return held / len(wanted), tightness
+    by_name = len([gram for gram in wanted if gram in in_name])
+    held = max(by_name, 0.9 * len([gram for gram in wanted if gram in in_all]))
+    return held / len(wanted), by_name / name_grams if name_grams else 0.0
+
+
+_NAMES = {}  # name: (its padded normal form, how many trigrams it holds)
+NAMES_KEPT = 50_000  # then forgotten at once (14 MB); names ranked recur (3 in 4)
+
+
+def _name_grams(name):
+    """A name as `_likeness` reads it, kept: its trigrams cost 15 us to make, and most of
+    the names a search ranks were ranked by an earlier one (chains, common names)."""
+    known = _NAMES.get(name)
+    if known is None:
+        if len(_NAMES) >= NAMES_KEPT:
+            _NAMES.clear()
+        normal = search_text(name)
+        known = _NAMES[name] = (padded(normal), len(trigrams(normal)))
+    return known
