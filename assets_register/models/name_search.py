@@ -419,7 +419,7 @@ def ranked_rows(queryset, query, limit, fields=("name",)):
     """On PostgreSQL, for a query its index can look up: [(pk, *fields)] (fields hold
     'name') of the places of the queryset like the query, best first, as `rank` orders
     them; the candidates are read with their fields by the statement finding them, the
-    queryset's filters kept, so a search is one round trip, not three. Else None: ask
+    queryset's filters kept, so a search is one round trip, not four. Else None: ask
     candidate_ids and rank."""
     connection = connections[queryset.db]
     text = search_text(query)
@@ -428,7 +428,8 @@ def ranked_rows(queryset, query, limit, fields=("name",)):
     with connection.cursor() as cursor:
         sql, params = _postgres_candidates_sql(cursor, text, limit)
         found = queryset.filter(InSubquery(F("pk"), RawSQL(sql, params))).order_by()
-        sql, params = found.values_list("pk", *fields, "search_name").query.sql_with_params()
+        read = found.values_list("pk", *fields, "search_name").query
+        sql, params = read.get_compiler(queryset.db).as_sql()
         cursor.execute(f"{SETTINGS}; {sql}", params)
         cursor.nextset()
         rows = cursor.fetchall()
