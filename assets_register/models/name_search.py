@@ -188,8 +188,26 @@ def _postgres_candidates(cursor, text, enough):
 # trip, not four with a BEGIN and a COMMIT.
 SETTINGS = (
     "SELECT set_config('enable_seqscan', 'off', true), "
-    "set_config('max_parallel_workers_per_gather', '0', true)"
+    "set_config('max_parallel_workers_per_gather', '0', true), "
+    "set_config('jit', 'off', true)"  # a plan's cost, with a table read, passes its threshold
 )
+
+
+def _by_index(cursor, words):
+    """(word, whether the index looks it up) of each word: not if most places hold it
+    ('the'). Under SETTINGS the index is read wherever it can be, and it would list all
+    85,000 places holding 'the' (30 ms); strpos, which it cannot answer, leaves the table
+    to be read, which stops at the first HOLDING_READ places holding the words (2 ms)."""
+    places, places_with = _sampled(cursor, trigrams(" ".join(words)))
+    return [
+        (word, min(places_with[gram] for gram in trigrams(word)) <= places * INDEXED_SHARE)
+        for word in words
+    ]
+
+
+INDEXED_SHARE = 0.25  # of all places: a word more of them hold is not looked up
+_LIKE = "search_name LIKE %s"  # '%word%'
+_HAS = "strpos(search_name, %s) > 0"  # the same, which pg_trgm's index cannot answer
 
 
 _HOLDS = "(strpos(spaced, %s) > 0)::int"  # 1 if the spaced name holds a trigram, else 0
@@ -204,6 +222,8 @@ def _postgres_candidates_sql(cursor, text, enough):
     # read and sort all of them (60 ms).
     edges = _edges(text)
     holding, looked_up = _holding(_held_together(cursor, text))
+    by_index = _by_index(cursor, words)
+    every_word = " AND ".join(_LIKE if indexed else _HAS for _, indexed in by_index)
     # Unless there are `enough` of those, then the places holding most of the query's
     # rarest trigrams, ordered by how many of its trigrams each holds: each is a substring
     # of the name with a space either side ('  q' is ' q'), as in core.text.padded. The
@@ -214,7 +234,7 @@ def _postgres_candidates_sql(cursor, text, enough):
     spaced = f"id, length(search_name) AS length, ' ' || search_name || ' ' AS spaced FROM {TABLE}"
     sql = (
         f"WITH holding AS MATERIALIZED (SELECT id FROM (SELECT {spaced} "
-        f"WHERE {' AND '.join(['search_name LIKE %s'] * len(words))} LIMIT %s) AS held "
+        f"WHERE {every_word} LIMIT %s) AS held "
         f"ORDER BY {' + '.join([_HOLDS] * len(edges))} DESC, length, id LIMIT %s) "
         f"SELECT id FROM holding UNION ALL (SELECT id FROM (SELECT {spaced} "
         f"WHERE {holding} LIMIT %s) AS found "
@@ -223,7 +243,7 @@ def _postgres_candidates_sql(cursor, text, enough):
         "length, id LIMIT %s - (SELECT count(*) FROM holding))"
     )
     params = [
-        *(f"%{word}%" for word in words),
+        *(f"%{word}%" if indexed else word for word, indexed in by_index),
         HOLDING_READ,
         *edges,
         CANDIDATES,

@@ -177,6 +177,15 @@ def test_the_places_are_found_and_read_in_one_statement(pubs):
 
 
 @postgres_only
+def test_words_most_places_hold_are_read_from_the_table_and_find_the_same(pubs, monkeypatch):
+    looked_up = {query: names(query) for query in ("queens head", "red lion", "libary")}
+    monkeypatch.setattr(name_search, "INDEXED_SHARE", -1)  # every word held by 'most'
+    with CaptureQueriesContext(connection) as read:
+        assert {query: names(query) for query in looked_up} == looked_up
+    assert "strpos(search_name, " in read[-1]["sql"]
+
+
+@postgres_only
 def test_common_trigrams_are_looked_up_in_pairs_and_still_find_typos(pubs, monkeypatch):
     """A register where every trigram reads too many places alone: pairs of them, which
     a place like the query holds, still find it; and when holding every word is cut short
