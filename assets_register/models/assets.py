@@ -246,11 +246,19 @@ class AssetQuerySet(models.QuerySet):
     def matching_rows(self, query, limit=50, typos=True):
         """matching()'s places as a list's rows (PlaceRow), without a model each; with
         typos=False only those holding every word of the query."""
+        rows = name_search.ranked_rows(self, query, limit, ROW_FIELDS, typos=typos)
+        if rows is not None:  # PostgreSQL reads them with the candidates
+            return [PlaceRow._make(row) for row in rows]
         winners = self._matching_pks(query, limit, typos=typos)
         rows = place_rows_by_pk(self, winners)
         return [rows[pk] for pk in winners if pk in rows]
 
     def _matching_pks(self, query, limit, rank_whole_up_to=0, typos=True):
+        rows = (
+            None if rank_whole_up_to else name_search.ranked_rows(self, query, limit, typos=typos)
+        )
+        if rows is not None:
+            return [pk for pk, _ in rows]
         candidates = name_search.candidate_ids(
             self, query, enough=limit if typos else 0, rank_whole_up_to=rank_whole_up_to
         )

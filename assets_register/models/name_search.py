@@ -8,10 +8,13 @@ import math
 import time
 from collections import Counter
 from contextlib import contextmanager
-from itertools import combinations
+from itertools import combinations, product
 
 from django.db import DatabaseError, connections, transaction
+from django.db.models import F
+from django.db.models.expressions import RawSQL
 
+from assets_register.core.lookups import InSubquery
 from assets_register.core.text import padded, search_text, trigrams
 
 logger = logging.getLogger(__name__)
@@ -180,48 +183,84 @@ def candidate_ids(queryset, query, enough=CANDIDATES, rank_whole_up_to=0) -> lis
 
 
 def _postgres_candidates(cursor, text, enough):
+    sql, params = _postgres_candidates_sql(cursor, text, enough)
+    cursor.execute(f"{SETTINGS}; {sql}", params)
+    cursor.nextset()
+    return [row[0] for row in cursor.fetchall()]
+
+
+# Through the index, alone: the planner guesses 1% of places for each LIKE, so for several
+# it may read the whole table (200 ms) or start workers (20 ms, not 3). The settings go
+# before the query in one message, one implicit transaction that they last for: one round
+# trip, not four with a BEGIN and a COMMIT.
+SETTINGS = (
+    "SELECT set_config('enable_seqscan', 'off', true), "
+    "set_config('max_parallel_workers_per_gather', '0', true), "
+    "set_config('jit', 'off', true)"  # a plan's cost, with a table read, passes its threshold
+)
+
+
+def _by_index(cursor, words):
+    """(word, whether the index looks it up) of each word: not if most places hold it
+    ('the'). Under SETTINGS the index is read wherever it can be, and it would list all
+    85,000 places holding 'the' (30 ms); strpos, which it cannot answer, leaves the table
+    to be read, which stops at the first HOLDING_READ places holding the words (2 ms)."""
+    places, places_with = _sampled(cursor, trigrams(" ".join(words)))
+    return [
+        (word, min(places_with[gram] for gram in trigrams(word)) <= places * INDEXED_SHARE)
+        for word in words
+    ]
+
+
+INDEXED_SHARE = 0.25  # of all places: a word more of them hold is not looked up
+_LIKE = "search_name LIKE %s"  # '%word%'
+_HAS = "strpos(search_name, %s) > 0"  # the same, which pg_trgm's index cannot answer
+
+
+_HOLDS = "(strpos(spaced, %s) > 0)::int"  # 1 if the spaced name holds a trigram, else 0
+
+
+def _postgres_candidates_sql(cursor, text, enough):
+    """One statement, and its parameters, for the ids of the candidates, in no order:
+    as a subquery, the statement reading the places it finds may keep filters of its own."""
     words = text.split()
     # Of at most HOLDING_READ places holding every word, those holding most of its edges,
     # then the shortest names: a common word ('the', in 85,000 of 150,000) would otherwise
     # read and sort all of them (60 ms).
     edges = _edges(text)
-    cursor.execute(
-        f"SELECT id FROM (SELECT id, search_name FROM {TABLE} "
-        f"WHERE {' AND '.join(['search_name LIKE %s'] * len(words))} LIMIT %s) AS holding "
-        f"ORDER BY {' + '.join([_HELD['postgresql']] * len(edges))}"
-        " DESC, length(search_name), id LIMIT %s",
-        [*(f"%{word}%" for word in words), HOLDING_READ, *edges, CANDIDATES],
+    holding, looked_up = _holding(_held_together(cursor, text))
+    by_index = _by_index(cursor, words)
+    every_word = " AND ".join(_LIKE if indexed else _HAS for _, indexed in by_index)
+    # Unless there are `enough` of those, then the places holding most of the query's
+    # rarest trigrams, ordered by how many of its trigrams each holds: each is a substring
+    # of the name with a space either side ('  q' is ' q'), as in core.text.padded. The
+    # condition on the count is a one-time filter: false, the second part is not read.
+    scored = sorted(gram[1:] if gram.startswith("  ") else gram for gram in trigrams(text))
+    # The name spaced in the subquery (a LIMIT keeps it whole) is made once, not once for
+    # each trigram (a quarter of the scoring's time).
+    spaced = f"id, length(search_name) AS length, ' ' || search_name || ' ' AS spaced FROM {TABLE}"
+    sql = (
+        f"WITH holding AS MATERIALIZED (SELECT id FROM (SELECT {spaced} "
+        f"WHERE {every_word} LIMIT %s) AS held "
+        f"ORDER BY {' + '.join([_HOLDS] * len(edges))} DESC, length, id LIMIT %s) "
+        f"SELECT id FROM holding UNION ALL (SELECT id FROM (SELECT {spaced} "
+        f"WHERE {holding} LIMIT %s) AS found "
+        "WHERE (SELECT count(*) FROM holding) < %s AND id NOT IN (SELECT id FROM holding) "
+        f"ORDER BY {' + '.join([_HOLDS] * len(scored))} DESC, "
+        "length, id LIMIT %s - (SELECT count(*) FROM holding))"
     )
-    ids = [row[0] for row in cursor.fetchall()]
-    if len(ids) < enough:  # then the places holding most of the query's rarest trigrams
-        sets = _held_together(cursor, text)
-        holding = " OR ".join(" AND ".join(_LOOKUP[_kind(gram)] for gram in held) for held in sets)
-        # Ordered by how many of the query's trigrams each holds: each is a substring of
-        # the name with a space either side ('  q' is ' q'), as in core.text.padded.
-        scored = sorted(gram[1:] if gram.startswith("  ") else gram for gram in trigrams(text))
-        # Through the index, alone: the planner guesses 1% of places for each LIKE, so for
-        # several it may read the whole table (200 ms) or start workers (20 ms, not 3). The
-        # settings and the query go as one message, one implicit transaction that the
-        # settings last for: one round trip, not four with a BEGIN and a COMMIT.
-        cursor.execute(
-            "SELECT set_config('enable_seqscan', 'off', true), "
-            "set_config('max_parallel_workers_per_gather', '0', true); "
-            f"SELECT id FROM (SELECT id, search_name FROM {TABLE} WHERE {holding} "
-            "LIMIT %s) AS found, LATERAL (SELECT ' ' || search_name || ' ' AS spaced) AS s "
-            f"ORDER BY {' + '.join(['(strpos(spaced, %s) > 0)::int'] * len(scored))} DESC, "
-            "length(search_name), id LIMIT %s",
-            [
-                *(pattern for held in sets for gram in held for pattern in _patterns(gram)),
-                MOST_READ,
-                *scored,
-                CANDIDATES,
-            ],
-        )
-        cursor.nextset()
-        found = [row[0] for row in cursor.fetchall()]
-        seen = set(ids)
-        ids += [pk for pk in found if pk not in seen]
-    return ids[:CANDIDATES]
+    params = [
+        *(f"%{word}%" if indexed else word for word, indexed in by_index),
+        HOLDING_READ,
+        *edges,
+        CANDIDATES,
+        *looked_up,
+        MOST_READ,
+        enough,
+        *scored,
+        CANDIDATES,
+    ]
+    return sql, params
 
 
 # Whether a name holds a trigram given as by _edges: 1 or 0.
@@ -240,12 +279,14 @@ def _edges(text):
     )
 
 
-# A trigram as pg_trgm's index looks it up: inside a word, or at a word's end, which is
-# at the end of the name or before a space.
-_LOOKUP = {
-    "inner": "search_name LIKE %s",
-    "end": "(search_name LIKE %s OR search_name LIKE %s)",
-}
+def _holding(sets):
+    """SQL, and its parameters, for a place holding every trigram of one of the sets, as
+    plain LIKEs OR-ed: 'a AND (b OR c)' is given as '(a AND b) OR (a AND c)', as the
+    planner may look 'a' and 'b OR c' up apart and AND the bitmaps (5 ms for 'es ', in
+    30,000 places), where the index finds those holding both at once in 0.1."""
+    held = [looked for grams in sets for looked in product(*map(_patterns, grams))]
+    sql = " OR ".join(" AND ".join(["search_name LIKE %s"] * len(each)) for each in held)
+    return sql, [pattern for each in held for pattern in each]
 
 
 def _kind(gram):
@@ -257,6 +298,8 @@ def _kind(gram):
 
 
 def _patterns(gram):
+    """A trigram as pg_trgm's index looks it up: inside a word, or at a word's end, which
+    is at the end of the name or before a space."""
     if gram == gram.strip():
         return [f"%{gram}%"]
     end = gram.strip()  # 'en ': a word ending so
@@ -270,7 +313,9 @@ def _held_together(cursor, text):
     single trigrams would read more than ROWS_READ places, as PostgreSQL pays a heap visit
     and a recheck for each, but its index finds those holding two at once as cheaply as
     one. Trigrams most places hold ('the', '  t') are left out, unless nothing else is
-    left: looking those up costs most and tells least."""
+    left: looking those up costs most and tells least. The commonest sets come first, and
+    in each the rarest trigram: the recheck of each place found (a LIKE each, up to 70)
+    stops at the first set it holds, and in a set at the first trigram it lacks."""
     wanted = trigrams(text)
     places, places_with = _sampled(cursor, wanted)
     common = max(COMMON_FLOOR, places * COMMON_SHARE)
@@ -280,8 +325,8 @@ def _held_together(cursor, text):
     pool = [gram for gram in pool if places_with[gram] <= common] or pool
     single = pool[: missable + 1]
     if sum(places_with[gram] for gram in single) <= ROWS_READ or len(pool) < 2:
-        return [(gram,) for gram in single]
-    return list(combinations(pool[:PAIRED_OF], 2))
+        return [(gram,) for gram in reversed(single)]
+    return list(reversed(list(combinations(pool[:PAIRED_OF], 2))))
 
 
 def _sqlite_candidates(cursor, text, grams, enough):
@@ -397,17 +442,45 @@ def _sampled(cursor, grams):
     return _SAMPLE["places"], {gram: _SAMPLE["holding"].get(gram, 0) for gram in grams}
 
 
+def ranked_rows(queryset, query, limit, fields=("name",), typos=True):
+    """On PostgreSQL, for a query its index can look up: [(pk, *fields)] (fields hold
+    'name') of the places of the queryset like the query, best first, as `rank` orders
+    them; the candidates are read with their fields by the statement finding them, the
+    queryset's filters kept, so a search is one round trip, not four; with typos=False
+    only those holding every word. Else None: ask candidate_ids and rank."""
+    connection = connections[queryset.db]
+    text = search_text(query)
+    if connection.vendor != "postgresql" or all(" " in gram for gram in trigrams(text)):
+        return None
+    with connection.cursor() as cursor:
+        sql, params = _postgres_candidates_sql(cursor, text, limit if typos else 0)
+        found = queryset.filter(InSubquery(F("pk"), RawSQL(sql, params))).order_by()
+        read = found.values_list("pk", *fields, "search_name").query
+        sql, params = read.get_compiler(queryset.db).as_sql()
+        cursor.execute(f"{SETTINGS}; {sql}", params)
+        cursor.nextset()
+        rows = cursor.fetchall()
+    name = 1 + fields.index("name")
+    best = _ranked([(row[0], row[name], row[-1]) for row in rows], query, limit)
+    by_pk = {row[0]: row[:-1] for row in rows}
+    return [by_pk[pk] for pk in best]
+
+
 def rank(queryset, ids, query, limit):
     """The pks of the candidates like the query, best first: by name before by address,
     closer before looser. Scored on three columns, without a model each."""
+    rows = queryset.filter(pk__in=ids).values_list("pk", "name", "search_name")
+    return _ranked(rows, query, limit)
+
+
+def _ranked(rows, query, limit):
+    """The pks of these (pk, name, search_name) like the query, best first."""
     wanted = trigrams(query)
     if not wanted:
         return []
     scored = []
     scores = {}  # places of one name score alike (a chain's pubs, a town's halls)
-    for pk, name, search_name in queryset.filter(pk__in=ids).values_list(
-        "pk", "name", "search_name"
-    ):
+    for pk, name, search_name in rows:
         score = scores.get((name, search_name))
         if score is None:
             score = scores[name, search_name] = _likeness(wanted, name, search_name)
@@ -419,8 +492,24 @@ def rank(queryset, ids, query, limit):
 def _likeness(wanted, name, search_name):
     """How much of the query's trigrams a place holds, by name or by name and address,
     and how little its name holds besides ('Red Lion' before 'Red Lion Inn')."""
-    in_name = trigrams(name)
+    in_name, name_grams = _name_grams(name)
     in_all = padded(search_name)  # name and address
-    held = max(len(wanted & in_name), 0.9 * sum(gram in in_all for gram in wanted))
-    tightness = len(in_name & wanted) / len(in_name) if in_name else 0.0
-    return held / len(wanted), tightness
+    by_name = len([gram for gram in wanted if gram in in_name])
+    held = max(by_name, 0.9 * len([gram for gram in wanted if gram in in_all]))
+    return held / len(wanted), by_name / name_grams if name_grams else 0.0
+
+
+_NAMES = {}  # name: (its padded normal form, how many trigrams it holds)
+NAMES_KEPT = 50_000  # then forgotten at once (14 MB); names ranked recur (3 in 4)
+
+
+def _name_grams(name):
+    """A name as `_likeness` reads it, kept: its trigrams cost 15 us to make, and most of
+    the names a search ranks were ranked by an earlier one (chains, common names)."""
+    known = _NAMES.get(name)
+    if known is None:
+        if len(_NAMES) >= NAMES_KEPT:
+            _NAMES.clear()
+        normal = search_text(name)
+        known = _NAMES[name] = (padded(normal), len(trigrams(normal)))
+    return known

@@ -52,6 +52,23 @@ def test_a_search_writes_its_rows_without_a_model_of_each_place(pubs, monkeypatc
     assert names("queens head")[-1] == "The Queen’s Head Inn"
 
 
+def test_a_narrowed_queryset_finds_only_its_own_places(pubs):
+    """The search reads candidates through the queryset it is given: its filters hold."""
+    AssetFactory(name="Red Lion", address="Mill Lane", live=False)
+    assert [row.name for row in Asset.objects.live().matching_rows("red loin")] == ["Red Lion"]
+    assert len(Asset.objects.matching_rows("red loin")) == 2
+    found = Asset.objects.exclude(name="Queens Head").matching_rows("queens head")
+    assert {row.name for row in found} == {"Queen's Head", "The Queen’s Head Inn"}
+
+
+def test_a_name_ranked_before_is_ranked_alike_and_only_so_many_are_kept(pubs, monkeypatch):
+    monkeypatch.setattr(name_search, "_NAMES", {})
+    monkeypatch.setattr(name_search, "NAMES_KEPT", 2)
+    first = names("queens head")
+    assert first[-1] == "The Queen’s Head Inn"  # the looser match last, as with none kept
+    assert names("queens head") == first and len(name_search._NAMES) <= 2
+
+
 def test_a_letter_or_two_find_the_places_whose_names_start_so(pubs):
     assert names("Re") == ["Red Lion"]
     assert set(names("q")) == {"Queen's Head", "Queens Head"}
@@ -159,6 +176,26 @@ def test_each_trigram_is_looked_up_and_scored_as_the_name_holds_it(pubs):
                 if name_search._kind(gram):
                     cursor.execute("SELECT %s LIKE ANY(%s)", [normal, name_search._patterns(gram)])
                     assert cursor.fetchone()[0] == held, (normal, gram)
+
+
+@postgres_only
+def test_the_places_are_found_and_read_in_one_statement(pubs):
+    """Candidates, those holding every word and then the likeliest of the rest, and the
+    rows the list shows: one round trip (once the trigrams' sample is drawn)."""
+    names("red loin")
+    with CaptureQueriesContext(connection) as read:
+        rows = Asset.objects.live().matching_rows("red loin")
+    assert [row.name for row in rows] == ["Red Lion"] and rows[0].category == "pub"
+    assert len(read) == 1
+
+
+@postgres_only
+def test_words_most_places_hold_are_read_from_the_table_and_find_the_same(pubs, monkeypatch):
+    looked_up = {query: names(query) for query in ("queens head", "red lion", "libary")}
+    monkeypatch.setattr(name_search, "INDEXED_SHARE", -1)  # every word held by 'most'
+    with CaptureQueriesContext(connection) as read:
+        assert {query: names(query) for query in looked_up} == looked_up
+    assert "strpos(search_name, " in read[-1]["sql"]
 
 
 @postgres_only
