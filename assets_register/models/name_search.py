@@ -263,11 +263,8 @@ def _postgres_candidates_sql(cursor, text, enough):
     return sql, params
 
 
-# Whether a name holds a trigram given as by _edges: 1 or 0.
-_HELD = {
-    "postgresql": "(strpos(' ' || search_name || ' ', %s) > 0)::int",
-    "sqlite": "(instr(' ' || search_name || ' ', %s) > 0)",
-}
+# Whether a name holds a trigram given as by _edges, on SQLite: 1 or 0.
+_HELD = "(instr(' ' || search_name || ' ', %s) > 0)"
 
 
 def _edges(text):
@@ -338,7 +335,7 @@ def _sqlite_candidates(cursor, text, grams, enough):
     cursor.execute(
         f"SELECT id FROM {TABLE} WHERE id IN (SELECT rowid FROM {FTS_TABLE} "
         f"WHERE {FTS_TABLE} MATCH %s LIMIT %s) "
-        f"ORDER BY {' + '.join([_HELD['sqlite']] * len(edges))} "
+        f"ORDER BY {' + '.join([_HELD] * len(edges))} "
         "DESC, length(search_name), id LIMIT %s",
         [" AND ".join(f'"{gram}"' for gram in grams), SQLITE_HOLDING_READ, *edges, CANDIDATES],
     )
