@@ -239,30 +239,27 @@ class AssetQuerySet(models.QuerySet):
         and tolerant of typos, case, accents and punctuation ('Queens', "Queen's",
         'libary'). A list, at most `limit` long. A narrowed queryset of at most
         `rank_whole_up_to` assets (one council's) is ranked whole, without the index."""
-        winners = self._matching_pks(query, limit, rank_whole_up_to)
+        winners = [pk for pk, _ in self._matching(query, limit, rank_whole_up_to=rank_whole_up_to)]
         found = self.in_bulk(winners)
         return [found[pk] for pk in winners if pk in found]
 
     def matching_rows(self, query, limit=50, typos=True):
         """matching()'s places as a list's rows (PlaceRow), without a model each; with
         typos=False only those holding every word of the query."""
-        rows = name_search.ranked_rows(self, query, limit, ROW_FIELDS, typos=typos)
-        if rows is not None:  # PostgreSQL reads them with the candidates
-            return [PlaceRow._make(row) for row in rows]
-        winners = self._matching_pks(query, limit, typos=typos)
-        rows = place_rows_by_pk(self, winners)
-        return [rows[pk] for pk in winners if pk in rows]
+        return [
+            PlaceRow._make(row) for row in self._matching(query, limit, ROW_FIELDS, typos=typos)
+        ]
 
-    def _matching_pks(self, query, limit, rank_whole_up_to=0, typos=True):
-        rows = (
-            None if rank_whole_up_to else name_search.ranked_rows(self, query, limit, typos=typos)
-        )
-        if rows is not None:
-            return [pk for pk, _ in rows]
+    def _matching(self, query, limit, fields=("name",), rank_whole_up_to=0, typos=True):
+        """[(pk, *fields)] of the places like the query, best first."""
+        if not rank_whole_up_to:
+            rows = name_search.ranked_rows(self, query, limit, fields, typos=typos)
+            if rows is not None:  # PostgreSQL reads them with the candidates
+                return rows
         candidates = name_search.candidate_ids(
             self, query, enough=limit if typos else 0, rank_whole_up_to=rank_whole_up_to
         )
-        return name_search.rank(self, candidates, query, limit)
+        return name_search.rank(self, candidates, query, limit, fields)
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(_with_search_names(list(objs)), *args, **kwargs)

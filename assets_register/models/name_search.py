@@ -457,17 +457,23 @@ def ranked_rows(queryset, query, limit, fields=("name",), typos=True):
         cursor.execute(f"{SETTINGS}; {sql}", params)
         cursor.nextset()
         rows = cursor.fetchall()
+    return _best_rows(rows, fields, query, limit)
+
+
+def rank(queryset, ids, query, limit, fields=("name",)):
+    """[(pk, *fields)] (fields hold 'name') of the candidates like the query, best first:
+    by name before by address, closer before looser. Read with the fields a list shows,
+    so its rows need no query of their own, and scored without a model each."""
+    rows = queryset.filter(pk__in=ids).values_list("pk", *fields, "search_name")
+    return _best_rows(list(rows), fields, query, limit)
+
+
+def _best_rows(rows, fields, query, limit):
+    """The best of these (pk, *fields, search_name), without their search_name."""
     name = 1 + fields.index("name")
     best = _ranked([(row[0], row[name], row[-1]) for row in rows], query, limit)
     by_pk = {row[0]: row[:-1] for row in rows}
     return [by_pk[pk] for pk in best]
-
-
-def rank(queryset, ids, query, limit):
-    """The pks of the candidates like the query, best first: by name before by address,
-    closer before looser. Scored on three columns, without a model each."""
-    rows = queryset.filter(pk__in=ids).values_list("pk", "name", "search_name")
-    return _ranked(rows, query, limit)
 
 
 def _ranked(rows, query, limit):
