@@ -7,20 +7,37 @@ all write them here.
 Values are written as the template engine writes them: localized (formats.localize), or
 through the filters the templates named, then escaped."""
 
+import functools
+import html
+
 from django import template
+from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import date, floatformat, pluralize
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
+from django.utils.translation import get_language
 
 register = template.Library()
 
 
 def _v(value):
-    """{{ value }}"""
+    """{{ value }}: an int or plain text the short way localize() and escape() take
+    (without thousands separators, an int is as str() writes it)."""
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
+    if type(value) is str:
+        return html.escape(value)
     return conditional_escape(localize(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(day, format, language):
+    """|date of a date (not a datetime), which depends on the language only: the
+    evidence table writes one per row, the same few months on every page."""
+    return _v(date(day, format))
 
 
 def _in(area):
@@ -152,7 +169,7 @@ def indicator_chart(chart, chart_id, area, snapshot):
         f'text-anchor="{label["anchor"]}">{label["year"]}</text>'
         for label in chart["labels"]
     )
-    day = _v(date(snapshot.reference_date, "j F"))
+    day = _day(snapshot.reference_date, "j F", get_language())
     return mark_safe(
         '\n  <figure class="indicator-chart">\n'
         f'    <svg viewBox="0 0 {chart["width"]} {chart["height"]}" width="100%" role="img" '
@@ -193,13 +210,14 @@ def indicator_evidence(evidence, area=None, level=2, evidence_id="evidence-headi
     )
     if not evidence:
         return mark_safe(text + "<p>No places to meet recorded yet.</p>\n</section>\n")
+    language = get_language()
     rows = "".join(
         f'<tr><th scope="row">{_v(row["kind"])}</th><td>{_v(row["source"])}</td>'
-        f"<td>{_v(intcomma(row['places']))}</td><td>{_v(date(row['earliest'], 'F Y'))}</td>"
+        f"<td>{_v(intcomma(row['places']))}</td><td>{_day(row['earliest'], 'F Y', language)}</td>"
         f"<td>{_v(row['assumed'])}</td></tr>"
         for row in evidence
     )
-    start = _v(date(evidence[0]["start"], "j F Y"))
+    start = _day(evidence[0]["start"], "j F Y", language)
     return mark_safe(
         text + "\n    <p>Each place's history is known from its earliest dated evidence; "
         "counted as open before that, it is assumed open. The figures for the past count "
