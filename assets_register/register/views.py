@@ -17,6 +17,7 @@ from assets_register.core.caching import cached_page
 from assets_register.core.embedding import embeddable
 from assets_register.core.postcodes import Postcode
 from assets_register.core.prepared import PreparedQuery
+from assets_register.core.urls import reverse_link
 from assets_register.geo.lookup import locate_postcode, nearest_assets, search
 from assets_register.indicators.compute import latest_snapshot, period_start
 from assets_register.indicators.views import area_row
@@ -196,7 +197,7 @@ def area_detail(request, gss_code):
             else 0,
             "place": place,
             "nearest": nearest,
-            "map_api": reverse("api:map_markers"),
+            "map_api": reverse_link("api:map_markers", (), {}),  # reversed once
         },
     )
 
