@@ -461,6 +461,17 @@ class Asset(ChoiceLabels, DraftStateMixin, RevisionMixin, ClusterableModel):
             models.Index(fields=["name"], name="asset_name_order"),
             # Counts of published places (the home page's) read this, not the whole table.
             models.Index(fields=["live", "status"], name="asset_live_status"),
+            # A council's page counts its places by status and reads a page of them in
+            # order from these, not from all of them sorted (area_page.py): a council has
+            # hundreds; a ward few, its own index serves it.
+            models.Index(
+                fields=["council", "status"], condition=Q(live=True), name="asset_council_status"
+            ),
+            models.Index(
+                fields=["council", "category", "name", "id"],
+                condition=Q(live=True),
+                name="asset_council_rows",
+            ),
         ]
         permissions = [("edit_every_council", "Can edit the records of every council")]
 
