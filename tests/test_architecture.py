@@ -6,7 +6,10 @@ import cycle between packages, or between modules, fails here before it fails at
 """
 
 import ast
+import os
 import re
+import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -16,6 +19,9 @@ APP = Path(__file__).resolve().parent.parent / "assets_register"
 # Imports that must stay inside a function, each with its reason.
 LAZY_IMPORTS = {
     ("apps.py", "assets_register.register.signals"): "signals connect once the app is ready",
+    # compute.py brings pandas, which no page needs (test_web_process_holds_no_pandas).
+    ("indicators/tasks.py", "assets_register.indicators.compute"): "pandas only in the task",
+    ("indicators/views.py", "assets_register.indicators.compute"): "pandas only for a recount",
 }
 
 
@@ -135,3 +141,23 @@ def test_imports_inside_functions_only_where_a_reason_is_given():
 def test_the_cycle_finder_finds_cycles():
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": {"c"}}) is None
+
+
+def test_web_process_holds_no_pandas():
+    """A web process loads the app and every view (~36 MB more with pandas, in each worker)
+    without pandas, which only computing indicators and reading import files need."""
+    code = (
+        "import sys, django; django.setup(); "
+        "from django.core.wsgi import get_wsgi_application; get_wsgi_application(); "
+        "from django.urls import get_resolver; get_resolver().url_patterns; "
+        "import assets_register.indicators.views, assets_register.tasks; "
+        "print(sorted(m for m in ('pandas', 'assets_register.indicators.compute') "
+        "if m in sys.modules))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "settings.test"}
+    env["PYTHONPATH"] = os.pathsep.join([str(APP.parent), str(APP.parent / "site")])
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[-2] == "[]"

@@ -321,10 +321,10 @@ def published_rows(council, today):
     have one, so most lists cost one query however long they are, and none more than
     five. The same rows as list_rows, which the exports use."""
     entries = _published_entries(today=today, council=council.pk)
-    reviews = _by_entry(_pending_reviews(), entries, "has_review")
-    appeals = _by_entry(_pending_appeals(), entries, "has_appeal")
+    reviews = _by_entry(_pending_reviews, entries, "has_review")
+    appeals = _by_entry(_pending_appeals, entries, "has_appeal")
     notices = _by_entry(
-        _current_notices(today).prefetch_related(
+        lambda: _current_notices(today).prefetch_related(
             Prefetch("bidder_requests", queryset=BidderRequest.objects.order_by("received_on")),
             "purchases",
         ),
@@ -373,10 +373,11 @@ def _current_notices(today):
 
 
 def _by_entry(records, entries, flag):
-    """The records of the entries flagged as having some, by entry id: no query if none."""
+    """The records (records() is their queryset) of the entries flagged as having some, by
+    entry id: no query if none, nor a queryset built (most lists have none)."""
     ids = [entry.pk for entry in entries if getattr(entry, flag)]
     found = {}
-    for record in records.filter(entry__in=ids) if ids else ():
+    for record in records().filter(entry__in=ids) if ids else ():
         found.setdefault(record.entry_id, []).append(record)
     return found
 

@@ -2,35 +2,40 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, FloatField, Q
-from django.db.models.functions import Cast
+import numpy as np
+
+from django.db.models import Avg, Count
 
 from assets_register.core.distance import bounding_box, distance_km
 from assets_register.core.postcodes import Postcode
 from assets_register.core.prepared import PreparedQuery
+from assets_register.geo.area_names import areas_named
+from assets_register.geo.map_index import marker_index
 from assets_register.geo.spatial import locate_point
-from assets_register.models import Area, AreaKind, Asset, PostcodeLocation, without_geometry
+from assets_register.models import Area, AreaKind, Asset, PostcodeLocation
 from assets_register.models.areas import GEOMETRY_FIELDS
 from assets_register.models.assets import place_rows_by_pk
 
-# A point's coordinates as floats from the database: Decimals cost more to make (and to
-# turn back) than the distance each is for.
-_AS_FLOATS = (Cast("latitude", FloatField()), Cast("longitude", FloatField()))
 
-
-def nearest_assets(latitude, longitude, limit=10, queryset=None):
+def nearest_assets(latitude, longitude, limit=10):
     """The nearest live, located assets as (PlaceRow, km), widening the search box as
-    needed. Candidates are ranked from bare coordinates; only the winners' rows are read."""
-    queryset = queryset if queryset is not None else Asset.objects.live().located()
+    needed. Candidates come from the map's index of every located live place, which each
+    web process holds (geo.map_index: a box's places in microseconds, where the database
+    took 2 to 5 ms); only the winners' rows are read."""
+    index = marker_index()
     ranked = []
-    # 5 km between 2 and 10: a point whose tenth-nearest place is 3 km away read 1,600
-    # candidates at 10 km (150,000 places), 400 at 5 km. The same ten either way.
     for radius_km in (2, 5, 10, 50, 200):
         min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_km)
-        candidates = queryset.in_bbox(min_lon, min_lat, max_lon, max_lat)
+        lo, _, mask = index.select((min_lon, min_lat, max_lon, max_lat))
+        found = lo + np.flatnonzero(mask)
         ranked = sorted(
             (distance_km(latitude, longitude, lat, lon), pk)
-            for pk, lat, lon in candidates.values_list("pk", *_AS_FLOATS)
+            for pk, lat, lon in zip(
+                index.ids[found].tolist(),
+                index.latitudes[found].tolist(),
+                index.longitudes[found].tolist(),
+                strict=True,
+            )
         )
         ranked = [pair for pair in ranked if pair[0] <= radius_km]
         if len(ranked) >= limit:
@@ -96,7 +101,7 @@ def locate_postcode(postcode: Postcode):
 
 def locate_postcode_district(outward):
     """The centre of a postcode district ('DH7') from the postcodes in it, or None."""
-    centre = PostcodeLocation.objects.filter(postcode__startswith=f"{outward} ").aggregate(
+    centre = PostcodeLocation.objects.filter(district=outward).aggregate(
         latitude=Avg("latitude"), longitude=Avg("longitude"), postcodes=Count("pk")
     )
     if not centre["postcodes"]:
@@ -131,17 +136,8 @@ def search(query, limit=50):
         results.district_centre = locate_postcode_district(results.district)
         if results.district_centre:
             results.nearest = nearest_assets(*results.district_centre)
-    area_filter = Q()
-    for word in query.split():
-        area_filter &= Q(name__icontains=word)
-    # Which areas from the index of names alone (Area.Meta), then those 20 whole.
-    named = Area.objects.current().filter(area_filter).exclude(kind=AreaKind.LSOA)
-    first = sorted(named.order_by().values_list("kind", "name", "pk"))[:20]
-    results.areas = list(
-        Area.objects.filter(pk__in=[pk for *_, pk in first])
-        .select_related("parent")
-        .defer(*GEOMETRY_FIELDS, *without_geometry("parent"))
-        .order_by("kind", "name", "pk")
-    )
-    results.assets = Asset.objects.live().matching_rows(query, limit)
+    results.areas = areas_named(query)
+    # A query that names an area is no misspelt place: places like it but not holding
+    # it are not looked for ('Bradford North' finds the ward, not 'Bradford Pub').
+    results.assets = Asset.objects.live().matching_rows(query, limit, typos=not results.areas)
     return results

@@ -26,8 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
-import pandas as pd
-
 from django.db import transaction
 
 from assets_register.core.bulk_writes import bulk_write
@@ -107,6 +105,10 @@ def read_table(source, *, sep=None):
 
 def _read_table(source, *, sep=None):
     """read_table(), plus the decoded text of a delimited file (None for a spreadsheet)."""
+    # pandas is imported when a file is read, not with this module: every web process
+    # imports the importers (their admin hooks), and pandas would hold ~36 MB in each.
+    import pandas as pd
+
     name = str(getattr(source, "name", source))
     notices, text = [], None
     try:

@@ -7,7 +7,6 @@ rows one by one as before, so their messages and notices are the same.
 """
 
 import numpy as np
-import pandas as pd
 
 from assets_register.core.dates import InvalidDate, parse_partial_date
 from assets_register.core.postcodes import COMPACT_POSTCODE
@@ -28,6 +27,10 @@ class CleanColumns:
 
     def _stripped(self, name):
         if name not in self.frame:
+            # Imported here, as in base._read_table (which made the frame, so pandas is
+            # loaded): not with this module, which every web process imports.
+            import pandas as pd
+
             return pd.Series("", index=self.frame.index, dtype=object)
         column = self.frame[name]
         missing = column.isna().to_numpy()

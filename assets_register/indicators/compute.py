@@ -41,12 +41,11 @@ import shapely
 
 from django.conf import settings
 from django.db import connection, connections, transaction
-from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from assets_register.core.caching import bump_content_version
-from assets_register.core.prepared import PreparedQuery
 from assets_register.geo.spatial import geometry_from_geojson
+from assets_register.indicators.stored import YEARS_BACK, AreaHistory, years_before
 from assets_register.models import (
     CLOSURE_KINDS,
     Area,
@@ -59,25 +58,12 @@ from assets_register.models import (
     DatePrecision,
     EventKind,
     IndicatorSnapshot,
-    PendingRecompute,
 )
-from assets_register.models.assets import (
-    OPEN_STATUSES,
-    STATUS_AFTER_EVENT,
-    THREAT_KINDS,
-    closure_rows,
-    closure_rows_by_pk,
-)
+from assets_register.models.assets import OPEN_STATUSES, STATUS_AFTER_EVENT, THREAT_KINDS
 
-YEARS_BACK = 10
 # England's LSOAs (2011) ranked by the IMD 2019: rank 1 is the most deprived.
 IMD_2019_LSOA_COUNT = 32_844
 IMD_2019, IMD_2025 = "IMD 2019", "IMD 2025"
-POPULATION_SOURCE = "ONS mid-year population estimates for wards and LSOAs"
-POPULATION_SOURCE_URL = (
-    "https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/"
-    "populationestimates/datasets/lowersuperoutputareamidyearpopulationestimates"
-)
 OPEN_AFTER = {
     kind: status in OPEN_STATUSES
     for kind, status in STATUS_AFTER_EVENT.items()
@@ -115,13 +101,6 @@ class Rules:
 
     def as_json(self):
         return asdict(self)
-
-
-def years_before(day, years):
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def _days(values):
@@ -333,36 +312,6 @@ def closures_since(assets, start, on):
     return area_history(assets, on, start).closures
 
 
-@dataclass
-class AreaHistory:
-    """One area's counts and the closures behind them, from its events as they stand."""
-
-    counts: dict
-    # Pks of the closing events of the period; when stored (AreaIndicatorDetail), only
-    # the newest LISTED
-    closure_pks: list
-    closure_count: int  # how many: a page showing a few need not load them all
-    evidence: list  # as compute.evidence, for this area's places
-    # Pks of its newest closures of any kind of place, when stored (AreaIndicatorDetail)
-    newest_closures: list | None = None
-
-    @property
-    def closures(self):
-        """The closing events of the period, newest first."""
-        return (
-            AssetEvent.objects.filter(pk__in=self.closure_pks)
-            .select_related("asset")
-            .order_by("-date", "-pk")
-        )
-
-    def newest_closure_rows(self):
-        """The rows (ClosureRow) of the period's newest LISTED closing events: stored,
-        the same compiled query for every area."""
-        if self.newest_closures is not None:
-            return closure_rows_by_pk(self.closure_pks)[: AreaIndicatorDetail.LISTED]
-        return closure_rows(self.closures[: AreaIndicatorDetail.LISTED])
-
-
 def area_history(assets, on, start):
     """The figures of one area's places worked out now, by the snapshot's rules, with the
     list of closures they count: a page showing both can never contradict itself, even
@@ -390,33 +339,6 @@ def area_history(assets, on, start):
     closed, _ = history.change_masks(start)
     pks = history.events["pk"].to_numpy()[closed].tolist()
     return AreaHistory(counts, pks, len(pks), evidence(frame, on))
-
-
-def with_stored_lists(rows):
-    """AreaIndicator rows with their AreaIndicatorDetail's lists (None without one) and
-    whether an edit waits for a recompute, in the rows' own query: what stored_history
-    reads."""
-    detail = AreaIndicatorDetail.objects.filter(
-        snapshot=OuterRef("snapshot"), area=OuterRef("area")
-    )
-    return rows.annotate(
-        stored_evidence=Subquery(detail.values("evidence")[:1]),
-        stored_places_lost=Subquery(detail.values("places_lost")[:1]),
-        stored_newest_closures=Subquery(detail.values("newest_closures")[:1]),
-        edits_waiting=Exists(PendingRecompute.objects.all()),
-    )
-
-
-def stored_history(row):
-    """An area's closures and evidence as its snapshot worked them out with its figures
-    (`counts` empty: the row's own stand), and its newest closures, from a row read
-    with_stored_lists; None when an edit waits for a recompute (they may be out of date;
-    the page counts again) or the snapshot has none for it."""
-    if row.edits_waiting or row.stored_evidence is None:
-        return None
-    return AreaHistory(
-        {}, row.stored_places_lost, row.closures, row.stored_evidence, row.stored_newest_closures
-    )
 
 
 def load_areas(kind, on):
@@ -844,15 +766,3 @@ def recompute(on=None, rules=None):
     snapshot = save_snapshot(frames, on, rules, time.perf_counter() - started)
     bump_content_version()  # pages and the API show the new figures at once
     return snapshot
-
-
-# Every area and indicators page reads it: compiled once (core.prepared).
-_newest_snapshot = PreparedQuery(lambda: IndicatorSnapshot.objects.newest_first()[:1], slots={})
-
-
-def latest_snapshot():
-    return next(iter(_newest_snapshot()), None)
-
-
-def period_start(snapshot):
-    return years_before(snapshot.reference_date, snapshot.period_years)

@@ -2,14 +2,21 @@
 
 from django_tasks import task
 
-from assets_register.indicators.compute import recompute
 from assets_register.models import PendingRecompute
+
+
+def _recompute():
+    # Imported when a task runs: every web process imports this module (edits queue the
+    # task), and compute.py brings pandas.
+    from assets_register.indicators.compute import recompute
+
+    return recompute()
 
 
 @task()
 def compute_indicators():
     """Recompute the 'losing places to meet' snapshot (nightly, and on request)."""
-    snapshot = recompute()
+    snapshot = _recompute()
     return {"snapshot": snapshot.pk, "areas": snapshot.area_count}
 
 
@@ -18,7 +25,7 @@ def recompute_after_edits():
     """The one recompute a burst of edits queued (indicators.schedule)."""
     if not claim():
         return {"skipped": "no edits waiting"}
-    snapshot = recompute()
+    snapshot = _recompute()
     return {"snapshot": snapshot.pk, "areas": snapshot.area_count}
 
 

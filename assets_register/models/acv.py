@@ -3,6 +3,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -90,7 +91,13 @@ class Nomination(VersionedModel):
     body_name = models.CharField("nominating body", max_length=255)
     body_type = models.CharField(max_length=40, choices=BodyType.choices)
     body_number = models.CharField("charity or company number", max_length=40, blank=True)
-    members_on_roll = models.PositiveIntegerField(null=True, blank=True)
+    members_on_roll = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        # What an integer column holds on every database: SQLite would store more, and
+        # PostgreSQL refuse it with an error instead of the form's message.
+        validators=[MaxValueValidator(2**31 - 1)],
+    )
     distributes_surplus = models.BooleanField(default=False)
     local_connection = models.TextField(
         blank=True, help_text="How the body's activities relate to the area."

@@ -268,15 +268,16 @@ class AssetQuerySet(models.QuerySet):
         found = self.in_bulk(winners)
         return [found[pk] for pk in winners if pk in found]
 
-    def matching_rows(self, query, limit=50):
-        """matching()'s places as a list's rows (PlaceRow), without a model each."""
-        winners = self._matching_pks(query, limit)
+    def matching_rows(self, query, limit=50, typos=True):
+        """matching()'s places as a list's rows (PlaceRow), without a model each; with
+        typos=False only those holding every word of the query."""
+        winners = self._matching_pks(query, limit, typos=typos)
         rows = place_rows_by_pk(self, winners)
         return [rows[pk] for pk in winners if pk in rows]
 
-    def _matching_pks(self, query, limit, rank_whole_up_to=0):
+    def _matching_pks(self, query, limit, rank_whole_up_to=0, typos=True):
         candidates = name_search.candidate_ids(
-            self, query, enough=limit, rank_whole_up_to=rank_whole_up_to
+            self, query, enough=limit if typos else 0, rank_whole_up_to=rank_whole_up_to
         )
         return name_search.rank(self, candidates, query, limit)
 

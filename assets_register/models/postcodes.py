@@ -1,4 +1,6 @@
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Greatest, Left, StrIndex
 
 
 class PostcodeLocation(models.Model):
@@ -12,6 +14,15 @@ class PostcodeLocation(models.Model):
     )
     council_code = models.CharField(max_length=9, blank=True, db_index=True)
     ward_code = models.CharField(max_length=9, blank=True)
+    # The outward code ('DH7' of 'DH7 6LQ'), kept by the database, so that a district's
+    # postcodes are found by an index: a LIKE 'DH7 %' read the whole table (11 ms for
+    # 30,000 postcodes, and there are 1.7 million).
+    district = models.GeneratedField(
+        expression=Left("postcode", Greatest(StrIndex("postcode", Value(" ")) - 1, 0)),
+        output_field=models.CharField(max_length=4),
+        db_persist=True,
+        db_index=True,
+    )
 
     class Meta:
         ordering = ["postcode"]

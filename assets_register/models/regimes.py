@@ -20,6 +20,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
+from assets_register.core.caching import content_version
 from assets_register.core.prepared import PreparedQuery
 from assets_register.law.statutory import Counting, Period, Unit
 
@@ -264,16 +265,13 @@ def regime_last_day(clock, trigger):
 
 
 class RegimeBook:
-    """Every regime with its periods, read once (two queries) when first asked, for work
-    that asks about many days at once, such as a council's calendar of deadlines, or a
-    page that words several periods."""
+    """Every regime with its periods (commenced_regimes) when first asked, for work that
+    asks about many days at once, such as a council's calendar of deadlines, or a page
+    that words several periods."""
 
     @functools.cached_property
     def _regimes(self):
-        regimes = _commenced_regimes()
-        for index, regime in enumerate(regimes):
-            regime.earlier_regimes = regimes[index + 1 :]
-        return regimes
+        return commenced_regimes()
 
     def in_force_on(self, day: datetime.date) -> StatutoryRegime:
         for regime in self._regimes:
@@ -321,7 +319,23 @@ def period_counted_from(clock, day: datetime.date | None = None, trigger: str | 
 period_words_lazy = lazy(period_words, str)
 
 
-# Every page that words a period reads the law (core.prepared: compiled once).
+def commenced_regimes():
+    """Every commenced regime with its periods, newest first, each knowing the earlier
+    ones: read once per process and content version, which an edit of the law moves
+    (register.signals), not on every page that words a period (a third of an ACV list's
+    time). The regimes are shared: for reading only."""
+    version = content_version()
+    regimes = _commenced.get(version)
+    if regimes is None:
+        regimes = _commenced_regimes()
+        for index, regime in enumerate(regimes):
+            regime.earlier_regimes = regimes[index + 1 :]
+        _commenced.clear()
+        _commenced[version] = regimes
+    return regimes
+
+
+_commenced = {}  # content version: commenced_regimes()
 _commenced_regimes = PreparedQuery(
     lambda: (
         StatutoryRegime.objects.commenced().prefetch_related("periods").order_by("-takes_effect")

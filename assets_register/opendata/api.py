@@ -38,7 +38,7 @@ from assets_register.core.licences import (
     licence_link,
 )
 from assets_register.geo.map_index import marker_index
-from assets_register.indicators.compute import latest_snapshot
+from assets_register.indicators.stored import latest_snapshot
 from assets_register.models import OPEN_STATUSES, Area, AreaKind, Asset, AssetEvent
 from assets_register.opendata.filters import UnknownArea, filter_assets
 from assets_register.opendata.schemas import (

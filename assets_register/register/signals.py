@@ -69,6 +69,11 @@ def acv_changed(sender, raw=False, **kwargs):
         RegimePeriod,
     ):
         bump_content_version()
+        if sender in (StatutoryRegime, RegimePeriod):
+            # A process reading the law between the bump and the commit would keep the old
+            # law under the new version (models.regimes.commenced_regimes): again once
+            # committed.
+            transaction.on_commit(bump_content_version)
 
 
 @receiver(post_migrate, sender=apps.get_app_config("assets_register"))

@@ -19,7 +19,7 @@ from assets_register.core.postcodes import Postcode
 from assets_register.core.prepared import PreparedQuery
 from assets_register.core.urls import reverse_link
 from assets_register.geo.lookup import locate_postcode, nearest_assets, search
-from assets_register.indicators.compute import latest_snapshot, period_start
+from assets_register.indicators.stored import latest_snapshot, period_start
 from assets_register.indicators.views import area_row
 from assets_register.models import (
     CLOSURE_KINDS,

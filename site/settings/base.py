@@ -82,7 +82,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "assets_register.core.context_processors.site_context",
             ],
-            "builtins": ["assets_register.templatetags.links"],  # {% url %}, reversed once
+            # {% url %}, reversed once; {% once %}, the layout's fixed parts rendered once
+            "builtins": ["assets_register.templatetags.links", "assets_register.templatetags.once"],
         },
     },
 ]

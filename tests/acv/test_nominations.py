@@ -79,6 +79,14 @@ def test_eligibility_problems_are_explained_on_the_form(client, pub):
     assert "This field is required" in page  # local connection
 
 
+def test_more_members_than_a_column_holds_is_answered_on_the_form(client, pub):
+    response = client.post(
+        reverse("nominate_asset", args=[pub.pk]), answers(members_on_roll=str(2**31))
+    )
+    assert response.status_code == 200 and not Nomination.objects.exists()
+    assert "less than or equal to 2147483647" in response.content.decode()
+
+
 def test_the_eligibility_endpoint_answers_as_the_form_is_filled_in(client):
     url = reverse("nomination_eligibility")
     assert client.get(url, {"body_type": "charity", "local_connection": "Sacriston"}).json() == {

@@ -1,5 +1,6 @@
 import json
 import threading
+import time
 
 import pytest
 
@@ -192,7 +193,7 @@ def test_a_rebuild_that_finds_nothing_changed_keeps_the_index_it_had():
 def test_with_a_shared_cache_no_process_rebuilds_on_a_timer(monkeypatch):
     AssetFactory()
     built = map_index.marker_index()
-    monkeypatch.setitem(map_index._state, "built_at", -1e9)  # long past MAX_AGE
+    monkeypatch.setitem(map_index._state, "built_at", -1e9)  # long past its refresh
     started = []
     idle = threading.Thread()  # stands in for the refresh, which is not run here
     monkeypatch.setattr(map_index.threading, "Thread", lambda **kw: started.append(kw) or idle)
@@ -201,6 +202,22 @@ def test_with_a_shared_cache_no_process_rebuilds_on_a_timer(monkeypatch):
         assert map_index.marker_index() is built and started == []
     map_index.marker_index()
     assert len(started) == 1  # a per-process cache misses others' edits: refresh on a timer
+    map_index._lock.release()
+
+
+def test_a_process_of_its_own_cache_refreshes_once_its_pages_have_expired(monkeypatch, settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    AssetFactory()
+    map_index.marker_index()
+    started = []
+    idle = threading.Thread()
+    monkeypatch.setattr(map_index.threading, "Thread", lambda **kw: started.append(kw) or idle)
+    monkeypatch.setitem(map_index._state, "built_at", time.monotonic() - 300)
+    map_index.marker_index()
+    assert started == []  # its pages still show what it read then: so does its map
+    monkeypatch.setitem(map_index._state, "built_at", time.monotonic() - 601)
+    map_index.marker_index()
+    assert len(started) == 1
     map_index._lock.release()
 
 

@@ -12,7 +12,7 @@ from assets_register.core.text import likeness, padded, search_text, trigrams
 from assets_register.geo.lookup import search
 from assets_register.models import Asset, name_search
 
-from ..factories import AssetFactory
+from ..factories import AreaFactory, AssetFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +50,19 @@ def test_a_search_writes_its_rows_without_a_model_of_each_place(pubs, monkeypatc
 
     monkeypatch.setattr(Asset, "from_db", classmethod(built))
     assert names("queens head")[-1] == "The Queen’s Head Inn"
+
+
+def test_a_letter_or_two_find_the_places_whose_names_start_so(pubs):
+    assert names("Re") == ["Red Lion"]
+    assert set(names("q")) == {"Queen's Head", "Queens Head"}
+
+
+def test_a_query_naming_an_area_lists_the_places_holding_it_not_look_alikes(pubs):
+    AssetFactory(name="Sacristan Arms", address="High Street")
+    assert names("sacriston") == ["Sacriston Library", "Sacristan Arms"]
+    AreaFactory(name="Sacriston")
+    assert names("sacriston") == ["Sacriston Library"]
+    assert names("sacristan") == ["Sacristan Arms", "Sacriston Library"]  # no area so named
 
 
 def test_what_is_not_there_is_not_found(pubs):

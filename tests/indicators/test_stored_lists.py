@@ -6,15 +6,9 @@ import datetime
 
 import pytest
 
-from assets_register.indicators import views as indicator_views
-from assets_register.indicators.compute import (
-    Rules,
-    area_history,
-    period_start,
-    recompute,
-    stored_history,
-    with_stored_lists,
-)
+from assets_register.indicators import compute
+from assets_register.indicators.compute import Rules, area_history, recompute
+from assets_register.indicators.stored import period_start, stored_history, with_stored_lists
 from assets_register.indicators.tasks import claim
 from assets_register.models import (
     CLOSURE_KINDS,
@@ -49,7 +43,7 @@ def counted_again(monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("counted again")
 
-    monkeypatch.setattr(indicator_views, "area_history", fail)
+    monkeypatch.setattr(compute, "area_history", fail)
 
 
 def test_every_areas_stored_lists_are_what_a_recount_finds(register):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assets_register', '0037_areas_indicator_detail'),
+        ('assets_register', '0039_nomination_members_cap'),
         ('wagtailcore', '0098_apitoken'),
     ]
 
