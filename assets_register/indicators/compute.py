@@ -338,10 +338,7 @@ def area_history(assets, on, start):
     }
     closed, _ = history.change_masks(start)
     pks = history.events["pk"].to_numpy()[closed].tolist()
-    closures = (
-        AssetEvent.objects.filter(pk__in=pks).select_related("asset").order_by("-date", "-pk")
-    )
-    return AreaHistory(counts, closures, len(pks), evidence(frame, on))
+    return AreaHistory(counts, pks, len(pks), evidence(frame, on))
 
 
 def load_areas(kind, on):

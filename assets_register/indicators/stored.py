@@ -13,6 +13,7 @@ from assets_register.models import (
     IndicatorSnapshot,
     PendingRecompute,
 )
+from assets_register.models.assets import closure_rows, closure_rows_by_pk
 
 YEARS_BACK = 10
 POPULATION_SOURCE = "ONS mid-year population estimates for wards and LSOAs"
@@ -34,11 +35,29 @@ class AreaHistory:
     """One area's counts and the closures behind them, from its events as they stand."""
 
     counts: dict
-    closures: object  # the closing events of the period, newest first
+    # Pks of the closing events of the period; when stored (AreaIndicatorDetail), only
+    # the newest LISTED
+    closure_pks: list
     closure_count: int  # how many: a page showing a few need not load them all
     evidence: list  # as compute.evidence, for this area's places
     # Pks of its newest closures of any kind of place, when stored (AreaIndicatorDetail)
     newest_closures: list | None = None
+
+    @property
+    def closures(self):
+        """The closing events of the period, newest first."""
+        return (
+            AssetEvent.objects.filter(pk__in=self.closure_pks)
+            .select_related("asset")
+            .order_by("-date", "-pk")
+        )
+
+    def newest_closure_rows(self):
+        """The rows (ClosureRow) of the period's newest LISTED closing events: stored,
+        the same compiled query for every area."""
+        if self.newest_closures is not None:
+            return closure_rows_by_pk(self.closure_pks)[: AreaIndicatorDetail.LISTED]
+        return closure_rows(self.closures[: AreaIndicatorDetail.LISTED])
 
 
 def with_stored_lists(rows):
@@ -63,12 +82,9 @@ def stored_history(row):
     the page counts again) or the snapshot has none for it."""
     if row.edits_waiting or row.stored_evidence is None:
         return None
-    closures = (
-        AssetEvent.objects.filter(pk__in=row.stored_places_lost)
-        .select_related("asset")
-        .order_by("-date", "-pk")
+    return AreaHistory(
+        {}, row.stored_places_lost, row.closures, row.stored_evidence, row.stored_newest_closures
     )
-    return AreaHistory({}, closures, row.closures, row.stored_evidence, row.stored_newest_closures)
 
 
 # Every area and indicators page reads it: compiled once (core.prepared).

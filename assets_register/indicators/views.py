@@ -35,11 +35,13 @@ from assets_register.models import (
     Area,
     AreaIndicator,
     AreaKind,
+    Asset,
     Category,
     without_geometry,
 )
 
 PLACE_KINDS = [label for value, label in Category.choices if value in PLACES_TO_MEET]
+CATEGORY_LABELS = dict(Category.choices)  # Category.choices is worked out on every use
 PAGE_SIZE = 100
 # Above this many areas the map asks for a council: 568 LSOA outlines are ~0.5 MB.
 MAP_MAX_AREAS = 1000
@@ -282,9 +284,7 @@ def evidence_rows(evidence, on):
             assumed = f"{places - known:,} of {places:,}"
         rows.append(
             {
-                "kind": Category(item["category"]).label
-                if item["category"] in Category.values
-                else item["category"],
+                "kind": CATEGORY_LABELS.get(item["category"], item["category"]),
                 "source": source_name(item["source"]) if item["source"] else "entered here",
                 "places": places,
                 "earliest": earliest,
@@ -549,17 +549,17 @@ def indicators_csv(request, kind):
     return csv_response(out, CSV_FIELDS, name)
 
 
-def area_row(area, snapshot, assets=None):
+def area_row(area, snapshot, with_lists=False):
     """An area's figures in the snapshot, with its flag reasons and chart, or None.
 
-    Given the area's places, `row.places_lost` are the closures its counts count, so the
-    page's figures and its list agree: both as the snapshot stored them while no edit
-    waits for a recompute, else both worked out again from the places' events as they
-    stand, the ranking and flags waiting for the background recompute (`row.updating`
-    says so)."""
+    With its lists (the area's own page), `row.places_lost` are the rows (ClosureRow) of
+    the newest closures its counts count, so the page's figures and its list agree: both
+    as the snapshot stored them while no edit waits for a recompute, else both worked
+    out again from the area's places' events as they stand, the ranking and flags
+    waiting for the background recompute (`row.updating` says so)."""
     if snapshot is None or area is None:
         return None
-    if assets is not None:
+    if with_lists:
         row = next(iter(_row_with_lists(snapshot=snapshot.pk, area=area.pk)), None)
     else:
         row = _row_query(snapshot.areas.filter(area=area)).first()
@@ -570,9 +570,9 @@ def area_row(area, snapshot, assets=None):
     row.kind_plural = KIND_PLURAL[row.kind]
     row.updating = False
     row.population_source, row.population_source_url = POPULATION_SOURCE, POPULATION_SOURCE_URL
-    if assets is not None:
-        now = stored_history(row) or _counted_again(assets, snapshot)
-        row.places_lost, row.places_lost_total = now.closures, now.closure_count
+    if with_lists:
+        now = stored_history(row) or _counted_again(Asset.objects.live().in_area(area), snapshot)
+        row.places_lost, row.places_lost_total = now.newest_closure_rows(), now.closure_count
         row.newest_closures = now.newest_closures
         row.evidence = evidence_rows(now.evidence, snapshot.reference_date)
         stored = {name: getattr(row, name) for name in now.counts}

@@ -127,6 +127,31 @@ def closure_rows(events):
     return [ClosureRow._make(values) for values in events.values_list(*CLOSURE_ROW_FIELDS)]
 
 
+# Lists of up to this many pks share one compiled query: an area's page's stored lists
+# of closures (AreaIndicatorDetail.LISTED).
+BY_PK_SLOTS = 20
+_closure_rows_by_pk = PreparedQuery(
+    lambda **pks: (
+        AssetEvent.objects.filter(pk__in=list(pks.values()))
+        .order_by("-date", "-pk")
+        .values_list(*CLOSURE_ROW_FIELDS)
+    ),
+    slots={f"pk{i}": int for i in range(BY_PK_SLOTS)},
+)
+
+
+def closure_rows_by_pk(pks):
+    """The rows of the events of these pks, newest first: for a few, padded with the first
+    to BY_PK_SLOTS (a pk twice matches once), by a query compiled once (core.prepared)."""
+    if len(pks) > BY_PK_SLOTS:
+        return closure_rows(AssetEvent.objects.filter(pk__in=pks).order_by("-date", "-pk"))
+    if not pks:
+        return []
+    padded = [*pks, *pks[:1] * (BY_PK_SLOTS - len(pks))]
+    rows = _closure_rows_by_pk(**{f"pk{i}": pk for i, pk in enumerate(padded)})
+    return [ClosureRow._make(values) for values in rows]
+
+
 def place_rows(assets):
     """The rows of a queryset's places, sliced or not: a place's model (a clusterable
     page-like object) costs more to make than its row to write."""
@@ -442,6 +467,17 @@ class Asset(ChoiceLabels, DraftStateMixin, RevisionMixin, ClusterableModel):
             models.Index(fields=["name"], name="asset_name_order"),
             # Counts of published places (the home page's) read this, not the whole table.
             models.Index(fields=["live", "status"], name="asset_live_status"),
+            # A council's page counts its places by status and reads a page of them in
+            # order from these, not from all of them sorted (area_page.py): a council has
+            # hundreds; a ward few, its own index serves it.
+            models.Index(
+                fields=["council", "status"], condition=Q(live=True), name="asset_council_status"
+            ),
+            models.Index(
+                fields=["council", "category", "name", "id"],
+                condition=Q(live=True),
+                name="asset_council_rows",
+            ),
         ]
         permissions = [("edit_every_council", "Can edit the records of every council")]
 

@@ -17,6 +17,7 @@ from assets_register.core.caching import cached_page
 from assets_register.core.embedding import embeddable
 from assets_register.core.postcodes import Postcode
 from assets_register.core.prepared import PreparedQuery
+from assets_register.core.urls import reverse_link
 from assets_register.geo.lookup import locate_postcode, nearest_assets, search
 from assets_register.indicators.stored import latest_snapshot, period_start
 from assets_register.indicators.views import area_row
@@ -32,7 +33,7 @@ from assets_register.models import (
     Status,
     without_geometry,
 )
-from assets_register.models.assets import PAGE_FIELDS, closure_rows
+from assets_register.models.assets import PAGE_FIELDS, closure_rows, closure_rows_by_pk
 from assets_register.register.area_page import (
     PLACES_PER_PAGE,
     area_by_code,
@@ -43,7 +44,6 @@ from assets_register.register.area_page import (
 from assets_register.register.area_page import status_counts as area_status_counts
 from assets_register.register.coverage import coverage
 
-PLACES_LOST_SHOWN = AreaIndicatorDetail.LISTED  # all a snapshot keeps
 NEIGHBOURHOODS_PER_PAGE = 100
 
 
@@ -159,7 +159,6 @@ def _area_or_404(gss_code, kinds=()):
 @cached_page(query=["postcode", "page"])
 def area_detail(request, gss_code):
     area = _area_or_404(gss_code)
-    assets = Asset.objects.live().in_area(area)
     status_counts = area_status_counts(area)
     # A paginator of the places' positions: the page's rows are read by themselves.
     page = Paginator(range(sum(status_counts.values())), PLACES_PER_PAGE).get_page(
@@ -174,7 +173,7 @@ def area_detail(request, gss_code):
         if place:
             nearest = nearest_assets(place.latitude, place.longitude)
     snapshot = latest_snapshot()
-    indicator = area_row(area, snapshot, assets)
+    indicator = area_row(area, snapshot, with_lists=True)
     lost_since = period_start(snapshot) if indicator else None
     return render(
         request,
@@ -184,35 +183,35 @@ def area_detail(request, gss_code):
             "indicator": indicator,
             "lost_since": lost_since,
             # The closures the page's own figures count, so the two agree (area_row).
-            "places_lost": closure_rows(indicator.places_lost[:PLACES_LOST_SHOWN])
-            if indicator
-            else [],
+            "places_lost": indicator.places_lost if indicator else [],
             "places_lost_total": indicator.places_lost_total if indicator else 0,
             "area": area,
             "places": page,
             "page_query": urlencode({"postcode": postcode.with_space}) if postcode else "",
             "asset_total": page.paginator.count,
             "open_total": sum(status_counts.get(s, 0) for s in ("open", "at_risk", "for_sale")),
-            "recent_closures": _recent_closures(assets, indicator),
+            "recent_closures": _recent_closures(area, indicator),
             "wards": ward_links(area) if area.kind == AreaKind.COUNCIL else [],
             "neighbourhood_count": neighbourhood_count(area)
             if area.kind == AreaKind.COUNCIL
             else 0,
             "place": place,
             "nearest": nearest,
-            "map_api": reverse("api:map_markers"),
+            "map_api": reverse_link("api:map_markers", (), {}),  # reversed once
         },
     )
 
 
-def _recent_closures(assets, indicator):
+def _recent_closures(area, indicator):
     """The area's newest closures of any kind of place: as its snapshot stored them while
     no edit waits (area_row), else from its places."""
     stored = getattr(indicator, "newest_closures", None)
     if stored is not None:
-        events = AssetEvent.objects.filter(pk__in=stored)
-    else:  # From the area's places: PostgreSQL otherwise joins every closure in England.
-        events = AssetEvent.objects.filter(kind__in=CLOSURE_KINDS).of_assets(assets)
+        return closure_rows_by_pk(stored)[: AreaIndicatorDetail.LISTED]
+    # From the area's places: PostgreSQL otherwise joins every closure in England.
+    events = AssetEvent.objects.filter(kind__in=CLOSURE_KINDS).of_assets(
+        Asset.objects.live().in_area(area)
+    )
     return closure_rows(events.order_by("-date", "-pk")[: AreaIndicatorDetail.LISTED])
 
 

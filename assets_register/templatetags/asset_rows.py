@@ -3,9 +3,11 @@
 area's page: a template looks up each of a row's variables, and makes a context, for each
 of fifty rows."""
 
+import html
+
 from django import template
 from django.template.defaultfilters import floatformat
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from assets_register.core.urls import paths_of
@@ -29,14 +31,16 @@ def asset_rows(places, empty=""):
 
 
 def _place(path, place, km):
-    meta = escape(Asset.label_of("category", place.category))
+    # html.escape is what escape() does, without its check for lazy text (a row's values
+    # are plain); the result is marked safe once, for all the rows.
+    meta = Asset.label_html("category", place.category)
     if place.ward_name is not None:
-        meta += f" · {escape(place.ward_name)}"
+        meta += f" · {html.escape(place.ward_name)}"
     if km is not None:
         meta += f" · {floatformat(km, 1)} km"
     return (
-        f'<li><a href="{path(place.pk)}">{escape(place.name)}</a>\n'
+        f'<li><a href="{path(place.pk)}">{html.escape(place.name)}</a>\n'
         f'  <span class="meta">{meta}</span>\n'
-        f'  <span class="status status-{escape(place.status)}">'
-        f"{escape(Asset.label_of('status', place.status))}</span>\n</li>\n"
+        f'  <span class="status status-{html.escape(place.status)}">'
+        f"{Asset.label_html('status', place.status)}</span>\n</li>\n"
     )

@@ -2,8 +2,9 @@
 (ClosureRow), as {% asset_rows %} writes places: a template row of an event and its
 place, each a model, cost several times more."""
 
+import html
+
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from assets_register.core.urls import paths_of
@@ -22,11 +23,12 @@ def closure_rows(events, category=False):
 
 
 def _closure(path, event, category):
-    meta = escape(AssetEvent.label_of("kind", event.kind).lower())
+    # html.escape, as in asset_rows: plain values, the whole marked safe once.
+    meta = AssetEvent.label_html("kind", event.kind).lower()
     if category:
-        meta = f"{escape(Asset.label_of('category', event.category).lower())}, {meta}"
+        meta = f"{Asset.label_html('category', event.category).lower()}, {meta}"
     when = date_in_words(event.date, event.date_precision, event.date_until)
     return (
-        f'<li><a href="{path(event.asset_pk)}">'
-        f'{escape(event.asset_name)}</a> <span class="meta">{meta} {escape(when)}</span></li>'
+        f'<li><a href="{path(event.asset_pk)}">{html.escape(event.asset_name)}</a> '
+        f'<span class="meta">{meta} {html.escape(when)}</span></li>'
     )

@@ -12,7 +12,13 @@ from django.urls import reverse
 
 from assets_register.core.dates import DatePrecision
 from assets_register.models import Asset, AssetEvent, Category, EventKind, Status
-from assets_register.models.assets import ClosureRow, PlaceRow
+from assets_register.models.assets import (
+    BY_PK_SLOTS,
+    ClosureRow,
+    PlaceRow,
+    closure_rows,
+    closure_rows_by_pk,
+)
 
 from ..factories import (
     AreaFactory,
@@ -78,3 +84,19 @@ def test_an_area_page_makes_no_place_or_event_model_for_its_rows(client):
     assert html.count('<span class="meta">Pub · ') == 3 + 3  # nearest too
     assert '<a href="/assets/' in html and "closed 3 January 2021</span>" in html
     assert (places.call_count, events.call_count) == (0, 0)
+
+
+def test_rows_by_pk_are_the_events_newest_first_however_many():
+    """The compiled query pads a short list of pks with the first: each event once."""
+    events = [
+        AssetEventFactory(
+            kind=EventKind.CLOSED, date=datetime.date(2000, 1, 1) + datetime.timedelta(days=n % 7)
+        )
+        for n in range(BY_PK_SLOTS + 3)
+    ]
+    pks = [event.pk for event in events]
+    for chosen in ([], pks[:1], pks[3:9], pks[:BY_PK_SLOTS], pks):
+        expected = closure_rows(AssetEvent.objects.filter(pk__in=chosen).order_by("-date", "-pk"))
+        assert closure_rows_by_pk(chosen) == expected
+        assert len(expected) == len(chosen)
+    assert closure_rows_by_pk([pks[0], pks[0]]) == closure_rows_by_pk(pks[:1])
