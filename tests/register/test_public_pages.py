@@ -212,3 +212,8 @@ def test_search_lists_current_councils_and_wards_by_name_councils_first(client):
     assert len(areas) == 20 and areas[-1] == ("ward", "Sacriston North 17")
     html = client.get("/search/?q=sacriston+town").content.decode()
     assert "Sacriston Town</a>" in html and "Sacriston Old" not in html
+
+
+def test_the_home_page_of_an_empty_register_counts_no_places(client):
+    page = client.get("/").content.decode()
+    assert "0 pubs, libraries" in page
