@@ -10,488 +10,142 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("wagtailcore", "0098_apitoken"),
-        ("wagtaildocs", "0014_alter_document_file_size"),
+        ('wagtailcore', '0098_apitoken'),
+        ('wagtaildocs', '0014_alter_document_file_size'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="PostcodeLocation",
+            name='PostcodeLocation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "postcode",
-                    models.CharField(
-                        help_text="Canonical, with a space", max_length=8, unique=True
-                    ),
-                ),
-                ("latitude", models.DecimalField(decimal_places=6, max_digits=9)),
-                ("longitude", models.DecimalField(decimal_places=6, max_digits=9)),
-                (
-                    "positional_quality",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="10 = within the building … 60 = no coordinates",
-                        null=True,
-                    ),
-                ),
-                ("council_code", models.CharField(blank=True, db_index=True, max_length=9)),
-                ("ward_code", models.CharField(blank=True, max_length=9)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('postcode', models.CharField(help_text='Canonical, with a space', max_length=8, unique=True)),
+                ('latitude', models.DecimalField(decimal_places=6, max_digits=9)),
+                ('longitude', models.DecimalField(decimal_places=6, max_digits=9)),
+                ('positional_quality', models.PositiveSmallIntegerField(blank=True, help_text='10 = within the building … 60 = no coordinates', null=True)),
+                ('council_code', models.CharField(blank=True, db_index=True, max_length=9)),
+                ('ward_code', models.CharField(blank=True, max_length=9)),
             ],
             options={
-                "ordering": ["postcode"],
+                'ordering': ['postcode'],
             },
         ),
         migrations.CreateModel(
-            name="Area",
+            name='Area',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "gss_code",
-                    models.CharField(db_index=True, max_length=9, verbose_name="GSS code"),
-                ),
-                ("name", models.CharField(max_length=200)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("council", "Council"),
-                            ("ward", "Ward"),
-                            ("lsoa", "Neighbourhood (LSOA)"),
-                        ],
-                        db_index=True,
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "boundary",
-                    models.JSONField(blank=True, help_text="GeoJSON geometry (WGS84)", null=True),
-                ),
-                (
-                    "boundary_display",
-                    models.JSONField(
-                        blank=True, help_text="Simplified copy of the boundary for maps", null=True
-                    ),
-                ),
-                ("min_longitude", models.FloatField(blank=True, null=True)),
-                ("min_latitude", models.FloatField(blank=True, null=True)),
-                ("max_longitude", models.FloatField(blank=True, null=True)),
-                ("max_latitude", models.FloatField(blank=True, null=True)),
-                ("population", models.PositiveIntegerField(blank=True, null=True)),
-                (
-                    "imd_rank",
-                    models.PositiveIntegerField(
-                        blank=True,
-                        help_text="1 is the most deprived",
-                        null=True,
-                        verbose_name="IMD 2019 rank",
-                    ),
-                ),
-                (
-                    "imd_decile",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="1 is the most deprived 10%",
-                        null=True,
-                        verbose_name="IMD 2019 decile",
-                    ),
-                ),
-                ("valid_from", models.DateField(blank=True, null=True)),
-                ("valid_to", models.DateField(blank=True, null=True)),
-                (
-                    "parent",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="children",
-                        to="assets_register.area",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('gss_code', models.CharField(db_index=True, max_length=9, verbose_name='GSS code')),
+                ('name', models.CharField(max_length=200)),
+                ('kind', models.CharField(choices=[('council', 'Council'), ('ward', 'Ward'), ('lsoa', 'Neighbourhood (LSOA)')], db_index=True, max_length=10)),
+                ('boundary', models.JSONField(blank=True, help_text='GeoJSON geometry (WGS84)', null=True)),
+                ('boundary_display', models.JSONField(blank=True, help_text='Simplified copy of the boundary for maps', null=True)),
+                ('min_longitude', models.FloatField(blank=True, null=True)),
+                ('min_latitude', models.FloatField(blank=True, null=True)),
+                ('max_longitude', models.FloatField(blank=True, null=True)),
+                ('max_latitude', models.FloatField(blank=True, null=True)),
+                ('population', models.PositiveIntegerField(blank=True, null=True)),
+                ('imd_rank', models.PositiveIntegerField(blank=True, help_text='1 is the most deprived', null=True, verbose_name='IMD 2019 rank')),
+                ('imd_decile', models.PositiveSmallIntegerField(blank=True, help_text='1 is the most deprived 10%', null=True, verbose_name='IMD 2019 decile')),
+                ('valid_from', models.DateField(blank=True, null=True)),
+                ('valid_to', models.DateField(blank=True, null=True)),
+                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='assets_register.area')),
             ],
             options={
-                "ordering": ["kind", "name"],
+                'ordering': ['kind', 'name'],
             },
         ),
         migrations.CreateModel(
-            name="Asset",
+            name='Asset',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("live", models.BooleanField(default=True, editable=False, verbose_name="live")),
-                (
-                    "has_unpublished_changes",
-                    models.BooleanField(
-                        default=False, editable=False, verbose_name="has unpublished changes"
-                    ),
-                ),
-                (
-                    "first_published_at",
-                    models.DateTimeField(
-                        blank=True, db_index=True, null=True, verbose_name="first published at"
-                    ),
-                ),
-                (
-                    "last_published_at",
-                    models.DateTimeField(
-                        editable=False, null=True, verbose_name="last published at"
-                    ),
-                ),
-                (
-                    "go_live_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="go live date/time"),
-                ),
-                (
-                    "expire_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="expiry date/time"),
-                ),
-                (
-                    "expired",
-                    models.BooleanField(default=False, editable=False, verbose_name="expired"),
-                ),
-                ("name", models.CharField(max_length=255)),
-                (
-                    "category",
-                    models.CharField(
-                        choices=[
-                            ("pub", "Pub"),
-                            ("library", "Library"),
-                            ("community_centre", "Community centre or village hall"),
-                            ("community_hub", "Community hub"),
-                            ("police_station", "Police station"),
-                            ("post_office", "Post office"),
-                            ("place_of_worship", "Place of worship"),
-                            ("sports_leisure", "Sports or leisure centre"),
-                            ("park", "Park or green space"),
-                            ("cafe", "Cafe"),
-                            ("shop", "Shop"),
-                            ("youth_club", "Youth club"),
-                            ("other", "Other"),
-                        ],
-                        db_index=True,
-                        max_length=30,
-                    ),
-                ),
-                ("address", models.TextField(blank=True)),
-                ("postcode", models.CharField(blank=True, db_index=True, max_length=8)),
-                (
-                    "latitude",
-                    models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True),
-                ),
-                (
-                    "longitude",
-                    models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True),
-                ),
-                (
-                    "location_source",
-                    models.CharField(
-                        choices=[
-                            ("postcode", "Postcode centroid"),
-                            ("address", "Address geocode"),
-                            ("source_data", "Coordinates in the source data"),
-                            ("map_pin", "Pin placed on the map"),
-                            ("none", "Not located"),
-                        ],
-                        default="none",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "uprn",
-                    models.CharField(blank=True, db_index=True, max_length=12, verbose_name="UPRN"),
-                ),
-                (
-                    "source",
-                    models.CharField(
-                        blank=True,
-                        help_text="Dataset the record came from, e.g. libraries-2023",
-                        max_length=50,
-                    ),
-                ),
-                (
-                    "source_ref",
-                    models.CharField(
-                        blank=True, help_text="The record's id in that dataset", max_length=100
-                    ),
-                ),
-                (
-                    "osm_id",
-                    models.CharField(blank=True, max_length=30, verbose_name="OpenStreetMap id"),
-                ),
-                (
-                    "ownership",
-                    models.CharField(
-                        choices=[
-                            ("public", "Council or other public body"),
-                            ("private", "Private"),
-                            ("community_owned", "Community-owned"),
-                            ("community_managed", "Community-managed or leased"),
-                            ("charity_faith", "Charity or faith group"),
-                            ("unknown", "Unknown"),
-                        ],
-                        default="unknown",
-                        max_length=30,
-                    ),
-                ),
-                ("operator", models.CharField(blank=True, max_length=255)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("open", "Open"),
-                            ("at_risk", "Open, at risk"),
-                            ("for_sale", "For sale"),
-                            ("temporarily_closed", "Temporarily closed"),
-                            ("closed", "Closed"),
-                            ("demolished", "Demolished"),
-                            ("converted", "Converted to other use"),
-                        ],
-                        db_index=True,
-                        default="open",
-                        editable=False,
-                        max_length=20,
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "council",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="council_assets",
-                        to="assets_register.area",
-                    ),
-                ),
-                (
-                    "latest_revision",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="wagtailcore.revision",
-                        verbose_name="latest revision",
-                    ),
-                ),
-                (
-                    "live_revision",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="wagtailcore.revision",
-                        verbose_name="live revision",
-                    ),
-                ),
-                (
-                    "lsoa",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="lsoa_assets",
-                        to="assets_register.area",
-                        verbose_name="LSOA",
-                    ),
-                ),
-                (
-                    "ward",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="ward_assets",
-                        to="assets_register.area",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('live', models.BooleanField(default=True, editable=False, verbose_name='live')),
+                ('has_unpublished_changes', models.BooleanField(default=False, editable=False, verbose_name='has unpublished changes')),
+                ('first_published_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='first published at')),
+                ('last_published_at', models.DateTimeField(editable=False, null=True, verbose_name='last published at')),
+                ('go_live_at', models.DateTimeField(blank=True, null=True, verbose_name='go live date/time')),
+                ('expire_at', models.DateTimeField(blank=True, null=True, verbose_name='expiry date/time')),
+                ('expired', models.BooleanField(default=False, editable=False, verbose_name='expired')),
+                ('name', models.CharField(max_length=255)),
+                ('category', models.CharField(choices=[('pub', 'Pub'), ('library', 'Library'), ('community_centre', 'Community centre or village hall'), ('community_hub', 'Community hub'), ('police_station', 'Police station'), ('post_office', 'Post office'), ('place_of_worship', 'Place of worship'), ('sports_leisure', 'Sports or leisure centre'), ('park', 'Park or green space'), ('cafe', 'Cafe'), ('shop', 'Shop'), ('youth_club', 'Youth club'), ('other', 'Other')], db_index=True, max_length=30)),
+                ('address', models.TextField(blank=True)),
+                ('postcode', models.CharField(blank=True, db_index=True, max_length=8)),
+                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
+                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
+                ('location_source', models.CharField(choices=[('postcode', 'Postcode centroid'), ('address', 'Address geocode'), ('source_data', 'Coordinates in the source data'), ('map_pin', 'Pin placed on the map'), ('none', 'Not located')], default='none', max_length=20)),
+                ('uprn', models.CharField(blank=True, db_index=True, max_length=12, verbose_name='UPRN')),
+                ('source', models.CharField(blank=True, help_text='Dataset the record came from, e.g. libraries-2023', max_length=50)),
+                ('source_ref', models.CharField(blank=True, help_text="The record's id in that dataset", max_length=100)),
+                ('osm_id', models.CharField(blank=True, max_length=30, verbose_name='OpenStreetMap id')),
+                ('ownership', models.CharField(choices=[('public', 'Council or other public body'), ('private', 'Private'), ('community_owned', 'Community-owned'), ('community_managed', 'Community-managed or leased'), ('charity_faith', 'Charity or faith group'), ('unknown', 'Unknown')], default='unknown', max_length=30)),
+                ('operator', models.CharField(blank=True, max_length=255)),
+                ('status', models.CharField(choices=[('open', 'Open'), ('at_risk', 'Open, at risk'), ('for_sale', 'For sale'), ('temporarily_closed', 'Temporarily closed'), ('closed', 'Closed'), ('demolished', 'Demolished'), ('converted', 'Converted to other use')], db_index=True, default='open', editable=False, max_length=20)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('council', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='council_assets', to='assets_register.area')),
+                ('latest_revision', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.revision', verbose_name='latest revision')),
+                ('live_revision', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.revision', verbose_name='live revision')),
+                ('lsoa', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='lsoa_assets', to='assets_register.area', verbose_name='LSOA')),
+                ('ward', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='ward_assets', to='assets_register.area')),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.CreateModel(
-            name="AssetEvent",
+            name='AssetEvent',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("date", models.DateField(help_text="For a month or a year, give its first day.")),
-                (
-                    "date_precision",
-                    models.CharField(
-                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
-                        default="day",
-                        max_length=5,
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("opened", "Opened"),
-                            ("at_risk", "At risk"),
-                            ("listed_for_sale", "Listed for sale"),
-                            ("temporarily_closed", "Temporarily closed"),
-                            ("closed", "Closed"),
-                            ("reopened", "Reopened"),
-                            ("demolished", "Demolished"),
-                            ("converted", "Converted to other use"),
-                            ("bought_by_community", "Bought by the community"),
-                            ("ownership_changed", "Ownership or management changed"),
-                            ("note", "Other news"),
-                        ],
-                        db_index=True,
-                        max_length=30,
-                    ),
-                ),
-                ("note", models.TextField(blank=True)),
-                (
-                    "source_url",
-                    models.URLField(blank=True, max_length=500, verbose_name="source link"),
-                ),
-                (
-                    "source",
-                    models.CharField(
-                        blank=True, help_text="Dataset the event was imported from", max_length=50
-                    ),
-                ),
-                (
-                    "recorded_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
-                (
-                    "asset",
-                    modelcluster.fields.ParentalKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="events",
-                        to="assets_register.asset",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "source_document",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="wagtaildocs.document",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('date', models.DateField(help_text='For a month or a year, give its first day.')),
+                ('date_precision', models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], default='day', max_length=5)),
+                ('kind', models.CharField(choices=[('opened', 'Opened'), ('at_risk', 'At risk'), ('listed_for_sale', 'Listed for sale'), ('temporarily_closed', 'Temporarily closed'), ('closed', 'Closed'), ('reopened', 'Reopened'), ('demolished', 'Demolished'), ('converted', 'Converted to other use'), ('bought_by_community', 'Bought by the community'), ('ownership_changed', 'Ownership or management changed'), ('note', 'Other news')], db_index=True, max_length=30)),
+                ('note', models.TextField(blank=True)),
+                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='source link')),
+                ('source', models.CharField(blank=True, help_text='Dataset the event was imported from', max_length=50)),
+                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('asset', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='assets_register.asset')),
+                ('recorded_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('source_document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtaildocs.document')),
             ],
             options={
-                "ordering": ["date", "pk"],
+                'ordering': ['date', 'pk'],
             },
         ),
         migrations.AddConstraint(
-            model_name="area",
-            constraint=models.UniqueConstraint(
-                fields=("gss_code", "valid_from"), name="area_unique_code_generation"
-            ),
+            model_name='area',
+            constraint=models.UniqueConstraint(fields=('gss_code', 'valid_from'), name='area_unique_code_generation'),
         ),
         migrations.AddConstraint(
-            model_name="area",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("valid_from__isnull", True)),
-                fields=("gss_code",),
-                name="area_unique_code_undated",
-            ),
+            model_name='area',
+            constraint=models.UniqueConstraint(condition=models.Q(('valid_from__isnull', True)), fields=('gss_code',), name='area_unique_code_undated'),
         ),
         migrations.AddConstraint(
-            model_name="area",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("imd_decile__isnull", True),
-                    models.Q(("imd_decile__gte", 1), ("imd_decile__lte", 10)),
-                    _connector="OR",
-                ),
-                name="area_imd_decile_range",
-            ),
+            model_name='area',
+            constraint=models.CheckConstraint(condition=models.Q(('imd_decile__isnull', True), models.Q(('imd_decile__gte', 1), ('imd_decile__lte', 10)), _connector='OR'), name='area_imd_decile_range'),
         ),
         migrations.AddConstraint(
-            model_name="area",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("valid_to__isnull", True),
-                    ("valid_from__isnull", True),
-                    ("valid_to__gte", models.F("valid_from")),
-                    _connector="OR",
-                ),
-                name="area_valid_period_ordered",
-            ),
+            model_name='area',
+            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_from__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='area_valid_period_ordered'),
         ),
         migrations.AddIndex(
-            model_name="asset",
-            index=models.Index(
-                fields=["longitude", "latitude"], name="assets_regi_longitu_8d254a_idx"
-            ),
+            model_name='asset',
+            index=models.Index(fields=['longitude', 'latitude'], name='assets_regi_longitu_8d254a_idx'),
         ),
         migrations.AddConstraint(
-            model_name="asset",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("source_ref", ""), _negated=True),
-                fields=("source", "source_ref"),
-                name="asset_unique_source_ref",
-            ),
+            model_name='asset',
+            constraint=models.UniqueConstraint(condition=models.Q(('source_ref', ''), _negated=True), fields=('source', 'source_ref'), name='asset_unique_source_ref'),
         ),
         migrations.AddConstraint(
-            model_name="asset",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("latitude__isnull", True), ("longitude__isnull", True)),
-                    models.Q(
-                        ("latitude__gte", Decimal("49.8")),
-                        ("latitude__lte", Decimal("60.9")),
-                        ("longitude__gte", Decimal("-8.7")),
-                        ("longitude__lte", Decimal("1.8")),
-                    ),
-                    _connector="OR",
-                ),
-                name="asset_location_in_uk",
-            ),
+            model_name='asset',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('latitude__isnull', True), ('longitude__isnull', True)), models.Q(('latitude__gte', Decimal('49.8')), ('latitude__lte', Decimal('60.9')), ('longitude__gte', Decimal('-8.7')), ('longitude__lte', Decimal('1.8'))), _connector='OR'), name='asset_location_in_uk'),
         ),
         migrations.AddIndex(
-            model_name="assetevent",
-            index=models.Index(fields=["kind", "date"], name="assets_regi_kind_2fcdb4_idx"),
+            model_name='assetevent',
+            index=models.Index(fields=['kind', 'date'], name='assets_regi_kind_2fcdb4_idx'),
         ),
     ]

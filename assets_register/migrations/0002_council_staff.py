@@ -6,51 +6,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assets_register", "0001_initial"),
+        ('assets_register', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name="asset",
-            options={
-                "ordering": ["name"],
-                "permissions": [("edit_every_council", "Can edit the records of every council")],
-            },
+            name='asset',
+            options={'ordering': ['name'], 'permissions': [('edit_every_council', 'Can edit the records of every council')]},
         ),
         migrations.CreateModel(
-            name="CouncilStaff",
+            name='CouncilStaff',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "council",
-                    models.ForeignKey(
-                        limit_choices_to={"kind": "council"},
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="staff",
-                        to="assets_register.area",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="council_memberships",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('council', models.ForeignKey(limit_choices_to={'kind': 'council'}, on_delete=django.db.models.deletion.CASCADE, related_name='staff', to='assets_register.area')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='council_memberships', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name_plural": "council staff",
-                "constraints": [
-                    models.UniqueConstraint(fields=("user", "council"), name="council_staff_unique")
-                ],
+                'verbose_name_plural': 'council staff',
+                'constraints': [models.UniqueConstraint(fields=('user', 'council'), name='council_staff_unique')],
             },
         ),
     ]

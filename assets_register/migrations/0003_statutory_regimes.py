@@ -6,105 +6,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assets_register", "0002_council_staff"),
+        ('assets_register', '0002_council_staff'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="StatutoryRegime",
+            name='StatutoryRegime',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200)),
-                ("takes_effect", models.DateField(unique=True)),
-                (
-                    "source",
-                    models.URLField(
-                        blank=True, help_text="The legislation that sets these periods"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200)),
+                ('takes_effect', models.DateField(unique=True)),
+                ('source', models.URLField(blank=True, help_text='The legislation that sets these periods')),
             ],
             options={
-                "ordering": ["-takes_effect"],
+                'ordering': ['-takes_effect'],
             },
         ),
         migrations.CreateModel(
-            name="RegimePeriod",
+            name='RegimePeriod',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "clock",
-                    models.CharField(
-                        choices=[
-                            ("decision", "Council decision on a nomination (from receipt)"),
-                            ("listing", "Listing (from the date of the list entry)"),
-                            ("review_request", "Owner's review request (from notice of listing)"),
-                            ("review_decision", "Review decision (from the review request)"),
-                            ("appeal", "Tribunal appeal (after the review decision is sent)"),
-                            ("interim_moratorium", "Interim moratorium (from the disposal notice)"),
-                            ("full_moratorium", "Full moratorium (from the disposal notice)"),
-                            ("protected_period", "Protected period (from the disposal notice)"),
-                            ("compensation_claim", "Compensation claim (after the loss)"),
-                            (
-                                "compensation_review",
-                                "Compensation review (from the written reasons)",
-                            ),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                ("length", models.PositiveSmallIntegerField()),
-                (
-                    "unit",
-                    models.CharField(
-                        choices=[
-                            ("days", "days"),
-                            ("weeks", "weeks"),
-                            ("months", "months"),
-                            ("years", "years"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "counting",
-                    models.CharField(
-                        choices=[
-                            ("beginning_with", "beginning with the trigger day"),
-                            ("after", "after the trigger day"),
-                        ],
-                        default="beginning_with",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "regime",
-                    modelcluster.fields.ParentalKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="periods",
-                        to="assets_register.statutoryregime",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('clock', models.CharField(choices=[('decision', 'Council decision on a nomination (from receipt)'), ('listing', 'Listing (from the date of the list entry)'), ('review_request', "Owner's review request (from notice of listing)"), ('review_decision', 'Review decision (from the review request)'), ('appeal', 'Tribunal appeal (after the review decision is sent)'), ('interim_moratorium', 'Interim moratorium (from the disposal notice)'), ('full_moratorium', 'Full moratorium (from the disposal notice)'), ('protected_period', 'Protected period (from the disposal notice)'), ('compensation_claim', 'Compensation claim (after the loss)'), ('compensation_review', 'Compensation review (from the written reasons)')], max_length=30)),
+                ('length', models.PositiveSmallIntegerField()),
+                ('unit', models.CharField(choices=[('days', 'days'), ('weeks', 'weeks'), ('months', 'months'), ('years', 'years')], max_length=10)),
+                ('counting', models.CharField(choices=[('beginning_with', 'beginning with the trigger day'), ('after', 'after the trigger day')], default='beginning_with', max_length=20)),
+                ('regime', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='periods', to='assets_register.statutoryregime')),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("regime", "clock"), name="regime_one_period_per_clock"
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("length__gte", 1)), name="regime_period_positive"
-                    ),
-                ],
+                'constraints': [models.UniqueConstraint(fields=('regime', 'clock'), name='regime_one_period_per_clock'), models.CheckConstraint(condition=models.Q(('length__gte', 1)), name='regime_period_positive')],
             },
         ),
     ]

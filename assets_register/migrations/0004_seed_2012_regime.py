@@ -4,10 +4,8 @@ from assets_register.law.regimes import ensure_2012_regime
 
 
 def seed(apps, schema_editor):
-    ensure_2012_regime(
-        apps.get_model("assets_register", "StatutoryRegime"),
-        apps.get_model("assets_register", "RegimePeriod"),
-    )
+    ensure_2012_regime(apps.get_model("assets_register", "StatutoryRegime"),
+                       apps.get_model("assets_register", "RegimePeriod"))
 
 
 class Migration(migrations.Migration):

@@ -5,343 +5,121 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assets_register", "0004_seed_2012_regime"),
+        ('assets_register', '0004_seed_2012_regime'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="DisposalNotice",
+            name='DisposalNotice',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("received_on", models.DateField(verbose_name="notice received by the council")),
-                ("interim_last_day", models.DateField(editable=False)),
-                ("full_last_day", models.DateField(editable=False)),
-                ("protected_last_day", models.DateField(editable=False)),
-                (
-                    "outcome",
-                    models.CharField(
-                        choices=[
-                            ("pending", "No sale yet"),
-                            ("sold_to_community", "Sold to a community group"),
-                            ("sold_to_other", "Sold to another buyer"),
-                            ("withdrawn", "Owner withdrew the sale"),
-                        ],
-                        default="pending",
-                        max_length=20,
-                    ),
-                ),
-                ("outcome_on", models.DateField(blank=True, null=True)),
-                ("buyer", models.CharField(blank=True, max_length=255)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('received_on', models.DateField(verbose_name='notice received by the council')),
+                ('interim_last_day', models.DateField(editable=False)),
+                ('full_last_day', models.DateField(editable=False)),
+                ('protected_last_day', models.DateField(editable=False)),
+                ('outcome', models.CharField(choices=[('pending', 'No sale yet'), ('sold_to_community', 'Sold to a community group'), ('sold_to_other', 'Sold to another buyer'), ('withdrawn', 'Owner withdrew the sale')], default='pending', max_length=20)),
+                ('outcome_on', models.DateField(blank=True, null=True)),
+                ('buyer', models.CharField(blank=True, max_length=255)),
             ],
             options={
-                "ordering": ["-received_on"],
+                'ordering': ['-received_on'],
             },
         ),
         migrations.AlterField(
-            model_name="assetevent",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("opened", "Opened"),
-                    ("at_risk", "At risk"),
-                    ("listed_for_sale", "Listed for sale"),
-                    ("temporarily_closed", "Temporarily closed"),
-                    ("closed", "Closed"),
-                    ("reopened", "Reopened"),
-                    ("demolished", "Demolished"),
-                    ("converted", "Converted to other use"),
-                    ("bought_by_community", "Bought by the community"),
-                    ("ownership_changed", "Ownership or management changed"),
-                    ("note", "Other news"),
-                    ("acv_nominated", "Nominated as an asset of community value"),
-                    ("acv_listed", "Listed as an asset of community value"),
-                    ("acv_not_listed", "Nomination as an asset of community value unsuccessful"),
-                    ("acv_removed", "Removed from the list of assets of community value"),
-                    ("disposal_notice", "Owner gave notice of intention to sell"),
-                    ("bidder_request", "A community group asked to bid"),
-                ],
-                db_index=True,
-                max_length=30,
-            ),
+            model_name='assetevent',
+            name='kind',
+            field=models.CharField(choices=[('opened', 'Opened'), ('at_risk', 'At risk'), ('listed_for_sale', 'Listed for sale'), ('temporarily_closed', 'Temporarily closed'), ('closed', 'Closed'), ('reopened', 'Reopened'), ('demolished', 'Demolished'), ('converted', 'Converted to other use'), ('bought_by_community', 'Bought by the community'), ('ownership_changed', 'Ownership or management changed'), ('note', 'Other news'), ('acv_nominated', 'Nominated as an asset of community value'), ('acv_listed', 'Listed as an asset of community value'), ('acv_not_listed', 'Nomination as an asset of community value unsuccessful'), ('acv_removed', 'Removed from the list of assets of community value'), ('disposal_notice', 'Owner gave notice of intention to sell'), ('bidder_request', 'A community group asked to bid')], db_index=True, max_length=30),
         ),
         migrations.CreateModel(
-            name="BidderRequest",
+            name='BidderRequest',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("group_name", models.CharField(max_length=255)),
-                (
-                    "group_type",
-                    models.CharField(
-                        choices=[
-                            ("parish_council", "Parish or town council"),
-                            ("neighbourhood_forum", "Neighbourhood forum"),
-                            ("unincorporated", "Unincorporated community group"),
-                            ("charity", "Charity"),
-                            ("company_limited_by_guarantee", "Company limited by guarantee"),
-                            ("cooperative", "Co-operative or community benefit society"),
-                            ("community_interest_company", "Community interest company"),
-                            ("other", "Another kind of organisation"),
-                        ],
-                        max_length=40,
-                    ),
-                ),
-                ("has_local_connection", models.BooleanField(default=True)),
-                ("received_on", models.DateField()),
-                (
-                    "notice",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="bidder_requests",
-                        to="assets_register.disposalnotice",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('group_name', models.CharField(max_length=255)),
+                ('group_type', models.CharField(choices=[('parish_council', 'Parish or town council'), ('neighbourhood_forum', 'Neighbourhood forum'), ('unincorporated', 'Unincorporated community group'), ('charity', 'Charity'), ('company_limited_by_guarantee', 'Company limited by guarantee'), ('cooperative', 'Co-operative or community benefit society'), ('community_interest_company', 'Community interest company'), ('other', 'Another kind of organisation')], max_length=40)),
+                ('has_local_connection', models.BooleanField(default=True)),
+                ('received_on', models.DateField()),
+                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bidder_requests', to='assets_register.disposalnotice')),
             ],
             options={
-                "ordering": ["received_on"],
+                'ordering': ['received_on'],
             },
         ),
         migrations.CreateModel(
-            name="ListEntry",
+            name='ListEntry',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "reference",
-                    models.CharField(
-                        help_text="The council's reference, e.g. A-CV-1", max_length=40
-                    ),
-                ),
-                ("listed_on", models.DateField(verbose_name="date of the list entry")),
-                (
-                    "expires_on",
-                    models.DateField(editable=False, verbose_name="last day on the list"),
-                ),
-                ("owner_notified_on", models.DateField(blank=True, null=True)),
-                (
-                    "restriction_requested_on",
-                    models.DateField(
-                        blank=True,
-                        null=True,
-                        verbose_name="Land Registry restriction (Form QQ) requested",
-                    ),
-                ),
-                ("removed_on", models.DateField(blank=True, null=True)),
-                (
-                    "removal_reason",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("disposed", "Sold (a relevant disposal)"),
-                            ("review", "Removed on the owner's review"),
-                            ("appeal", "Removed on appeal"),
-                            ("no_longer_of_value", "No longer of community value"),
-                            ("other", "Other"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                ("removal_note", models.TextField(blank=True)),
-                (
-                    "asset",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="acv_entries",
-                        to="assets_register.asset",
-                    ),
-                ),
-                (
-                    "council",
-                    models.ForeignKey(
-                        limit_choices_to={"kind": "council"},
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="acv_entries",
-                        to="assets_register.area",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('reference', models.CharField(help_text="The council's reference, e.g. A-CV-1", max_length=40)),
+                ('listed_on', models.DateField(verbose_name='date of the list entry')),
+                ('expires_on', models.DateField(editable=False, verbose_name='last day on the list')),
+                ('owner_notified_on', models.DateField(blank=True, null=True)),
+                ('restriction_requested_on', models.DateField(blank=True, null=True, verbose_name='Land Registry restriction (Form QQ) requested')),
+                ('removed_on', models.DateField(blank=True, null=True)),
+                ('removal_reason', models.CharField(blank=True, choices=[('disposed', 'Sold (a relevant disposal)'), ('review', "Removed on the owner's review"), ('appeal', 'Removed on appeal'), ('no_longer_of_value', 'No longer of community value'), ('other', 'Other')], max_length=30)),
+                ('removal_note', models.TextField(blank=True)),
+                ('asset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='acv_entries', to='assets_register.asset')),
+                ('council', models.ForeignKey(limit_choices_to={'kind': 'council'}, on_delete=django.db.models.deletion.PROTECT, related_name='acv_entries', to='assets_register.area')),
             ],
             options={
-                "verbose_name_plural": "list entries",
-                "ordering": ["-listed_on"],
+                'verbose_name_plural': 'list entries',
+                'ordering': ['-listed_on'],
             },
         ),
         migrations.AddField(
-            model_name="disposalnotice",
-            name="entry",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="disposal_notices",
-                to="assets_register.listentry",
-            ),
+            model_name='disposalnotice',
+            name='entry',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='disposal_notices', to='assets_register.listentry'),
         ),
         migrations.CreateModel(
-            name="Nomination",
+            name='Nomination',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("reference", models.CharField(editable=False, max_length=20, unique=True)),
-                (
-                    "land_name",
-                    models.CharField(max_length=255, verbose_name="name of the land or building"),
-                ),
-                ("land_address", models.TextField(blank=True, verbose_name="address")),
-                (
-                    "land_description",
-                    models.TextField(
-                        help_text="What the land is and where its boundary runs (Reg 6(a)).",
-                        verbose_name="description and proposed boundary",
-                    ),
-                ),
-                ("occupants", models.TextField(blank=True, verbose_name="current occupants")),
-                (
-                    "owners",
-                    models.TextField(
-                        blank=True,
-                        help_text="Names and current or last-known addresses, as far as known (Reg 6(b)).",
-                        verbose_name="freeholders and leaseholders",
-                    ),
-                ),
-                (
-                    "current_use",
-                    models.TextField(
-                        help_text="How the land furthers the community's wellbeing or interests now or recently."
-                    ),
-                ),
-                (
-                    "future_use",
-                    models.TextField(
-                        help_text="Why that use can realistically continue or resume within five years."
-                    ),
-                ),
-                ("body_name", models.CharField(max_length=255, verbose_name="nominating body")),
-                (
-                    "body_type",
-                    models.CharField(
-                        choices=[
-                            ("parish_council", "Parish or town council"),
-                            ("neighbourhood_forum", "Neighbourhood forum"),
-                            ("unincorporated", "Unincorporated community group"),
-                            ("charity", "Charity"),
-                            ("company_limited_by_guarantee", "Company limited by guarantee"),
-                            ("cooperative", "Co-operative or community benefit society"),
-                            ("community_interest_company", "Community interest company"),
-                            ("other", "Another kind of organisation"),
-                        ],
-                        max_length=40,
-                    ),
-                ),
-                (
-                    "body_number",
-                    models.CharField(
-                        blank=True, max_length=40, verbose_name="charity or company number"
-                    ),
-                ),
-                ("members_on_roll", models.PositiveIntegerField(blank=True, null=True)),
-                ("distributes_surplus", models.BooleanField(default=False)),
-                (
-                    "local_connection",
-                    models.TextField(help_text="How the body's activities relate to the area."),
-                ),
-                ("contact_name", models.CharField(max_length=200)),
-                ("contact_email", models.EmailField(max_length=254)),
-                ("contact_phone", models.CharField(blank=True, max_length=40)),
-                ("received_on", models.DateField()),
-                ("decision_due", models.DateField(editable=False)),
-                ("decided_on", models.DateField(blank=True, null=True)),
-                (
-                    "outcome",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Under consideration"),
-                            ("listed", "Listed"),
-                            ("unsuccessful", "Unsuccessful"),
-                            ("withdrawn", "Withdrawn"),
-                        ],
-                        default="pending",
-                        max_length=20,
-                    ),
-                ),
-                ("decision_reasons", models.TextField(blank=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "asset",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="nominations",
-                        to="assets_register.asset",
-                    ),
-                ),
-                (
-                    "council",
-                    models.ForeignKey(
-                        limit_choices_to={"kind": "council"},
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="nominations",
-                        to="assets_register.area",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('reference', models.CharField(editable=False, max_length=20, unique=True)),
+                ('land_name', models.CharField(max_length=255, verbose_name='name of the land or building')),
+                ('land_address', models.TextField(blank=True, verbose_name='address')),
+                ('land_description', models.TextField(help_text='What the land is and where its boundary runs (Reg 6(a)).', verbose_name='description and proposed boundary')),
+                ('occupants', models.TextField(blank=True, verbose_name='current occupants')),
+                ('owners', models.TextField(blank=True, help_text='Names and current or last-known addresses, as far as known (Reg 6(b)).', verbose_name='freeholders and leaseholders')),
+                ('current_use', models.TextField(help_text="How the land furthers the community's wellbeing or interests now or recently.")),
+                ('future_use', models.TextField(help_text='Why that use can realistically continue or resume within five years.')),
+                ('body_name', models.CharField(max_length=255, verbose_name='nominating body')),
+                ('body_type', models.CharField(choices=[('parish_council', 'Parish or town council'), ('neighbourhood_forum', 'Neighbourhood forum'), ('unincorporated', 'Unincorporated community group'), ('charity', 'Charity'), ('company_limited_by_guarantee', 'Company limited by guarantee'), ('cooperative', 'Co-operative or community benefit society'), ('community_interest_company', 'Community interest company'), ('other', 'Another kind of organisation')], max_length=40)),
+                ('body_number', models.CharField(blank=True, max_length=40, verbose_name='charity or company number')),
+                ('members_on_roll', models.PositiveIntegerField(blank=True, null=True)),
+                ('distributes_surplus', models.BooleanField(default=False)),
+                ('local_connection', models.TextField(help_text="How the body's activities relate to the area.")),
+                ('contact_name', models.CharField(max_length=200)),
+                ('contact_email', models.EmailField(max_length=254)),
+                ('contact_phone', models.CharField(blank=True, max_length=40)),
+                ('received_on', models.DateField()),
+                ('decision_due', models.DateField(editable=False)),
+                ('decided_on', models.DateField(blank=True, null=True)),
+                ('outcome', models.CharField(choices=[('pending', 'Under consideration'), ('listed', 'Listed'), ('unsuccessful', 'Unsuccessful'), ('withdrawn', 'Withdrawn')], default='pending', max_length=20)),
+                ('decision_reasons', models.TextField(blank=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('asset', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='nominations', to='assets_register.asset')),
+                ('council', models.ForeignKey(limit_choices_to={'kind': 'council'}, on_delete=django.db.models.deletion.PROTECT, related_name='nominations', to='assets_register.area')),
             ],
             options={
-                "ordering": ["-received_on", "-pk"],
+                'ordering': ['-received_on', '-pk'],
             },
         ),
         migrations.AddField(
-            model_name="listentry",
-            name="nomination",
-            field=models.OneToOneField(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="list_entry",
-                to="assets_register.nomination",
-            ),
+            model_name='listentry',
+            name='nomination',
+            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='list_entry', to='assets_register.nomination'),
         ),
         migrations.AddConstraint(
-            model_name="nomination",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("decided_on__isnull", True),
-                    ("decided_on__gte", models.F("received_on")),
-                    _connector="OR",
-                ),
-                name="nomination_decided_after_receipt",
-            ),
+            model_name='nomination',
+            constraint=models.CheckConstraint(condition=models.Q(('decided_on__isnull', True), ('decided_on__gte', models.F('received_on')), _connector='OR'), name='nomination_decided_after_receipt'),
         ),
         migrations.AddConstraint(
-            model_name="listentry",
-            constraint=models.UniqueConstraint(
-                fields=("council", "reference"), name="list_entry_reference"
-            ),
+            model_name='listentry',
+            constraint=models.UniqueConstraint(fields=('council', 'reference'), name='list_entry_reference'),
         ),
         migrations.AddConstraint(
-            model_name="listentry",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("removed_on__isnull", True),
-                    models.Q(("removal_reason", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="list_entry_removal_has_reason",
-            ),
+            model_name='listentry',
+            constraint=models.CheckConstraint(condition=models.Q(('removed_on__isnull', True), models.Q(('removal_reason', ''), _negated=True), _connector='OR'), name='list_entry_removal_has_reason'),
         ),
     ]

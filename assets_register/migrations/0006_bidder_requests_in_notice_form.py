@@ -6,18 +6,15 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assets_register", "0005_acv_workflow"),
+        ('assets_register', '0005_acv_workflow'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="bidderrequest",
-            name="notice",
-            field=modelcluster.fields.ParentalKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="bidder_requests",
-                to="assets_register.disposalnotice",
-            ),
+            model_name='bidderrequest',
+            name='notice',
+            field=modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='bidder_requests', to='assets_register.disposalnotice'),
         ),
     ]

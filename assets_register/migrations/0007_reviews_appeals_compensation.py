@@ -6,136 +6,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assets_register", "0006_bidder_requests_in_notice_form"),
+        ('assets_register', '0006_bidder_requests_in_notice_form'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Appeal",
+            name='Appeal',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("lodged_on", models.DateField()),
-                (
-                    "outcome",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Awaiting the tribunal"),
-                            ("dismissed", "Dismissed: stays listed"),
-                            ("allowed", "Allowed: removed from the list"),
-                            ("withdrawn", "Withdrawn"),
-                        ],
-                        default="pending",
-                        max_length=10,
-                    ),
-                ),
-                ("decided_on", models.DateField(blank=True, null=True)),
-                (
-                    "entry",
-                    modelcluster.fields.ParentalKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="appeals",
-                        to="assets_register.listentry",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('lodged_on', models.DateField()),
+                ('outcome', models.CharField(choices=[('pending', 'Awaiting the tribunal'), ('dismissed', 'Dismissed: stays listed'), ('allowed', 'Allowed: removed from the list'), ('withdrawn', 'Withdrawn')], default='pending', max_length=10)),
+                ('decided_on', models.DateField(blank=True, null=True)),
+                ('entry', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='appeals', to='assets_register.listentry')),
             ],
             options={
-                "ordering": ["lodged_on"],
+                'ordering': ['lodged_on'],
             },
         ),
         migrations.CreateModel(
-            name="CompensationClaim",
+            name='CompensationClaim',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "loss_incurred_on",
-                    models.DateField(verbose_name="loss or expense incurred (or ended)"),
-                ),
-                ("received_on", models.DateField(verbose_name="claim received")),
-                ("amount_claimed", models.DecimalField(decimal_places=2, max_digits=12)),
-                (
-                    "outcome",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Being considered"),
-                            ("paid", "Paid in full or in part"),
-                            ("refused", "Refused"),
-                        ],
-                        default="pending",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "amount_paid",
-                    models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True),
-                ),
-                (
-                    "reasons_sent_on",
-                    models.DateField(blank=True, null=True, verbose_name="written reasons sent"),
-                ),
-                (
-                    "entry",
-                    modelcluster.fields.ParentalKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="compensation_claims",
-                        to="assets_register.listentry",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('loss_incurred_on', models.DateField(verbose_name='loss or expense incurred (or ended)')),
+                ('received_on', models.DateField(verbose_name='claim received')),
+                ('amount_claimed', models.DecimalField(decimal_places=2, max_digits=12)),
+                ('outcome', models.CharField(choices=[('pending', 'Being considered'), ('paid', 'Paid in full or in part'), ('refused', 'Refused')], default='pending', max_length=10)),
+                ('amount_paid', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
+                ('reasons_sent_on', models.DateField(blank=True, null=True, verbose_name='written reasons sent')),
+                ('entry', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='compensation_claims', to='assets_register.listentry')),
             ],
             options={
-                "ordering": ["received_on"],
+                'ordering': ['received_on'],
             },
         ),
         migrations.CreateModel(
-            name="Review",
+            name='Review',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("requested_on", models.DateField(verbose_name="owner's request received")),
-                (
-                    "outcome",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Under review"),
-                            ("upheld", "Listing upheld"),
-                            ("removed", "Removed from the list"),
-                        ],
-                        default="pending",
-                        max_length=10,
-                    ),
-                ),
-                ("decided_on", models.DateField(blank=True, null=True)),
-                (
-                    "decision_sent_on",
-                    models.DateField(
-                        blank=True, null=True, verbose_name="decision sent to the owner"
-                    ),
-                ),
-                (
-                    "entry",
-                    modelcluster.fields.ParentalKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="reviews",
-                        to="assets_register.listentry",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('requested_on', models.DateField(verbose_name="owner's request received")),
+                ('outcome', models.CharField(choices=[('pending', 'Under review'), ('upheld', 'Listing upheld'), ('removed', 'Removed from the list')], default='pending', max_length=10)),
+                ('decided_on', models.DateField(blank=True, null=True)),
+                ('decision_sent_on', models.DateField(blank=True, null=True, verbose_name='decision sent to the owner')),
+                ('entry', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='assets_register.listentry')),
             ],
             options={
-                "ordering": ["requested_on"],
+                'ordering': ['requested_on'],
             },
         ),
     ]

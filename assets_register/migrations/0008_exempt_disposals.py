@@ -6,92 +6,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assets_register", "0007_reviews_appeals_compensation"),
+        ('assets_register', '0007_reviews_appeals_compensation'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="assetevent",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("opened", "Opened"),
-                    ("at_risk", "At risk"),
-                    ("listed_for_sale", "Listed for sale"),
-                    ("temporarily_closed", "Temporarily closed"),
-                    ("closed", "Closed"),
-                    ("reopened", "Reopened"),
-                    ("demolished", "Demolished"),
-                    ("converted", "Converted to other use"),
-                    ("bought_by_community", "Bought by the community"),
-                    ("ownership_changed", "Ownership or management changed"),
-                    ("note", "Other news"),
-                    ("acv_nominated", "Nominated as an asset of community value"),
-                    ("acv_listed", "Listed as an asset of community value"),
-                    ("acv_not_listed", "Nomination as an asset of community value unsuccessful"),
-                    ("acv_removed", "Removed from the list of assets of community value"),
-                    ("disposal_notice", "Owner gave notice of intention to sell"),
-                    ("bidder_request", "A community group asked to bid"),
-                    ("exempt_disposal", "Changed hands in a disposal exempt from the moratorium"),
-                ],
-                db_index=True,
-                max_length=30,
-            ),
+            model_name='assetevent',
+            name='kind',
+            field=models.CharField(choices=[('opened', 'Opened'), ('at_risk', 'At risk'), ('listed_for_sale', 'Listed for sale'), ('temporarily_closed', 'Temporarily closed'), ('closed', 'Closed'), ('reopened', 'Reopened'), ('demolished', 'Demolished'), ('converted', 'Converted to other use'), ('bought_by_community', 'Bought by the community'), ('ownership_changed', 'Ownership or management changed'), ('note', 'Other news'), ('acv_nominated', 'Nominated as an asset of community value'), ('acv_listed', 'Listed as an asset of community value'), ('acv_not_listed', 'Nomination as an asset of community value unsuccessful'), ('acv_removed', 'Removed from the list of assets of community value'), ('disposal_notice', 'Owner gave notice of intention to sell'), ('bidder_request', 'A community group asked to bid'), ('exempt_disposal', 'Changed hands in a disposal exempt from the moratorium')], db_index=True, max_length=30),
         ),
         migrations.CreateModel(
-            name="ExemptDisposal",
+            name='ExemptDisposal',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("disposed_on", models.DateField()),
-                (
-                    "exemption",
-                    models.CharField(
-                        choices=[
-                            ("gift", "A gift, including to trustees"),
-                            (
-                                "estate",
-                                "By personal representatives (will, intestacy, debts and taxes)",
-                            ),
-                            ("family", "Between members of a family"),
-                            ("court_order", "Under a court or tribunal order"),
-                            ("separation", "Under a separation agreement"),
-                            ("incapacity", "Under statutory incapacity provisions"),
-                            ("planning_obligation", "Under a planning obligation (s.106)"),
-                            (
-                                "prior_option",
-                                "Exercising an option or pre-emption right agreed before listing",
-                            ),
-                            ("closed_church", "A closed Church of England church"),
-                            ("health_service", "For continuing health-service provision"),
-                            ("school", "For a school, further education or a 16-19 academy"),
-                            ("statutory", "A statutory requirement the moratorium would prevent"),
-                            ("trust", "Trustee changes or trust dispositions"),
-                            ("partnership", "A partner joining or leaving a partnership"),
-                            ("going_concern", "A business sold as a going concern with the land"),
-                            ("insolvency", "An insolvency or bankruptcy disposal"),
-                            ("other", "Another exemption (say which in the note)"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                ("note", models.TextField(blank=True)),
-                (
-                    "entry",
-                    modelcluster.fields.ParentalKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="exempt_disposals",
-                        to="assets_register.listentry",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('disposed_on', models.DateField()),
+                ('exemption', models.CharField(choices=[('gift', 'A gift, including to trustees'), ('estate', 'By personal representatives (will, intestacy, debts and taxes)'), ('family', 'Between members of a family'), ('court_order', 'Under a court or tribunal order'), ('separation', 'Under a separation agreement'), ('incapacity', 'Under statutory incapacity provisions'), ('planning_obligation', 'Under a planning obligation (s.106)'), ('prior_option', 'Exercising an option or pre-emption right agreed before listing'), ('closed_church', 'A closed Church of England church'), ('health_service', 'For continuing health-service provision'), ('school', 'For a school, further education or a 16-19 academy'), ('statutory', 'A statutory requirement the moratorium would prevent'), ('trust', 'Trustee changes or trust dispositions'), ('partnership', 'A partner joining or leaving a partnership'), ('going_concern', 'A business sold as a going concern with the land'), ('insolvency', 'An insolvency or bankruptcy disposal'), ('other', 'Another exemption (say which in the note)')], max_length=30)),
+                ('note', models.TextField(blank=True)),
+                ('entry', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='exempt_disposals', to='assets_register.listentry')),
             ],
             options={
-                "ordering": ["disposed_on"],
+                'ordering': ['disposed_on'],
             },
         ),
     ]

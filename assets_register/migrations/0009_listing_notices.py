@@ -4,77 +4,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assets_register", "0008_exempt_disposals"),
+        ('assets_register', '0008_exempt_disposals'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="listentry",
-            name="occupiers_notified_on",
-            field=models.DateField(
-                blank=True,
-                help_text="s.91: also the freeholder and leaseholders, where they are not the owner.",
-                null=True,
-                verbose_name="written notice sent to the lawful occupiers",
-            ),
+            model_name='listentry',
+            name='occupiers_notified_on',
+            field=models.DateField(blank=True, help_text='s.91: also the freeholder and leaseholders, where they are not the owner.', null=True, verbose_name='written notice sent to the lawful occupiers'),
         ),
         migrations.AddField(
-            model_name="nomination",
-            name="council_reference",
-            field=models.CharField(
-                blank=True,
-                help_text="The council's own reference, if it uses one (kept from imported registers).",
-                max_length=60,
-            ),
+            model_name='nomination',
+            name='council_reference',
+            field=models.CharField(blank=True, help_text="The council's own reference, if it uses one (kept from imported registers).", max_length=60),
         ),
         migrations.AlterField(
-            model_name="listentry",
-            name="owner_notified_on",
-            field=models.DateField(
-                blank=True, null=True, verbose_name="written notice of listing sent to the owner"
-            ),
+            model_name='listentry',
+            name='owner_notified_on',
+            field=models.DateField(blank=True, null=True, verbose_name='written notice of listing sent to the owner'),
         ),
         migrations.AlterField(
-            model_name="nomination",
-            name="contact_email",
+            model_name='nomination',
+            name='contact_email',
             field=models.EmailField(blank=True, max_length=254),
         ),
         migrations.AlterField(
-            model_name="nomination",
-            name="contact_name",
+            model_name='nomination',
+            name='contact_name',
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AlterField(
-            model_name="nomination",
-            name="current_use",
-            field=models.TextField(
-                blank=True,
-                help_text="How the land furthers the community's wellbeing or interests now or recently.",
-            ),
+            model_name='nomination',
+            name='current_use',
+            field=models.TextField(blank=True, help_text="How the land furthers the community's wellbeing or interests now or recently."),
         ),
         migrations.AlterField(
-            model_name="nomination",
-            name="future_use",
-            field=models.TextField(
-                blank=True,
-                help_text="Why that use can realistically continue or resume within five years.",
-            ),
+            model_name='nomination',
+            name='future_use',
+            field=models.TextField(blank=True, help_text='Why that use can realistically continue or resume within five years.'),
         ),
         migrations.AlterField(
-            model_name="nomination",
-            name="land_description",
-            field=models.TextField(
-                blank=True,
-                help_text="What the land is and where its boundary runs (Reg 6(a)).",
-                verbose_name="description and proposed boundary",
-            ),
+            model_name='nomination',
+            name='land_description',
+            field=models.TextField(blank=True, help_text='What the land is and where its boundary runs (Reg 6(a)).', verbose_name='description and proposed boundary'),
         ),
         migrations.AlterField(
-            model_name="nomination",
-            name="local_connection",
-            field=models.TextField(
-                blank=True, help_text="How the body's activities relate to the area."
-            ),
+            model_name='nomination',
+            name='local_connection',
+            field=models.TextField(blank=True, help_text="How the body's activities relate to the area."),
         ),
     ]

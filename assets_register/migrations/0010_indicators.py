@@ -5,159 +5,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assets_register", "0009_listing_notices"),
+        ('assets_register', '0009_listing_notices'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="IndicatorSnapshot",
+            name='IndicatorSnapshot',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("computed_at", models.DateTimeField()),
-                (
-                    "reference_date",
-                    models.DateField(help_text="'Now' for the figures: the day computed"),
-                ),
-                (
-                    "period_years",
-                    models.PositiveSmallIntegerField(
-                        help_text="Years of change behind the flags and percentiles"
-                    ),
-                ),
-                (
-                    "rules",
-                    models.JSONField(help_text="The flag thresholds used (see indicators.Rules)"),
-                ),
-                ("area_count", models.PositiveIntegerField(default=0)),
-                (
-                    "seconds",
-                    models.FloatField(default=0, help_text="How long the computation took"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('computed_at', models.DateTimeField()),
+                ('reference_date', models.DateField(help_text="'Now' for the figures: the day computed")),
+                ('period_years', models.PositiveSmallIntegerField(help_text='Years of change behind the flags and percentiles')),
+                ('rules', models.JSONField(help_text='The flag thresholds used (see indicators.Rules)')),
+                ('area_count', models.PositiveIntegerField(default=0)),
+                ('seconds', models.FloatField(default=0, help_text='How long the computation took')),
             ],
             options={
-                "ordering": ["-computed_at"],
-                "get_latest_by": "computed_at",
+                'ordering': ['-computed_at'],
+                'get_latest_by': 'computed_at',
             },
         ),
         migrations.CreateModel(
-            name="AreaIndicator",
+            name='AreaIndicator',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("council", "Council"),
-                            ("ward", "Ward"),
-                            ("lsoa", "Neighbourhood (LSOA)"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("population", models.PositiveIntegerField(blank=True, null=True)),
-                ("open_now", models.PositiveIntegerField()),
-                ("open_5y_ago", models.PositiveIntegerField()),
-                ("open_10y_ago", models.PositiveIntegerField()),
-                ("open_by_year", models.JSONField(default=list)),
-                ("per_1000_now", models.FloatField(blank=True, null=True)),
-                ("per_1000_5y_ago", models.FloatField(blank=True, null=True)),
-                ("per_1000_10y_ago", models.FloatField(blank=True, null=True)),
-                ("change_5y", models.IntegerField()),
-                ("change_10y", models.IntegerField()),
-                ("closures_5y", models.PositiveIntegerField()),
-                ("openings_5y", models.PositiveIntegerField()),
-                ("closures_10y", models.PositiveIntegerField()),
-                ("openings_10y", models.PositiveIntegerField()),
-                (
-                    "change_per_1000",
-                    models.FloatField(
-                        blank=True,
-                        help_text="Net change over the snapshot's period, per 1,000",
-                        null=True,
-                    ),
-                ),
-                (
-                    "percentile_national",
-                    models.FloatField(
-                        blank=True,
-                        help_text="Share of areas of this kind whose change per 1,000 was as bad or worse",
-                        null=True,
-                    ),
-                ),
-                ("percentile_in_council", models.FloatField(blank=True, null=True)),
-                ("imd_decile", models.PositiveSmallIntegerField(blank=True, null=True)),
-                (
-                    "imd_from_lsoas",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Decile of the average IMD rank of the area's LSOAs",
-                    ),
-                ),
-                ("losing_places", models.BooleanField(default=False)),
-                ("left_behind_risk", models.BooleanField(default=False)),
-                (
-                    "area",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="indicators",
-                        to="assets_register.area",
-                    ),
-                ),
-                (
-                    "council",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="The council the area belongs to, for within-council percentiles",
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="assets_register.area",
-                    ),
-                ),
-                (
-                    "snapshot",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="areas",
-                        to="assets_register.indicatorsnapshot",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('council', 'Council'), ('ward', 'Ward'), ('lsoa', 'Neighbourhood (LSOA)')], max_length=10)),
+                ('population', models.PositiveIntegerField(blank=True, null=True)),
+                ('open_now', models.PositiveIntegerField()),
+                ('open_5y_ago', models.PositiveIntegerField()),
+                ('open_10y_ago', models.PositiveIntegerField()),
+                ('open_by_year', models.JSONField(default=list)),
+                ('per_1000_now', models.FloatField(blank=True, null=True)),
+                ('per_1000_5y_ago', models.FloatField(blank=True, null=True)),
+                ('per_1000_10y_ago', models.FloatField(blank=True, null=True)),
+                ('change_5y', models.IntegerField()),
+                ('change_10y', models.IntegerField()),
+                ('closures_5y', models.PositiveIntegerField()),
+                ('openings_5y', models.PositiveIntegerField()),
+                ('closures_10y', models.PositiveIntegerField()),
+                ('openings_10y', models.PositiveIntegerField()),
+                ('change_per_1000', models.FloatField(blank=True, help_text="Net change over the snapshot's period, per 1,000", null=True)),
+                ('percentile_national', models.FloatField(blank=True, help_text='Share of areas of this kind whose change per 1,000 was as bad or worse', null=True)),
+                ('percentile_in_council', models.FloatField(blank=True, null=True)),
+                ('imd_decile', models.PositiveSmallIntegerField(blank=True, null=True)),
+                ('imd_from_lsoas', models.BooleanField(default=False, help_text="Decile of the average IMD rank of the area's LSOAs")),
+                ('losing_places', models.BooleanField(default=False)),
+                ('left_behind_risk', models.BooleanField(default=False)),
+                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='assets_register.area')),
+                ('council', models.ForeignKey(blank=True, help_text='The council the area belongs to, for within-council percentiles', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='assets_register.area')),
+                ('snapshot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='areas', to='assets_register.indicatorsnapshot')),
             ],
             options={
-                "ordering": ["area__name"],
-                "indexes": [
-                    models.Index(fields=["snapshot", "kind"], name="assets_regi_snapsho_6374e1_idx")
-                ],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("snapshot", "area"), name="indicator_one_per_area"
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("left_behind_risk", False), ("losing_places", True), _connector="OR"
-                        ),
-                        name="indicator_left_behind_is_losing",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("population__isnull", False),
-                            ("per_1000_now__isnull", True),
-                            _connector="OR",
-                        ),
-                        name="indicator_no_rate_without_population",
-                    ),
-                ],
+                'ordering': ['area__name'],
+                'indexes': [models.Index(fields=['snapshot', 'kind'], name='assets_regi_snapsho_6374e1_idx')],
+                'constraints': [models.UniqueConstraint(fields=('snapshot', 'area'), name='indicator_one_per_area'), models.CheckConstraint(condition=models.Q(('left_behind_risk', False), ('losing_places', True), _connector='OR'), name='indicator_left_behind_is_losing'), models.CheckConstraint(condition=models.Q(('population__isnull', False), ('per_1000_now__isnull', True), _connector='OR'), name='indicator_no_rate_without_population')],
             },
         ),
     ]

@@ -6,236 +6,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assets_register", "0010_indicators"),
+        ('assets_register', '0010_indicators'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="AlertCursor",
+            name='AlertCursor',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=40, unique=True)),
-                ("last_event_id", models.BigIntegerField(default=0)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=40, unique=True)),
+                ('last_event_id', models.BigIntegerField(default=0)),
             ],
         ),
         migrations.AddField(
-            model_name="nomination",
-            name="send_reminders",
-            field=models.BooleanField(
-                default=True,
-                help_text="Remind the nominating group before a bid window closes and before the listing expires.",
-            ),
+            model_name='nomination',
+            name='send_reminders',
+            field=models.BooleanField(default=True, help_text='Remind the nominating group before a bid window closes and before the listing expires.'),
         ),
         migrations.CreateModel(
-            name="Subscription",
+            name='Subscription',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("email", models.EmailField(db_index=True, max_length=254)),
-                (
-                    "token",
-                    models.CharField(
-                        default=assets_register.models.alerts._new_token,
-                        editable=False,
-                        max_length=40,
-                        unique=True,
-                    ),
-                ),
-                ("postcode", models.CharField(blank=True, max_length=8)),
-                ("latitude", models.FloatField(blank=True, null=True)),
-                ("longitude", models.FloatField(blank=True, null=True)),
-                ("radius_km", models.FloatField(blank=True, null=True)),
-                ("min_latitude", models.FloatField(blank=True, editable=False, null=True)),
-                ("max_latitude", models.FloatField(blank=True, editable=False, null=True)),
-                ("min_longitude", models.FloatField(blank=True, editable=False, null=True)),
-                ("max_longitude", models.FloatField(blank=True, editable=False, null=True)),
-                (
-                    "wants_closures",
-                    models.BooleanField(
-                        default=True,
-                        verbose_name="Closures and threats (closed, at risk, for sale)",
-                    ),
-                ),
-                (
-                    "wants_acv",
-                    models.BooleanField(
-                        default=True,
-                        verbose_name="Nominations as assets of community value and the council's decisions",
-                    ),
-                ),
-                (
-                    "wants_disposals",
-                    models.BooleanField(
-                        default=True, verbose_name="Notices to sell and the windows to ask to bid"
-                    ),
-                ),
-                (
-                    "wants_expiries",
-                    models.BooleanField(default=True, verbose_name="Listings about to expire"),
-                ),
-                (
-                    "wants_new_places",
-                    models.BooleanField(default=False, verbose_name="New and reopened places"),
-                ),
-                (
-                    "frequency",
-                    models.CharField(
-                        choices=[
-                            ("immediately", "As it happens"),
-                            ("daily", "A daily digest"),
-                            ("weekly", "A weekly digest (Mondays)"),
-                        ],
-                        default="immediately",
-                        max_length=12,
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "area",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="subscriptions",
-                        to="assets_register.area",
-                    ),
-                ),
-                (
-                    "asset",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="subscriptions",
-                        to="assets_register.asset",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('email', models.EmailField(db_index=True, max_length=254)),
+                ('token', models.CharField(default=assets_register.models.alerts._new_token, editable=False, max_length=40, unique=True)),
+                ('postcode', models.CharField(blank=True, max_length=8)),
+                ('latitude', models.FloatField(blank=True, null=True)),
+                ('longitude', models.FloatField(blank=True, null=True)),
+                ('radius_km', models.FloatField(blank=True, null=True)),
+                ('min_latitude', models.FloatField(blank=True, editable=False, null=True)),
+                ('max_latitude', models.FloatField(blank=True, editable=False, null=True)),
+                ('min_longitude', models.FloatField(blank=True, editable=False, null=True)),
+                ('max_longitude', models.FloatField(blank=True, editable=False, null=True)),
+                ('wants_closures', models.BooleanField(default=True, verbose_name='Closures and threats (closed, at risk, for sale)')),
+                ('wants_acv', models.BooleanField(default=True, verbose_name="Nominations as assets of community value and the council's decisions")),
+                ('wants_disposals', models.BooleanField(default=True, verbose_name='Notices to sell and the windows to ask to bid')),
+                ('wants_expiries', models.BooleanField(default=True, verbose_name='Listings about to expire')),
+                ('wants_new_places', models.BooleanField(default=False, verbose_name='New and reopened places')),
+                ('frequency', models.CharField(choices=[('immediately', 'As it happens'), ('daily', 'A daily digest'), ('weekly', 'A weekly digest (Mondays)')], default='immediately', max_length=12)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
+                ('area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='subscriptions', to='assets_register.area')),
+                ('asset', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='subscriptions', to='assets_register.asset')),
             ],
         ),
         migrations.CreateModel(
-            name="Delivery",
+            name='Delivery',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "key",
-                    models.CharField(
-                        help_text="What the message is about, e.g. event:123 or reminder:interim-4:7",
-                        max_length=120,
-                    ),
-                ),
-                ("email", models.EmailField(max_length=254)),
-                (
-                    "frequency",
-                    models.CharField(
-                        choices=[
-                            ("immediately", "As it happens"),
-                            ("daily", "A daily digest"),
-                            ("weekly", "A weekly digest (Mondays)"),
-                        ],
-                        max_length=12,
-                    ),
-                ),
-                ("headline", models.CharField(blank=True, max_length=300)),
-                ("action", models.TextField(blank=True)),
-                ("url", models.CharField(blank=True, max_length=300)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("sent_at", models.DateTimeField(blank=True, db_index=True, null=True)),
-                (
-                    "event",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="deliveries",
-                        to="assets_register.assetevent",
-                    ),
-                ),
-                (
-                    "subscription",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="deliveries",
-                        to="assets_register.subscription",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.CharField(help_text='What the message is about, e.g. event:123 or reminder:interim-4:7', max_length=120)),
+                ('email', models.EmailField(max_length=254)),
+                ('frequency', models.CharField(choices=[('immediately', 'As it happens'), ('daily', 'A daily digest'), ('weekly', 'A weekly digest (Mondays)')], max_length=12)),
+                ('headline', models.CharField(blank=True, max_length=300)),
+                ('action', models.TextField(blank=True)),
+                ('url', models.CharField(blank=True, max_length=300)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('sent_at', models.DateTimeField(blank=True, db_index=True, null=True)),
+                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='assets_register.assetevent')),
+                ('subscription', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='assets_register.subscription')),
             ],
             options={
-                "verbose_name_plural": "deliveries",
+                'verbose_name_plural': 'deliveries',
             },
         ),
         migrations.AddIndex(
-            model_name="subscription",
-            index=models.Index(
-                fields=["min_latitude", "max_latitude"], name="subscription_bbox_lat"
-            ),
+            model_name='subscription',
+            index=models.Index(fields=['min_latitude', 'max_latitude'], name='subscription_bbox_lat'),
         ),
         migrations.AddIndex(
-            model_name="subscription",
-            index=models.Index(
-                fields=["min_longitude", "max_longitude"], name="subscription_bbox_lon"
-            ),
+            model_name='subscription',
+            index=models.Index(fields=['min_longitude', 'max_longitude'], name='subscription_bbox_lon'),
         ),
         migrations.AddConstraint(
-            model_name="subscription",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(
-                        ("area__isnull", False),
-                        ("asset__isnull", True),
-                        ("radius_km__isnull", True),
-                    ),
-                    models.Q(
-                        ("area__isnull", True),
-                        ("asset__isnull", False),
-                        ("radius_km__isnull", True),
-                    ),
-                    models.Q(
-                        ("area__isnull", True),
-                        ("asset__isnull", True),
-                        ("latitude__isnull", False),
-                        ("longitude__isnull", False),
-                        ("radius_km__isnull", False),
-                    ),
-                    _connector="OR",
-                ),
-                name="subscription_has_one_scope",
-            ),
+            model_name='subscription',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('area__isnull', False), ('asset__isnull', True), ('radius_km__isnull', True)), models.Q(('area__isnull', True), ('asset__isnull', False), ('radius_km__isnull', True)), models.Q(('area__isnull', True), ('asset__isnull', True), ('latitude__isnull', False), ('longitude__isnull', False), ('radius_km__isnull', False)), _connector='OR'), name='subscription_has_one_scope'),
         ),
         migrations.AddConstraint(
-            model_name="subscription",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("radius_km__isnull", True),
-                    models.Q(("radius_km__gte", 0.5), ("radius_km__lte", 20)),
-                    _connector="OR",
-                ),
-                name="subscription_radius_in_range",
-            ),
+            model_name='subscription',
+            constraint=models.CheckConstraint(condition=models.Q(('radius_km__isnull', True), models.Q(('radius_km__gte', 0.5), ('radius_km__lte', 20)), _connector='OR'), name='subscription_radius_in_range'),
         ),
         migrations.AddIndex(
-            model_name="delivery",
-            index=models.Index(fields=["frequency", "sent_at"], name="delivery_pending"),
+            model_name='delivery',
+            index=models.Index(fields=['frequency', 'sent_at'], name='delivery_pending'),
         ),
         migrations.AddConstraint(
-            model_name="delivery",
-            constraint=models.UniqueConstraint(fields=("key", "email"), name="delivery_once"),
+            model_name='delivery',
+            constraint=models.UniqueConstraint(fields=('key', 'email'), name='delivery_once'),
         ),
     ]

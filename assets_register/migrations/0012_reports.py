@@ -8,214 +8,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assets_register", "0011_alerts"),
+        ('assets_register', '0011_alerts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Report",
+            name='Report',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("closed", "It has closed"),
-                            ("at_risk", "It is at risk"),
-                            ("listed_for_sale", "It is for sale"),
-                            ("reopened", "It has reopened"),
-                            ("missing", "A place that is missing from the register"),
-                            ("correction", "Something is wrong"),
-                        ],
-                        max_length=20,
-                        verbose_name="what is the news?",
-                    ),
-                ),
-                (
-                    "place_name",
-                    models.CharField(blank=True, max_length=255, verbose_name="name of the place"),
-                ),
-                (
-                    "category",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("pub", "Pub"),
-                            ("library", "Library"),
-                            ("community_centre", "Community centre or village hall"),
-                            ("community_hub", "Community hub"),
-                            ("police_station", "Police station"),
-                            ("post_office", "Post office"),
-                            ("place_of_worship", "Place of worship"),
-                            ("sports_leisure", "Sports or leisure centre"),
-                            ("park", "Park or green space"),
-                            ("cafe", "Cafe"),
-                            ("shop", "Shop"),
-                            ("youth_club", "Youth club"),
-                            ("other", "Other"),
-                        ],
-                        max_length=30,
-                        verbose_name="kind of place",
-                    ),
-                ),
-                ("address", models.CharField(blank=True, max_length=255)),
-                ("postcode", models.CharField(blank=True, max_length=8)),
-                (
-                    "latitude",
-                    models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True),
-                ),
-                (
-                    "longitude",
-                    models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True),
-                ),
-                (
-                    "happened_on",
-                    models.DateField(blank=True, null=True, verbose_name="when did it happen?"),
-                ),
-                ("details", models.TextField(max_length=4000, verbose_name="what do you know?")),
-                (
-                    "source_url",
-                    models.URLField(
-                        blank=True, max_length=500, verbose_name="a link that shows it (optional)"
-                    ),
-                ),
-                (
-                    "photo",
-                    models.FileField(
-                        blank=True,
-                        storage=assets_register.models.reports.private_storage,
-                        upload_to="reports/%Y/%m/",
-                    ),
-                ),
-                ("email", models.EmailField(max_length=254, verbose_name="your email address")),
-                (
-                    "token",
-                    models.CharField(
-                        default=assets_register.models.reports.new_token,
-                        editable=False,
-                        max_length=40,
-                        unique=True,
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("unconfirmed", "Waiting for the reporter to confirm their email"),
-                            ("pending", "Waiting for a moderator"),
-                            ("accepted", "Accepted"),
-                            ("merged", "Merged with a duplicate"),
-                            ("rejected", "Rejected"),
-                        ],
-                        db_index=True,
-                        default="unconfirmed",
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "rejection_reason",
-                    models.TextField(blank=True, help_text="Emailed to the reporter."),
-                ),
-                ("moderated_at", models.DateTimeField(blank=True, editable=False, null=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("confirmed_at", models.DateTimeField(blank=True, editable=False, null=True)),
-                (
-                    "asset",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="reports",
-                        to="assets_register.asset",
-                    ),
-                ),
-                (
-                    "council",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="Whose moderators see it: found from the place.",
-                        limit_choices_to={"kind": "council"},
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="reports",
-                        to="assets_register.area",
-                    ),
-                ),
-                (
-                    "created_asset",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="assets_register.asset",
-                    ),
-                ),
-                (
-                    "created_event",
-                    models.OneToOneField(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="report",
-                        to="assets_register.assetevent",
-                    ),
-                ),
-                (
-                    "duplicate_of",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="For a merge: the place this report is about, already on the register.",
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="assets_register.asset",
-                    ),
-                ),
-                (
-                    "moderated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('closed', 'It has closed'), ('at_risk', 'It is at risk'), ('listed_for_sale', 'It is for sale'), ('reopened', 'It has reopened'), ('missing', 'A place that is missing from the register'), ('correction', 'Something is wrong')], max_length=20, verbose_name='what is the news?')),
+                ('place_name', models.CharField(blank=True, max_length=255, verbose_name='name of the place')),
+                ('category', models.CharField(blank=True, choices=[('pub', 'Pub'), ('library', 'Library'), ('community_centre', 'Community centre or village hall'), ('community_hub', 'Community hub'), ('police_station', 'Police station'), ('post_office', 'Post office'), ('place_of_worship', 'Place of worship'), ('sports_leisure', 'Sports or leisure centre'), ('park', 'Park or green space'), ('cafe', 'Cafe'), ('shop', 'Shop'), ('youth_club', 'Youth club'), ('other', 'Other')], max_length=30, verbose_name='kind of place')),
+                ('address', models.CharField(blank=True, max_length=255)),
+                ('postcode', models.CharField(blank=True, max_length=8)),
+                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
+                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
+                ('happened_on', models.DateField(blank=True, null=True, verbose_name='when did it happen?')),
+                ('details', models.TextField(max_length=4000, verbose_name='what do you know?')),
+                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='a link that shows it (optional)')),
+                ('photo', models.FileField(blank=True, storage=assets_register.models.reports.private_storage, upload_to='reports/%Y/%m/')),
+                ('email', models.EmailField(max_length=254, verbose_name='your email address')),
+                ('token', models.CharField(default=assets_register.models.reports.new_token, editable=False, max_length=40, unique=True)),
+                ('status', models.CharField(choices=[('unconfirmed', 'Waiting for the reporter to confirm their email'), ('pending', 'Waiting for a moderator'), ('accepted', 'Accepted'), ('merged', 'Merged with a duplicate'), ('rejected', 'Rejected')], db_index=True, default='unconfirmed', max_length=12)),
+                ('rejection_reason', models.TextField(blank=True, help_text='Emailed to the reporter.')),
+                ('moderated_at', models.DateTimeField(blank=True, editable=False, null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('confirmed_at', models.DateTimeField(blank=True, editable=False, null=True)),
+                ('asset', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='assets_register.asset')),
+                ('council', models.ForeignKey(blank=True, help_text='Whose moderators see it: found from the place.', limit_choices_to={'kind': 'council'}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reports', to='assets_register.area')),
+                ('created_asset', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='assets_register.asset')),
+                ('created_event', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='report', to='assets_register.assetevent')),
+                ('duplicate_of', models.ForeignKey(blank=True, help_text='For a merge: the place this report is about, already on the register.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='assets_register.asset')),
+                ('moderated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-created_at"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("asset__isnull", False),
-                            models.Q(("place_name", ""), _negated=True),
-                            _connector="OR",
-                        ),
-                        name="report_about_a_place",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("latitude__isnull", True), ("longitude__isnull", True)),
-                            models.Q(
-                                ("latitude__gte", Decimal("49.8")),
-                                ("latitude__lte", Decimal("60.9")),
-                                ("longitude__gte", Decimal("-8.7")),
-                                ("longitude__lte", Decimal("1.8")),
-                            ),
-                            _connector="OR",
-                        ),
-                        name="report_location_in_uk",
-                    ),
-                ],
+                'ordering': ['-created_at'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('asset__isnull', False), models.Q(('place_name', ''), _negated=True), _connector='OR'), name='report_about_a_place'), models.CheckConstraint(condition=models.Q(models.Q(('latitude__isnull', True), ('longitude__isnull', True)), models.Q(('latitude__gte', Decimal('49.8')), ('latitude__lte', Decimal('60.9')), ('longitude__gte', Decimal('-8.7')), ('longitude__lte', Decimal('1.8'))), _connector='OR'), name='report_location_in_uk')],
             },
         ),
     ]

@@ -16,48 +16,27 @@ def add_future_use(apps, schema_editor):
         return
     length, unit, counting = next(row[1:] for row in PERIODS_2012 if row[0] == "future_use")
     apps.get_model("assets_register", "RegimePeriod").objects.get_or_create(
-        regime=regime,
-        clock="future_use",
+        regime=regime, clock="future_use",
         defaults={"length": length, "unit": unit, "counting": counting},
     )
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assets_register", "0012_reports"),
+        ('assets_register', '0012_reports'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="nomination",
-            name="future_use",
-            field=models.TextField(
-                blank=True,
-                help_text="Why that use can realistically continue or resume within the years the law looks ahead (s.88(2)(b)).",
-            ),
+            model_name='nomination',
+            name='future_use',
+            field=models.TextField(blank=True, help_text='Why that use can realistically continue or resume within the years the law looks ahead (s.88(2)(b)).'),
         ),
         migrations.AlterField(
-            model_name="regimeperiod",
-            name="clock",
-            field=models.CharField(
-                choices=[
-                    ("decision", "Council decision on a nomination (from receipt)"),
-                    ("listing", "Listing (from the date of the list entry)"),
-                    (
-                        "future_use",
-                        "Realistic future community use (s.88(2)(b), from the decision)",
-                    ),
-                    ("review_request", "Owner's review request (from notice of listing)"),
-                    ("review_decision", "Review decision (from the review request)"),
-                    ("appeal", "Tribunal appeal (after the review decision is sent)"),
-                    ("interim_moratorium", "Interim moratorium (from the disposal notice)"),
-                    ("full_moratorium", "Full moratorium (from the disposal notice)"),
-                    ("protected_period", "Protected period (from the disposal notice)"),
-                    ("compensation_claim", "Compensation claim (after the loss)"),
-                    ("compensation_review", "Compensation review (from the written reasons)"),
-                ],
-                max_length=30,
-            ),
+            model_name='regimeperiod',
+            name='clock',
+            field=models.CharField(choices=[('decision', 'Council decision on a nomination (from receipt)'), ('listing', 'Listing (from the date of the list entry)'), ('future_use', 'Realistic future community use (s.88(2)(b), from the decision)'), ('review_request', "Owner's review request (from notice of listing)"), ('review_decision', 'Review decision (from the review request)'), ('appeal', 'Tribunal appeal (after the review decision is sent)'), ('interim_moratorium', 'Interim moratorium (from the disposal notice)'), ('full_moratorium', 'Full moratorium (from the disposal notice)'), ('protected_period', 'Protected period (from the disposal notice)'), ('compensation_claim', 'Compensation claim (after the loss)'), ('compensation_review', 'Compensation review (from the written reasons)')], max_length=30),
         ),
         migrations.RunPython(add_future_use, migrations.RunPython.noop),
     ]

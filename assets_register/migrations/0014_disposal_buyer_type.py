@@ -4,29 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assets_register", "0013_future_use_period"),
+        ('assets_register', '0013_future_use_period'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="disposalnotice",
-            name="buyer_type",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("parish_council", "Parish or town council"),
-                    ("neighbourhood_forum", "Neighbourhood forum"),
-                    ("unincorporated", "Unincorporated community group"),
-                    ("charity", "Charity"),
-                    ("company_limited_by_guarantee", "Company limited by guarantee"),
-                    ("cooperative", "Co-operative or community benefit society"),
-                    ("community_interest_company", "Community interest company"),
-                    ("other", "Another kind of organisation"),
-                ],
-                help_text="During a moratorium the owner may sell only to a community interest group.",
-                max_length=40,
-                verbose_name="kind of buyer",
-            ),
+            model_name='disposalnotice',
+            name='buyer_type',
+            field=models.CharField(blank=True, choices=[('parish_council', 'Parish or town council'), ('neighbourhood_forum', 'Neighbourhood forum'), ('unincorporated', 'Unincorporated community group'), ('charity', 'Charity'), ('company_limited_by_guarantee', 'Company limited by guarantee'), ('cooperative', 'Co-operative or community benefit society'), ('community_interest_company', 'Community interest company'), ('other', 'Another kind of organisation')], help_text='During a moratorium the owner may sell only to a community interest group.', max_length=40, verbose_name='kind of buyer'),
         ),
     ]

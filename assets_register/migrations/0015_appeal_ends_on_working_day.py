@@ -13,18 +13,16 @@ def appeals_end_on_working_days(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assets_register", "0014_disposal_buyer_type"),
+        ('assets_register', '0014_disposal_buyer_type'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="regimeperiod",
-            name="ends_on_working_day",
-            field=models.BooleanField(
-                default=False,
-                help_text="A last day on a Saturday, Sunday or bank holiday in England and Wales moves to the next working day (the tribunal's rule for appeals).",
-            ),
+            model_name='regimeperiod',
+            name='ends_on_working_day',
+            field=models.BooleanField(default=False, help_text="A last day on a Saturday, Sunday or bank holiday in England and Wales moves to the next working day (the tribunal's rule for appeals)."),
         ),
         migrations.RunPython(appeals_end_on_working_days, migrations.RunPython.noop),
     ]

@@ -19,32 +19,26 @@ def seed_2026_act(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assets_register", "0016_status_follows_disposal_notices"),
+        ('assets_register', '0016_status_follows_disposal_notices'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="statutoryregime",
-            name="enacted_on",
-            field=models.DateField(blank=True, help_text="Royal Assent or making", null=True),
+            model_name='statutoryregime',
+            name='enacted_on',
+            field=models.DateField(blank=True, help_text='Royal Assent or making', null=True),
         ),
         migrations.AddField(
-            model_name="statutoryregime",
-            name="notes",
-            field=models.TextField(
-                blank=True, help_text="What is known and what regulations have still to confirm"
-            ),
+            model_name='statutoryregime',
+            name='notes',
+            field=models.TextField(blank=True, help_text='What is known and what regulations have still to confirm'),
         ),
         migrations.AlterField(
-            model_name="statutoryregime",
-            name="takes_effect",
-            field=models.DateField(
-                blank=True,
-                help_text="Leave empty while the law awaits commencement regulations.",
-                null=True,
-                unique=True,
-            ),
+            model_name='statutoryregime',
+            name='takes_effect',
+            field=models.DateField(blank=True, help_text='Leave empty while the law awaits commencement regulations.', null=True, unique=True),
         ),
         migrations.RunPython(seed_2026_act, migrations.RunPython.noop),
     ]

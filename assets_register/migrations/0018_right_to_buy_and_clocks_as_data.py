@@ -22,11 +22,8 @@ def clocks_as_data(apps, schema_editor):
     RegimePeriod = apps.get_model("assets_register", "RegimePeriod")
     RegimePeriod.objects.filter(ends_on_working_day=True).update(counting="after_working_day")
     seeded = [
-        (
-            StatutoryRegime.objects.filter(takes_effect=REGULATIONS_2012["takes_effect"]),
-            CLOCKS_2012,
-            RULES_2012,
-        ),
+        (StatutoryRegime.objects.filter(takes_effect=REGULATIONS_2012["takes_effect"]),
+         CLOCKS_2012, RULES_2012),
         (StatutoryRegime.objects.filter(name=ACT_2026["name"]), CLOCKS_2026, RULES_2026),
     ]
     for regimes, clocks, rules in seeded:
@@ -43,308 +40,111 @@ def clocks_as_data(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assets_register", "0017_community_right_to_buy_awaiting_commencement"),
+        ('assets_register', '0017_community_right_to_buy_awaiting_commencement'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="exemptdisposal",
-            name="new_owner",
-            field=models.CharField(
-                blank=True,
-                help_text="Who owns the place now: an owner's notice to sell covers only that owner.",
-                max_length=255,
-            ),
+            model_name='exemptdisposal',
+            name='new_owner',
+            field=models.CharField(blank=True, help_text="Who owns the place now: an owner's notice to sell covers only that owner.", max_length=255),
         ),
         migrations.AddField(
-            model_name="nomination",
-            name="is_sports_ground",
-            field=models.BooleanField(
-                default=False,
-                help_text="Nominated by the separate route for sports grounds, where the law in force has one.",
-                verbose_name="a sports ground",
-            ),
+            model_name='nomination',
+            name='is_sports_ground',
+            field=models.BooleanField(default=False, help_text='Nominated by the separate route for sports grounds, where the law in force has one.', verbose_name='a sports ground'),
         ),
         migrations.AddField(
-            model_name="regimeperiod",
-            name="meaning",
-            field=models.CharField(
-                blank=True,
-                help_text="In plain English, e.g. 'The council decides whether to list the land'. Empty: as in the regime before.",
-                max_length=300,
-                verbose_name="what it means",
-            ),
+            model_name='regimeperiod',
+            name='meaning',
+            field=models.CharField(blank=True, help_text="In plain English, e.g. 'The council decides whether to list the land'. Empty: as in the regime before.", max_length=300, verbose_name='what it means'),
         ),
         migrations.AddField(
-            model_name="regimeperiod",
-            name="to_be_confirmed",
-            field=models.BooleanField(
-                default=False, help_text="Announced, but regulations have still to confirm it."
-            ),
+            model_name='regimeperiod',
+            name='to_be_confirmed',
+            field=models.BooleanField(default=False, help_text='Announced, but regulations have still to confirm it.'),
         ),
         migrations.AddField(
-            model_name="regimeperiod",
-            name="trigger_event",
-            field=models.CharField(
-                blank=True,
-                help_text="Completes 'beginning with the day …', e.g. 'the council receives the nomination'. Empty: as in the regime before.",
-                max_length=200,
-                verbose_name="what starts it",
-            ),
+            model_name='regimeperiod',
+            name='trigger_event',
+            field=models.CharField(blank=True, help_text="Completes 'beginning with the day …', e.g. 'the council receives the nomination'. Empty: as in the regime before.", max_length=200, verbose_name='what starts it'),
         ),
         migrations.AddField(
-            model_name="review",
-            name="decision_due_agreed",
-            field=models.DateField(
-                blank=True,
-                help_text="A longer period for the review decision agreed in writing with the owner.",
-                null=True,
-                verbose_name="later decision date agreed with the owner",
-            ),
+            model_name='review',
+            name='decision_due_agreed',
+            field=models.DateField(blank=True, help_text='A longer period for the review decision agreed in writing with the owner.', null=True, verbose_name='later decision date agreed with the owner'),
         ),
         migrations.AddField(
-            model_name="review",
-            name="late_request_allowed",
-            field=models.BooleanField(
-                default=False,
-                help_text="The council allowed, in writing, a request made after the time.",
-            ),
+            model_name='review',
+            name='late_request_allowed',
+            field=models.BooleanField(default=False, help_text='The council allowed, in writing, a request made after the time.'),
         ),
         migrations.AddField(
-            model_name="statutoryregime",
-            name="community_right_to_buy",
-            field=models.BooleanField(
-                blank=True,
-                help_text="A community interest group that registers its intention to buy gets the first chance to buy (the 2026 Act), instead of only a moratorium to bid.",
-                null=True,
-            ),
+            model_name='statutoryregime',
+            name='community_right_to_buy',
+            field=models.BooleanField(blank=True, help_text='A community interest group that registers its intention to buy gets the first chance to buy (the 2026 Act), instead of only a moratorium to bid.', null=True),
         ),
         migrations.AddField(
-            model_name="statutoryregime",
-            name="economic_wellbeing",
-            field=models.BooleanField(
-                blank=True,
-                help_text="Land is of community value if its use furthers the community's economic, not only social, wellbeing.",
-                null=True,
-                verbose_name="economic wellbeing counts",
-            ),
+            model_name='statutoryregime',
+            name='economic_wellbeing',
+            field=models.BooleanField(blank=True, help_text="Land is of community value if its use furthers the community's economic, not only social, wellbeing.", null=True, verbose_name='economic wellbeing counts'),
         ),
         migrations.AddField(
-            model_name="statutoryregime",
-            name="past_use_must_be_recent",
-            field=models.BooleanField(
-                blank=True,
-                help_text="A past use counts only if it was 'in the recent past' (s.88(2)).",
-                null=True,
-                verbose_name="past use must be recent",
-            ),
+            model_name='statutoryregime',
+            name='past_use_must_be_recent',
+            field=models.BooleanField(blank=True, help_text="A past use counts only if it was 'in the recent past' (s.88(2)).", null=True, verbose_name='past use must be recent'),
         ),
         migrations.AddField(
-            model_name="statutoryregime",
-            name="sports_grounds_route",
-            field=models.BooleanField(
-                blank=True, null=True, verbose_name="separate route for sports grounds"
-            ),
+            model_name='statutoryregime',
+            name='sports_grounds_route',
+            field=models.BooleanField(blank=True, null=True, verbose_name='separate route for sports grounds'),
         ),
         migrations.AlterField(
-            model_name="assetevent",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("opened", "Opened"),
-                    ("at_risk", "At risk"),
-                    ("listed_for_sale", "Listed for sale"),
-                    ("temporarily_closed", "Temporarily closed"),
-                    ("closed", "Closed"),
-                    ("reopened", "Reopened"),
-                    ("demolished", "Demolished"),
-                    ("converted", "Converted to other use"),
-                    ("bought_by_community", "Bought by the community"),
-                    ("ownership_changed", "Ownership or management changed"),
-                    ("note", "Other news"),
-                    ("acv_nominated", "Nominated as an asset of community value"),
-                    ("acv_listed", "Listed as an asset of community value"),
-                    ("acv_not_listed", "Nomination as an asset of community value unsuccessful"),
-                    ("acv_removed", "Removed from the list of assets of community value"),
-                    ("disposal_notice", "Owner gave notice of intention to sell"),
-                    ("bidder_request", "A community group asked to bid"),
-                    ("exempt_disposal", "Changed hands in a disposal exempt from the moratorium"),
-                    ("disposal_withdrawn", "Owner withdrew the notice to sell"),
-                    ("intent_to_buy", "A community group registered its intention to buy"),
-                    ("progress_check", "Progress check on the community's purchase"),
-                    ("valuation", "An independent valuer set the price"),
-                    ("purchase_offer", "The community group made an offer"),
-                    ("purchase_agreed", "The owner accepted the community group's offer"),
-                    ("right_to_buy_ended", "The community's right to buy ended"),
-                ],
-                db_index=True,
-                max_length=30,
-            ),
+            model_name='assetevent',
+            name='kind',
+            field=models.CharField(choices=[('opened', 'Opened'), ('at_risk', 'At risk'), ('listed_for_sale', 'Listed for sale'), ('temporarily_closed', 'Temporarily closed'), ('closed', 'Closed'), ('reopened', 'Reopened'), ('demolished', 'Demolished'), ('converted', 'Converted to other use'), ('bought_by_community', 'Bought by the community'), ('ownership_changed', 'Ownership or management changed'), ('note', 'Other news'), ('acv_nominated', 'Nominated as an asset of community value'), ('acv_listed', 'Listed as an asset of community value'), ('acv_not_listed', 'Nomination as an asset of community value unsuccessful'), ('acv_removed', 'Removed from the list of assets of community value'), ('disposal_notice', 'Owner gave notice of intention to sell'), ('bidder_request', 'A community group asked to bid'), ('exempt_disposal', 'Changed hands in a disposal exempt from the moratorium'), ('disposal_withdrawn', 'Owner withdrew the notice to sell'), ('intent_to_buy', 'A community group registered its intention to buy'), ('progress_check', "Progress check on the community's purchase"), ('valuation', 'An independent valuer set the price'), ('purchase_offer', 'The community group made an offer'), ('purchase_agreed', "The owner accepted the community group's offer"), ('right_to_buy_ended', "The community's right to buy ended")], db_index=True, max_length=30),
         ),
         migrations.AlterField(
-            model_name="regimeperiod",
-            name="clock",
-            field=models.CharField(
-                choices=[
-                    ("decision", "Council decision on a nomination"),
-                    ("listing", "Listing"),
-                    ("future_use", "Realistic future community use (s.88(2)(b))"),
-                    ("review_request", "Owner's review request"),
-                    ("review_decision", "Review decision"),
-                    ("appeal", "Tribunal appeal"),
-                    ("interim_moratorium", "Interim moratorium"),
-                    ("full_moratorium", "Full moratorium"),
-                    ("protected_period", "Protected period"),
-                    ("compensation_claim", "Compensation claim"),
-                    ("compensation_review", "Compensation review"),
-                ],
-                max_length=30,
-            ),
+            model_name='regimeperiod',
+            name='clock',
+            field=models.CharField(choices=[('decision', 'Council decision on a nomination'), ('listing', 'Listing'), ('future_use', 'Realistic future community use (s.88(2)(b))'), ('review_request', "Owner's review request"), ('review_decision', 'Review decision'), ('appeal', 'Tribunal appeal'), ('interim_moratorium', 'Interim moratorium'), ('full_moratorium', 'Full moratorium'), ('protected_period', 'Protected period'), ('compensation_claim', 'Compensation claim'), ('compensation_review', 'Compensation review')], max_length=30),
         ),
         migrations.AlterField(
-            model_name="regimeperiod",
-            name="counting",
-            field=models.CharField(
-                choices=[
-                    ("beginning_with", "beginning with the day it starts"),
-                    ("after", "after the day it starts"),
-                    (
-                        "after_working_day",
-                        "after the day it starts, ending on a working day (tribunal rule)",
-                    ),
-                ],
-                default="beginning_with",
-                help_text="With the tribunal rule, a last day on a Saturday, Sunday or bank holiday in England and Wales moves to the next working day.",
-                max_length=20,
-            ),
+            model_name='regimeperiod',
+            name='counting',
+            field=models.CharField(choices=[('beginning_with', 'beginning with the day it starts'), ('after', 'after the day it starts'), ('after_working_day', 'after the day it starts, ending on a working day (tribunal rule)')], default='beginning_with', help_text='With the tribunal rule, a last day on a Saturday, Sunday or bank holiday in England and Wales moves to the next working day.', max_length=20),
         ),
         migrations.CreateModel(
-            name="CommunityPurchase",
+            name='CommunityPurchase',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("group_name", models.CharField(max_length=255)),
-                (
-                    "group_type",
-                    models.CharField(
-                        choices=[
-                            ("parish_council", "Parish or town council"),
-                            ("neighbourhood_forum", "Neighbourhood forum"),
-                            ("unincorporated", "Unincorporated community group"),
-                            ("charity", "Charity"),
-                            ("company_limited_by_guarantee", "Company limited by guarantee"),
-                            ("cooperative", "Co-operative or community benefit society"),
-                            ("community_interest_company", "Community interest company"),
-                            ("other", "Another kind of organisation"),
-                        ],
-                        max_length=40,
-                    ),
-                ),
-                ("has_local_connection", models.BooleanField(default=True)),
-                ("registered_on", models.DateField(verbose_name="intention to buy registered")),
-                (
-                    "progress_check_requested_on",
-                    models.DateField(
-                        blank=True, null=True, verbose_name="owner asked for a progress check"
-                    ),
-                ),
-                (
-                    "progress_check_decided_on",
-                    models.DateField(
-                        blank=True, null=True, verbose_name="council decided the progress check"
-                    ),
-                ),
-                (
-                    "making_progress",
-                    models.BooleanField(
-                        blank=True,
-                        help_text="The council's finding on the owner's request: 'No' ends the right that day.",
-                        null=True,
-                        verbose_name="the group is making progress",
-                    ),
-                ),
-                (
-                    "valuation_requested_on",
-                    models.DateField(
-                        blank=True, null=True, verbose_name="independent valuation asked for"
-                    ),
-                ),
-                (
-                    "valued_on",
-                    models.DateField(blank=True, null=True, verbose_name="valuer's price given"),
-                ),
-                (
-                    "valuation_price",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        max_digits=12,
-                        null=True,
-                        verbose_name="market value set by the valuer",
-                    ),
-                ),
-                (
-                    "offer_made_on",
-                    models.DateField(blank=True, null=True, verbose_name="group's offer made"),
-                ),
-                (
-                    "offer_price",
-                    models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True),
-                ),
-                (
-                    "accepted_on",
-                    models.DateField(
-                        blank=True, null=True, verbose_name="owner accepted the offer"
-                    ),
-                ),
-                (
-                    "completed_on",
-                    models.DateField(blank=True, null=True, verbose_name="purchase completed"),
-                ),
-                (
-                    "withdrawn_on",
-                    models.DateField(blank=True, null=True, verbose_name="group withdrew"),
-                ),
-                (
-                    "notice",
-                    modelcluster.fields.ParentalKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="purchases",
-                        to="assets_register.disposalnotice",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('group_name', models.CharField(max_length=255)),
+                ('group_type', models.CharField(choices=[('parish_council', 'Parish or town council'), ('neighbourhood_forum', 'Neighbourhood forum'), ('unincorporated', 'Unincorporated community group'), ('charity', 'Charity'), ('company_limited_by_guarantee', 'Company limited by guarantee'), ('cooperative', 'Co-operative or community benefit society'), ('community_interest_company', 'Community interest company'), ('other', 'Another kind of organisation')], max_length=40)),
+                ('has_local_connection', models.BooleanField(default=True)),
+                ('registered_on', models.DateField(verbose_name='intention to buy registered')),
+                ('progress_check_requested_on', models.DateField(blank=True, null=True, verbose_name='owner asked for a progress check')),
+                ('progress_check_decided_on', models.DateField(blank=True, null=True, verbose_name='council decided the progress check')),
+                ('making_progress', models.BooleanField(blank=True, help_text="The council's finding on the owner's request: 'No' ends the right that day.", null=True, verbose_name='the group is making progress')),
+                ('valuation_requested_on', models.DateField(blank=True, null=True, verbose_name='independent valuation asked for')),
+                ('valued_on', models.DateField(blank=True, null=True, verbose_name="valuer's price given")),
+                ('valuation_price', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='market value set by the valuer')),
+                ('offer_made_on', models.DateField(blank=True, null=True, verbose_name="group's offer made")),
+                ('offer_price', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
+                ('accepted_on', models.DateField(blank=True, null=True, verbose_name='owner accepted the offer')),
+                ('completed_on', models.DateField(blank=True, null=True, verbose_name='purchase completed')),
+                ('withdrawn_on', models.DateField(blank=True, null=True, verbose_name='group withdrew')),
+                ('notice', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='purchases', to='assets_register.disposalnotice')),
             ],
             options={
-                "ordering": ["registered_on"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("notice",), name="one_right_to_buy_per_notice"),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("completed_on__isnull", True),
-                            ("withdrawn_on__isnull", True),
-                            _connector="OR",
-                        ),
-                        name="right_to_buy_completed_or_withdrawn",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("valued_on__isnull", True),
-                            ("valuation_price__gte", 0),
-                            _connector="OR",
-                        ),
-                        name="right_to_buy_valuation_has_price",
-                    ),
-                ],
+                'ordering': ['registered_on'],
+                'constraints': [models.UniqueConstraint(fields=('notice',), name='one_right_to_buy_per_notice'), models.CheckConstraint(condition=models.Q(('completed_on__isnull', True), ('withdrawn_on__isnull', True), _connector='OR'), name='right_to_buy_completed_or_withdrawn'), models.CheckConstraint(condition=models.Q(('valued_on__isnull', True), ('valuation_price__gte', 0), _connector='OR'), name='right_to_buy_valuation_has_price')],
             },
         ),
         migrations.RunPython(clocks_as_data, migrations.RunPython.noop),
         migrations.RemoveField(
-            model_name="regimeperiod",
-            name="ends_on_working_day",
+            model_name='regimeperiod',
+            name='ends_on_working_day',
         ),
     ]

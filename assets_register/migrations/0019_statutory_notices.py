@@ -5,208 +5,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assets_register", "0018_right_to_buy_and_clocks_as_data"),
+        ('assets_register', '0018_right_to_buy_and_clocks_as_data'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="review",
-            name="reasons",
-            field=models.TextField(
-                blank=True,
-                help_text="Sent to the owner with the decision, and to the nominator if it is removed.",
-                verbose_name="reasons for the decision",
-            ),
+            model_name='review',
+            name='reasons',
+            field=models.TextField(blank=True, help_text='Sent to the owner with the decision, and to the nominator if it is removed.', verbose_name='reasons for the decision'),
         ),
         migrations.CreateModel(
-            name="StatutoryNotice",
+            name='StatutoryNotice',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("refusal", "Nomination unsuccessful, with reasons"),
-                            ("listing", "Notice of listing"),
-                            ("disposal", "Owner's notice to sell"),
-                            ("removal", "Notice of removal"),
-                            ("review_decision", "Review decision"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "recipient_role",
-                    models.CharField(
-                        choices=[
-                            ("owner", "Owner"),
-                            ("occupier", "Occupier"),
-                            ("nominator", "Nominator"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("recipient_name", models.CharField(blank=True, max_length=255)),
-                (
-                    "recipient_address",
-                    models.TextField(
-                        blank=True,
-                        help_text="Started from what the nomination says; complete it before posting.",
-                        verbose_name="postal address",
-                    ),
-                ),
-                (
-                    "recipient_email",
-                    models.EmailField(
-                        blank=True,
-                        help_text="A notice with an email address is emailed, once.",
-                        max_length=254,
-                    ),
-                ),
-                ("subject", models.CharField(max_length=300)),
-                (
-                    "body",
-                    models.TextField(help_text="The letter as made when the decision took effect."),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("sent_on", models.DateField(blank=True, null=True)),
-                (
-                    "sent_by",
-                    models.CharField(
-                        blank=True, choices=[("email", "Email"), ("post", "Post")], max_length=5
-                    ),
-                ),
-                (
-                    "council",
-                    models.ForeignKey(
-                        limit_choices_to={"kind": "council"},
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="statutory_notices",
-                        to="assets_register.area",
-                    ),
-                ),
-                (
-                    "disposal_notice",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="notices",
-                        to="assets_register.disposalnotice",
-                    ),
-                ),
-                (
-                    "list_entry",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="notices",
-                        to="assets_register.listentry",
-                    ),
-                ),
-                (
-                    "nomination",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="notices",
-                        to="assets_register.nomination",
-                    ),
-                ),
-                (
-                    "review",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="notices",
-                        to="assets_register.review",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('refusal', 'Nomination unsuccessful, with reasons'), ('listing', 'Notice of listing'), ('disposal', "Owner's notice to sell"), ('removal', 'Notice of removal'), ('review_decision', 'Review decision')], max_length=20)),
+                ('recipient_role', models.CharField(choices=[('owner', 'Owner'), ('occupier', 'Occupier'), ('nominator', 'Nominator')], max_length=10)),
+                ('recipient_name', models.CharField(blank=True, max_length=255)),
+                ('recipient_address', models.TextField(blank=True, help_text='Started from what the nomination says; complete it before posting.', verbose_name='postal address')),
+                ('recipient_email', models.EmailField(blank=True, help_text='A notice with an email address is emailed, once.', max_length=254)),
+                ('subject', models.CharField(max_length=300)),
+                ('body', models.TextField(help_text='The letter as made when the decision took effect.')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('sent_on', models.DateField(blank=True, null=True)),
+                ('sent_by', models.CharField(blank=True, choices=[('email', 'Email'), ('post', 'Post')], max_length=5)),
+                ('council', models.ForeignKey(limit_choices_to={'kind': 'council'}, on_delete=django.db.models.deletion.PROTECT, related_name='statutory_notices', to='assets_register.area')),
+                ('disposal_notice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='assets_register.disposalnotice')),
+                ('list_entry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='assets_register.listentry')),
+                ('nomination', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='assets_register.nomination')),
+                ('review', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='assets_register.review')),
             ],
             options={
-                "ordering": ["-created_at", "-pk"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(
-                                ("disposal_notice__isnull", True),
-                                ("kind", "refusal"),
-                                ("list_entry__isnull", True),
-                                ("nomination__isnull", False),
-                                ("recipient_role__in", ["nominator"]),
-                                ("review__isnull", True),
-                            ),
-                            models.Q(
-                                ("disposal_notice__isnull", True),
-                                ("kind", "listing"),
-                                ("list_entry__isnull", False),
-                                ("nomination__isnull", True),
-                                ("recipient_role__in", ["owner", "occupier", "nominator"]),
-                                ("review__isnull", True),
-                            ),
-                            models.Q(
-                                ("disposal_notice__isnull", False),
-                                ("kind", "disposal"),
-                                ("list_entry__isnull", True),
-                                ("nomination__isnull", True),
-                                ("recipient_role__in", ["nominator"]),
-                                ("review__isnull", True),
-                            ),
-                            models.Q(
-                                ("disposal_notice__isnull", True),
-                                ("kind", "removal"),
-                                ("list_entry__isnull", False),
-                                ("nomination__isnull", True),
-                                ("recipient_role__in", ["owner", "occupier", "nominator"]),
-                                ("review__isnull", True),
-                            ),
-                            models.Q(
-                                ("disposal_notice__isnull", True),
-                                ("kind", "review_decision"),
-                                ("list_entry__isnull", True),
-                                ("nomination__isnull", True),
-                                ("recipient_role__in", ["owner"]),
-                                ("review__isnull", False),
-                            ),
-                            _connector="OR",
-                        ),
-                        name="notice_about_the_record_its_kind_needs",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("sent_by", ""), ("sent_on__isnull", True)),
-                            models.Q(
-                                ("sent_on__isnull", False), models.Q(("sent_by", ""), _negated=True)
-                            ),
-                            _connector="OR",
-                        ),
-                        name="notice_sent_on_and_by_together",
-                    ),
-                    models.UniqueConstraint(
-                        fields=("kind", "recipient_role", "nomination"),
-                        name="notice_once_per_nomination",
-                    ),
-                    models.UniqueConstraint(
-                        fields=("kind", "recipient_role", "list_entry"),
-                        name="notice_once_per_list_entry",
-                    ),
-                    models.UniqueConstraint(
-                        fields=("kind", "recipient_role", "disposal_notice"),
-                        name="notice_once_per_disposal_notice",
-                    ),
-                    models.UniqueConstraint(
-                        fields=("kind", "recipient_role", "review"), name="notice_once_per_review"
-                    ),
-                ],
+                'ordering': ['-created_at', '-pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('disposal_notice__isnull', True), ('kind', 'refusal'), ('list_entry__isnull', True), ('nomination__isnull', False), ('recipient_role__in', ['nominator']), ('review__isnull', True)), models.Q(('disposal_notice__isnull', True), ('kind', 'listing'), ('list_entry__isnull', False), ('nomination__isnull', True), ('recipient_role__in', ['owner', 'occupier', 'nominator']), ('review__isnull', True)), models.Q(('disposal_notice__isnull', False), ('kind', 'disposal'), ('list_entry__isnull', True), ('nomination__isnull', True), ('recipient_role__in', ['nominator']), ('review__isnull', True)), models.Q(('disposal_notice__isnull', True), ('kind', 'removal'), ('list_entry__isnull', False), ('nomination__isnull', True), ('recipient_role__in', ['owner', 'occupier', 'nominator']), ('review__isnull', True)), models.Q(('disposal_notice__isnull', True), ('kind', 'review_decision'), ('list_entry__isnull', True), ('nomination__isnull', True), ('recipient_role__in', ['owner']), ('review__isnull', False)), _connector='OR'), name='notice_about_the_record_its_kind_needs'), models.CheckConstraint(condition=models.Q(models.Q(('sent_by', ''), ('sent_on__isnull', True)), models.Q(('sent_on__isnull', False), models.Q(('sent_by', ''), _negated=True)), _connector='OR'), name='notice_sent_on_and_by_together'), models.UniqueConstraint(fields=('kind', 'recipient_role', 'nomination'), name='notice_once_per_nomination'), models.UniqueConstraint(fields=('kind', 'recipient_role', 'list_entry'), name='notice_once_per_list_entry'), models.UniqueConstraint(fields=('kind', 'recipient_role', 'disposal_notice'), name='notice_once_per_disposal_notice'), models.UniqueConstraint(fields=('kind', 'recipient_role', 'review'), name='notice_once_per_review')],
             },
         ),
     ]

@@ -27,7 +27,8 @@ class Migration(migrations.Migration):
             name="nominated_by",
             field=models.CharField(
                 blank=True,
-                help_text="Published. For entries without a nomination record, e.g. imported ones.",
+                help_text="Published. For entries without a nomination record, e.g. imported "
+                "ones.",
                 max_length=255,
                 verbose_name="nominating group",
             ),

@@ -15,32 +15,20 @@ def accept_decided_nominations(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assets_register", "0021_roles"),
+        ('assets_register', '0021_roles'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="nomination",
-            name="accepted_as_valid_on",
-            field=models.DateField(
-                blank=True,
-                help_text="The day the council found it a valid nomination (Regulation 6, an eligible body). From then it is on the public list while the council decides.",
-                null=True,
-                verbose_name="accepted as a valid nomination",
-            ),
+            model_name='nomination',
+            name='accepted_as_valid_on',
+            field=models.DateField(blank=True, help_text='The day the council found it a valid nomination (Regulation 6, an eligible body). From then it is on the public list while the council decides.', null=True, verbose_name='accepted as a valid nomination'),
         ),
         migrations.AddConstraint(
-            model_name="nomination",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("accepted_as_valid_on__isnull", True),
-                    ("accepted_as_valid_on__gte", models.F("received_on")),
-                    _connector="OR",
-                ),
-                name="nomination_accepted_after_receipt",
-                violation_error_message="A nomination can be accepted only after it arrived.",
-            ),
+            model_name='nomination',
+            constraint=models.CheckConstraint(condition=models.Q(('accepted_as_valid_on__isnull', True), ('accepted_as_valid_on__gte', models.F('received_on')), _connector='OR'), name='nomination_accepted_after_receipt', violation_error_message='A nomination can be accepted only after it arrived.'),
         ),
         migrations.RunPython(accept_decided_nominations, migrations.RunPython.noop),
     ]

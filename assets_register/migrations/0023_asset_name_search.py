@@ -23,19 +23,16 @@ def uninstall_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assets_register", "0022_nomination_accepted_as_valid_on"),
+        ('assets_register', '0022_nomination_accepted_as_valid_on'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="asset",
-            name="search_name",
-            field=models.TextField(
-                blank=True,
-                editable=False,
-                help_text="Name, address and postcode as search reads them.",
-            ),
+            model_name='asset',
+            name='search_name',
+            field=models.TextField(blank=True, editable=False, help_text='Name, address and postcode as search reads them.'),
         ),
         migrations.RunPython(fill_search_names, migrations.RunPython.noop),
         migrations.RunPython(install_index, uninstall_index),

@@ -4,36 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assets_register", "0023_asset_name_search"),
+        ('assets_register', '0023_asset_name_search'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="disposalnotice",
-            name="version",
-            field=models.PositiveIntegerField(
-                default=0,
-                editable=False,
-                help_text="Moves on by one at every save: a save from an older version is refused.",
-            ),
+            model_name='disposalnotice',
+            name='version',
+            field=models.PositiveIntegerField(default=0, editable=False, help_text='Moves on by one at every save: a save from an older version is refused.'),
         ),
         migrations.AddField(
-            model_name="listentry",
-            name="version",
-            field=models.PositiveIntegerField(
-                default=0,
-                editable=False,
-                help_text="Moves on by one at every save: a save from an older version is refused.",
-            ),
+            model_name='listentry',
+            name='version',
+            field=models.PositiveIntegerField(default=0, editable=False, help_text='Moves on by one at every save: a save from an older version is refused.'),
         ),
         migrations.AddField(
-            model_name="nomination",
-            name="version",
-            field=models.PositiveIntegerField(
-                default=0,
-                editable=False,
-                help_text="Moves on by one at every save: a save from an older version is refused.",
-            ),
+            model_name='nomination',
+            name='version',
+            field=models.PositiveIntegerField(default=0, editable=False, help_text='Moves on by one at every save: a save from an older version is refused.'),
         ),
     ]

@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assets_register", "0024_record_versions"),
+        ('assets_register', '0024_record_versions'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="nomination",
-            name="submission_token",
+            model_name='nomination',
+            name='submission_token',
             field=models.UUIDField(blank=True, editable=False, null=True, unique=True),
         ),
     ]

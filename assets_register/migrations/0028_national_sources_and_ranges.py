@@ -6,135 +6,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assets_register", "0027_library_editions"),
-        ("wagtaildocs", "0014_alter_document_file_size"),
+        ('assets_register', '0027_library_editions'),
+        ('wagtaildocs', '0014_alter_document_file_size'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="AssetSource",
+            name='AssetSource',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("source", models.CharField(help_text="Dataset key, e.g. osm-pubs", max_length=50)),
-                (
-                    "source_ref",
-                    models.CharField(help_text="The record's id in that dataset", max_length=100),
-                ),
-                (
-                    "name",
-                    models.CharField(
-                        blank=True, help_text="The name that dataset gives", max_length=255
-                    ),
-                ),
-                ("first_seen", models.DateField(blank=True, null=True)),
-                ("last_seen", models.DateField(blank=True, null=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('source', models.CharField(help_text='Dataset key, e.g. osm-pubs', max_length=50)),
+                ('source_ref', models.CharField(help_text="The record's id in that dataset", max_length=100)),
+                ('name', models.CharField(blank=True, help_text='The name that dataset gives', max_length=255)),
+                ('first_seen', models.DateField(blank=True, null=True)),
+                ('last_seen', models.DateField(blank=True, null=True)),
             ],
             options={
-                "ordering": ["source", "first_seen", "source_ref"],
+                'ordering': ['source', 'first_seen', 'source_ref'],
             },
         ),
         migrations.CreateModel(
-            name="LoadStage",
+            name='LoadStage',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=50, unique=True)),
-                (
-                    "checksum",
-                    models.CharField(help_text="sha256 of the stage's input files", max_length=64),
-                ),
-                ("rows", models.PositiveIntegerField(default=0)),
-                ("seconds", models.FloatField(default=0)),
-                ("summary", models.TextField(blank=True)),
-                ("completed_at", models.DateTimeField()),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=50, unique=True)),
+                ('checksum', models.CharField(help_text="sha256 of the stage's input files", max_length=64)),
+                ('rows', models.PositiveIntegerField(default=0)),
+                ('seconds', models.FloatField(default=0)),
+                ('summary', models.TextField(blank=True)),
+                ('completed_at', models.DateTimeField()),
             ],
             options={
-                "ordering": ["completed_at"],
+                'ordering': ['completed_at'],
             },
         ),
         migrations.AddField(
-            model_name="area",
-            name="imd_2025_decile",
-            field=models.PositiveSmallIntegerField(
-                blank=True,
-                help_text="1 is the most deprived 10%",
-                null=True,
-                verbose_name="IMD 2025 decile",
-            ),
+            model_name='area',
+            name='imd_2025_decile',
+            field=models.PositiveSmallIntegerField(blank=True, help_text='1 is the most deprived 10%', null=True, verbose_name='IMD 2025 decile'),
         ),
         migrations.AddField(
-            model_name="area",
-            name="imd_2025_rank",
-            field=models.PositiveIntegerField(
-                blank=True,
-                help_text="1 is the most deprived",
-                null=True,
-                verbose_name="IMD 2025 rank",
-            ),
+            model_name='area',
+            name='imd_2025_rank',
+            field=models.PositiveIntegerField(blank=True, help_text='1 is the most deprived', null=True, verbose_name='IMD 2025 rank'),
         ),
         migrations.AddField(
-            model_name="assetevent",
-            name="date_until",
-            field=models.DateField(blank=True, null=True, verbose_name="or as late as"),
+            model_name='assetevent',
+            name='date_until',
+            field=models.DateField(blank=True, null=True, verbose_name='or as late as'),
         ),
         migrations.AddConstraint(
-            model_name="assetevent",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("date_until__isnull", True),
-                    ("date_until__gt", models.F("date")),
-                    _connector="OR",
-                ),
-                name="event_range_ordered",
-            ),
+            model_name='assetevent',
+            constraint=models.CheckConstraint(condition=models.Q(('date_until__isnull', True), ('date_until__gt', models.F('date')), _connector='OR'), name='event_range_ordered'),
         ),
         migrations.AddField(
-            model_name="assetsource",
-            name="asset",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="sources",
-                to="assets_register.asset",
-            ),
+            model_name='assetsource',
+            name='asset',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sources', to='assets_register.asset'),
         ),
         migrations.AddField(
-            model_name="assetsource",
-            name="record",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="merged_into",
-                to="assets_register.asset",
-            ),
+            model_name='assetsource',
+            name='record',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merged_into', to='assets_register.asset'),
         ),
         migrations.AddConstraint(
-            model_name="assetsource",
-            constraint=models.UniqueConstraint(
-                fields=("source", "source_ref"), name="one_place_per_record"
-            ),
+            model_name='assetsource',
+            constraint=models.UniqueConstraint(fields=('source', 'source_ref'), name='one_place_per_record'),
         ),
         migrations.AddConstraint(
-            model_name="assetsource",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("last_seen__isnull", True),
-                    ("first_seen__isnull", True),
-                    ("last_seen__gte", models.F("first_seen")),
-                    _connector="OR",
-                ),
-                name="asset_source_seen_ordered",
-            ),
+            model_name='assetsource',
+            constraint=models.CheckConstraint(condition=models.Q(('last_seen__isnull', True), ('first_seen__isnull', True), ('last_seen__gte', models.F('first_seen')), _connector='OR'), name='asset_source_seen_ordered'),
         ),
     ]

@@ -4,28 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assets_register", "0028_national_sources_and_ranges"),
+        ('assets_register', '0028_national_sources_and_ranges'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="asset",
-            name="local_code",
-            field=models.CharField(
-                blank=True,
-                help_text="The source's own code for the place where it gives one that is not a UPRN, e.g. a library's code (0945SO1)",
-                max_length=30,
-                verbose_name="code in its source",
-            ),
+            model_name='asset',
+            name='local_code',
+            field=models.CharField(blank=True, help_text="The source's own code for the place where it gives one that is not a UPRN, e.g. a library's code (0945SO1)", max_length=30, verbose_name='code in its source'),
         ),
         migrations.AddField(
-            model_name="asset",
-            name="opening_hours",
-            field=models.JSONField(
-                blank=True,
-                default=list,
-                help_text="As the source gives them: [day, hours] pairs, e.g. ['Monday', 'AM only']",
-            ),
+            model_name='asset',
+            name='opening_hours',
+            field=models.JSONField(blank=True, default=list, help_text="As the source gives them: [day, hours] pairs, e.g. ['Monday', 'AM only']"),
         ),
     ]

@@ -4,13 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assets_register", "0029_residents_library_code_and_hours"),
+        ('assets_register', '0029_residents_library_code_and_hours'),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="asset",
-            index=models.Index(fields=["name"], name="asset_name_order"),
+            model_name='asset',
+            index=models.Index(fields=['name'], name='asset_name_order'),
         ),
     ]

@@ -6,53 +6,40 @@ from assets_register.staff.roles import apply_roles
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assets_register", "0030_officers_asset_name_order"),
+        ('assets_register', '0030_officers_asset_name_order'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="PendingRecompute",
+            name='PendingRecompute',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("key", models.CharField(default="indicators", max_length=20, unique=True)),
-                ("requested_at", models.DateTimeField(help_text="The first edit of the burst")),
-                (
-                    "run_after",
-                    models.DateTimeField(help_text="When the queued recompute may start"),
-                ),
-                ("edits", models.PositiveIntegerField(default=1)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.CharField(default='indicators', max_length=20, unique=True)),
+                ('requested_at', models.DateTimeField(help_text='The first edit of the burst')),
+                ('run_after', models.DateTimeField(help_text='When the queued recompute may start')),
+                ('edits', models.PositiveIntegerField(default=1)),
             ],
         ),
         migrations.AddField(
-            model_name="areaindicator",
-            name="assumed_by_year",
+            model_name='areaindicator',
+            name='assumed_by_year',
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name="areaindicator",
-            name="imd_edition",
-            field=models.CharField(
-                blank=True, help_text="The IMD edition published for this geography", max_length=20
-            ),
+            model_name='areaindicator',
+            name='imd_edition',
+            field=models.CharField(blank=True, help_text='The IMD edition published for this geography', max_length=20),
         ),
         migrations.AddField(
-            model_name="areaindicator",
-            name="imd_rank",
-            field=models.FloatField(
-                blank=True,
-                help_text="The area's IMD rank (1 is the most deprived), or its LSOAs' average rank",
-                null=True,
-            ),
+            model_name='areaindicator',
+            name='imd_rank',
+            field=models.FloatField(blank=True, help_text="The area's IMD rank (1 is the most deprived), or its LSOAs' average rank", null=True),
         ),
         migrations.AddField(
-            model_name="indicatorsnapshot",
-            name="evidence",
+            model_name='indicatorsnapshot',
+            name='evidence',
             field=models.JSONField(blank=True, default=list),
         ),
         # Site editors may see the national load's stages and each place's cited sources.

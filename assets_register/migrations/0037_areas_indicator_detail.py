@@ -5,46 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("assets_register", "0036_pgsearch_short_pending_list"),
+        ('assets_register', '0036_pgsearch_short_pending_list'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="AreaIndicatorDetail",
+            name='AreaIndicatorDetail',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("evidence", models.JSONField(blank=True, default=list)),
-                ("places_lost", models.JSONField(blank=True, default=list)),
-                ("newest_closures", models.JSONField(blank=True, default=list)),
-                (
-                    "area",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="assets_register.area",
-                    ),
-                ),
-                (
-                    "snapshot",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="assets_register.indicatorsnapshot",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('evidence', models.JSONField(blank=True, default=list)),
+                ('places_lost', models.JSONField(blank=True, default=list)),
+                ('newest_closures', models.JSONField(blank=True, default=list)),
+                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='assets_register.area')),
+                ('snapshot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='assets_register.indicatorsnapshot')),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("snapshot", "area"), name="indicator_detail_one_per_area"
-                    )
-                ],
+                'constraints': [models.UniqueConstraint(fields=('snapshot', 'area'), name='indicator_detail_one_per_area')],
             },
         ),
     ]
