@@ -91,6 +91,19 @@ class PreparedQuery:
         return cache[keys]
 
 
+def pk_slots(count):
+    """Slots for up to `count` pks, so that lists of any length up to it share one compiled
+    query: `filter(pk__in=pks.values())` over slots pk0 … pk<count - 1>."""
+    return {f"pk{i}": int for i in range(count)}
+
+
+def pk_values(pks, count):
+    """pk_slots' values for these pks (one at least, `count` at most), padded with the
+    first: a pk twice matches once."""
+    padded = [*pks, *pks[:1] * (count - len(pks))]
+    return {f"pk{i}": pk for i, pk in enumerate(padded)}
+
+
 class _Pinned:
     """Stands in for the template query's get_compiler: a copy of the compiled compiler
     whose as_sql answers the compiled SQL with this call's values."""

@@ -7,7 +7,7 @@ import bisect
 from django.utils import timezone
 
 from assets_register.core.caching import content_version
-from assets_register.core.prepared import PreparedQuery
+from assets_register.core.prepared import PreparedQuery, pk_slots, pk_values
 from assets_register.models import Area, AreaKind, without_geometry
 from assets_register.models.areas import GEOMETRY_FIELDS
 
@@ -52,8 +52,7 @@ def areas_named(query):
     pks = _names_today().holding(words)
     if not pks:
         return []
-    # Always AREAS_LISTED pks, so that one compiled query serves: no area's pk is 0.
-    return _areas_whole(**{f"pk{i}": pk for i, pk in enumerate(pks + [0] * AREAS_LISTED)})
+    return _areas_whole(**pk_values(pks, AREAS_LISTED))
 
 
 def _names_today():
@@ -79,5 +78,5 @@ _areas_whole = PreparedQuery(
         .defer(*GEOMETRY_FIELDS, *without_geometry("parent"))
         .order_by("kind", "name", "pk")
     ),
-    slots={f"pk{i}": int for i in range(AREAS_LISTED)},
+    slots=pk_slots(AREAS_LISTED),
 )

@@ -20,7 +20,7 @@ from assets_register.core.labels import ChoiceLabels
 from assets_register.core.licences import source_name
 from assets_register.core.lookups import InSubquery
 from assets_register.core.postcodes import InvalidPostcode, Postcode
-from assets_register.core.prepared import PreparedQuery
+from assets_register.core.prepared import PreparedQuery, pk_slots, pk_values
 from assets_register.core.text import search_text
 from assets_register.core.urls import reverse_one
 from assets_register.models import name_search
@@ -136,7 +136,7 @@ _closure_rows_by_pk = PreparedQuery(
         .order_by("-date", "-pk")
         .values_list(*CLOSURE_ROW_FIELDS)
     ),
-    slots={f"pk{i}": int for i in range(BY_PK_SLOTS)},
+    slots=pk_slots(BY_PK_SLOTS),
 )
 
 
@@ -147,8 +147,7 @@ def closure_rows_by_pk(pks):
         return closure_rows(AssetEvent.objects.filter(pk__in=pks).order_by("-date", "-pk"))
     if not pks:
         return []
-    padded = [*pks, *pks[:1] * (BY_PK_SLOTS - len(pks))]
-    rows = _closure_rows_by_pk(**{f"pk{i}": pk for i, pk in enumerate(padded)})
+    rows = _closure_rows_by_pk(**pk_values(pks, BY_PK_SLOTS))
     return [ClosureRow._make(values) for values in rows]
 
 

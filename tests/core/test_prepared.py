@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.connection import ConnectionDoesNotExist
 
 from assets_register.core.db_routers import _reads_from_replica
-from assets_register.core.prepared import PreparedQuery
+from assets_register.core.prepared import PreparedQuery, pk_slots, pk_values
 from assets_register.models import Area, Asset, AssetEvent
 from tests.factories import AssetEventFactory, AssetFactory, CouncilFactory
 
@@ -154,3 +154,8 @@ def test_an_integer_no_column_can_hold_matches_nothing(pk, client):
 def test_the_largest_integers_are_looked_up():
     by_pk = PreparedQuery(lambda pk: Asset.objects.filter(pk=pk), slots={"pk": int})
     assert by_pk(pk=2**63 - 1) == by_pk(pk=-(2**63)) == []
+
+
+def test_pk_values_fill_every_slot_padded_with_the_first():
+    assert pk_values([5, 7], 4) == {"pk0": 5, "pk1": 7, "pk2": 5, "pk3": 5}
+    assert set(pk_values([1], 3)) == set(pk_slots(3))

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from assets_register.geo import area_names
 from assets_register.geo.area_names import AreaNames
 from assets_register.geo.lookup import search
 
@@ -37,3 +38,11 @@ def test_a_renamed_area_is_found_by_its_new_name_at_once():
     ward.save()
     assert [area.name for area in search("kimblesworth").areas] == [ward.name]
     assert search("kimblesworth").areas[0].parent.name == "County Durham"
+
+
+@pytest.mark.django_db
+def test_searches_naming_few_or_many_areas_share_one_compiled_query():
+    council = CouncilFactory(name="Sacriston Town")
+    AreaFactory(name="Sacriston", parent=council)
+    assert len(search("sacriston town").areas) == 1 and len(search("sacriston").areas) == 2
+    assert list(area_names._areas_whole.templates) == [()]  # no key: one query for all
