@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from assets_register.models import PendingRecompute
+from assets_register.models import PendingRecompute, live_places
 
 
 def _recompute():
@@ -10,6 +10,7 @@ def _recompute():
     # task), and compute.py brings pandas.
     from assets_register.indicators.compute import recompute
 
+    live_places.compact()  # the count's log of the edits since the last run
     return recompute()
 
 

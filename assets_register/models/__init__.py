@@ -4,7 +4,7 @@ their data rules: choices, constraints and clean().
 May import: core, law.
 """
 
-from assets_register.models import name_search
+from assets_register.models import live_places, name_search
 from assets_register.models.acv import (
     Appeal,
     BidderRequest,
@@ -64,6 +64,7 @@ from assets_register.models.sources import AssetSource, LoadStage
 from assets_register.models.staff import CouncilStaff
 
 __all__ = [
+    "live_places",
     "name_search",
     "without_geometry",
     "NoticeKind",

@@ -24,6 +24,7 @@ from assets_register.models import (
     RegimePeriod,
     Review,
     StatutoryRegime,
+    live_places,
     name_search,
 )
 
@@ -77,6 +78,8 @@ def acv_changed(sender, raw=False, **kwargs):
 
 
 @receiver(post_migrate, sender=apps.get_app_config("assets_register"))
-def name_search_index_kept(sender, using, **kwargs):
-    """A migration that altered the asset table on SQLite dropped the index's triggers."""
+def asset_triggers_kept(sender, using, **kwargs):
+    """A migration that altered the asset table on SQLite dropped its triggers: the name
+    index's and the count of live places'."""
     name_search.ensure_installed(connections[using])
+    live_places.ensure_installed(connections[using])

@@ -31,6 +31,7 @@ from assets_register.models import (
     AssetSource,
     Category,
     Status,
+    live_places,
     without_geometry,
 )
 from assets_register.models.assets import PAGE_FIELDS, closure_rows, closure_rows_by_pk
@@ -55,41 +56,18 @@ def home(request):
         .select_related("asset", "asset__ward", "asset__council")
         .defer(*without_geometry("asset__ward", "asset__council"))
     )
+    held = live_places.live_places()
     return render(
         request,
         "assets_register/home.html",
         {
-            "categories": _kinds_held(),
+            # The map's filters: a box for a kind with no places would only empty the map.
+            "categories": [choice for choice in Category.choices if choice[0] in held],
             "statuses": Status.choices,
             "recent_closures": recent_closures,
-            "asset_count": Asset.objects.live().count(),
+            "asset_count": sum(held.values()),
         },
     )
-
-
-def _kinds_held():
-    """The kinds of place the register holds, for the map's filters: a box for a kind with
-    no places would only ever empty the map."""
-    held = next(iter(_held_kinds()), ())
-    return [choice for choice, is_held in zip(Category.choices, held, strict=False) if is_held]
-
-
-# Which kinds are held: one query of an EXISTS per kind, each ending at its first place (a
-# DISTINCT reads every place; on PostgreSQL, the whole table), compiled once (core.prepared).
-_held_kinds = PreparedQuery(
-    lambda: (
-        Asset.objects.live()
-        .order_by()
-        .annotate(
-            **{
-                f"held_{value}": Exists(Asset.objects.live().filter(category=value))
-                for value in Category.values
-            }
-        )
-        .values_list(*(f"held_{value}" for value in Category.values))[:1]
-    ),
-    slots={},
-)
 
 
 @cached_page(query=["q"])
