@@ -1,15 +1,18 @@
 """The count of live places of each kind that the database keeps (models.live_places):
 whatever writes the asset table, it stays what counting the places would give."""
 
+import threading
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count
 from django.urls import reverse
 
 from assets_register.models import Asset, Category, live_places
+from tests.concurrency import at_once
 from tests.factories import AssetFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +113,22 @@ def test_compacting_keeps_the_count():
         assert cursor.fetchone()[0] == 1
     AssetFactory(category=Category.LIBRARY)
     assert live_places.live_places() == {Category.LIBRARY: 3}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's writers take turns")
+def test_writers_adding_kinds_in_opposite_orders_neither_wait_nor_deadlock():
+    """Two imports' transactions: with a row a kind, each would wait for the other's
+    (a deadlock); with one row, the second would wait for the first to commit."""
+    halfway = threading.Barrier(2, timeout=10)
+    orders = [(Category.PUB, Category.LIBRARY), (Category.LIBRARY, Category.PUB)]
+
+    def write(writer):
+        with transaction.atomic():
+            for kind in orders[writer]:
+                Asset.objects.bulk_create([AssetFactory.build(category=kind)])
+                if kind == orders[writer][0]:
+                    halfway.wait()  # both hold their first write uncommitted
+
+    at_once(2, write)
+    assert live_places.live_places() == {Category.PUB: 2, Category.LIBRARY: 2} == counted()
