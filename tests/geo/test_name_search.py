@@ -230,3 +230,27 @@ def test_a_write_the_index_cannot_be_settled_after_still_lands(monkeypatch, capl
     Asset.objects.bulk_create([Asset(name="The Lamb", category="pub")])
     assert Asset.objects.filter(name="The Lamb").exists()  # the transaction carries on
     assert "left to autovacuum" in caplog.text
+
+
+@postgres_only
+def test_sets_are_looked_up_inside_names_first_and_never_as_two_word_ends():
+    """A name ends one way: a set of two words' ends as '%ld' AND '%rn' finds nothing, so
+    is not asked; the sets looked up at the name's end come last, as the places found are
+    checked against each set in turn. The sets asked still find exactly the places holding
+    every trigram of one of them."""
+    sets = [("ld ", "rn "), ("old", "ar "), ("arn",)]
+    sql, patterns = name_search._holding(sets)
+    arms, at = [], 0
+    for arm in sql.split(" OR "):
+        width = arm.count(" AND ") + 1
+        arms.append(patterns[at : at + width])
+        at += width
+    ends = [sum(not pattern.endswith("%") for pattern in arm) for arm in arms]
+    assert max(ends) == 1 and ends == sorted(ends)
+    normals = ["old barn", "barn old", "gold star barn", "the old star", "fold", "arnold", "bar"]
+    with connection.cursor() as cursor:
+        for normal in normals:
+            asked = [value for pattern in patterns for value in (normal, pattern)]
+            cursor.execute(f"SELECT {sql.replace('search_name', '%s')}", asked)
+            expected = any(all(gram in padded(normal) for gram in grams) for grams in sets)
+            assert cursor.fetchone()[0] == expected, normal
