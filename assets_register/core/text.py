@@ -33,7 +33,8 @@ def padded(normal) -> str:
     """A normal text's words padded as for trigrams and run together: each of its trigrams
     is a substring, and the only other substrings of three ('x  ', '   ') are never
     trigrams, so `gram in padded(text)` asks whether the text holds it, without a set."""
-    return "".join(f"  {word} " for word in normal.split())
+    words = normal.split()
+    return f"  {'   '.join(words)} " if words else ""  # a third of the time of a join per word
 
 
 def likeness(query, text) -> float:
