@@ -4,7 +4,7 @@ triggers on the asset table add and take away as places are written, whatever wr
 the count on every build: 12 ms on SQLite and 28 on PostgreSQL (an index-only scan) at
 150,000 places, where this reads a dozen rows. Built by a migration, like name_search."""
 
-from django.db import connections
+from django.db import connections, router
 
 TABLE = "assets_register_live_places"
 ASSETS = "assets_register_asset"
@@ -116,9 +116,12 @@ def compact(using="default"):
             cursor.execute(_POSTGRES_COMPACT)
 
 
-def live_places(using="default"):
-    """{category: live places}, for every kind of place the register holds."""
-    with connections[using].cursor() as cursor:
+def live_places():
+    """{category: live places}, for every kind of place the register holds, from the
+    database the asset table is read from (a public page's: the replica, if any)."""
+    from assets_register.models.assets import Asset  # models/__init__ imports this first
+
+    with connections[router.db_for_read(Asset)].cursor() as cursor:
         cursor.execute(
             f"SELECT category, sum(places) FROM {TABLE} GROUP BY category HAVING sum(places) > 0"
         )
