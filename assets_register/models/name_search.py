@@ -340,18 +340,66 @@ def _sqlite_candidates(cursor, text, grams, enough):
         [" AND ".join(f'"{gram}"' for gram in grams), SQLITE_HOLDING_READ, *edges, CANDIDATES],
     )
     ids = [row[0] for row in cursor.fetchall()]
-    if len(ids) < enough:  # then those holding the most of the query's rarest trigrams
-        needed = _rarest_needed(cursor, text, grams)
-        holding = " UNION ALL ".join(
-            [f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"] * len(needed)
-        )
-        cursor.execute(
-            f"SELECT rowid FROM ({holding}) GROUP BY rowid ORDER BY count(*) DESC LIMIT %s",
-            [*(f'"{gram}"' for gram in needed), CANDIDATES],
-        )
+    if len(ids) < enough:  # then those holding the most of the query's trigrams
         seen = set(ids)
-        ids += [row[0] for row in cursor.fetchall() if row[0] not in seen]
+        ids += [pk for pk in _sqlite_look_alikes(cursor, text, len(ids)) if pk not in seen]
     return ids[:CANDIDATES]
+
+
+SQLITE_MOST_READ = 1500  # as MOST_READ
+SQLITE_PAIRED_OF = 6  # as PAIRED_OF
+
+
+def _sqlite_look_alikes(cursor, text, found):
+    """Ids of the places likeliest to be like the query, best first, CANDIDATES + `found`
+    of them: of at most SQLITE_MOST_READ places holding its rarest trigrams
+    (_sqlite_lookup), those holding most of all its trigrams, then the shortest names, as
+    on PostgreSQL.
+    Counting only the rarest trigrams held ranked alike every place holding them (often
+    a typo's own) and kept whichever came first: a typo found its name 2 times in 3."""
+    lookup = _sqlite_lookup(cursor, text)
+    if lookup is None:
+        return []
+    scored = sorted(gram[1:] if gram.startswith("  ") else gram for gram in trigrams(text))
+    held = " + ".join(["(instr(spaced, %s) > 0)"] * len(scored))
+    cursor.execute(  # each name spaced once, not once for each trigram
+        f"WITH found AS MATERIALIZED (SELECT id, length(search_name) AS length, "
+        f"' ' || search_name || ' ' AS spaced FROM {TABLE} WHERE id IN (SELECT rowid "
+        f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s)) "
+        f"SELECT id FROM found ORDER BY {held} DESC, length, id LIMIT %s",
+        [lookup, SQLITE_MOST_READ, *scored, CANDIDATES + found],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _sqlite_lookup(cursor, text):
+    """An FTS5 query for the places that may hold the share THRESHOLD of the query's
+    trigrams, as _held_together reasons for PostgreSQL: one of its rarest `missable + 1`,
+    or, if those hold more than ROWS_READ places, two of its rarest `missable + 2` (of
+    SQLITE_PAIRED_OF at most), which a typo leaves a place far likelier to hold. The
+    index holds a word's end ('nt ') where a space follows (an address does, after the
+    name): a short word may keep little else of the name ('tyant' of 'Tynant'). Trigrams
+    no place holds (a typo's) are left out: every place misses them. None if no place
+    may hold enough."""
+    wanted = trigrams(text)
+    looked = [gram for gram in wanted if _kind(gram)]
+    places_with = _places_with(cursor, looked)
+    held = sorted((gram for gram in looked if places_with[gram]), key=lambda g: (places_with[g], g))
+    must_hold = math.ceil(len(wanted) * THRESHOLD) - (len(wanted) - len(looked))
+    missable = len(held) - max(must_hold, 1)
+    if missable < 0:
+        return None
+    common = max(COMMON_FLOOR, _places(cursor) * COMMON_SHARE)
+    pool = held[: missable + 2]
+    pool = [gram for gram in pool if places_with[gram] <= common] or pool
+    single = pool[: missable + 1]
+    if sum(places_with[gram] for gram in single) <= ROWS_READ or len(pool) < 2:
+        return " OR ".join(f'"{gram}"' for gram in single)
+    # (a AND (b OR c)) OR (b AND c): each rarer trigram's list is read once, not once a pair
+    quoted = [f'"{gram}"' for gram in pool[:SQLITE_PAIRED_OF]]
+    return " OR ".join(
+        f"({first} AND ({' OR '.join(quoted[i + 1 :])}))" for i, first in enumerate(quoted[:-1])
+    )
 
 
 def _all_of_a_few(queryset, most):
@@ -363,22 +411,6 @@ def _all_of_a_few(queryset, most):
         return None
     ids = list(queryset.order_by().values_list("pk", flat=True)[: most + 1])
     return ids if len(ids) <= most else None
-
-
-def _rarest_needed(cursor, text, grams):
-    """The query's trigrams worth looking up: the rarest, just enough of them that any
-    place holding the share THRESHOLD asks for must hold one (the padded trigrams at word
-    edges, which FTS5 does not index, may make up the share), and never one that a large
-    share of all places hold ('the', 'inn'), unless nothing else is left: looking those up
-    costs most and tells least."""
-    places_with = _places_with(cursor, grams)
-    common = max(COMMON_FLOOR, _places(cursor) * COMMON_SHARE)
-    by_rarity = sorted(grams, key=lambda gram: places_with.get(gram, 0))
-    edges = len(trigrams(text)) - len(grams)
-    must_hold = math.ceil(len(trigrams(text)) * THRESHOLD) - edges
-    if must_hold > 0:
-        by_rarity = by_rarity[: len(grams) - must_hold + 1]
-    return [gram for gram in by_rarity if places_with.get(gram, 0) <= common] or by_rarity
 
 
 _PLACES_WITH = {}  # trigram: (places holding it, when counted), for COUNTS_KEPT seconds

@@ -145,6 +145,28 @@ def test_how_many_places_hold_a_trigram_is_counted_once_for_many_searches(pubs, 
         assert not [query for query in again if counted in query["sql"]]
 
 
+def test_of_many_places_like_a_misspelt_name_those_holding_most_of_it_are_ranked(pubs, monkeypatch):
+    """More places hold the query's rarest trigrams than are ranked: those holding the most
+    of all its trigrams are, however many hold as many of the rarest and came first."""
+    monkeypatch.setattr(name_search, "CANDIDATES", 3)
+    AssetFactory(name="The Anchor Inn", address="High Street")
+    AssetFactory.create_batch(3, name="Anchorinnthe", address="")
+    assert names("the anchor inns")[0] == "The Anchor Inn"
+
+
+def test_common_trigrams_are_looked_up_in_pairs_with_word_ends_and_still_find_typos(
+    pubs, monkeypatch
+):
+    """Every trigram reads too many places alone: pairs of them still find a place like the
+    query, counting its words' ends ('nt '), which may be all a short word keeps of it."""
+    monkeypatch.setattr(name_search, "ROWS_READ", 0)
+    AssetFactory(name="Tynant Arms", address="High Street")
+    AssetFactory(name="Tyango Bar", address="High Street")
+    assert "Tynant Arms" in names("tyant")
+    assert names("libary") == ["Sacriston Library"]
+    assert names("red loin") == ["Red Lion"]
+
+
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm's index")
 
 
