@@ -167,6 +167,27 @@ def test_common_trigrams_are_looked_up_in_pairs_with_word_ends_and_still_find_ty
     assert names("red loin") == ["Red Lion"]
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5's segments")
+def test_a_bulk_write_merges_the_segments_it_adds_to_the_index(pubs):
+    """FTS5 writes each statement's terms as a segment, and every lookup searches each."""
+    Asset.objects.bulk_create(
+        [Asset(name=f"Village Hall {n}", category="community_centre") for n in range(6)],
+        batch_size=1,  # a statement, and a segment, each
+    )
+    assert _index_segments() == 1
+    assert names("village hal 5")[0] == "Village Hall 5"
+
+
+def _index_segments():
+    """How many segments the name index has: its structure record (id 10) holds a 4-byte
+    cookie, then the number of levels and of segments as varints (one byte below 128)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT block FROM {name_search.FTS_TABLE}_data WHERE id = 10")
+        block = cursor.fetchone()[0]
+    assert block[4] < 128 and block[5] < 128
+    return block[5]
+
+
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm's index")
 
 
