@@ -361,7 +361,7 @@ def _sqlite_candidates(cursor, text, grams, enough):
     return ids[:CANDIDATES]
 
 
-SQLITE_MOST_READ = 1000  # 1500 read a third more for one hit in 400 (bench)
+SQLITE_MOST_READ = 1000  # 1500 cost a third more for one more hit of the bench's 400
 SQLITE_PAIRED_OF = 6  # as PAIRED_OF
 
 
@@ -369,9 +369,8 @@ def _sqlite_look_alikes(cursor, text, found):
     """Ids of the places likeliest to be like the query, best first, CANDIDATES + `found`
     of them: of at most SQLITE_MOST_READ places holding its rarest trigrams
     (_sqlite_lookup), those holding most of all its trigrams, then the shortest names, as
-    on PostgreSQL.
-    Counting only the rarest trigrams held ranked alike every place holding them (often
-    a typo's own) and kept whichever came first: a typo found its name 2 times in 3."""
+    on PostgreSQL. Counting only the rarest held ranked alike all places holding them
+    (often a typo's own) and kept whichever came first: a typo found its name 2 in 3."""
     lookup = _sqlite_lookup(cursor, text)
     if lookup is None:
         return []
