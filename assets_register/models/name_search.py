@@ -370,31 +370,39 @@ def _sqlite_look_alikes(cursor, text, found):
     of them: of at most SQLITE_MOST_READ places holding its rarest trigrams
     (_sqlite_lookup), those holding most of all its trigrams, then the shortest names, as
     on PostgreSQL. Counting only the rarest held ranked alike all places holding them
-    (often a typo's own) and kept whichever came first: a typo found its name 2 in 3."""
-    lookup = _sqlite_lookup(cursor, text)
-    if lookup is None:
-        return []
+    (often a typo's own) and kept whichever came first: a typo found its name 2 in 3.
+    If pairs of the rarest find no place holding the share THRESHOLD, pairs of the next
+    rarest are looked up: a typo may have made all the rarest ('higbury', 'kichen')."""
     scored = sorted(gram[1:] if gram.startswith("  ") else gram for gram in trigrams(text))
     held = " + ".join(["(instr(spaced, %s) > 0)"] * len(scored))
-    cursor.execute(  # each name spaced once, not once for each trigram
-        f"WITH found AS MATERIALIZED (SELECT id, length(search_name) AS length, "
-        f"' ' || search_name || ' ' AS spaced FROM {TABLE} WHERE id IN (SELECT rowid "
-        f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s)) "
-        f"SELECT id FROM found ORDER BY {held} DESC, length, id LIMIT %s",
-        [lookup, SQLITE_MOST_READ, *scored, CANDIDATES + found],
-    )
-    return [row[0] for row in cursor.fetchall()]
+    rows = []
+    for skipped in (0, SQLITE_PAIRED_OF):
+        lookup = _sqlite_lookup(cursor, text, skipped)
+        if lookup is None:
+            break
+        cursor.execute(  # each name spaced once, not once for each trigram
+            f"WITH found AS MATERIALIZED (SELECT id, length(search_name) AS length, "
+            f"' ' || search_name || ' ' AS spaced FROM {TABLE} WHERE id IN (SELECT rowid "
+            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s)) "
+            f"SELECT id, {held} AS held FROM found ORDER BY held DESC, length, id LIMIT %s",
+            [lookup, SQLITE_MOST_READ, *scored, CANDIDATES + found],
+        )
+        rows = cursor.fetchall()
+        if rows and rows[0][1] >= THRESHOLD * len(scored):
+            break
+    return [row[0] for row in rows]
 
 
-def _sqlite_lookup(cursor, text):
+def _sqlite_lookup(cursor, text, skipped=0):
     """An FTS5 query for the places that may hold the share THRESHOLD of the query's
     trigrams, as _held_together reasons for PostgreSQL: one of its rarest `missable + 1`,
     or, if those hold more than ROWS_READ places, two of its rarest `missable + 2` (of
-    SQLITE_PAIRED_OF at most), which a typo leaves a place far likelier to hold. The
-    index holds a word's end ('nt ') where a space follows (an address does, after the
-    name): a short word may keep little else of the name ('tyant' of 'Tynant'). Trigrams
-    no place holds (a typo's) are left out: every place misses them. None if no place
-    may hold enough."""
+    SQLITE_PAIRED_OF at most, after the `skipped` rarest), which a typo leaves a place far
+    likelier to hold. The index holds a word's end ('nt ') where a space follows (an
+    address does, after the name): a short word may keep little else of the name ('tyant'
+    of 'Tynant'). Trigrams no place holds (a typo's) are left out: every place misses
+    them. None if no place may hold enough, or if `skipped` and singles are looked up
+    (they find every place that may) or fewer than two trigrams are left."""
     wanted = trigrams(text)
     common = int(max(COMMON_FLOOR, _places(cursor) * COMMON_SHARE))
     looked = [gram for gram in wanted if _kind(gram)]
@@ -408,9 +416,11 @@ def _sqlite_lookup(cursor, text):
     pool = [gram for gram in pool if places_with[gram] <= common] or pool
     single = pool[: missable + 1]
     if sum(places_with[gram] for gram in single) <= ROWS_READ or len(pool) < 2:
-        return " OR ".join(f'"{gram}"' for gram in single)
+        return None if skipped else " OR ".join(f'"{gram}"' for gram in single)
     # (a AND (b OR c)) OR (b AND c): each rarer trigram's list is read once, not once a pair
-    quoted = [f'"{gram}"' for gram in pool[:SQLITE_PAIRED_OF]]
+    quoted = [f'"{gram}"' for gram in pool[skipped : skipped + SQLITE_PAIRED_OF]]
+    if len(quoted) < 2:
+        return None
     return " OR ".join(
         f"({first} AND ({' OR '.join(quoted[i + 1 :])}))" for i, first in enumerate(quoted[:-1])
     )

@@ -167,6 +167,17 @@ def test_common_trigrams_are_looked_up_in_pairs_with_word_ends_and_still_find_ty
     assert names("red loin") == ["Red Lion"]
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL pairs its own")
+def test_a_typo_that_made_the_rarest_trigrams_is_found_by_the_next_rarest(pubs, monkeypatch):
+    """'libary' holds 'iba' and 'bar', which only 'Cibar' holds: pairs of those two find
+    no place like the query, and pairs of the next rarest find the libraries."""
+    monkeypatch.setattr(name_search, "ROWS_READ", 0)  # pairs, not single trigrams
+    monkeypatch.setattr(name_search, "SQLITE_PAIRED_OF", 2)
+    AssetFactory(name="Cibar", address="")
+    AssetFactory.create_batch(2, name="Esh Library", address="Front Street")
+    assert set(names("libary")) == {"Sacriston Library", "Esh Library"}
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL samples places instead")
 def test_a_trigram_most_places_hold_is_counted_only_until_it_is_common(pubs, monkeypatch):
     """Counting reads a trigram's places from the index, only until more hold it than make
