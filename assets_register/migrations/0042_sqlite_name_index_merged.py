@@ -16,7 +16,7 @@ def merge(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assets_register", "0040_live_places_by_council"),
+        ("assets_register", "0041_live_places_count"),
     ]
 
     operations = [migrations.RunPython(merge, migrations.RunPython.noop)]
