@@ -134,10 +134,25 @@ def indexed_in_bulk(connection):
         cursor.execute(trigger[0])
 
 
+# FTS5 writes each statement's new terms as a segment of its own, and merges them only
+# once 4 lie at one level: 150,000 places written in 30 batches were left in 25, every
+# one of which a lookup searches (a pair of rare trigrams: 1.0 ms, merged 0.2). Two at a
+# level are merged, up to 2000 pages written: 0.14 s for those 25.
+SQLITE_MERGE = [
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('usermerge', 2)",
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('merge', 2000)",
+]
+
+
 def settle(connection):
-    """After a bulk write on PostgreSQL, merge the index's pending list into it: the next
-    searches would read it whole until a vacuum, and a table written in bulk and then only
-    read may wait long for one (60 ms for the 470 pages the bench's 150,000 places left)."""
+    """After a bulk write, merge what it added to the index: on SQLite its segments
+    (SQLITE_MERGE); on PostgreSQL the pending list, which the next searches would read
+    whole until a vacuum, and a table written in bulk and then only read may wait long
+    for one (60 ms for the 470 pages the bench's 150,000 places left)."""
+    if connection.vendor == "sqlite":
+        if FTS_TABLE in connection.introspection.table_names():  # not while migrating
+            _run(connection, SQLITE_MERGE)
+        return
     if connection.vendor != "postgresql":
         return
     try:  # in a savepoint: a failure must not abort the write's transaction
@@ -354,18 +369,75 @@ def _sqlite_candidates(cursor, text, grams, enough):
         [" AND ".join(f'"{gram}"' for gram in grams), SQLITE_HOLDING_READ, *edges, CANDIDATES],
     )
     ids = [row[0] for row in cursor.fetchall()]
-    if len(ids) < enough:  # then those holding the most of the query's rarest trigrams
-        needed = _rarest_needed(cursor, text, grams)
-        holding = " UNION ALL ".join(
-            [f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"] * len(needed)
-        )
-        cursor.execute(
-            f"SELECT rowid FROM ({holding}) GROUP BY rowid ORDER BY count(*) DESC LIMIT %s",
-            [*(f'"{gram}"' for gram in needed), CANDIDATES],
-        )
+    if len(ids) < enough:  # then those holding the most of the query's trigrams
         seen = set(ids)
-        ids += [row[0] for row in cursor.fetchall() if row[0] not in seen]
+        ids += [pk for pk in _sqlite_look_alikes(cursor, text, len(ids)) if pk not in seen]
     return ids[:CANDIDATES]
+
+
+SQLITE_MOST_READ = 1000  # 1500 cost a third more for one more hit of the bench's 400
+SQLITE_PAIRED_OF = 6  # as PAIRED_OF
+
+
+def _sqlite_look_alikes(cursor, text, found):
+    """Ids of the places likeliest to be like the query, best first, CANDIDATES + `found`
+    of them: of at most SQLITE_MOST_READ places holding its rarest trigrams
+    (_sqlite_lookup), those holding most of all its trigrams, then the shortest names, as
+    on PostgreSQL. Counting only the rarest held ranked alike all places holding them
+    (often a typo's own) and kept whichever came first: a typo found its name 2 in 3.
+    If pairs of the rarest find no place holding the share THRESHOLD, pairs of the next
+    rarest are looked up: a typo may have made all the rarest ('higbury', 'kichen')."""
+    scored = sorted(gram[1:] if gram.startswith("  ") else gram for gram in trigrams(text))
+    held = " + ".join(["(instr(spaced, %s) > 0)"] * len(scored))
+    rows = []
+    for skipped in (0, SQLITE_PAIRED_OF):
+        lookup = _sqlite_lookup(cursor, text, skipped)
+        if lookup is None:
+            break
+        cursor.execute(  # each name spaced once, not once for each trigram
+            f"WITH found AS MATERIALIZED (SELECT id, length(search_name) AS length, "
+            f"' ' || search_name || ' ' AS spaced FROM {TABLE} WHERE id IN (SELECT rowid "
+            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s)) "
+            f"SELECT id, {held} AS held FROM found ORDER BY held DESC, length, id LIMIT %s",
+            [lookup, SQLITE_MOST_READ, *scored, CANDIDATES + found],
+        )
+        rows = cursor.fetchall()
+        if rows and rows[0][1] >= THRESHOLD * len(scored):
+            break
+    return [row[0] for row in rows]
+
+
+def _sqlite_lookup(cursor, text, skipped=0):
+    """An FTS5 query for the places that may hold the share THRESHOLD of the query's
+    trigrams, as _held_together reasons for PostgreSQL: one of its rarest `missable + 1`,
+    or, if those hold more than ROWS_READ places, two of its rarest `missable + 2` (of
+    SQLITE_PAIRED_OF at most, after the `skipped` rarest), which a typo leaves a place far
+    likelier to hold. The index holds a word's end ('nt ') where a space follows (an
+    address does, after the name): a short word may keep little else of the name ('tyant'
+    of 'Tynant'). Trigrams no place holds (a typo's) are left out: every place misses
+    them. None if no place may hold enough, or if `skipped` and singles are looked up
+    (they find every place that may) or fewer than two trigrams are left."""
+    wanted = trigrams(text)
+    common = int(max(COMMON_FLOOR, _places(cursor) * COMMON_SHARE))
+    looked = [gram for gram in wanted if _kind(gram)]
+    places_with = _places_with(cursor, looked, most=common + 1)
+    held = sorted((gram for gram in looked if places_with[gram]), key=lambda g: (places_with[g], g))
+    must_hold = math.ceil(len(wanted) * THRESHOLD) - (len(wanted) - len(looked))
+    missable = len(held) - max(must_hold, 1)
+    if missable < 0:
+        return None
+    pool = held[: missable + 2]
+    pool = [gram for gram in pool if places_with[gram] <= common] or pool
+    single = pool[: missable + 1]
+    if sum(places_with[gram] for gram in single) <= ROWS_READ or len(pool) < 2:
+        return None if skipped else " OR ".join(f'"{gram}"' for gram in single)
+    # (a AND (b OR c)) OR (b AND c): each rarer trigram's list is read once, not once a pair
+    quoted = [f'"{gram}"' for gram in pool[skipped : skipped + SQLITE_PAIRED_OF]]
+    if len(quoted) < 2:
+        return None
+    return " OR ".join(
+        f"({first} AND ({' OR '.join(quoted[i + 1 :])}))" for i, first in enumerate(quoted[:-1])
+    )
 
 
 def _all_of_a_few(queryset, most):
@@ -379,24 +451,8 @@ def _all_of_a_few(queryset, most):
     return ids if len(ids) <= most else None
 
 
-def _rarest_needed(cursor, text, grams):
-    """The query's trigrams worth looking up: the rarest, just enough of them that any
-    place holding the share THRESHOLD asks for must hold one (the padded trigrams at word
-    edges, which FTS5 does not index, may make up the share), and never one that a large
-    share of all places hold ('the', 'inn'), unless nothing else is left: looking those up
-    costs most and tells least."""
-    places_with = _places_with(cursor, grams)
-    common = max(COMMON_FLOOR, _places(cursor) * COMMON_SHARE)
-    by_rarity = sorted(grams, key=lambda gram: places_with.get(gram, 0))
-    edges = len(trigrams(text)) - len(grams)
-    must_hold = math.ceil(len(trigrams(text)) * THRESHOLD) - edges
-    if must_hold > 0:
-        by_rarity = by_rarity[: len(grams) - must_hold + 1]
-    return [gram for gram in by_rarity if places_with.get(gram, 0) <= common] or by_rarity
-
-
 _PLACES_WITH = {}  # trigram: (places holding it, when counted), for COUNTS_KEPT seconds
-COUNTS_KEPT = 600  # fts5vocab counts a trigram's places by reading its list: 'the' costs 1 ms
+COUNTS_KEPT = 600  # counting a trigram's places reads its list: 'the' costs 0.8 ms
 _PLACES = {"at": -COUNTS_KEPT, "count": 0}  # every place, counted once in COUNTS_KEPT seconds
 
 
@@ -410,22 +466,30 @@ def _places(cursor):
     return _PLACES["count"]
 
 
-def _places_with(cursor, grams):
-    """How many places hold each trigram, as counted in the last COUNTS_KEPT seconds: only
-    which trigrams are rarest rides on it, and that changes slowly."""
+def _places_with(cursor, grams, most):
+    """How many places hold each trigram, up to `most`, as counted in the last COUNTS_KEPT
+    seconds: only which trigrams are rarest rides on it, and that changes slowly. Each is
+    counted by reading its places from the index until `most` are found: fts5vocab read
+    its whole list ('the', in 85,000 places: 4 ms; 'hig' of every 'High Street': 7)."""
     now = time.monotonic()
     stale = [
         gram for gram in grams if now - _PLACES_WITH.get(gram, (0, -COUNTS_KEPT))[1] >= COUNTS_KEPT
     ]
     if stale:
-        cursor.execute(
-            f"SELECT term, doc FROM {VOCABULARY} WHERE term IN ({', '.join(['%s'] * len(stale))})",
-            stale,
+        counting = (
+            f"(SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s LIMIT %s))"
         )
-        counted = dict(cursor.fetchall())
+        cursor.execute(
+            f"SELECT {', '.join([counting] * len(stale))}",
+            [value for gram in stale for value in (f'"{gram}"', most)],
+        )
+        counted = cursor.fetchone()
         if len(_PLACES_WITH) > 100_000:  # more trigrams than names hold: forget the old
             _PLACES_WITH.clear()
-        _PLACES_WITH.update((gram, (counted.get(gram, 0), now)) for gram in stale)
+        _PLACES_WITH.update(
+            (gram, (count, now)) for gram, count in zip(stale, counted, strict=True)
+        )
     return {gram: _PLACES_WITH[gram][0] for gram in grams}
 
 
