@@ -6,6 +6,8 @@ the count on every build: 12 ms on SQLite and 28 on PostgreSQL (an index-only sc
 
 from django.db import connections, router
 
+from assets_register.models.assets import Asset
+
 TABLE = "assets_register_live_places"
 ASSETS = "assets_register_asset"
 _TRIGGERS = tuple(f"{TABLE}_{event}" for event in ("insert", "update", "delete", "truncate"))
@@ -119,8 +121,6 @@ def compact(using="default"):
 def live_places():
     """{category: live places}, for every kind of place the register holds, from the
     database the asset table is read from (a public page's: the replica, if any)."""
-    from assets_register.models.assets import Asset  # models/__init__ imports this first
-
     with connections[router.db_for_read(Asset)].cursor() as cursor:
         cursor.execute(
             f"SELECT category, sum(places) FROM {TABLE} GROUP BY category HAVING sum(places) > 0"
