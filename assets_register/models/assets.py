@@ -14,7 +14,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import DraftStateMixin, RevisionMixin
 
-from assets_register.core.bulk_insert import insert_many, insert_rows
+from assets_register.core.bulk_insert import insert_many, insert_rows, sqlite_triggers_deferred
 from assets_register.core.dates import DatePrecision
 from assets_register.core.labels import ChoiceLabels
 from assets_register.core.licences import source_name
@@ -23,7 +23,7 @@ from assets_register.core.postcodes import InvalidPostcode, Postcode
 from assets_register.core.prepared import PreparedQuery, pk_slots, pk_values
 from assets_register.core.text import search_text
 from assets_register.core.urls import reverse_one
-from assets_register.models import name_search
+from assets_register.models import live_places, name_search
 from assets_register.models.sources import AssetSource
 
 # A generous box around the UK and its islands; anything outside is a data error.
@@ -248,6 +248,16 @@ def derive_status(events) -> str:
 SEARCHED_FIELDS = ("name", "address", "postcode")
 
 
+def _triggers_in_bulk(connection):
+    """The asset table's SQLite insert triggers (the name index, the count of live places)
+    run once for an import's thousands of places, at its end."""
+    return sqlite_triggers_deferred(
+        connection,
+        "assets_register_asset",
+        {**name_search.SQLITE_BULK_CATCH_UP, **live_places.SQLITE_BULK_CATCH_UP},
+    )
+
+
 def _with_search_names(assets):
     for asset in assets:
         asset.search_name = asset.searchable_text()
@@ -293,7 +303,7 @@ class AssetQuerySet(models.QuerySet):
     def insert_new(self, assets):
         """New assets, with their search names, by one prepared INSERT run over them all:
         for imports of thousands. Their primary keys are left unset."""
-        with name_search.indexed_in_bulk(connections[self.db]):
+        with _triggers_in_bulk(connections[self.db]):
             insert_many(self.model, _with_search_names(list(assets)), using=self.db)
         name_search.settle(connections[self.db])
 
@@ -307,7 +317,7 @@ class AssetQuerySet(models.QuerySet):
             row["search_name"] = search_text(
                 " ".join(str(row.get(field) or "") for field in SEARCHED_FIELDS)
             )
-        with name_search.indexed_in_bulk(connections[self.db]):
+        with _triggers_in_bulk(connections[self.db]):
             insert_rows(self.model, rows, using=self.db)
         name_search.settle(connections[self.db])
 

@@ -7,7 +7,6 @@ import logging
 import math
 import time
 from collections import Counter
-from contextlib import contextmanager
 from itertools import combinations, product
 
 from django.db import DatabaseError, connections, transaction
@@ -103,35 +102,12 @@ def ensure_installed(connection):
         install(connection)
 
 
-@contextmanager
-def indexed_in_bulk(connection):
-    """Inserts of many assets inside the block are indexed by one statement at its end, not
-    one trigger run per row: FTS5 flushes its pending terms at every statement a trigger
-    runs, which made indexing ten times dearer than the insert (bench/import_assets.py).
-    On SQLite the insert trigger is dropped for the block, in a savepoint, so a failure
-    puts it back; other databases index as they insert."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
-            [f"{FTS_TABLE}_insert"],
-        )
-        trigger = cursor.fetchone()
-        if trigger is None:  # no index to keep (a migration is under way)
-            yield
-            return
-        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {TABLE}")
-        last_before = cursor.fetchone()[0]  # ids only grow (AUTOINCREMENT)
-        cursor.execute(f"DROP TRIGGER {FTS_TABLE}_insert")
-        yield
-        cursor.execute(
-            f"INSERT INTO {FTS_TABLE}(rowid, search_name) "
-            f"SELECT id, search_name FROM {TABLE} WHERE id > %s",
-            [last_before],
-        )
-        cursor.execute(trigger[0])
+# What the insert trigger does, for every place inserted after the id given: an import's
+# thousands are indexed so, at its end (core.bulk_insert.sqlite_triggers_deferred).
+SQLITE_BULK_CATCH_UP = {
+    f"{FTS_TABLE}_insert": f"INSERT INTO {FTS_TABLE}(rowid, search_name) "
+    f"SELECT id, search_name FROM {TABLE} WHERE id > %s"
+}
 
 
 # FTS5 writes each statement's new terms as a segment of its own, and merges them only
