@@ -92,13 +92,14 @@ from urllib.parse import parse_qs, urlencode
 import numpy as np
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
 
 ROOT = Path(__file__).resolve().parent.parent
 if __name__ == "__main__":
     # Not bench/ itself (its settings.py would shadow the site's `settings` package).
     sys.path[:1] = [str(ROOT), str(ROOT / "site")]
 
+from assets_register.core.caching import CONTENT_VERSION_KEY  # noqa: E402
+from assets_register.core.redis_cache import RedisCache  # noqa: E402
 from bench.common import (  # noqa: E402
     RESULTS,
     bench_env,
@@ -141,11 +142,14 @@ class CacheProbe:
     """Records whether the page cache (keys 'page:...', assets_register/caching.py) had the
     page this thread is answering."""
 
-    def get(self, key, default=None, version=None):
-        value = super().get(key, default, version)
-        if isinstance(key, str) and key.startswith("page:"):
-            _probe.outcome = "miss" if value is None else "hit"
-        return value
+    def get_many(self, keys, version=None):
+        values = super().get_many(keys, version)
+        for key in keys:
+            if key.startswith("page:"):
+                made_at, _ = values.get(key, (None, None))
+                current = values.get(CONTENT_VERSION_KEY)
+                _probe.outcome = "hit" if current is not None and made_at == current else "miss"
+        return values
 
 
 class ProbedLocMemCache(CacheProbe, LocMemCache):

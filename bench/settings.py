@@ -29,7 +29,7 @@ import os  # noqa: E402
 if os.environ.get("BENCH_REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "assets_register.core.redis_cache.RedisCache",
             "LOCATION": os.environ["BENCH_REDIS_URL"],
         }
     }

@@ -1,7 +1,9 @@
-"""Whole-page caching for the public site. Every page is keyed on the content version,
-which any change to the register bumps (places, events, areas, the ACV workflow,
-indicators), and on today's date, because countdowns ("9 days left") change at midnight.
-So an edit shows on the next request, on every web process sharing the cache.
+"""Whole-page caching for the public site. Every copy of a page is tagged with the content
+version it was made at, which any change to the register bumps (places, events, areas, the
+ACV workflow, indicators), and is served only while that version holds; it is keyed on
+today's date too, because countdowns ("9 days left") change at midnight. So an edit shows
+on the next request, on every web process sharing the cache. The version and the copy are
+read together: one round trip to a shared cache, not two.
 
 A page is also keyed on the query parameters its view declares it reads, and on nothing
 else in the query string: the view is given only those, in a fixed order, so a tracking
@@ -53,8 +55,17 @@ def bump_content_version():
 def page_key(request):
     path = request.get_full_path()
     day = timezone.localdate().isoformat()
-    digest = hashlib.sha256(f"{content_version()} {day} {path}".encode()).hexdigest()
-    return f"page:{digest}"
+    return "page:" + hashlib.sha256(f"{day} {path}".encode()).hexdigest()
+
+
+def current_copy(key):
+    """(the content version, the copy kept under key if it was made at that version)."""
+    kept = cache.get_many([CONTENT_VERSION_KEY, key])
+    version = kept.get(CONTENT_VERSION_KEY)
+    if version is None:
+        return content_version(), None
+    made_at, copy = kept.get(key, (None, None))
+    return version, copy if made_at == version else None
 
 
 def mark_validators(response):
@@ -89,7 +100,7 @@ def cached_page(view=None, *, query=()):
             return view(request, *args, **kwargs)
         keep_query_params(request, names)
         key = page_key(request)
-        response = cache.get(key)
+        version, response = current_copy(key)
         if response is None:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
@@ -97,7 +108,9 @@ def cached_page(view=None, *, query=()):
             if response.status_code in KEPT and not response.streaming and not response.cookies:
                 if response.status_code == 200:
                     mark_validators(response)
-                cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+                # Tagged with the version read before it was made: an edit meanwhile
+                # makes it stale at once.
+                cache.set(key, (version, response), settings.PAGE_CACHE_SECONDS)
         # Browsers and shared caches may reuse it briefly; edits show within that time.
         patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)
         return response

@@ -129,7 +129,7 @@ LOCAL_CACHE = {
 CACHES = {"default": LOCAL_CACHE}
 if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "assets_register.core.redis_cache.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
 

@@ -9,10 +9,12 @@ import pytest
 
 from django.core.cache import cache
 from django.db import connection
+from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assets_register.acv import workflow as acv_workflow
+from assets_register.core.caching import bump_content_version, cached_page
 from assets_register.models import EventKind
 
 from ..factories import (
@@ -158,3 +160,30 @@ def test_a_postcode_search_redirect_is_kept_too_and_follows_edits(client):
     ward.gss_code = "E05099999"  # an edit to the register: the next answer is worked out
     ward.save()
     assert client.get(url)["Location"] == "/areas/E05099999/?postcode=DH7%206LQ"
+
+
+def test_a_copy_made_while_the_register_changed_is_not_served(rf):
+    """The copy is tagged with the version read before it was built: an edit landing
+    during the build (another process's save) makes it stale at once."""
+    built = []
+
+    @cached_page
+    def page(request):
+        built.append(1)
+        if len(built) == 1:
+            bump_content_version()  # the edit, committed while this copy was being made
+        return HttpResponse(f"copy {len(built)}")
+
+    assert page(rf.get("/p/")).content == b"copy 1"
+    assert page(rf.get("/p/")).content == b"copy 2"  # the first copy was stale
+    assert page(rf.get("/p/")).content == b"copy 2"  # this one holds
+    assert len(built) == 2
+
+
+def test_a_page_holds_one_copy_whatever_the_number_of_edits(client):
+    asset = AssetFactory(name="The Red Lion")
+    for n in range(5):
+        asset.name = f"The Red Lion {n}"
+        asset.save()
+        assert f"The Red Lion {n}" in client.get(asset.get_absolute_url()).content.decode()
+    assert len(page_entries()) == 1
