@@ -24,6 +24,8 @@ import weakref
 
 from django.db import connections
 
+from assets_register.core import session_statements
+
 KEPT = 4  # key values kept compiled (today's date, say, across midnight)
 _INT_MARKERS = itertools.count(-7_340_000_001, -1)
 _INT64 = (-(2**63), 2**63 - 1)
@@ -48,13 +50,15 @@ class PreparedQuery:
         template = self._template(keys)
         # The router picks the database on every call, as for any queryset (a public
         # page's reads may go to a replica).
-        compiler, sql, params, positions = self._compiled(connections[template.db], keys)
+        connection = connections[template.db]
+        compiler, sql, params, positions = self._compiled(connection, keys)
         values = list(params)
         for name, found in positions.items():
             for position in found:
                 values[position] = arguments[name]
         queryset = template._chain()
-        queryset.query.get_compiler = _Pinned(compiler, sql, tuple(values))
+        sql, values = session_statements.executed(connection, sql, tuple(values))
+        queryset.query.get_compiler = _Pinned(compiler, sql, values)
         return list(queryset)
 
     def _template(self, keys):

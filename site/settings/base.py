@@ -114,6 +114,12 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     )
     DATABASE_ROUTERS = ["assets_register.core.db_routers.ReplicaRouter"]
     MIDDLEWARE.insert(1, "assets_register.core.db_routers.ReplicaReadsMiddleware")
+# The public pages' few compiled queries are PREPAREd once per PostgreSQL session
+# (core.session_statements); off behind a pooler that shares sessions (PgBouncer's
+# transaction mode).
+POSTGRES_PREPARED_STATEMENTS = os.environ.get(
+    "POSTGRES_PREPARED_STATEMENTS", "true"
+).strip().lower() in ("1", "true", "yes", "on")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Wagtail 8's search index needs it on PostgreSQL (postgres.E005).
     INSTALLED_APPS.append("django.contrib.postgres")
