@@ -484,9 +484,7 @@ class ACVRegisterImporter(BaseImporter):
         asset = (
             entry.asset
             if entry
-            else Asset.objects.filter(
-                source=self.source_name, source_ref=record["reference"]
-            ).first()
+            else Asset.objects.from_source(self.source_name, [record["reference"]]).first()
         )
         values = {
             "name": record["name"],

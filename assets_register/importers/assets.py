@@ -269,8 +269,8 @@ class AssetImporter(BaseImporter):
     def write(self, records):
         existing = {
             asset.source_ref: asset
-            for asset in Asset.objects.filter(
-                source=self.source_name, source_ref__in=[r["source_ref"] for r in records]
+            for asset in Asset.objects.from_source(
+                self.source_name, [r["source_ref"] for r in records]
             ).only("pk", "source_ref", "source_edition", *ASSET_FIELDS)
         }
         new_rows, to_update = [], []
@@ -336,9 +336,9 @@ class AssetImporter(BaseImporter):
         inserted = {}
         for start in range(0, len(new_rows), 5000):
             refs = [row["source_ref"] for row in new_rows[start : start + 5000]]
-            for ref, pk in Asset.objects.filter(
-                source=self.source_name, source_ref__in=refs
-            ).values_list("source_ref", "pk"):
+            for ref, pk in Asset.objects.from_source(self.source_name, refs).values_list(
+                "source_ref", "pk"
+            ):
                 inserted[ref] = InsertedAsset(pk, self.edition or "")
         return inserted
 

@@ -242,9 +242,7 @@ class OsmSnapshotImporter:
         """One Asset per place, found again through any OSM id it was ever seen with."""
         every_id = [osm_id for place in places for osm_id in place["pub"].osm_ids()]
         asset_of_id = dict(
-            Asset.objects.filter(source=SOURCE, source_ref__in=every_id).values_list(
-                "source_ref", "pk"
-            )
+            Asset.objects.from_source(SOURCE, every_id).values_list("source_ref", "pk")
         )
         asset_of_id.update(
             AssetSource.objects.filter(source=SOURCE, source_ref__in=every_id).values_list(
@@ -291,9 +289,9 @@ class OsmSnapshotImporter:
         Asset.objects.bulk_update(to_update, PLACE_FIELDS, batch_size=1000)
         if to_create and to_create[0].pk is None:  # backends that do not return ids
             ids = dict(
-                Asset.objects.filter(
-                    source=SOURCE, source_ref__in=[a.source_ref for a in to_create]
-                ).values_list("source_ref", "pk")
+                Asset.objects.from_source(SOURCE, [a.source_ref for a in to_create]).values_list(
+                    "source_ref", "pk"
+                )
             )
             for asset in to_create:
                 asset.pk = ids[asset.source_ref]

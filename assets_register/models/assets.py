@@ -268,6 +268,14 @@ class AssetQuerySet(models.QuerySet):
     def live(self):
         return self.filter(live=True)
 
+    def from_source(self, source, refs):
+        """The places a source imported under these refs. Says what the unique index on
+        (source, source_ref) holds, a non-empty ref: the index is partial, and without it
+        SQLite (always) and PostgreSQL (for over 100 refs) cannot tell the index holds
+        every match and read the whole table (5,000 refs at 150,000 places, on SQLite:
+        186 ms, with it 6)."""
+        return self.filter(source=source, source_ref__in=refs).exclude(source_ref="")
+
     def matching(self, query, limit=50, rank_whole_up_to=0):
         """The assets here whose name (or address) is like the query, best first: ranked,
         and tolerant of typos, case, accents and punctuation ('Queens', "Queen's",
