@@ -15,7 +15,8 @@ and a few values kept. Nothing else the build function reads may vary (it would 
 into the SQL): pass it as an argument.
 
 A call returns the rows as a list, never a queryset, so the compiled SQL cannot be chained
-into a different query.
+into a different query. On PostgreSQL the compiled SQL is also PREPAREd in the database
+session, so that it is planned once too (core.session_statements).
 """
 
 import copy
