@@ -98,7 +98,7 @@ if __name__ == "__main__":
     # Not bench/ itself (its settings.py would shadow the site's `settings` package).
     sys.path[:1] = [str(ROOT), str(ROOT / "site")]
 
-from assets_register.core.caching import CONTENT_VERSION_KEY  # noqa: E402
+from assets_register.core.caching import copy_in  # noqa: E402
 from assets_register.core.redis_cache import RedisCache  # noqa: E402
 from bench.common import (  # noqa: E402
     RESULTS,
@@ -146,9 +146,7 @@ class CacheProbe:
         values = super().get_many(keys, version)
         for key in keys:
             if key.startswith("page:"):
-                made_at, _ = values.get(key, (None, None))
-                current = values.get(CONTENT_VERSION_KEY)
-                _probe.outcome = "hit" if current is not None and made_at == current else "miss"
+                _probe.outcome = "miss" if copy_in(values, key)[1] is None else "hit"
         return values
 
 

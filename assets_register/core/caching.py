@@ -60,12 +60,15 @@ def page_key(request):
 
 def current_copy(key):
     """(the content version, the copy kept under key if it was made at that version)."""
-    kept = cache.get_many([CONTENT_VERSION_KEY, key])
+    version, copy = copy_in(cache.get_many([CONTENT_VERSION_KEY, key]), key)
+    return (content_version(), None) if version is None else (version, copy)
+
+
+def copy_in(kept, key):
+    """(the content version, the copy under key if made at it) in what get_many read."""
     version = kept.get(CONTENT_VERSION_KEY)
-    if version is None:
-        return content_version(), None
     made_at, copy = kept.get(key, (None, None))
-    return version, copy if made_at == version else None
+    return version, copy if version is not None and made_at == version else None
 
 
 def mark_validators(response):

@@ -248,12 +248,12 @@ def derive_status(events) -> str:
 SEARCHED_FIELDS = ("name", "address", "postcode")
 
 
-def _triggers_in_bulk(connection):
+def _triggers_in_bulk(queryset):
     """The asset table's SQLite insert triggers (the name index, the count of live places)
     run once for an import's thousands of places, at its end."""
     return sqlite_triggers_deferred(
-        connection,
-        "assets_register_asset",
+        connections[queryset.db],
+        queryset.model._meta.db_table,
         {**name_search.SQLITE_BULK_CATCH_UP, **live_places.SQLITE_BULK_CATCH_UP},
     )
 
@@ -311,7 +311,7 @@ class AssetQuerySet(models.QuerySet):
     def insert_new(self, assets):
         """New assets, with their search names, by one prepared INSERT run over them all:
         for imports of thousands. Their primary keys are left unset."""
-        with _triggers_in_bulk(connections[self.db]):
+        with _triggers_in_bulk(self):
             insert_many(self.model, _with_search_names(list(assets)), using=self.db)
         name_search.settle(connections[self.db])
 
@@ -325,7 +325,7 @@ class AssetQuerySet(models.QuerySet):
             row["search_name"] = search_text(
                 " ".join(str(row.get(field) or "") for field in SEARCHED_FIELDS)
             )
-        with _triggers_in_bulk(connections[self.db]):
+        with _triggers_in_bulk(self):
             insert_rows(self.model, rows, using=self.db)
         name_search.settle(connections[self.db])
 
