@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from assets_register.core import file_cache  # noqa: F401  (registers its deploy check)
+
 
 class AssetsRegisterConfig(AppConfig):
     name = "assets_register"

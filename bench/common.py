@@ -11,6 +11,7 @@ and calls `results_database(parser, args, "name", "file.sqlite3")`. bench/server
 the web server and the load generator for the HTTP benchmarks.
 """
 
+import atexit
 import gc
 import io
 import os
@@ -113,16 +114,22 @@ def run_cleaning_up(run, args):
 
 def bench_env(database_url, **extra):
     """The environment of the run and its subprocesses: bench.settings on that database,
-    also set in this process so django.setup() reads them. bench.settings' switches
-    (BENCH_REDIS_URL, BENCH_CACHE_PROBE) are on only when a run passes them."""
+    with a cache file of its own (removed at exit), also set in this process so
+    django.setup() reads them. bench.settings' switches (BENCH_REDIS_URL,
+    BENCH_CACHE_PROBE) are on only when a run passes them."""
     switches = ("BENCH_REDIS_URL", "BENCH_CACHE_PROBE")
+    cache_file = RESULTS / f"cache-{os.getpid()}.sqlite3"
+    atexit.register(lambda: [path.unlink(missing_ok=True) for path in sqlite_files(cache_file)])
     env = {
         **{key: value for key, value in os.environ.items() if key not in switches},
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DATABASE_URL": database_url,
+        "CACHE_FILE": str(cache_file),
         **extra,
     }
-    os.environ.update({key: env[key] for key in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")})
+    os.environ.update(
+        {key: env[key] for key in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "CACHE_FILE")}
+    )
     return env
 
 

@@ -66,10 +66,11 @@ What it does:
 workers share the imported code, and the report adds each worker's private memory (USS)
 to its peak RSS.
 
---cache locmem (default) is bench.settings' per-process memory cache: each worker has its
-own, of Django's default 300 entries. --cache redis shares one Redis cache (db 5 of
-127.0.0.1:6379, flushed at the start) between the workers, as in production. --cache off
-keeps pages for 0 s (PAGE_CACHE_SECONDS=0): every page is rendered.
+--cache file (default) is the site's own cache without Redis: a SQLite file the workers
+share (core.file_cache), new for each run (bench/common.py's bench_env). --cache redis
+shares one Redis cache (db 5 of 127.0.0.1:6379, flushed at the start) between the
+workers, as in production. --cache off keeps pages for 0 s (PAGE_CACHE_SECONDS=0): every
+page is rendered.
 
 wrk and gunicorn share the machine's cores (and other people's work), so absolute figures
 are pessimistic; the ratio to the bare view and the CPU per request are the figures to
@@ -91,14 +92,13 @@ from urllib.parse import parse_qs, urlencode
 
 import numpy as np
 
-from django.core.cache.backends.locmem import LocMemCache
-
 ROOT = Path(__file__).resolve().parent.parent
 if __name__ == "__main__":
     # Not bench/ itself (its settings.py would shadow the site's `settings` package).
     sys.path[:1] = [str(ROOT), str(ROOT / "site")]
 
 from assets_register.core.caching import copy_in  # noqa: E402
+from assets_register.core.file_cache import SQLiteCache  # noqa: E402
 from assets_register.core.redis_cache import RedisCache  # noqa: E402
 from bench.common import (  # noqa: E402
     RESULTS,
@@ -150,7 +150,7 @@ class CacheProbe:
         return values
 
 
-class ProbedLocMemCache(CacheProbe, LocMemCache):
+class ProbedSQLiteCache(CacheProbe, SQLiteCache):
     pass
 
 
@@ -590,7 +590,7 @@ def parse_args():
     p.add_argument("--connections", default="16,64", help="concurrent clients, comma-separated")
     p.add_argument("--wrk-timeout", type=int, default=10, help="seconds")
     server_options(p, workers=2 * cpus + 1, preload=True)
-    p.add_argument("--cache", choices=("locmem", "redis", "off"), default="locmem")
+    p.add_argument("--cache", choices=("file", "redis", "off"), default="file")
     p.add_argument(
         "--redis-url",
         default="redis://127.0.0.1:6379/5",

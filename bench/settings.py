@@ -1,7 +1,8 @@
 """Settings for benchmarking under gunicorn: production-like (DEBUG off), local only.
 
-The database comes from DATABASE_URL (bench/common.py's bench_env sets it); the cache is
-per-process locmem, there is no tile server and email goes nowhere.
+The database comes from DATABASE_URL and the cache file from CACHE_FILE (bench/common.py's
+bench_env sets both: a new cache file each run); there is no tile server and email goes
+nowhere.
 """
 
 from settings.base import *  # noqa: F403
