@@ -37,6 +37,16 @@ def names(env):
     return out.strip().splitlines()[-1]
 
 
+def content_version(env):
+    out = manage(
+        "shell",
+        "-c",
+        "from assets_register.core.caching import content_version; print(content_version())",
+        env=env,
+    )
+    return out.strip().splitlines()[-1]
+
+
 def round_trip(tmp_path, database_url):
     env = {
         **os.environ,
@@ -44,6 +54,7 @@ def round_trip(tmp_path, database_url):
         "DATABASE_URL": database_url,
         "MEDIA_ROOT": str(tmp_path / "media"),
         "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
+        "CACHE_FILE": str(tmp_path / "cache.sqlite3"),
     }
     (tmp_path / "private" / "reports").mkdir(parents=True)
     (tmp_path / "private" / "reports" / "photo.jpg").write_bytes(b"a resident's photo")
@@ -66,9 +77,11 @@ def round_trip(tmp_path, database_url):
         env=env,
     )
     (tmp_path / "private" / "reports" / "photo.jpg").unlink()
+    damaged_version = content_version(env)
     run(str(ROOT / "bin" / "restore"), str(tmp_path / "backup"), env=env)
 
     assert names(env) == "['The Red Lion']"
+    assert content_version(env) != damaged_version  # no page of the damage is served
     assert (tmp_path / "private" / "reports" / "photo.jpg").read_bytes() == b"a resident's photo"
 
 

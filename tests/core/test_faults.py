@@ -289,7 +289,10 @@ def test_the_worker_and_the_demo_server_open_sqlite_for_sharing(workdir, tmp_pat
     """bin/demo runs the web server and `manage.py db_worker` on settings.dev: both wait
     their turn to write (IMMEDIATE transactions, a busy timeout) in WAL mode."""
     database = fresh_database(workdir, tmp_path / "demo.sqlite3")
-    demo = {**environment(workdir, database), "DJANGO_SETTINGS_MODULE": "settings.dev"}
+    demo = {
+        **environment(workdir, database, CACHE_FILE=str(tmp_path / "cache.sqlite3")),
+        "DJANGO_SETTINGS_MODULE": "settings.dev",
+    }
     worker = subprocess.run(
         [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload"],
         cwd=ROOT,
