@@ -17,6 +17,7 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
+from django.db.models import Max
 from django.utils import timezone
 
 from assets_register.core.bulk_insert import insert_rows
@@ -307,13 +308,14 @@ class AssetImporter(BaseImporter):
                 to_update.append(asset)
             else:
                 self.report.unchanged += 1
+        last_id_before = Asset.objects.aggregate(last=Max("pk"))["last"] or 0
         Asset.objects.insert_rows(new_rows)
         Asset.objects.bulk_update(to_update, [*ASSET_FIELDS, "source_edition"], batch_size=1000)
         self.report.created += len(new_rows)
         self.report.updated += len(to_update)
-        created = self._inserted(new_rows)
+        created = self._inserted(new_rows, last_id_before)
         assets_by_ref = {**existing, **created}
-        touched = self.write_events(records, assets_by_ref)
+        touched = self.write_events(records, assets_by_ref, existing)
         updated_refs = {a.source_ref for a in to_update}
         # An asset whose only change is a new event counts as updated, not unchanged.
         newly_touched = touched - updated_refs - created.keys()
@@ -331,21 +333,31 @@ class AssetImporter(BaseImporter):
         for start in range(0, len(ids), 5000):
             Asset.objects.filter(pk__in=ids[start : start + 5000]).refresh_statuses()
 
-    def _inserted(self, new_rows):
-        """{source_ref: InsertedAsset} for the rows just inserted, their ids read back."""
-        inserted = {}
-        for start in range(0, len(new_rows), 5000):
-            refs = [row["source_ref"] for row in new_rows[start : start + 5000]]
-            for ref, pk in Asset.objects.from_source(self.source_name, refs).values_list(
-                "source_ref", "pk"
-            ):
-                inserted[ref] = InsertedAsset(pk, self.edition or "")
-        return inserted
+    def _inserted(self, new_rows, last_id_before):
+        """{source_ref: InsertedAsset} for the rows just inserted, their ids read back by
+        one range scan: ids only grow, so theirs are past the last id before the insert.
+        (Looked up by their refs, a 100,000-row import on PostgreSQL made 20 queries of
+        5,000: 1.0 s in the database, more in making and splitting their placeholders.)
+        Places another writer adds meanwhile lie in that range too: their source or ref
+        leaves them out."""
+        if not new_rows:
+            return {}
+        refs = {row["source_ref"] for row in new_rows}
+        edition = self.edition or ""
+        return {
+            ref: InsertedAsset(pk, edition)
+            for ref, pk in Asset.objects.filter(pk__gt=last_id_before, source=self.source_name)
+            .order_by()
+            .values_list("source_ref", "pk")
+            .iterator(chunk_size=5000)
+            if ref in refs
+        }
 
-    def write_events(self, records, assets_by_ref):
+    def write_events(self, records, assets_by_ref, earlier):
         """Create, revise, withdraw and restore this source's events (see the module
-        docstring); the refs of the assets whose events changed."""
-        asset_ids = [a.pk for a in assets_by_ref.values()]
+        docstring); the refs of the assets whose events changed. Only the `earlier` assets
+        (those there before this import) can have events already."""
+        asset_ids = [a.pk for a in earlier.values()]
         existing, by_asset = {}, defaultdict(list)
         for event in AssetEvent.every_edition.filter(
             asset_id__in=asset_ids, source=self.source_name

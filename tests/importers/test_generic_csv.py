@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 from assets_register.importers.base import ImportFileError
 from assets_register.importers.generic_csv import GenericAssetCsvImporter
 from assets_register.models import Asset, AssetEvent, LocationSource, Status
+from assets_register.models.assets import AssetQuerySet
+from tests.factories import AssetFactory
 
 from ..conftest import DATA
 
@@ -40,6 +42,28 @@ def test_second_run_changes_nothing(sacriston):
     report = run("assets_ok.csv")
     assert (report.created, report.updated, report.unchanged) == (0, 0, 3)
     assert list(Asset.objects.values().order_by("pk")) == before
+    assert AssetEvent.objects.count() == 3
+
+
+def test_places_another_writer_adds_during_an_import_are_not_taken_for_its_own(
+    sacriston, monkeypatch
+):
+    """The import reads its new places' ids back from past the last id before it wrote:
+    a place someone else adds meanwhile lies in that range too."""
+    insert_rows = AssetQuerySet.insert_rows
+
+    def with_others_meanwhile(queryset, rows):
+        insert_rows(queryset, rows)
+        AssetFactory(source="test", source_ref="someone-elses", name="Other")
+        AssetFactory(source="elsewhere", source_ref="h2", name="Zed's h2, elsewhere's")
+
+    monkeypatch.setattr(AssetQuerySet, "insert_rows", with_others_meanwhile)
+    report = run("assets_ok.csv")
+    assert report.created == 3
+    pub = Asset.objects.get(source="test", source_ref="h2")
+    assert pub.status == Status.CLOSED and pub.events.get().date == datetime.date(2019, 6, 1)
+    others = Asset.objects.filter(name__in=["Other", "Zed's h2, elsewhere's"])
+    assert others.count() == 2 and not AssetEvent.objects.filter(asset__in=others).exists()
     assert AssetEvent.objects.count() == 3
 
 
