@@ -378,15 +378,15 @@ class Asset(ChoiceLabels, DraftStateMixin, RevisionMixin, ClusterableModel):
     """A civic building or space. Its history lives in AssetEvent; status is derived."""
 
     name = models.CharField(max_length=255)
-    category = models.CharField(max_length=30, choices=Category.choices, db_index=True)
+    category = models.CharField(max_length=30, choices=Category.choices)
     address = models.TextField(blank=True)
-    postcode = models.CharField(max_length=8, blank=True, db_index=True)
+    postcode = models.CharField(max_length=8, blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     location_source = models.CharField(
         max_length=20, choices=LocationSource.choices, default=LocationSource.NONE
     )
-    uprn = models.CharField("UPRN", max_length=12, blank=True, db_index=True)
+    uprn = models.CharField("UPRN", max_length=12, blank=True)
     local_code = models.CharField(
         "code in its source",
         max_length=30,
@@ -447,7 +447,6 @@ class Asset(ChoiceLabels, DraftStateMixin, RevisionMixin, ClusterableModel):
         choices=Status.choices,
         default=Status.OPEN,
         editable=False,
-        db_index=True,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -478,7 +477,12 @@ class Asset(ChoiceLabels, DraftStateMixin, RevisionMixin, ClusterableModel):
                 name="asset_location_in_uk",
             ),
         ]
+        # Only indexes some query reads: each costs every insert (an import's thousands).
+        # A place is never looked up by postcode or UPRN, nor by its status alone (the
+        # public counts read asset_live_status), and choices are matched whole, so no
+        # field has the pattern twin PostgreSQL gives a CharField with db_index.
         indexes = [
+            models.Index(fields=["category"], name="asset_category"),
             models.Index(fields=["longitude", "latitude"]),
             # The admin's lists and choosers page through every place by name.
             models.Index(fields=["name"], name="asset_name_order"),
@@ -655,7 +659,7 @@ class AssetEvent(ChoiceLabels, models.Model):
     # Known only to lie between two dates (seen in one snapshot, gone from the next): `date`
     # is the earlier one and `date_until` the later; indicators count it from the midpoint.
     date_until = models.DateField("or as late as", null=True, blank=True)
-    kind = models.CharField(max_length=30, choices=EventKind.choices, db_index=True)
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
     note = models.TextField(blank=True)
     source_url = models.URLField("source link", blank=True, max_length=500)
     source_document = models.ForeignKey(
@@ -704,7 +708,7 @@ class AssetEvent(ChoiceLabels, models.Model):
 
     class Meta:
         ordering = ["date", "pk"]
-        indexes = [models.Index(fields=["kind", "date"])]
+        indexes = [models.Index(fields=["kind", "date"])]  # by kind too: no index of its own
         constraints = [
             models.CheckConstraint(
                 condition=Q(date_until__isnull=True) | Q(date_until__gt=models.F("date")),
