@@ -1,6 +1,8 @@
 """The moderation queue in the admin: residents' reports for the moderator's council, the
 photo through its access-checked view, and one decision per report."""
 
+from django.utils.html import format_html
+
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, Panel
@@ -26,6 +28,23 @@ class ReportPhotoPanel(Panel):
             context = super().get_context_data(parent_context)
             context["report"] = self.instance
             return context
+
+
+class LinkPanel(FieldPanel):
+    """A read-only web address as a link the moderator can open to check the report: in a
+    new tab, telling the reporter's site nothing. (FieldPanel's own display builds the
+    field's default form field, which for a URLField warns of Django 6's new scheme.)"""
+
+    def __init__(self, field_name, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(field_name, **kwargs)
+
+    def format_value_for_display(self, value):
+        if not value.startswith(("https://", "http://")):
+            return value  # text, never a link of another scheme (javascript:)
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener noreferrer nofollow">{}</a>', value, value
+        )
 
 
 class ReportAdminForm(WagtailAdminModelForm):
@@ -98,7 +117,7 @@ class ReportViewSet(CouncilScopedViewSet):
                     ),
                     FieldPanel("happened_on", read_only=True),
                     FieldPanel("details", read_only=True),
-                    FieldPanel("source_url", read_only=True),
+                    LinkPanel("source_url"),
                     ReportPhotoPanel(heading="Photo"),
                 ],
                 heading="The report",

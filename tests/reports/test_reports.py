@@ -201,6 +201,31 @@ def test_a_rejection_needs_a_reason_and_the_reporter_is_told_it(client, place):
     assert not place.events.exists()
 
 
+def test_the_moderator_opens_the_reporters_link_safely(client, place, recwarn):
+    def report(link):
+        return Report.objects.create(
+            kind="at_risk",
+            asset=place,
+            council=place.council,
+            details="In the paper.",
+            email="r@example.org",
+            source_url=link,
+            status=ReportStatus.PENDING,
+        )
+
+    client.force_login(moderator("durham", council=place.council))
+    linked = report("https://news.example/red-lion?a=1&b=2")
+    page = client.get(f"{REPORTS}edit/{linked.pk}/").content.decode()
+    assert (
+        '<a href="https://news.example/red-lion?a=1&amp;b=2" target="_blank" '
+        'rel="noopener noreferrer nofollow">'
+    ) in page
+    assert not [w for w in recwarn if "assume_scheme" in str(w.message)]
+    other_scheme = report("javascript:alert(1)")  # not through the form, which refuses it
+    page = client.get(f"{REPORTS}edit/{other_scheme.pk}/").content.decode()
+    assert "javascript:alert(1)" in page and 'href="javascript' not in page
+
+
 def test_a_missing_place_is_added_when_accepted_and_merging_needs_the_duplicate(client, place):
     PostcodeLocationFactory(postcode="DH7 6LQ")
     client.post(
