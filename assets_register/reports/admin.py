@@ -1,6 +1,7 @@
 """The moderation queue in the admin: residents' reports for the moderator's council, the
 photo through its access-checked view, and one decision per report."""
 
+from django.db import models
 from django.utils.html import format_html
 
 from wagtail import hooks
@@ -30,16 +31,21 @@ class ReportPhotoPanel(Panel):
             return context
 
 
-class LinkPanel(FieldPanel):
-    """A read-only web address as a link the moderator can open to check the report: in a
-    new tab, telling the reporter's site nothing. (FieldPanel's own display builds the
-    field's default form field, which for a URLField warns of Django 6's new scheme.)"""
+class ReportedPanel(FieldPanel):
+    """What the resident sent, read-only: "Not given" for a blank (not "None"), and a web
+    address as a link the moderator can open to check it, in a new tab that tells the
+    linked site nothing. (FieldPanel's own display builds a URLField's default form field
+    to look for choices, which warns of Django 6's new default scheme.)"""
 
     def __init__(self, field_name, **kwargs):
         kwargs.setdefault("read_only", True)
         super().__init__(field_name, **kwargs)
 
     def format_value_for_display(self, value):
+        if value is None or value == "":
+            return "Not given"
+        if not isinstance(self.db_field, models.URLField):
+            return super().format_value_for_display(value)
         if not value.startswith(("https://", "http://")):
             return value  # text, never a link of another scheme (javascript:)
         return format_html(
@@ -103,21 +109,21 @@ class ReportViewSet(CouncilScopedViewSet):
             ),
             MultiFieldPanel(
                 [
-                    FieldPanel("kind", read_only=True),
-                    FieldPanel("asset", read_only=True),
-                    FieldPanel("place_name", read_only=True),
-                    FieldPanel("category", read_only=True),
-                    FieldPanel("address", read_only=True),
-                    FieldPanel("postcode", read_only=True),
+                    ReportedPanel("kind"),
+                    ReportedPanel("asset"),
+                    ReportedPanel("place_name"),
+                    ReportedPanel("category"),
+                    ReportedPanel("address"),
+                    ReportedPanel("postcode"),
                     FieldRowPanel(
                         [
-                            FieldPanel("latitude", read_only=True),
-                            FieldPanel("longitude", read_only=True),
+                            ReportedPanel("latitude"),
+                            ReportedPanel("longitude"),
                         ]
                     ),
-                    FieldPanel("happened_on", read_only=True),
-                    FieldPanel("details", read_only=True),
-                    LinkPanel("source_url"),
+                    ReportedPanel("happened_on"),
+                    ReportedPanel("details"),
+                    ReportedPanel("source_url"),
                     ReportPhotoPanel(heading="Photo"),
                 ],
                 heading="The report",

@@ -201,7 +201,7 @@ def test_a_rejection_needs_a_reason_and_the_reporter_is_told_it(client, place):
     assert not place.events.exists()
 
 
-def test_the_moderator_opens_the_reporters_link_safely(client, place, recwarn):
+def test_the_moderator_sees_what_was_reported_and_opens_its_link_safely(client, place, recwarn):
     def report(link):
         return Report.objects.create(
             kind="at_risk",
@@ -221,6 +221,9 @@ def test_the_moderator_opens_the_reporters_link_safely(client, place, recwarn):
         'rel="noopener noreferrer nofollow">'
     ) in page
     assert not [w for w in recwarn if "assume_scheme" in str(w.message)]
+    shown = re.findall(r'class="w-field__textoutput"[^>]*>\s*(.*?)\s*</div>', page, re.S)
+    assert "The Red Lion" in shown and "In the paper." in shown
+    assert "Not given" in shown and "None" not in shown  # no date, no coordinates
     other_scheme = report("javascript:alert(1)")  # not through the form, which refuses it
     page = client.get(f"{REPORTS}edit/{other_scheme.pk}/").content.decode()
     assert "javascript:alert(1)" in page and 'href="javascript' not in page
