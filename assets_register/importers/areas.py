@@ -5,6 +5,7 @@ import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import numpy as np
 import shapely
 from shapely.geometry import mapping
 
@@ -125,7 +126,10 @@ class BoundaryImporter(BaseImporter):
             raise RowError(self.code_property, f"{code[:20]!r} is not a GSS code")
         geometry = feature.get("geometry")
         try:
-            shape = geometry_from_geojson(geometry)
+            # A coordinate that is NaN (JSON allows it, GeoJSON does not): GEOS refuses the
+            # row just below and says why; numpy's warning on the way would only repeat it.
+            with np.errstate(invalid="ignore"):
+                shape = geometry_from_geojson(geometry)
         except (
             AttributeError,
             KeyError,

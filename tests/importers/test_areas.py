@@ -1,6 +1,8 @@
 """Boundaries, postcodes and deprivation."""
 
 import datetime
+import json
+import warnings
 
 import pytest
 
@@ -53,6 +55,26 @@ def test_bad_features_are_rejected_one_by_one():
     assert messages[0] == "row 3, geometry: a Point is not an area"
     assert messages[1] == "row 4, WD13CD: no area code"
     assert "not in WGS84" in messages[2]
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_a_coordinate_that_is_not_a_number_rejects_its_feature_quietly(tmp_path, bad):
+    ring = [[-1.66, 54.80], [-1.60, bad], [-1.60, 54.83], [-1.66, 54.80]]
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"WD13CD": "E05000001", "WD13NM": "Broken"},
+            "geometry": {"type": "Polygon", "coordinates": [ring]},
+        }
+    ]
+    path = tmp_path / "wards.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's RuntimeWarning on NaN, before
+        report = BoundaryImporter(path, kind="ward").run()
+    assert (report.created, report.rejected) == (0, 1)
+    assert "row 2, geometry: not a usable geometry" in str(report.problems[0])
+    assert not Area.objects.exists()
 
 
 def test_a_file_that_is_not_a_feature_collection_is_refused(tmp_path):
