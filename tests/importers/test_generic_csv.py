@@ -53,9 +53,10 @@ def test_places_another_writer_adds_during_an_import_are_not_taken_for_its_own(
     insert_rows = AssetQuerySet.insert_rows
 
     def with_others_meanwhile(queryset, rows):
-        insert_rows(queryset, rows)
+        inserted = insert_rows(queryset, rows)
         AssetFactory(source="test", source_ref="someone-elses", name="Other")
         AssetFactory(source="elsewhere", source_ref="h2", name="Zed's h2, elsewhere's")
+        return inserted
 
     monkeypatch.setattr(AssetQuerySet, "insert_rows", with_others_meanwhile)
     report = run("assets_ok.csv")
